@@ -1,0 +1,1 @@
+"""Interlude's Litestar application: HTTP API, pages, auth, domain services, persistence, CLI."""

@@ -1,0 +1,108 @@
+"""The application factory. Nothing happens at import: `create_app(settings)` builds it all.
+
+Served by `interlude serve`, or by any ASGI server with `app.asgi:create_app --factory`.
+"""
+
+from __future__ import annotations
+
+from advanced_alchemy.extensions.litestar import (
+    AsyncSessionConfig,
+    SQLAlchemyAsyncConfig,
+    SQLAlchemyPlugin,
+)
+from litestar import Litestar
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.middleware import DefineMiddleware
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
+
+from app import __doc__ as app_doc
+from app.db.engine import create_engine
+from app.domain.api_keys.controllers import ApiKeyController
+from app.domain.audit_controller import AuditController
+from app.domain.auth.controllers import AuthController
+from app.domain.auth.deps import provide_identity
+from app.domain.coaching.controllers import CoachingSessionController
+from app.domain.conversations.controllers import ConversationController
+from app.domain.health import health
+from app.domain.organizations.controllers import OrganizationController
+from app.domain.people.controllers import EnrollmentController, UserController
+from app.domain.programs.controllers import ProgramController
+from app.domain.question_bank.controllers import QuestionBankController
+from app.domain.suggestions.controllers import FeedController, SuggestionController
+from app.lib.deps import provide_passwords, provide_settings
+from app.lib.errors import EXCEPTION_HANDLERS
+from app.lib.logging import AccessLogMiddleware, configure_logging
+from app.lib.pagination import provide_page_params
+from app.lib.security import Passwords
+from app.settings import Settings, get_settings
+
+API_CONTROLLERS = [
+    AuthController,
+    OrganizationController,
+    UserController,
+    EnrollmentController,
+    ProgramController,
+    CoachingSessionController,
+    SuggestionController,
+    FeedController,
+    ConversationController,
+    QuestionBankController,
+    ApiKeyController,
+    AuditController,
+]
+
+
+def _openapi() -> OpenAPIConfig:
+    return OpenAPIConfig(
+        title="Interlude API",
+        version="1",
+        description=app_doc,
+        path="/schema",
+        render_plugins=[SwaggerRenderPlugin()],
+        components=Components(
+            security_schemes={
+                "apiKey": SecurityScheme(
+                    type="http", scheme="bearer", description="An API key from your admin."
+                ),
+                "session": SecurityScheme(
+                    type="apiKey", name="interlude_session", security_scheme_in="cookie"
+                ),
+            }
+        ),
+        security=[{"apiKey": []}, {"session": []}],
+    )
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or get_settings()
+    configure_logging(settings)
+    database = SQLAlchemyAsyncConfig(
+        connection_string=settings.resolved_database_url,
+        create_engine_callable=create_engine,
+        session_config=AsyncSessionConfig(expire_on_commit=False),
+        before_send_handler="autocommit",
+        set_default_exception_handler=False,
+        create_all=False,  # the schema comes from Alembic migrations only
+    )
+    passwords = Passwords(
+        time_cost=settings.argon2_time_cost, memory_kib=settings.argon2_memory_kib
+    )
+    return Litestar(
+        route_handlers=[health, *API_CONTROLLERS],
+        plugins=[SQLAlchemyPlugin(config=database)],
+        dependencies={
+            "settings": Provide(provide_settings, sync_to_thread=False),
+            "passwords": Provide(provide_passwords, sync_to_thread=False),
+            "identity": Provide(provide_identity),
+            "page": Provide(provide_page_params, sync_to_thread=False),
+        },
+        state=State({"settings": settings, "passwords": passwords}),
+        exception_handlers=EXCEPTION_HANDLERS,
+        middleware=[DefineMiddleware(AccessLogMiddleware)],
+        openapi_config=_openapi(),
+        request_max_body_size=settings.max_request_bytes,
+        debug=False,
+    )

@@ -1,0 +1,184 @@
+"""The `interlude` command: serve, demo, db, org and user administration."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+import click
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from app.db import migrate
+from app.db.engine import create_engine
+from app.db.models.enums import Language, Role
+from app.lib.errors import AppError
+from app.lib.security import Passwords
+from app.settings import Settings, get_settings
+
+T = TypeVar("T")
+
+
+def _settings() -> Settings:
+    try:
+        return get_settings()
+    except ValueError as exc:  # pydantic's ValidationError is a ValueError
+        raise click.ClickException(f"Invalid configuration:\n{exc}") from None
+
+
+def _passwords(settings: Settings) -> Passwords:
+    return Passwords(time_cost=settings.argon2_time_cost, memory_kib=settings.argon2_memory_kib)
+
+
+def _in_transaction(settings: Settings, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    async def run() -> T:
+        engine = create_engine(settings.resolved_database_url)
+        try:
+            async with async_sessionmaker(engine, expire_on_commit=False)() as db, db.begin():
+                return await work(db)
+        finally:
+            await engine.dispose()
+
+    try:
+        return asyncio.run(run())
+    except AppError as exc:
+        raise click.ClickException(exc.message) from None
+
+
+@click.group(help="Interlude: the between-session coaching companion.")
+def main() -> None:
+    pass
+
+
+@main.group(help="Database schema (Alembic migrations).")
+def db() -> None:
+    pass
+
+
+@db.command("upgrade", help="Bring the schema to the latest version (or to REVISION).")
+@click.argument("revision", default="head")
+def db_upgrade(revision: str) -> None:
+    settings = _settings()
+    migrate.upgrade(settings.resolved_database_url, revision)
+    click.echo(f"Database at {revision}: {_safe_url(settings)}")
+
+
+@db.command("downgrade", help="Step the schema back to REVISION (e.g. -1).")
+@click.argument("revision")
+def db_downgrade(revision: str) -> None:
+    settings = _settings()
+    migrate.downgrade(settings.resolved_database_url, revision)
+    click.echo(f"Database at {revision}.")
+
+
+def _safe_url(settings: Settings) -> str:
+    """The database URL without its password, for printing."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(settings.resolved_database_url).render_as_string(hide_password=True)
+
+
+@main.command(help="Create the demo organisation (once) and print its logins.")
+def demo() -> None:
+    from app.demo import DEMO_SLUG, seed_demo
+
+    settings = _settings()
+    if settings.environment == "production":
+        raise click.ClickException("The demo organisation is refused in production.")
+    password = settings.demo_password.get_secret_value()
+    created, logins = _in_transaction(
+        settings, lambda db: seed_demo(db, _passwords(settings), password)
+    )
+    click.echo("Demo organisation " + ("created" if created else "already there") + ".")
+    click.echo(f"  organisation: {DEMO_SLUG}")
+    click.echo(f"  password for everyone: {password}")
+    for login in logins:
+        click.echo(f"  {login.role.value:<8} {login.email:<26} {login.name}")
+
+
+@main.command(help="Serve the app (HTTP API, OpenAPI at /schema).")
+@click.option("--host", default=None, help="Interface to bind (default 127.0.0.1).")
+@click.option("--port", type=int, default=None, help="Port (default 8000).")
+@click.option("--reload", is_flag=True, help="Restart on code changes (development).")
+def serve(host: str | None, port: int | None, reload: bool) -> None:
+    import uvicorn
+
+    settings = _settings()
+    host = host or settings.host
+    port = port or settings.port
+    click.echo(f"Interlude on http://{host}:{port}  (API /api/v1, OpenAPI /schema)")
+    uvicorn.run(
+        "app.asgi:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        reload=reload,
+        log_level="warning",  # our own access log reports requests
+        proxy_headers=False,
+    )
+
+
+@main.group(help="Organisations.")
+def org() -> None:
+    pass
+
+
+@org.command("create", help="Create an organisation.")
+@click.argument("slug")
+@click.argument("name")
+@click.option("--language", type=click.Choice([lang.value for lang in Language]), default="fr")
+def org_create(slug: str, name: str, language: str) -> None:
+    from app.domain.organizations.services import create_organization
+
+    settings = _settings()
+    created = _in_transaction(
+        settings,
+        lambda db: create_organization(
+            db, slug=slug, name=name, default_language=Language(language)
+        ),
+    )
+    click.echo(f"Organisation {created.slug} created ({created.id}).")
+
+
+@main.group(help="People.")
+def user() -> None:
+    pass
+
+
+@user.command("create", help="Add a person to an organisation.")
+@click.option("--org", "org_slug", required=True, help="Organisation slug.")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+@click.option("--locale", type=click.Choice([lang.value for lang in Language]), default="fr")
+@click.password_option(help="Password (asked for when omitted).")
+def user_create(
+    org_slug: str, email: str, name: str, role: str, locale: str, password: str
+) -> None:
+    from app.domain.organizations.services import get_by_slug
+    from app.domain.people.services import add_user
+
+    settings = _settings()
+
+    async def work(db: AsyncSession) -> str:
+        organization = await get_by_slug(db, org_slug)
+        if organization is None:
+            raise AppError(f"No organisation with slug '{org_slug}'.")
+        created = await add_user(
+            db,
+            _passwords(settings),
+            organization_id=organization.id,
+            email=email,
+            display_name=name,
+            role=Role(role),
+            locale=Language(locale),
+            password=password,
+        )
+        return str(created.id)
+
+    click.echo(f"User created ({_in_transaction(settings, work)}).")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Persistence: ORM models (one metadata), the engine factory and Alembic migrations."""

@@ -1,0 +1,37 @@
+"""Every ORM model, imported here so Alembic and the app share one metadata."""
+
+from app.db.models._agent_run import AgentRun
+from app.db.models._api_key import ApiKey
+from app.db.models._audit_event import AuditEvent
+from app.db.models._coaching_session import CoachingSession
+from app.db.models._conversation import Conversation, Message
+from app.db.models._enrollment import Enrollment
+from app.db.models._organization import Organization
+from app.db.models._program import Program, ProgramModule
+from app.db.models._question_bank import QuestionBankEntry
+from app.db.models._suggestion import Answer, ReviewDecision, Suggestion
+from app.db.models._user import LoginSession, User
+from app.db.models.base import Base
+
+metadata = Base.metadata
+
+__all__ = [
+    "AgentRun",
+    "Answer",
+    "ApiKey",
+    "AuditEvent",
+    "Base",
+    "CoachingSession",
+    "Conversation",
+    "Enrollment",
+    "LoginSession",
+    "Message",
+    "Organization",
+    "Program",
+    "ProgramModule",
+    "QuestionBankEntry",
+    "ReviewDecision",
+    "Suggestion",
+    "User",
+    "metadata",
+]

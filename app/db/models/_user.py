@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+import sqlalchemy as sa
+from advanced_alchemy.types import DateTimeUTC
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.db.models.base import Base, TenantMixin, enum_column
+from app.db.models.enums import Language, Role
+
+
+class User(TenantMixin, Base):
+    __tablename__ = "user_account"
+    __table_args__ = (sa.UniqueConstraint("organization_id", "email"),)
+
+    email: Mapped[str] = mapped_column(sa.String(320))
+    display_name: Mapped[str] = mapped_column(sa.String(200))
+    role: Mapped[Role] = enum_column(Role)
+    locale: Mapped[Language] = enum_column(Language, default=Language.FR)
+    # None for accounts that only act through API keys.
+    password_hash: Mapped[str | None] = mapped_column(sa.String(256), default=None)
+    is_active: Mapped[bool] = mapped_column(default=True)
+
+
+class LoginSession(TenantMixin, Base):
+    """A web session: the cookie holds a random token, this row holds its SHA-256."""
+
+    __tablename__ = "login_session"
+
+    user_id: Mapped[UUID] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    csrf_token: Mapped[str] = mapped_column(sa.String(64))
+    expires_at: Mapped[datetime] = mapped_column(DateTimeUTC)

@@ -1,0 +1,66 @@
+"""Closed vocabularies stored as strings (no native database enums: migrations stay simple)."""
+
+from enum import StrEnum
+
+
+class Language(StrEnum):
+    FR = "fr"
+    EN = "en"
+
+
+class Role(StrEnum):
+    LEARNER = "learner"
+    COACH = "coach"
+    ADMIN = "admin"
+
+
+class SuggestionKind(StrEnum):
+    REFLECTION = "reflection"
+    COMPANY_QUESTION = "company_question"
+    TEAM_QUESTION = "team_question"
+    MICRO_ACTION = "micro_action"
+
+
+class SuggestionState(StrEnum):
+    """draft -> pending_review -> approved | edited | rejected; approved | edited -> delivered."""
+
+    DRAFT = "draft"
+    PENDING_REVIEW = "pending_review"
+    APPROVED = "approved"
+    EDITED = "edited"
+    REJECTED = "rejected"
+    DELIVERED = "delivered"
+
+
+# What a learner may ever see. Everything else stays behind the approval gate.
+LEARNER_VISIBLE_STATES = frozenset(
+    {SuggestionState.APPROVED, SuggestionState.EDITED, SuggestionState.DELIVERED}
+)
+REVIEWABLE_STATES = frozenset({SuggestionState.PENDING_REVIEW})
+
+
+class ReviewOutcome(StrEnum):
+    APPROVE = "approve"
+    EDIT = "edit"
+    REJECT = "reject"
+
+
+class QuestionScale(StrEnum):
+    COMPANY = "company"
+    TEAM = "team"
+
+
+class MessageRole(StrEnum):
+    LEARNER = "learner"
+    ASSISTANT = "assistant"
+
+
+class MessageStatus(StrEnum):
+    STORED = "stored"  # saved; no reply requested yet (the agents issue adds replies)
+    REPLIED = "replied"
+    FAILED = "failed"
+
+
+class ApiScope(StrEnum):
+    READ = "read"
+    WRITE = "write"

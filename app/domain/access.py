@@ -1,0 +1,141 @@
+"""Who may see which rows: the tenant filter and the approval gate, as query conditions.
+
+Every service builds its queries from these functions, so the rules live in one place and are
+applied where data is fetched. A row another identity may not see is simply not found (404).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, false, or_, select, true
+
+from app.db.models import (
+    Answer,
+    CoachingSession,
+    Conversation,
+    Enrollment,
+    Suggestion,
+    User,
+)
+from app.db.models.enums import LEARNER_VISIBLE_STATES, Role
+from app.lib.identity import Identity
+
+
+def in_tenant(model: Any, identity: Identity) -> ColumnElement[bool]:
+    condition: ColumnElement[bool] = model.organization_id == identity.organization_id
+    return condition
+
+
+def coach_learner_ids(identity: Identity) -> Any:
+    """Learners with an active enrollment under this coach, in this organisation."""
+    return select(Enrollment.learner_id).where(
+        Enrollment.organization_id == identity.organization_id,
+        Enrollment.coach_id == identity.user_id,
+        Enrollment.is_active.is_(True),
+    )
+
+
+def learner_coach_ids(identity: Identity) -> Any:
+    return select(Enrollment.coach_id).where(
+        Enrollment.organization_id == identity.organization_id,
+        Enrollment.learner_id == identity.user_id,
+    )
+
+
+def _by_role(
+    identity: Identity,
+    *,
+    learner: ColumnElement[bool],
+    coach: ColumnElement[bool],
+    admin: ColumnElement[bool],
+) -> ColumnElement[bool]:
+    rule = {Role.LEARNER: learner, Role.COACH: coach, Role.ADMIN: admin}[identity.role]
+    return and_(true(), rule)
+
+
+def visible_users(identity: Identity) -> ColumnElement[bool]:
+    return and_(
+        in_tenant(User, identity),
+        _by_role(
+            identity,
+            learner=or_(User.id == identity.user_id, User.id.in_(learner_coach_ids(identity))),
+            coach=or_(User.id == identity.user_id, User.id.in_(coach_learner_ids(identity))),
+            admin=true(),
+        ),
+    )
+
+
+def visible_enrollments(identity: Identity) -> ColumnElement[bool]:
+    return and_(
+        in_tenant(Enrollment, identity),
+        _by_role(
+            identity,
+            learner=Enrollment.learner_id == identity.user_id,
+            coach=Enrollment.coach_id == identity.user_id,
+            admin=true(),
+        ),
+    )
+
+
+def visible_sessions(identity: Identity) -> ColumnElement[bool]:
+    """Admins manage the organisation but never read coaching content."""
+    return and_(
+        in_tenant(CoachingSession, identity),
+        _by_role(
+            identity,
+            learner=CoachingSession.learner_id == identity.user_id,
+            coach=CoachingSession.learner_id.in_(coach_learner_ids(identity)),
+            admin=false(),
+        ),
+    )
+
+
+def learner_can_see_suggestion(now: datetime) -> ColumnElement[bool]:
+    """The approval gate: approved or edited by a coach, and due."""
+    return and_(
+        Suggestion.state.in_(LEARNER_VISIBLE_STATES),
+        or_(Suggestion.deliver_at.is_(None), Suggestion.deliver_at <= now),
+    )
+
+
+def visible_suggestions(identity: Identity, now: datetime) -> ColumnElement[bool]:
+    return and_(
+        in_tenant(Suggestion, identity),
+        _by_role(
+            identity,
+            learner=and_(
+                Suggestion.learner_id == identity.user_id, learner_can_see_suggestion(now)
+            ),
+            coach=Suggestion.learner_id.in_(coach_learner_ids(identity)),
+            admin=false(),
+        ),
+    )
+
+
+def visible_answers(identity: Identity) -> ColumnElement[bool]:
+    return and_(
+        in_tenant(Answer, identity),
+        _by_role(
+            identity,
+            learner=Answer.learner_id == identity.user_id,
+            coach=Answer.learner_id.in_(coach_learner_ids(identity)),
+            admin=false(),
+        ),
+    )
+
+
+def visible_conversations(identity: Identity) -> ColumnElement[bool]:
+    return and_(
+        in_tenant(Conversation, identity),
+        _by_role(
+            identity,
+            learner=Conversation.learner_id == identity.user_id,
+            coach=and_(
+                Conversation.shared_with_coach.is_(True),
+                Conversation.learner_id.in_(coach_learner_ids(identity)),
+            ),
+            admin=false(),
+        ),
+    )

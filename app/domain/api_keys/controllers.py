@@ -1,0 +1,87 @@
+"""API keys: organisation-scoped, acting as one person, stored hashed, revocable (admin)."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from litestar import Controller, delete, get, post
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.models import ApiKey, User
+from app.db.models.enums import Role
+from app.domain import access, audit
+from app.domain.api_keys.schemas import ApiKeyCreated, ApiKeyIn, ApiKeyOut
+from app.lib.clock import utcnow
+from app.lib.errors import NotFound
+from app.lib.identity import Identity
+from app.lib.pagination import PageParams, fetch_page
+from app.lib.schema import Page
+from app.lib.security import new_api_key
+
+
+class ApiKeyController(Controller):
+    path = "/api/v1/api-keys"
+    tags = ["api keys"]
+
+    @get("/", summary="Keys of my organisation (admin)")
+    async def list_keys(
+        self, db_session: AsyncSession, identity: Identity, page: PageParams
+    ) -> Page[ApiKeyOut]:
+        identity.require_role(Role.ADMIN)
+        statement = select(ApiKey).where(access.in_tenant(ApiKey, identity))
+        items, cursor = await fetch_page(db_session, statement, ApiKey.id, page)
+        return Page([ApiKeyOut.of(k) for k in items], cursor)
+
+    @post("/", summary="Create a key (admin); the secret is shown once")
+    async def create(
+        self, db_session: AsyncSession, identity: Identity, data: ApiKeyIn
+    ) -> ApiKeyCreated:
+        identity.require_role(Role.ADMIN)
+        subject = data.user_id or identity.user_id
+        owner = await db_session.scalar(
+            select(User.id).where(User.id == subject, access.in_tenant(User, identity))
+        )
+        if owner is None:
+            raise NotFound("No such user.", field="user_id")
+        generated = new_api_key()
+        key = ApiKey(
+            organization_id=identity.organization_id,
+            user_id=subject,
+            created_by_id=identity.user_id,
+            name=data.name.strip(),
+            prefix=generated.prefix,
+            secret_hash=generated.secret_hash,
+            scopes=sorted({s.value for s in data.scopes}),
+        )
+        db_session.add(key)
+        await db_session.flush()
+        audit.record(
+            db_session,
+            organization_id=identity.organization_id,
+            actor_id=identity.user_id,
+            action="api_key.create",
+            target_type="api_key",
+            target_id=key.id,
+        )
+        await db_session.refresh(key)
+        return ApiKeyCreated(key=ApiKeyOut.of(key), secret=generated.secret)
+
+    @delete("/{key_id:uuid}", summary="Revoke a key (admin)")
+    async def revoke(self, db_session: AsyncSession, identity: Identity, key_id: UUID) -> None:
+        identity.require_role(Role.ADMIN)
+        key = await db_session.scalar(
+            select(ApiKey).where(ApiKey.id == key_id, access.in_tenant(ApiKey, identity))
+        )
+        if key is None:
+            raise NotFound("No such API key.", field="key_id")
+        if key.revoked_at is None:
+            key.revoked_at = utcnow()
+            audit.record(
+                db_session,
+                organization_id=identity.organization_id,
+                actor_id=identity.user_id,
+                action="api_key.revoke",
+                target_type="api_key",
+                target_id=key.id,
+            )

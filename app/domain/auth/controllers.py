@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from litestar import Controller, Request, Response, get, patch, post
+from litestar.datastructures import Cookie
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.models import Organization, User
+from app.domain.auth import services
+from app.domain.auth.schemas import LoginIn, LoginOut, MeOut
+from app.domain.people.schemas import MePatch, UserOut
+from app.domain.people.services import PeopleService
+from app.lib.errors import NotFound
+from app.lib.identity import Identity
+from app.lib.security import Passwords
+from app.settings import Settings
+
+
+async def _me(db: AsyncSession, identity: Identity) -> MeOut:
+    user = await db.get(User, identity.user_id)
+    org = await db.get(Organization, identity.organization_id)
+    if user is None or org is None:
+        raise NotFound("Your account no longer exists.")
+    return MeOut(UserOut.of(user), org.slug, org.name, identity.via)
+
+
+class AuthController(Controller):
+    path = "/api/v1"
+    tags = ["auth"]
+
+    @post("/auth/login", summary="Log in with email and password; sets the session cookie")
+    async def login(
+        self, db_session: AsyncSession, passwords: Passwords, settings: Settings, data: LoginIn
+    ) -> Response[LoginOut]:
+        ttl = timedelta(hours=settings.session_ttl_hours)
+        started = await services.login(
+            db_session,
+            passwords,
+            organization_slug=data.organization,
+            email=data.email,
+            password=data.password,
+            ttl=ttl,
+        )
+        cookie = Cookie(
+            key=settings.session_cookie_name,
+            value=started.token,
+            max_age=int(ttl.total_seconds()),
+            httponly=True,
+            secure=settings.secure_cookies,
+            samesite="lax",
+            path="/",
+        )
+        body = LoginOut(await _me(db_session, started.identity), started.csrf_token)
+        return Response(body, cookies=[cookie])
+
+    @post("/auth/logout", status_code=204, summary="End this web session")
+    async def logout(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: AsyncSession,
+        settings: Settings,
+        identity: Identity,
+    ) -> Response[None]:
+        token = request.cookies.get(settings.session_cookie_name)
+        if token and identity.via == "session":
+            await services.logout(db_session, token)
+        response: Response[None] = Response(None, status_code=204)
+        response.delete_cookie(settings.session_cookie_name, path="/")
+        return response
+
+    @get("/me", summary="Who I am")
+    async def me(self, db_session: AsyncSession, identity: Identity) -> MeOut:
+        return await _me(db_session, identity)
+
+    @patch("/me", summary="Change my name, language or password")
+    async def update_me(
+        self, db_session: AsyncSession, identity: Identity, passwords: Passwords, data: MePatch
+    ) -> MeOut:
+        user = await db_session.get(User, identity.user_id)
+        if user is None:
+            raise NotFound("Your account no longer exists.")
+        people = PeopleService(db_session, identity, passwords)
+        people.apply_profile(user, data.display_name, data.locale, data.password)
+        await db_session.flush()
+        return await _me(db_session, identity)

@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+import msgspec
+
+from app.domain.people.schemas import UserOut
+from app.lib.schema import Email, Password, Slug
+
+
+class LoginIn(msgspec.Struct, forbid_unknown_fields=True):
+    organization: Slug
+    email: Email
+    password: Password
+
+
+class MeOut(msgspec.Struct):
+    user: UserOut
+    organization_slug: str
+    organization_name: str
+    via: str
+
+
+class LoginOut(msgspec.Struct):
+    me: MeOut
+    csrf_token: str  # send back as X-CSRF-Token on requests that change data

@@ -1,0 +1,120 @@
+"""Resolving identities: password login, web sessions and API keys."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.models import ApiKey, LoginSession, Organization, User
+from app.db.models.enums import ApiScope
+from app.domain import audit
+from app.lib.clock import utcnow
+from app.lib.errors import Unauthenticated
+from app.lib.identity import Identity
+from app.lib.security import Passwords, api_key_prefix, constant_time_equals, new_token, sha256_hex
+
+ALL_SCOPES = frozenset(ApiScope)
+# Writing last_used_at on every request would turn reads into writes; once a minute is enough.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+BAD_CREDENTIALS = "Email, password or organisation is wrong."
+
+
+@dataclass(frozen=True, slots=True)
+class StartedSession:
+    token: str  # goes in the cookie, never stored
+    csrf_token: str
+    identity: Identity
+
+
+async def login(
+    db: AsyncSession,
+    passwords: Passwords,
+    *,
+    organization_slug: str,
+    email: str,
+    password: str,
+    ttl: timedelta,
+) -> StartedSession:
+    user = await db.scalar(
+        select(User)
+        .join(Organization, Organization.id == User.organization_id)
+        .where(Organization.slug == organization_slug, User.email == email.strip().lower())
+    )
+    # Verify even when the user is unknown, so response time does not reveal who exists.
+    valid = passwords.verify(user.password_hash if user else None, password)
+    if user is None or not valid or not user.is_active:
+        raise Unauthenticated(BAD_CREDENTIALS)
+    token, csrf = new_token(), new_token()
+    db.add(
+        LoginSession(
+            organization_id=user.organization_id,
+            user_id=user.id,
+            token_hash=sha256_hex(token),
+            csrf_token=csrf,
+            expires_at=utcnow() + ttl,
+        )
+    )
+    audit.record(
+        db,
+        organization_id=user.organization_id,
+        actor_id=user.id,
+        action="auth.login",
+        target_type="user",
+        target_id=user.id,
+    )
+    identity = Identity(user.organization_id, user.id, user.role, "session", ALL_SCOPES)
+    return StartedSession(token=token, csrf_token=csrf, identity=identity)
+
+
+async def logout(db: AsyncSession, token: str) -> None:
+    await db.execute(delete(LoginSession).where(LoginSession.token_hash == sha256_hex(token)))
+
+
+async def identity_from_session(db: AsyncSession, token: str) -> tuple[Identity, str]:
+    """The identity behind a session cookie, and the session's CSRF token."""
+    row = (
+        await db.execute(
+            select(LoginSession, User)
+            .join(User, User.id == LoginSession.user_id)
+            .where(LoginSession.token_hash == sha256_hex(token))
+        )
+    ).first()
+    if row is None:
+        raise Unauthenticated("Your session has ended. Log in again.")
+    login_session, user = row
+    if login_session.expires_at <= utcnow() or not user.is_active:
+        await db.delete(login_session)
+        raise Unauthenticated("Your session has expired. Log in again.")
+    identity = Identity(user.organization_id, user.id, user.role, "session", ALL_SCOPES)
+    return identity, login_session.csrf_token
+
+
+async def identity_from_api_key(db: AsyncSession, secret: str) -> Identity:
+    prefix = api_key_prefix(secret)
+    invalid = Unauthenticated(
+        "This API key is not valid. Check it, or ask your admin for a new one."
+    )
+    if prefix is None:
+        raise invalid
+    row = (
+        await db.execute(
+            select(ApiKey, User)
+            .join(User, User.id == ApiKey.user_id)
+            .where(ApiKey.prefix == prefix)
+        )
+    ).first()
+    if row is None or not constant_time_equals(row[0].secret_hash, sha256_hex(secret)):
+        raise invalid
+    key, user = row
+    if key.revoked_at is not None:
+        raise Unauthenticated("This API key was revoked. Ask your admin for a new one.")
+    if not user.is_active:
+        raise invalid
+    now = utcnow()
+    if key.last_used_at is None or now - key.last_used_at > LAST_USED_RESOLUTION:
+        key.last_used_at = now
+    scopes = frozenset(ApiScope(s) for s in key.scopes if s in ALL_SCOPES)
+    return Identity(user.organization_id, user.id, user.role, "api_key", scopes)

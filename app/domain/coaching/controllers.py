@@ -1,0 +1,100 @@
+"""Coaching sessions: a coach logs one for a learner enrolled with them."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from litestar import Controller, get, post
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.models import CoachingSession, Enrollment
+from app.db.models.enums import Role
+from app.domain import access, audit
+from app.domain.coaching.schemas import LearnerSessionOut, SessionIn, SessionOut
+from app.lib.errors import InvalidInput, NotFound
+from app.lib.identity import Identity
+from app.lib.pagination import PageParams, fetch_page
+from app.lib.schema import Page
+
+
+def _view(identity: Identity, session: CoachingSession) -> SessionOut | LearnerSessionOut:
+    return LearnerSessionOut.of(session) if identity.is_learner else SessionOut.of(session)
+
+
+async def _enrollment_for(db: AsyncSession, identity: Identity, data: SessionIn) -> Enrollment:
+    statement = select(Enrollment).where(
+        access.in_tenant(Enrollment, identity),
+        Enrollment.coach_id == identity.user_id,
+        Enrollment.learner_id == data.learner_id,
+        Enrollment.is_active.is_(True),
+    )
+    if data.enrollment_id is not None:
+        statement = statement.where(Enrollment.id == data.enrollment_id)
+    enrollments = (await db.scalars(statement)).all()
+    if not enrollments:
+        raise NotFound("This learner is not enrolled with you.", field="learner_id")
+    if len(enrollments) > 1:
+        raise InvalidInput(
+            "This learner follows several of your programs: say which with enrollment_id.",
+            field="enrollment_id",
+        )
+    return enrollments[0]
+
+
+class CoachingSessionController(Controller):
+    path = "/api/v1/sessions"
+    tags = ["sessions"]
+
+    @get("/", summary="Sessions I may see, newest first")
+    async def list_sessions(
+        self, db_session: AsyncSession, identity: Identity, page: PageParams
+    ) -> Page[SessionOut | LearnerSessionOut]:
+        statement = select(CoachingSession).where(access.visible_sessions(identity))
+        items, cursor = await fetch_page(
+            db_session, statement, CoachingSession.id, page, newest_first=True
+        )
+        return Page([_view(identity, s) for s in items], cursor)
+
+    @get("/{session_id:uuid}", summary="One session")
+    async def get_one(
+        self, db_session: AsyncSession, identity: Identity, session_id: UUID
+    ) -> SessionOut | LearnerSessionOut:
+        found = await db_session.scalar(
+            select(CoachingSession).where(
+                CoachingSession.id == session_id, access.visible_sessions(identity)
+            )
+        )
+        if found is None:
+            raise NotFound("No such session.", field="session_id")
+        return _view(identity, found)
+
+    @post("/", summary="Log a session (coach)")
+    async def create(
+        self, db_session: AsyncSession, identity: Identity, data: SessionIn
+    ) -> SessionOut:
+        identity.require_role(Role.COACH)
+        enrollment = await _enrollment_for(db_session, identity, data)
+        session = CoachingSession(
+            organization_id=identity.organization_id,
+            enrollment_id=enrollment.id,
+            coach_id=identity.user_id,
+            learner_id=enrollment.learner_id,
+            held_at=data.held_at,
+            notes=data.notes.strip(),
+            goal=(data.goal or enrollment.goal).strip(),
+            focus_skills=[s.strip() for s in data.focus_skills],
+            agreed_actions=[a.strip() for a in data.agreed_actions if a.strip()],
+        )
+        db_session.add(session)
+        await db_session.flush()
+        audit.record(
+            db_session,
+            organization_id=identity.organization_id,
+            actor_id=identity.user_id,
+            action="session.create",
+            target_type="coaching_session",
+            target_id=session.id,
+        )
+        await db_session.refresh(session)
+        return SessionOut.of(session)

@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+from uuid import UUID
+
+import msgspec
+
+from app.db.models import CoachingSession
+from app.lib.schema import ActionList, LongText, SkillList
+
+
+class SessionIn(msgspec.Struct, forbid_unknown_fields=True):
+    learner_id: UUID
+    held_at: Annotated[datetime, msgspec.Meta(tz=True)]
+    notes: LongText = ""
+    goal: LongText = ""
+    focus_skills: SkillList = msgspec.field(default_factory=list)
+    agreed_actions: ActionList = msgspec.field(default_factory=list)
+    enrollment_id: UUID | None = None
+
+
+class SessionOut(msgspec.Struct):
+    """The coach's view. Learners get `LearnerSessionOut`, without the coach's notes."""
+
+    id: UUID
+    enrollment_id: UUID
+    learner_id: UUID
+    coach_id: UUID
+    held_at: datetime
+    notes: str
+    goal: str
+    focus_skills: list[str]
+    agreed_actions: list[str]
+    created_at: datetime
+
+    @classmethod
+    def of(cls, s: CoachingSession) -> SessionOut:
+        return cls(
+            s.id,
+            s.enrollment_id,
+            s.learner_id,
+            s.coach_id,
+            s.held_at,
+            s.notes,
+            s.goal,
+            s.focus_skills,
+            s.agreed_actions,
+            s.created_at,
+        )
+
+
+class LearnerSessionOut(msgspec.Struct):
+    id: UUID
+    held_at: datetime
+    goal: str
+    focus_skills: list[str]
+    agreed_actions: list[str]
+
+    @classmethod
+    def of(cls, s: CoachingSession) -> LearnerSessionOut:
+        return cls(s.id, s.held_at, s.goal, s.focus_skills, s.agreed_actions)

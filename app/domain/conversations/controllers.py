@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from uuid import UUID
+
+from litestar import Controller, get, patch, post
+from litestar.di import Provide
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.domain.conversations.schemas import (
+    ConversationIn,
+    ConversationOut,
+    ConversationPatch,
+    MessageIn,
+    MessageOut,
+)
+from app.domain.conversations.services import ConversationService
+from app.lib.identity import Identity
+from app.lib.pagination import PageParams
+from app.lib.schema import Page
+from app.settings import Settings
+
+
+def provide_conversations(
+    db_session: AsyncSession, identity: Identity, settings: Settings
+) -> ConversationService:
+    return ConversationService(db_session, identity, settings.max_message_chars)
+
+
+class ConversationController(Controller):
+    path = "/api/v1/conversations"
+    tags = ["conversations"]
+    dependencies = {"conversations": Provide(provide_conversations, sync_to_thread=False)}
+
+    @get("/", summary="My conversations (coach: those my learners shared)")
+    async def list_conversations(
+        self, conversations: ConversationService, page: PageParams
+    ) -> Page[ConversationOut]:
+        items, cursor = await conversations.list(page)
+        return Page([ConversationOut.of(c) for c in items], cursor)
+
+    @post("/", summary="Start a conversation (learner)")
+    async def create(
+        self, conversations: ConversationService, data: ConversationIn
+    ) -> ConversationOut:
+        return ConversationOut.of(await conversations.create(data))
+
+    @get("/{conversation_id:uuid}", summary="One conversation")
+    async def get_one(
+        self, conversations: ConversationService, conversation_id: UUID
+    ) -> ConversationOut:
+        return ConversationOut.of(await conversations.get(conversation_id))
+
+    @patch("/{conversation_id:uuid}", summary="Rename, or share with my coach (learner)")
+    async def update(
+        self, conversations: ConversationService, conversation_id: UUID, data: ConversationPatch
+    ) -> ConversationOut:
+        return ConversationOut.of(await conversations.update(conversation_id, data))
+
+    @get("/{conversation_id:uuid}/messages", summary="Messages, oldest first")
+    async def messages(
+        self, conversations: ConversationService, conversation_id: UUID, page: PageParams
+    ) -> Page[MessageOut]:
+        items, cursor = await conversations.messages(conversation_id, page)
+        return Page([MessageOut.of(m) for m in items], cursor)
+
+    @post("/{conversation_id:uuid}/messages", summary="Send a message (stored before anything)")
+    async def post_message(
+        self, conversations: ConversationService, conversation_id: UUID, data: MessageIn
+    ) -> MessageOut:
+        return MessageOut.of(await conversations.post_message(conversation_id, data.content))

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+from uuid import UUID
+
+import msgspec
+
+from app.db.models import Conversation, Message
+from app.db.models.enums import MessageRole, MessageStatus
+from app.lib.schema import NO_NUL
+
+Title = Annotated[str, msgspec.Meta(max_length=200, pattern=NO_NUL)]
+# The hard ceiling of the wire format; the configured limit (max_message_chars) is lower.
+MessageText = Annotated[
+    str, msgspec.Meta(min_length=1, max_length=100_000, pattern=r"^[^\x00]*\S[^\x00]*$")
+]
+
+
+class ConversationIn(msgspec.Struct, forbid_unknown_fields=True):
+    title: Title = ""
+    shared_with_coach: bool = False
+
+
+class ConversationPatch(msgspec.Struct, forbid_unknown_fields=True):
+    title: Title | None = None
+    shared_with_coach: bool | None = None
+
+
+class ConversationOut(msgspec.Struct):
+    id: UUID
+    learner_id: UUID
+    title: str
+    shared_with_coach: bool
+    created_at: datetime
+
+    @classmethod
+    def of(cls, c: Conversation) -> ConversationOut:
+        return cls(c.id, c.learner_id, c.title, c.shared_with_coach, c.created_at)
+
+
+class MessageIn(msgspec.Struct, forbid_unknown_fields=True):
+    content: MessageText
+
+
+class MessageOut(msgspec.Struct):
+    id: UUID
+    conversation_id: UUID
+    role: MessageRole
+    content: str
+    status: MessageStatus
+    citations: list[dict[str, Any]]
+    created_at: datetime
+
+    @classmethod
+    def of(cls, m: Message) -> MessageOut:
+        return cls(m.id, m.conversation_id, m.role, m.content, m.status, m.citations, m.created_at)

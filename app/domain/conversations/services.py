@@ -1,0 +1,97 @@
+"""Conversations belong to a learner; a coach reads one only if the learner shared it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from uuid import UUID
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.models import Conversation, Message
+from app.db.models.enums import MessageRole, MessageStatus, Role
+from app.domain import access
+from app.domain.conversations.schemas import ConversationIn, ConversationPatch
+from app.lib.errors import InvalidInput, NotFound
+from app.lib.identity import Identity
+from app.lib.pagination import PageParams, fetch_page
+
+
+class ConversationService:
+    def __init__(self, db: AsyncSession, identity: Identity, max_message_chars: int) -> None:
+        self.db = db
+        self.identity = identity
+        self.max_message_chars = max_message_chars
+
+    async def list(self, page: PageParams) -> tuple[Sequence[Conversation], str | None]:
+        self.identity.require_role(Role.LEARNER, Role.COACH)
+        statement = select(Conversation).where(access.visible_conversations(self.identity))
+        return await fetch_page(self.db, statement, Conversation.id, page, newest_first=True)
+
+    async def get(self, conversation_id: UUID) -> Conversation:
+        self.identity.require_role(Role.LEARNER, Role.COACH)
+        found = await self.db.scalar(
+            select(Conversation).where(
+                Conversation.id == conversation_id, access.visible_conversations(self.identity)
+            )
+        )
+        if found is None:
+            raise NotFound("No such conversation.", field="conversation_id")
+        return found
+
+    async def _own(self, conversation_id: UUID) -> Conversation:
+        self.identity.require_role(Role.LEARNER)
+        return await self.get(conversation_id)
+
+    async def create(self, data: ConversationIn) -> Conversation:
+        self.identity.require_role(Role.LEARNER)
+        conversation = Conversation(
+            organization_id=self.identity.organization_id,
+            learner_id=self.identity.user_id,
+            title=data.title.strip(),
+            shared_with_coach=data.shared_with_coach,
+        )
+        self.db.add(conversation)
+        await self.db.flush()
+        await self.db.refresh(conversation)
+        return conversation
+
+    async def update(self, conversation_id: UUID, data: ConversationPatch) -> Conversation:
+        conversation = await self._own(conversation_id)
+        if data.title is not None:
+            conversation.title = data.title.strip()
+        if data.shared_with_coach is not None:
+            conversation.shared_with_coach = data.shared_with_coach
+        await self.db.flush()
+        await self.db.refresh(conversation)
+        return conversation
+
+    async def messages(
+        self, conversation_id: UUID, page: PageParams
+    ) -> tuple[Sequence[Message], str | None]:
+        await self.get(conversation_id)
+        statement = select(Message).where(
+            Message.conversation_id == conversation_id, access.in_tenant(Message, self.identity)
+        )
+        return await fetch_page(self.db, statement, Message.id, page)
+
+    async def post_message(self, conversation_id: UUID, content: str) -> Message:
+        """Store the learner's message first: nothing that happens after may lose it."""
+        conversation = await self._own(conversation_id)
+        if len(content) > self.max_message_chars:
+            raise InvalidInput(
+                f"The message is {len(content)} characters; the limit is "
+                f"{self.max_message_chars}. Shorten it or split it.",
+                field="content",
+            )
+        message = Message(
+            organization_id=conversation.organization_id,
+            conversation_id=conversation.id,
+            role=MessageRole.LEARNER,
+            content=content,
+            status=MessageStatus.STORED,
+        )
+        self.db.add(message)
+        await self.db.flush()
+        await self.db.refresh(message)
+        return message

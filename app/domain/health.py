@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+import msgspec
+from litestar import get
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+
+class HealthOut(msgspec.Struct):
+    status: str
+    database: str
+
+
+@get("/health", tags=["health"], summary="Liveness and database reachability")
+async def health(db_session: AsyncSession) -> HealthOut:
+    await db_session.execute(text("SELECT 1"))
+    return HealthOut(status="ok", database="ok")

@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+import msgspec
+
+from app.db.models import Enrollment, User
+from app.db.models.enums import Language, Role
+from app.lib.schema import Email, LongText, Name, NewPassword
+
+
+class UserOut(msgspec.Struct):
+    id: UUID
+    email: str
+    display_name: str
+    role: Role
+    locale: Language
+    is_active: bool
+    created_at: datetime
+
+    @classmethod
+    def of(cls, u: User) -> UserOut:
+        return cls(u.id, u.email, u.display_name, u.role, u.locale, u.is_active, u.created_at)
+
+
+class UserCreate(msgspec.Struct, forbid_unknown_fields=True):
+    email: Email
+    display_name: Name
+    role: Role
+    locale: Language | None = None
+    password: NewPassword | None = None
+
+
+class UserPatch(msgspec.Struct, forbid_unknown_fields=True):
+    display_name: Name | None = None
+    locale: Language | None = None
+    role: Role | None = None
+    is_active: bool | None = None
+    password: NewPassword | None = None
+
+
+class MePatch(msgspec.Struct, forbid_unknown_fields=True):
+    display_name: Name | None = None
+    locale: Language | None = None
+    password: NewPassword | None = None
+
+
+class EnrollmentOut(msgspec.Struct):
+    id: UUID
+    learner_id: UUID
+    coach_id: UUID
+    program_id: UUID
+    goal: str
+    is_active: bool
+    created_at: datetime
+
+    @classmethod
+    def of(cls, e: Enrollment) -> EnrollmentOut:
+        return cls(e.id, e.learner_id, e.coach_id, e.program_id, e.goal, e.is_active, e.created_at)
+
+
+class EnrollmentCreate(msgspec.Struct, forbid_unknown_fields=True):
+    learner_id: UUID
+    coach_id: UUID
+    program_id: UUID
+    goal: LongText = ""
+
+
+class EnrollmentPatch(msgspec.Struct, forbid_unknown_fields=True):
+    goal: LongText | None = None
+    coach_id: UUID | None = None
+    is_active: bool | None = None

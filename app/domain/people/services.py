@@ -1,0 +1,196 @@
+"""People of an organisation and who coaches whom."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from uuid import UUID
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.models import Enrollment, Program, User
+from app.db.models.enums import Language, Role
+from app.domain import access, audit
+from app.domain.people.schemas import EnrollmentCreate, EnrollmentPatch, UserCreate, UserPatch
+from app.lib.errors import Conflict, InvalidInput, NotFound
+from app.lib.identity import Identity
+from app.lib.pagination import PageParams, fetch_page
+from app.lib.security import Passwords
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+async def add_user(
+    db: AsyncSession,
+    passwords: Passwords,
+    *,
+    organization_id: UUID,
+    email: str,
+    display_name: str,
+    role: Role,
+    locale: Language,
+    password: str | None,
+) -> User:
+    email = normalise_email(email)
+    taken = await db.scalar(
+        select(User.id).where(User.organization_id == organization_id, User.email == email)
+    )
+    if taken is not None:
+        raise Conflict("Someone in this organisation already has this email.", field="email")
+    user = User(
+        organization_id=organization_id,
+        email=email,
+        display_name=display_name.strip(),
+        role=role,
+        locale=locale,
+        password_hash=passwords.hash(password) if password else None,
+    )
+    db.add(user)
+    await db.flush()
+    return user
+
+
+class PeopleService:
+    def __init__(self, db: AsyncSession, identity: Identity, passwords: Passwords) -> None:
+        self.db = db
+        self.identity = identity
+        self.passwords = passwords
+
+    async def list_users(
+        self, page: PageParams, role: Role | None
+    ) -> tuple[Sequence[User], str | None]:
+        statement = select(User).where(access.visible_users(self.identity))
+        if role is not None:
+            statement = statement.where(User.role == role)
+        return await fetch_page(self.db, statement, User.id, page)
+
+    async def get_user(self, user_id: UUID, field: str = "user_id") -> User:
+        user = await self.db.scalar(
+            select(User).where(User.id == user_id, access.visible_users(self.identity))
+        )
+        if user is None:
+            raise NotFound("No such user.", field=field)
+        return user
+
+    async def create_user(self, data: UserCreate, default_locale: Language) -> User:
+        self.identity.require_role(Role.ADMIN)
+        user = await add_user(
+            self.db,
+            self.passwords,
+            organization_id=self.identity.organization_id,
+            email=data.email,
+            display_name=data.display_name,
+            role=data.role,
+            locale=data.locale or default_locale,
+            password=data.password,
+        )
+        self._audit("user.create", user.id, role=user.role.value)
+        return user
+
+    async def update_user(self, user_id: UUID, data: UserPatch) -> User:
+        self.identity.require_role(Role.ADMIN)
+        user = await self.get_user(user_id)
+        if user.id == self.identity.user_id and (
+            (data.role is not None and data.role is not Role.ADMIN) or data.is_active is False
+        ):
+            raise InvalidInput("You cannot remove your own admin access; ask another admin.")
+        self.apply_profile(user, data.display_name, data.locale, data.password)
+        if data.role is not None:
+            user.role = data.role
+        if data.is_active is not None:
+            user.is_active = data.is_active
+        self._audit("user.update", user.id)
+        await self.db.flush()
+        return user
+
+    def apply_profile(
+        self, user: User, display_name: str | None, locale: Language | None, password: str | None
+    ) -> None:
+        if display_name is not None:
+            user.display_name = display_name.strip()
+        if locale is not None:
+            user.locale = locale
+        if password is not None:
+            user.password_hash = self.passwords.hash(password)
+
+    async def list_enrollments(self, page: PageParams) -> tuple[Sequence[Enrollment], str | None]:
+        statement = select(Enrollment).where(access.visible_enrollments(self.identity))
+        return await fetch_page(self.db, statement, Enrollment.id, page)
+
+    async def get_enrollment(self, enrollment_id: UUID) -> Enrollment:
+        found = await self.db.scalar(
+            select(Enrollment).where(
+                Enrollment.id == enrollment_id, access.visible_enrollments(self.identity)
+            )
+        )
+        if found is None:
+            raise NotFound("No such enrollment.", field="enrollment_id")
+        return found
+
+    async def _member(self, user_id: UUID, role: Role, field: str) -> User:
+        user = await self.get_user(user_id, field)
+        if user.role is not role:
+            raise InvalidInput(
+                f"{field} must be a {role.value}; this user is a {user.role.value}.", field=field
+            )
+        return user
+
+    async def create_enrollment(self, data: EnrollmentCreate) -> Enrollment:
+        self.identity.require_role(Role.ADMIN)
+        await self._member(data.learner_id, Role.LEARNER, "learner_id")
+        await self._member(data.coach_id, Role.COACH, "coach_id")
+        program = await self.db.scalar(
+            select(Program.id).where(
+                Program.id == data.program_id, access.in_tenant(Program, self.identity)
+            )
+        )
+        if program is None:
+            raise NotFound("No such program.", field="program_id")
+        duplicate = await self.db.scalar(
+            select(Enrollment.id).where(
+                Enrollment.learner_id == data.learner_id, Enrollment.program_id == data.program_id
+            )
+        )
+        if duplicate is not None:
+            raise Conflict("This learner is already enrolled in this program.", field="program_id")
+        enrollment = Enrollment(
+            organization_id=self.identity.organization_id,
+            learner_id=data.learner_id,
+            coach_id=data.coach_id,
+            program_id=data.program_id,
+            goal=data.goal.strip(),
+        )
+        self.db.add(enrollment)
+        await self.db.flush()
+        self._audit("enrollment.create", enrollment.id)
+        return enrollment
+
+    async def update_enrollment(self, enrollment_id: UUID, data: EnrollmentPatch) -> Enrollment:
+        """Admins change anything; a coach may only restate the goal of their own learners."""
+        self.identity.require_role(Role.ADMIN, Role.COACH)
+        enrollment = await self.get_enrollment(enrollment_id)
+        if self.identity.is_coach and (data.coach_id is not None or data.is_active is not None):
+            raise InvalidInput("A coach can change the goal only; ask an admin for the rest.")
+        if data.coach_id is not None:
+            await self._member(data.coach_id, Role.COACH, "coach_id")
+            enrollment.coach_id = data.coach_id
+        if data.goal is not None:
+            enrollment.goal = data.goal.strip()
+        if data.is_active is not None:
+            enrollment.is_active = data.is_active
+        self._audit("enrollment.update", enrollment.id)
+        await self.db.flush()
+        return enrollment
+
+    def _audit(self, action: str, target_id: UUID, **data: str) -> None:
+        audit.record(
+            self.db,
+            organization_id=self.identity.organization_id,
+            actor_id=self.identity.user_id,
+            action=action,
+            target_type=action.split(".", maxsplit=1)[0],
+            target_id=target_id,
+            **data,
+        )

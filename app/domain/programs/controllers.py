@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+from uuid import UUID
+
+from litestar import Controller, get, post
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.models import Program
+from app.db.models.enums import Role
+from app.domain import access, audit
+from app.domain.programs import services
+from app.domain.programs.schemas import ModuleIn, ProgramIn, ProgramOut
+from app.lib.errors import NotFound
+from app.lib.identity import Identity
+from app.lib.pagination import PageParams, fetch_page
+from app.lib.schema import Page
+
+
+async def _program(db: AsyncSession, identity: Identity, program_id: UUID) -> Program:
+    program = await db.scalar(
+        select(Program).where(Program.id == program_id, access.in_tenant(Program, identity))
+    )
+    if program is None:
+        raise NotFound("No such program.", field="program_id")
+    return program
+
+
+class ProgramController(Controller):
+    """Programs and their modules: readable by everyone in the organisation, managed by admins."""
+
+    path = "/api/v1/programs"
+    tags = ["programs"]
+
+    @get("/", summary="Programs")
+    async def list_programs(
+        self, db_session: AsyncSession, identity: Identity, page: PageParams
+    ) -> Page[ProgramOut]:
+        statement = select(Program).where(access.in_tenant(Program, identity))
+        items, cursor = await fetch_page(db_session, statement, Program.id, page)
+        return Page(
+            [ProgramOut.of(p, await services.modules_of(db_session, p.id)) for p in items], cursor
+        )
+
+    @get("/{program_id:uuid}", summary="One program with its modules")
+    async def get_one(
+        self, db_session: AsyncSession, identity: Identity, program_id: UUID
+    ) -> ProgramOut:
+        program = await _program(db_session, identity, program_id)
+        return ProgramOut.of(program, await services.modules_of(db_session, program.id))
+
+    @post("/", summary="Create a program (admin)")
+    async def create(
+        self, db_session: AsyncSession, identity: Identity, data: ProgramIn
+    ) -> ProgramOut:
+        identity.require_role(Role.ADMIN)
+        program, modules = await services.create_program(
+            db_session,
+            organization_id=identity.organization_id,
+            name=data.name,
+            language=data.language,
+            description=data.description,
+            modules=data.modules,
+        )
+        audit.record(
+            db_session,
+            organization_id=identity.organization_id,
+            actor_id=identity.user_id,
+            action="program.create",
+            target_type="program",
+            target_id=program.id,
+        )
+        await db_session.refresh(program)
+        return ProgramOut.of(program, modules)
+
+    @post("/{program_id:uuid}/modules", summary="Append a module (admin)")
+    async def add_module(
+        self, db_session: AsyncSession, identity: Identity, program_id: UUID, data: ModuleIn
+    ) -> ProgramOut:
+        identity.require_role(Role.ADMIN)
+        program = await _program(db_session, identity, program_id)
+        await services.add_modules(db_session, program, [data])
+        return ProgramOut.of(program, await services.modules_of(db_session, program.id))

@@ -1,0 +1,85 @@
+"""The organisation's bank of contextualization questions: coaches and admins curate it."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from litestar import Controller, delete, get, post
+from litestar.params import Parameter
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.models import QuestionBankEntry
+from app.db.models.enums import Language, QuestionScale, Role
+from app.domain import access, audit
+from app.domain.question_bank.schemas import QuestionIn, QuestionOut
+from app.lib.errors import NotFound
+from app.lib.identity import Identity
+from app.lib.pagination import PageParams, fetch_page
+from app.lib.schema import Page
+
+CURATORS = (Role.COACH, Role.ADMIN)
+
+
+class QuestionBankController(Controller):
+    path = "/api/v1/question-bank"
+    tags = ["question bank"]
+
+    @get("/", summary="Questions, filtered by skill, scale and language")
+    async def list_questions(
+        self,
+        db_session: AsyncSession,
+        identity: Identity,
+        page: PageParams,
+        skill: str | None = Parameter(query="skill", default=None, max_length=100),
+        scale: QuestionScale | None = Parameter(query="scale", default=None),
+        language: Language | None = Parameter(query="language", default=None),
+    ) -> Page[QuestionOut]:
+        identity.require_role(*CURATORS)
+        statement = select(QuestionBankEntry).where(access.in_tenant(QuestionBankEntry, identity))
+        if skill:
+            statement = statement.where(QuestionBankEntry.skill == skill)
+        if scale:
+            statement = statement.where(QuestionBankEntry.scale == scale)
+        if language:
+            statement = statement.where(QuestionBankEntry.language == language)
+        items, cursor = await fetch_page(db_session, statement, QuestionBankEntry.id, page)
+        return Page([QuestionOut.of(q) for q in items], cursor)
+
+    @post("/", summary="Add a question")
+    async def add(
+        self, db_session: AsyncSession, identity: Identity, data: QuestionIn
+    ) -> QuestionOut:
+        identity.require_role(*CURATORS)
+        entry = QuestionBankEntry(
+            organization_id=identity.organization_id,
+            skill=data.skill.strip(),
+            scale=data.scale,
+            language=data.language,
+            text=data.text.strip(),
+            approved_by_id=identity.user_id,
+        )
+        db_session.add(entry)
+        await db_session.flush()
+        await db_session.refresh(entry)
+        return QuestionOut.of(entry)
+
+    @delete("/{question_id:uuid}", summary="Remove a question")
+    async def remove(self, db_session: AsyncSession, identity: Identity, question_id: UUID) -> None:
+        identity.require_role(*CURATORS)
+        entry = await db_session.scalar(
+            select(QuestionBankEntry).where(
+                QuestionBankEntry.id == question_id, access.in_tenant(QuestionBankEntry, identity)
+            )
+        )
+        if entry is None:
+            raise NotFound("No such question.", field="question_id")
+        await db_session.delete(entry)
+        audit.record(
+            db_session,
+            organization_id=identity.organization_id,
+            actor_id=identity.user_id,
+            action="question_bank.delete",
+            target_type="question_bank_entry",
+            target_id=question_id,
+        )

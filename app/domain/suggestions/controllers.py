@@ -1,0 +1,120 @@
+from __future__ import annotations
+
+from uuid import UUID
+
+from litestar import Controller, get, post
+from litestar.di import Provide
+from litestar.params import Parameter
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.models.enums import ReviewOutcome, SuggestionState
+from app.domain.question_bank.schemas import QuestionOut
+from app.domain.suggestions.schemas import (
+    AnswerIn,
+    AnswerOut,
+    ApproveIn,
+    BatchIn,
+    BatchOut,
+    EditIn,
+    FeedItemOut,
+    RejectIn,
+    SaveToBankIn,
+    SuggestionOut,
+)
+from app.domain.suggestions.services import FeedService, ReviewService
+from app.lib.identity import Identity
+from app.lib.pagination import PageParams
+from app.lib.schema import Page
+
+
+def provide_review(db_session: AsyncSession, identity: Identity) -> ReviewService:
+    return ReviewService(db_session, identity)
+
+
+def provide_feed(db_session: AsyncSession, identity: Identity) -> FeedService:
+    return FeedService(db_session, identity)
+
+
+class SuggestionController(Controller):
+    """The coach's review queue."""
+
+    path = "/api/v1/suggestions"
+    tags = ["suggestions"]
+    dependencies = {"review": Provide(provide_review, sync_to_thread=False)}
+
+    @get("/", summary="Review queue", description="Suggestions for my learners, oldest first.")
+    async def queue(
+        self,
+        review: ReviewService,
+        page: PageParams,
+        state_filter: SuggestionState | None = Parameter(query="state", default=None),
+        learner_id: UUID | None = Parameter(query="learner_id", default=None),
+    ) -> Page[SuggestionOut]:
+        items, cursor = await review.queue(page, state=state_filter, learner_id=learner_id)
+        return Page([SuggestionOut.of(s) for s in items], cursor)
+
+    @get("/{suggestion_id:uuid}", summary="One suggestion")
+    async def get_one(self, review: ReviewService, suggestion_id: UUID) -> SuggestionOut:
+        return SuggestionOut.of(await review.get(suggestion_id))
+
+    @post("/{suggestion_id:uuid}/approve", status_code=200, summary="Approve as drafted")
+    async def approve(
+        self, review: ReviewService, suggestion_id: UUID, data: ApproveIn
+    ) -> SuggestionOut:
+        return SuggestionOut.of(await review.approve(suggestion_id, data.deliver_at))
+
+    @post("/{suggestion_id:uuid}/edit", status_code=200, summary="Edit, then approve")
+    async def edit(self, review: ReviewService, suggestion_id: UUID, data: EditIn) -> SuggestionOut:
+        return SuggestionOut.of(await review.edit(suggestion_id, data.text, data.deliver_at))
+
+    @post("/{suggestion_id:uuid}/reject", status_code=200, summary="Reject with a reason")
+    async def reject(
+        self, review: ReviewService, suggestion_id: UUID, data: RejectIn
+    ) -> SuggestionOut:
+        return SuggestionOut.of(await review.reject(suggestion_id, data.reason))
+
+    @post("/batch", status_code=200, summary="Approve or reject several at once (all or none)")
+    async def batch(self, review: ReviewService, data: BatchIn) -> BatchOut:
+        items = await review.batch(
+            data.ids,
+            ReviewOutcome(data.decision),
+            reason=data.reason,
+            deliver_at=data.deliver_at,
+        )
+        return BatchOut([SuggestionOut.of(s) for s in items])
+
+    @get("/{suggestion_id:uuid}/answers", summary="The learner's answers to this item")
+    async def answers(self, review: ReviewService, suggestion_id: UUID) -> list[AnswerOut]:
+        return [AnswerOut.of(a) for a in await review.answers(suggestion_id)]
+
+    @post("/{suggestion_id:uuid}/save-to-bank", summary="Save an approved question to the bank")
+    async def save_to_bank(
+        self, review: ReviewService, suggestion_id: UUID, data: SaveToBankIn
+    ) -> QuestionOut:
+        entry = await review.save_to_bank(suggestion_id, scale=data.scale, skill=data.skill)
+        return QuestionOut.of(entry)
+
+
+class FeedController(Controller):
+    """The learner's feed: approved items only, once due."""
+
+    path = "/api/v1/feed"
+    tags = ["feed"]
+    dependencies = {"feed": Provide(provide_feed, sync_to_thread=False)}
+
+    @get("/", summary="My delivered items, newest first")
+    async def list_items(self, feed: FeedService, page: PageParams) -> Page[FeedItemOut]:
+        items, cursor = await feed.feed(page)
+        return Page([FeedItemOut.of(s) for s in items], cursor)
+
+    @get("/{item_id:uuid}", summary="One delivered item")
+    async def get_one(self, feed: FeedService, item_id: UUID) -> FeedItemOut:
+        return FeedItemOut.of(await feed.item(item_id))
+
+    @post("/{item_id:uuid}/answers", summary="Answer a reflection or question")
+    async def answer(self, feed: FeedService, item_id: UUID, data: AnswerIn) -> AnswerOut:
+        return AnswerOut.of(await feed.answer(item_id, data.text))
+
+    @get("/{item_id:uuid}/answers", summary="My answers to this item")
+    async def answers(self, feed: FeedService, item_id: UUID) -> list[AnswerOut]:
+        return [AnswerOut.of(a) for a in await feed.answers(item_id)]

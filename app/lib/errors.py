@@ -1,0 +1,151 @@
+"""The application's one error type, and its mapping to HTTP (the only place that does it).
+
+Every error reaches the client as `{"error": {"code", "message", "field"}}` with a message
+that says what to fix. Server errors never echo internals.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import structlog
+from litestar import MediaType, Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from litestar.types import ExceptionHandlersMap
+
+log = structlog.get_logger("interlude.errors")
+
+
+class AppError(Exception):
+    status_code = 400
+    code = "bad_request"
+
+    def __init__(self, message: str, *, field: str | None = None, code: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        if code is not None:
+            self.code = code
+
+
+class InvalidInput(AppError):
+    status_code = 400
+    code = "invalid_input"
+
+
+class Unauthenticated(AppError):
+    status_code = 401
+    code = "unauthenticated"
+
+
+class Forbidden(AppError):
+    status_code = 403
+    code = "forbidden"
+
+
+class NotFound(AppError):
+    """Unknown ids and other organisations' ids answer the same, so nothing leaks."""
+
+    status_code = 404
+    code = "not_found"
+
+
+class Conflict(AppError):
+    status_code = 409
+    code = "conflict"
+
+
+def error_body(code: str, message: str, field: str | None = None) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message, "field": field}}
+
+
+def _json(status: int, code: str, message: str, field: str | None = None) -> Response[Any]:
+    return Response(
+        content=error_body(code, message, field), status_code=status, media_type=MediaType.JSON
+    )
+
+
+def app_error_handler(_: Request[Any, Any, Any], exc: AppError) -> Response[Any]:
+    return _json(exc.status_code, exc.code, exc.message, exc.field)
+
+
+_MSGSPEC_PATH = re.compile(r" - at `\$\.?([^`]*)`")
+
+
+def _validation_field_and_message(exc: ValidationException) -> tuple[str | None, str]:
+    """Litestar reports msgspec errors as `extra=[{"message", "key", "source"}]`."""
+    extra = exc.extra if isinstance(exc.extra, list) else []
+    for item in extra:
+        if isinstance(item, dict):
+            message = str(item.get("message", exc.detail))
+            key = item.get("key")
+            match = _MSGSPEC_PATH.search(message)
+            if match:
+                key = key or match.group(1) or None
+                message = message[: match.start()]
+            return (str(key) if key else None), message
+    detail = str(exc.detail)
+    match = _MSGSPEC_PATH.search(detail)
+    if match:
+        return match.group(1) or None, detail[: match.start()]
+    return None, detail
+
+
+def validation_error_handler(_: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
+    field, message = _validation_field_and_message(exc)
+    if field:
+        message = f"{message} (field: {field})"
+    return _json(400, "validation_error", message, field)
+
+
+_HTTP_CODES = {
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    429: "rate_limited",
+}
+
+
+def http_error_handler(_: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    status = exc.status_code
+    if status >= 500:
+        return _json(status, "server_error", "The server could not handle this request.")
+    message = str(exc.detail)
+    if status == 413:
+        message = "The request body is too large. Send less data in one request."
+    response = _json(status, _HTTP_CODES.get(status, "bad_request"), message)
+    if exc.headers:
+        response.headers.update(exc.headers)
+    return response
+
+
+def bad_encoding_handler(_: Request[Any, Any, Any], __: UnicodeError) -> Response[Any]:
+    return _json(400, "invalid_encoding", "The request is not valid UTF-8. Send UTF-8 text.")
+
+
+def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    log.error(
+        "unhandled_error",
+        error_type=type(exc).__name__,
+        route=request.scope.get("path_template", ""),
+        exc_info=exc,
+    )
+    return _json(
+        HTTP_500_INTERNAL_SERVER_ERROR,
+        "server_error",
+        "Something went wrong on our side. The request id in X-Request-ID helps us find it.",
+    )
+
+
+EXCEPTION_HANDLERS: ExceptionHandlersMap = {
+    AppError: app_error_handler,
+    ValidationException: validation_error_handler,
+    HTTPException: http_error_handler,
+    UnicodeError: bad_encoding_handler,
+    Exception: internal_error_handler,
+}

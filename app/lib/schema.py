@@ -1,0 +1,36 @@
+"""Wire types shared by the API: bounded, NUL-free text, and paginated lists."""
+
+from __future__ import annotations
+
+from typing import Annotated, Generic, TypeVar
+
+import msgspec
+
+# Text may not contain NUL (PostgreSQL refuses it, and it is never legitimate in prose).
+NO_NUL = r"^[^\x00]*$"
+
+T = TypeVar("T")
+
+
+Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=r"^[^\x00]*\S[^\x00]*$")]
+ShortText = Annotated[str, msgspec.Meta(max_length=2_000, pattern=NO_NUL)]
+LongText = Annotated[str, msgspec.Meta(max_length=20_000, pattern=NO_NUL)]
+RequiredText = Annotated[
+    str, msgspec.Meta(min_length=1, max_length=20_000, pattern=r"^[^\x00]*\S[^\x00]*$")
+]
+Skill = Annotated[str, msgspec.Meta(min_length=1, max_length=100, pattern=r"^[^\x00]*\S[^\x00]*$")]
+Email = Annotated[
+    str, msgspec.Meta(min_length=3, max_length=320, pattern=r"^[^@\s\x00]+@[^@\s\x00]+$")
+]
+Password = Annotated[str, msgspec.Meta(min_length=1, max_length=1_000, pattern=NO_NUL)]
+NewPassword = Annotated[str, msgspec.Meta(min_length=10, max_length=1_000, pattern=NO_NUL)]
+Slug = Annotated[str, msgspec.Meta(min_length=2, max_length=64, pattern=r"^[a-z0-9][a-z0-9-]*$")]
+SkillList = Annotated[list[Skill], msgspec.Meta(max_length=20)]
+ActionList = Annotated[list[ShortText], msgspec.Meta(max_length=20)]
+
+
+class Page(msgspec.Struct, Generic[T]):
+    """A page of a list in a stable order; pass `next_cursor` as `cursor` for the next one."""
+
+    items: list[T]
+    next_cursor: str | None = None

@@ -1,0 +1,97 @@
+"""Settings read from the environment (and a `.env` file), validated once, then injected.
+
+Nothing reads the environment elsewhere: `create_app(settings)` and the CLI receive a
+`Settings` object, and tests build their own.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATA_DIR = Path("var")
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the URLs people paste (postgres://, sqlite:///...) and pick the async drivers."""
+    for prefix in ("postgres://", "postgresql://", "postgresql+psycopg://"):
+        if url.startswith(prefix):
+            return "postgresql+asyncpg://" + url[len(prefix) :]
+    if url.startswith("sqlite:///"):
+        return "sqlite+aiosqlite:///" + url[len("sqlite:///") :]
+    return url
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="INTERLUDE_", env_file=".env", extra="ignore", frozen=True
+    )
+
+    environment: Literal["development", "test", "production"] = "development"
+    data_dir: Path = DEFAULT_DATA_DIR
+    database_url: str = Field(
+        default="",
+        validation_alias=AliasChoices("DATABASE_URL", "INTERLUDE_DATABASE_URL"),
+        description="SQLAlchemy URL; empty means a SQLite file in data_dir.",
+    )
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["json", "console"] = "json"
+
+    # Limits on what a client may send.
+    max_request_bytes: int = Field(default=1_000_000, ge=1_024)
+    max_message_chars: int = Field(default=8_000, ge=1)
+
+    # Web sessions: an opaque token in a cookie, its hash in the database.
+    session_cookie_name: str = "interlude_session"
+    session_ttl_hours: int = Field(default=12, ge=1)
+    cookie_secure: bool | None = Field(
+        default=None, description="Secure flag on cookies; defaults to True in production."
+    )
+
+    # Argon2id cost. The defaults follow RFC 9106's second recommended option; tests lower them.
+    argon2_time_cost: int = Field(default=3, ge=1)
+    argon2_memory_kib: int = Field(default=65_536, ge=8)
+
+    # Password of the demo accounts: shown by `interlude demo`, refused in production.
+    demo_password: SecretStr = SecretStr("interlude-demo")
+
+    @field_validator("database_url")
+    @classmethod
+    def _normalise_url(cls, value: str) -> str:
+        return normalise_database_url(value.strip())
+
+    @model_validator(mode="after")
+    def _refuse_demo_secrets_in_production(self) -> Settings:
+        if self.environment == "production" and self.cookie_secure is False:
+            raise ValueError(
+                "INTERLUDE_COOKIE_SECURE=false is refused in production: cookies must be Secure."
+            )
+        return self
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{(self.data_dir / 'interlude.db').resolve()}"
+
+    @property
+    def secure_cookies(self) -> bool:
+        if self.cookie_secure is not None:
+            return self.cookie_secure
+        return self.environment == "production"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.resolved_database_url.startswith("sqlite")
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read from the environment on first use (never at import)."""
+    return Settings()
