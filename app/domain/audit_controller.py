@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 import msgspec
 from litestar import Controller, get
-from litestar.params import Parameter
+from litestar.di import NamedDependency
+from litestar.params import QueryParameter
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -37,10 +38,10 @@ class AuditController(Controller):
     @get("/", summary="Audit trail, newest first (admin)")
     async def list_events(
         self,
-        db_session: AsyncSession,
-        identity: Identity,
-        page: PageParams,
-        action: str | None = Parameter(query="action", default=None, max_length=64),
+        db_session: NamedDependency[AsyncSession],
+        identity: NamedDependency[Identity],
+        page: NamedDependency[PageParams],
+        action: Annotated[str | None, QueryParameter(name="action", max_length=64)] = None,
     ) -> Page[AuditEventOut]:
         identity.require_role(Role.ADMIN)
         statement = select(AuditEvent).where(access.in_tenant(AuditEvent, identity))

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import msgspec
 from litestar import get
+from litestar.di import NamedDependency
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -12,6 +13,6 @@ class HealthOut(msgspec.Struct):
 
 
 @get("/health", tags=["health"], summary="Liveness and database reachability")
-async def health(db_session: AsyncSession) -> HealthOut:
+async def health(db_session: NamedDependency[AsyncSession]) -> HealthOut:
     await db_session.execute(text("SELECT 1"))
     return HealthOut(status="ok", database="ok")

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 from uuid import UUID
 
-from litestar.params import Parameter
+from litestar.di import NamedDependency
+from litestar.params import QueryParameter
 from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -37,8 +38,8 @@ def _parse_cursor(cursor: str | None) -> UUID | None:
 
 
 def provide_page_params(
-    limit: int = Parameter(query="limit", ge=1, le=MAX_LIMIT, default=50),
-    cursor: str | None = Parameter(query="cursor", default=None, max_length=64),
+    limit: Annotated[int, QueryParameter(name="limit", ge=1, le=MAX_LIMIT)] = 50,
+    cursor: Annotated[str | None, QueryParameter(name="cursor", max_length=64)] = None,
 ) -> PageParams:
     return PageParams(limit=limit, cursor=cursor)
 
@@ -47,7 +48,7 @@ async def fetch_page(
     session: AsyncSession,
     statement: Select[tuple[M]],
     id_column: Any,
-    page: PageParams,
+    page: NamedDependency[PageParams],
     *,
     newest_first: bool = False,
 ) -> tuple[Sequence[M], str | None]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from uuid import UUID
 
 from litestar import Controller, delete, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -26,7 +28,10 @@ class ApiKeyController(Controller):
 
     @get("/", summary="Keys of my organisation (admin)")
     async def list_keys(
-        self, db_session: AsyncSession, identity: Identity, page: PageParams
+        self,
+        db_session: NamedDependency[AsyncSession],
+        identity: NamedDependency[Identity],
+        page: NamedDependency[PageParams],
     ) -> Page[ApiKeyOut]:
         identity.require_role(Role.ADMIN)
         statement = select(ApiKey).where(access.in_tenant(ApiKey, identity))
@@ -35,7 +40,10 @@ class ApiKeyController(Controller):
 
     @post("/", summary="Create a key (admin); the secret is shown once")
     async def create(
-        self, db_session: AsyncSession, identity: Identity, data: ApiKeyIn
+        self,
+        db_session: NamedDependency[AsyncSession],
+        identity: NamedDependency[Identity],
+        data: JSONBody[ApiKeyIn],
     ) -> ApiKeyCreated:
         identity.require_role(Role.ADMIN)
         subject = data.user_id or identity.user_id
@@ -68,7 +76,12 @@ class ApiKeyController(Controller):
         return ApiKeyCreated(key=ApiKeyOut.of(key), secret=generated.secret)
 
     @delete("/{key_id:uuid}", summary="Revoke a key (admin)")
-    async def revoke(self, db_session: AsyncSession, identity: Identity, key_id: UUID) -> None:
+    async def revoke(
+        self,
+        db_session: NamedDependency[AsyncSession],
+        identity: NamedDependency[Identity],
+        key_id: FromPath[UUID],
+    ) -> None:
         identity.require_role(Role.ADMIN)
         key = await db_session.scalar(
             select(ApiKey).where(ApiKey.id == key_id, access.in_tenant(ApiKey, identity))

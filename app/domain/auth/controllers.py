@@ -5,6 +5,8 @@ from typing import Any
 
 from litestar import Controller, Request, Response, get, patch, post
 from litestar.datastructures import Cookie
+from litestar.di import NamedDependency
+from litestar.params import JSONBody
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import Organization, User
@@ -18,7 +20,7 @@ from app.lib.security import Passwords
 from app.settings import Settings
 
 
-async def _me(db: AsyncSession, identity: Identity) -> MeOut:
+async def _me(db: AsyncSession, identity: NamedDependency[Identity]) -> MeOut:
     user = await db.get(User, identity.user_id)
     org = await db.get(Organization, identity.organization_id)
     if user is None or org is None:
@@ -32,7 +34,11 @@ class AuthController(Controller):
 
     @post("/auth/login", summary="Log in with email and password; sets the session cookie")
     async def login(
-        self, db_session: AsyncSession, passwords: Passwords, settings: Settings, data: LoginIn
+        self,
+        db_session: NamedDependency[AsyncSession],
+        passwords: NamedDependency[Passwords],
+        settings: NamedDependency[Settings],
+        data: JSONBody[LoginIn],
     ) -> Response[LoginOut]:
         ttl = timedelta(hours=settings.session_ttl_hours)
         started = await services.login(
@@ -59,9 +65,9 @@ class AuthController(Controller):
     async def logout(
         self,
         request: Request[Any, Any, Any],
-        db_session: AsyncSession,
-        settings: Settings,
-        identity: Identity,
+        db_session: NamedDependency[AsyncSession],
+        settings: NamedDependency[Settings],
+        identity: NamedDependency[Identity],
     ) -> Response[None]:
         token = request.cookies.get(settings.session_cookie_name)
         if token and identity.via == "session":
@@ -71,12 +77,18 @@ class AuthController(Controller):
         return response
 
     @get("/me", summary="Who I am")
-    async def me(self, db_session: AsyncSession, identity: Identity) -> MeOut:
+    async def me(
+        self, db_session: NamedDependency[AsyncSession], identity: NamedDependency[Identity]
+    ) -> MeOut:
         return await _me(db_session, identity)
 
     @patch("/me", summary="Change my name, language or password")
     async def update_me(
-        self, db_session: AsyncSession, identity: Identity, passwords: Passwords, data: MePatch
+        self,
+        db_session: NamedDependency[AsyncSession],
+        identity: NamedDependency[Identity],
+        passwords: NamedDependency[Passwords],
+        data: JSONBody[MePatch],
     ) -> MeOut:
         user = await db_session.get(User, identity.user_id)
         if user is None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request
+from litestar.di import NamedDependency
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models.enums import ApiScope
@@ -37,7 +38,9 @@ async def _presented_csrf_token(request: Request[Any, Any, Any]) -> str:
 
 
 async def provide_identity(
-    request: Request[Any, Any, Any], db_session: AsyncSession, settings: Settings
+    request: Request[Any, Any, Any],
+    db_session: NamedDependency[AsyncSession],
+    settings: NamedDependency[Settings],
 ) -> Identity:
     authorization = request.headers.get("authorization")
     if authorization:

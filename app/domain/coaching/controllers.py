@@ -5,6 +5,8 @@ from __future__ import annotations
 from uuid import UUID
 
 from litestar import Controller, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,11 +20,15 @@ from app.lib.pagination import PageParams, fetch_page
 from app.lib.schema import Page
 
 
-def _view(identity: Identity, session: CoachingSession) -> SessionOut | LearnerSessionOut:
+def _view(
+    identity: NamedDependency[Identity], session: CoachingSession
+) -> SessionOut | LearnerSessionOut:
     return LearnerSessionOut.of(session) if identity.is_learner else SessionOut.of(session)
 
 
-async def _enrollment_for(db: AsyncSession, identity: Identity, data: SessionIn) -> Enrollment:
+async def _enrollment_for(
+    db: AsyncSession, identity: NamedDependency[Identity], data: JSONBody[SessionIn]
+) -> Enrollment:
     statement = select(Enrollment).where(
         access.in_tenant(Enrollment, identity),
         Enrollment.coach_id == identity.user_id,
@@ -48,7 +54,10 @@ class CoachingSessionController(Controller):
 
     @get("/", summary="Sessions I may see, newest first")
     async def list_sessions(
-        self, db_session: AsyncSession, identity: Identity, page: PageParams
+        self,
+        db_session: NamedDependency[AsyncSession],
+        identity: NamedDependency[Identity],
+        page: NamedDependency[PageParams],
     ) -> Page[SessionOut | LearnerSessionOut]:
         statement = select(CoachingSession).where(access.visible_sessions(identity))
         items, cursor = await fetch_page(
@@ -58,7 +67,10 @@ class CoachingSessionController(Controller):
 
     @get("/{session_id:uuid}", summary="One session")
     async def get_one(
-        self, db_session: AsyncSession, identity: Identity, session_id: UUID
+        self,
+        db_session: NamedDependency[AsyncSession],
+        identity: NamedDependency[Identity],
+        session_id: FromPath[UUID],
     ) -> SessionOut | LearnerSessionOut:
         found = await db_session.scalar(
             select(CoachingSession).where(
@@ -71,7 +83,10 @@ class CoachingSessionController(Controller):
 
     @post("/", summary="Log a session (coach)")
     async def create(
-        self, db_session: AsyncSession, identity: Identity, data: SessionIn
+        self,
+        db_session: NamedDependency[AsyncSession],
+        identity: NamedDependency[Identity],
+        data: JSONBody[SessionIn],
     ) -> SessionOut:
         identity.require_role(Role.COACH)
         enrollment = await _enrollment_for(db_session, identity, data)

@@ -3,7 +3,8 @@ from __future__ import annotations
 from uuid import UUID
 
 from litestar import Controller, get, patch, post
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath, JSONBody
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.domain.conversations.schemas import (
@@ -21,7 +22,9 @@ from app.settings import Settings
 
 
 def provide_conversations(
-    db_session: AsyncSession, identity: Identity, settings: Settings
+    db_session: NamedDependency[AsyncSession],
+    identity: NamedDependency[Identity],
+    settings: NamedDependency[Settings],
 ) -> ConversationService:
     return ConversationService(db_session, identity, settings.max_message_chars)
 
@@ -33,38 +36,47 @@ class ConversationController(Controller):
 
     @get("/", summary="My conversations (coach: those my learners shared)")
     async def list_conversations(
-        self, conversations: ConversationService, page: PageParams
+        self, conversations: NamedDependency[ConversationService], page: NamedDependency[PageParams]
     ) -> Page[ConversationOut]:
         items, cursor = await conversations.list(page)
         return Page([ConversationOut.of(c) for c in items], cursor)
 
     @post("/", summary="Start a conversation (learner)")
     async def create(
-        self, conversations: ConversationService, data: ConversationIn
+        self, conversations: NamedDependency[ConversationService], data: JSONBody[ConversationIn]
     ) -> ConversationOut:
         return ConversationOut.of(await conversations.create(data))
 
     @get("/{conversation_id:uuid}", summary="One conversation")
     async def get_one(
-        self, conversations: ConversationService, conversation_id: UUID
+        self, conversations: NamedDependency[ConversationService], conversation_id: FromPath[UUID]
     ) -> ConversationOut:
         return ConversationOut.of(await conversations.get(conversation_id))
 
     @patch("/{conversation_id:uuid}", summary="Rename, or share with my coach (learner)")
     async def update(
-        self, conversations: ConversationService, conversation_id: UUID, data: ConversationPatch
+        self,
+        conversations: NamedDependency[ConversationService],
+        conversation_id: FromPath[UUID],
+        data: JSONBody[ConversationPatch],
     ) -> ConversationOut:
         return ConversationOut.of(await conversations.update(conversation_id, data))
 
     @get("/{conversation_id:uuid}/messages", summary="Messages, oldest first")
     async def messages(
-        self, conversations: ConversationService, conversation_id: UUID, page: PageParams
+        self,
+        conversations: NamedDependency[ConversationService],
+        conversation_id: FromPath[UUID],
+        page: NamedDependency[PageParams],
     ) -> Page[MessageOut]:
         items, cursor = await conversations.messages(conversation_id, page)
         return Page([MessageOut.of(m) for m in items], cursor)
 
     @post("/{conversation_id:uuid}/messages", summary="Send a message (stored before anything)")
     async def post_message(
-        self, conversations: ConversationService, conversation_id: UUID, data: MessageIn
+        self,
+        conversations: NamedDependency[ConversationService],
+        conversation_id: FromPath[UUID],
+        data: JSONBody[MessageIn],
     ) -> MessageOut:
         return MessageOut.of(await conversations.post_message(conversation_id, data.content))

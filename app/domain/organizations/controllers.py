@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from litestar import Controller, get, patch
+from litestar.di import NamedDependency
+from litestar.params import JSONBody
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import Organization
@@ -11,7 +13,7 @@ from app.lib.errors import NotFound
 from app.lib.identity import Identity
 
 
-async def _my_organization(db: AsyncSession, identity: Identity) -> Organization:
+async def _my_organization(db: AsyncSession, identity: NamedDependency[Identity]) -> Organization:
     org = await db.get(Organization, identity.organization_id)
     if org is None:
         raise NotFound("Your organisation no longer exists.")
@@ -25,12 +27,17 @@ class OrganizationController(Controller):
     tags = ["organization"]
 
     @get("/", summary="My organisation")
-    async def get_mine(self, db_session: AsyncSession, identity: Identity) -> OrganizationOut:
+    async def get_mine(
+        self, db_session: NamedDependency[AsyncSession], identity: NamedDependency[Identity]
+    ) -> OrganizationOut:
         return OrganizationOut.of(await _my_organization(db_session, identity))
 
     @patch("/", summary="Change name, default language or policy (admin)")
     async def update(
-        self, db_session: AsyncSession, identity: Identity, data: OrganizationPatch
+        self,
+        db_session: NamedDependency[AsyncSession],
+        identity: NamedDependency[Identity],
+        data: JSONBody[OrganizationPatch],
     ) -> OrganizationOut:
         identity.require_role(Role.ADMIN)
         org = await _my_organization(db_session, identity)

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
+from typing import Annotated
 from uuid import UUID
 
 from litestar import Controller, get, patch, post
-from litestar.di import Provide
-from litestar.params import Parameter
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath, JSONBody, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import Organization
@@ -25,7 +26,9 @@ from app.lib.security import Passwords
 
 
 def provide_people(
-    db_session: AsyncSession, identity: Identity, passwords: Passwords
+    db_session: NamedDependency[AsyncSession],
+    identity: NamedDependency[Identity],
+    passwords: NamedDependency[Passwords],
 ) -> PeopleService:
     return PeopleService(db_session, identity, passwords)
 
@@ -38,27 +41,38 @@ class UserController(Controller):
     @get("/", summary="People I may see", description="Admins: everyone; coaches: their learners.")
     async def list_users(
         self,
-        people: PeopleService,
-        page: PageParams,
-        role: Role | None = Parameter(query="role", default=None),
+        people: NamedDependency[PeopleService],
+        page: NamedDependency[PageParams],
+        role: Annotated[Role | None, QueryParameter(name="role")] = None,
     ) -> Page[UserOut]:
         items, cursor = await people.list_users(page, role)
         return Page([UserOut.of(u) for u in items], cursor)
 
     @get("/{user_id:uuid}", summary="One person")
-    async def get_one(self, people: PeopleService, user_id: UUID) -> UserOut:
+    async def get_one(
+        self, people: NamedDependency[PeopleService], user_id: FromPath[UUID]
+    ) -> UserOut:
         return UserOut.of(await people.get_user(user_id))
 
     @post("/", summary="Add a person (admin)")
     async def create(
-        self, people: PeopleService, db_session: AsyncSession, identity: Identity, data: UserCreate
+        self,
+        people: NamedDependency[PeopleService],
+        db_session: NamedDependency[AsyncSession],
+        identity: NamedDependency[Identity],
+        data: JSONBody[UserCreate],
     ) -> UserOut:
         org = await db_session.get(Organization, identity.organization_id)
         default_locale = org.default_language if org else Language.FR
         return UserOut.of(await people.create_user(data, default_locale))
 
     @patch("/{user_id:uuid}", summary="Change a person (admin)")
-    async def update(self, people: PeopleService, user_id: UUID, data: UserPatch) -> UserOut:
+    async def update(
+        self,
+        people: NamedDependency[PeopleService],
+        user_id: FromPath[UUID],
+        data: JSONBody[UserPatch],
+    ) -> UserOut:
         return UserOut.of(await people.update_user(user_id, data))
 
 
@@ -69,21 +83,28 @@ class EnrollmentController(Controller):
 
     @get("/", summary="Enrollments I may see")
     async def list_enrollments(
-        self, people: PeopleService, page: PageParams
+        self, people: NamedDependency[PeopleService], page: NamedDependency[PageParams]
     ) -> Page[EnrollmentOut]:
         items, cursor = await people.list_enrollments(page)
         return Page([EnrollmentOut.of(e) for e in items], cursor)
 
     @get("/{enrollment_id:uuid}", summary="One enrollment")
-    async def get_one(self, people: PeopleService, enrollment_id: UUID) -> EnrollmentOut:
+    async def get_one(
+        self, people: NamedDependency[PeopleService], enrollment_id: FromPath[UUID]
+    ) -> EnrollmentOut:
         return EnrollmentOut.of(await people.get_enrollment(enrollment_id))
 
     @post("/", summary="Enroll a learner in a program with a coach (admin)")
-    async def create(self, people: PeopleService, data: EnrollmentCreate) -> EnrollmentOut:
+    async def create(
+        self, people: NamedDependency[PeopleService], data: JSONBody[EnrollmentCreate]
+    ) -> EnrollmentOut:
         return EnrollmentOut.of(await people.create_enrollment(data))
 
     @patch("/{enrollment_id:uuid}", summary="Change goal, coach or status")
     async def update(
-        self, people: PeopleService, enrollment_id: UUID, data: EnrollmentPatch
+        self,
+        people: NamedDependency[PeopleService],
+        enrollment_id: FromPath[UUID],
+        data: JSONBody[EnrollmentPatch],
     ) -> EnrollmentOut:
         return EnrollmentOut.of(await people.update_enrollment(enrollment_id, data))

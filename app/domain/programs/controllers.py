@@ -3,6 +3,8 @@ from __future__ import annotations
 from uuid import UUID
 
 from litestar import Controller, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -17,7 +19,9 @@ from app.lib.pagination import PageParams, fetch_page
 from app.lib.schema import Page
 
 
-async def _program(db: AsyncSession, identity: Identity, program_id: UUID) -> Program:
+async def _program(
+    db: AsyncSession, identity: NamedDependency[Identity], program_id: FromPath[UUID]
+) -> Program:
     program = await db.scalar(
         select(Program).where(Program.id == program_id, access.in_tenant(Program, identity))
     )
@@ -34,7 +38,10 @@ class ProgramController(Controller):
 
     @get("/", summary="Programs")
     async def list_programs(
-        self, db_session: AsyncSession, identity: Identity, page: PageParams
+        self,
+        db_session: NamedDependency[AsyncSession],
+        identity: NamedDependency[Identity],
+        page: NamedDependency[PageParams],
     ) -> Page[ProgramOut]:
         statement = select(Program).where(access.in_tenant(Program, identity))
         items, cursor = await fetch_page(db_session, statement, Program.id, page)
@@ -44,14 +51,20 @@ class ProgramController(Controller):
 
     @get("/{program_id:uuid}", summary="One program with its modules")
     async def get_one(
-        self, db_session: AsyncSession, identity: Identity, program_id: UUID
+        self,
+        db_session: NamedDependency[AsyncSession],
+        identity: NamedDependency[Identity],
+        program_id: FromPath[UUID],
     ) -> ProgramOut:
         program = await _program(db_session, identity, program_id)
         return ProgramOut.of(program, await services.modules_of(db_session, program.id))
 
     @post("/", summary="Create a program (admin)")
     async def create(
-        self, db_session: AsyncSession, identity: Identity, data: ProgramIn
+        self,
+        db_session: NamedDependency[AsyncSession],
+        identity: NamedDependency[Identity],
+        data: JSONBody[ProgramIn],
     ) -> ProgramOut:
         identity.require_role(Role.ADMIN)
         program, modules = await services.create_program(
@@ -75,7 +88,11 @@ class ProgramController(Controller):
 
     @post("/{program_id:uuid}/modules", summary="Append a module (admin)")
     async def add_module(
-        self, db_session: AsyncSession, identity: Identity, program_id: UUID, data: ModuleIn
+        self,
+        db_session: NamedDependency[AsyncSession],
+        identity: NamedDependency[Identity],
+        program_id: FromPath[UUID],
+        data: JSONBody[ModuleIn],
     ) -> ProgramOut:
         identity.require_role(Role.ADMIN)
         program = await _program(db_session, identity, program_id)

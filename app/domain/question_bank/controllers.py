@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Annotated
 from uuid import UUID
 
 from litestar import Controller, delete, get, post
-from litestar.params import Parameter
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody, QueryParameter
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -28,12 +30,12 @@ class QuestionBankController(Controller):
     @get("/", summary="Questions, filtered by skill, scale and language")
     async def list_questions(
         self,
-        db_session: AsyncSession,
-        identity: Identity,
-        page: PageParams,
-        skill: str | None = Parameter(query="skill", default=None, max_length=100),
-        scale: QuestionScale | None = Parameter(query="scale", default=None),
-        language: Language | None = Parameter(query="language", default=None),
+        db_session: NamedDependency[AsyncSession],
+        identity: NamedDependency[Identity],
+        page: NamedDependency[PageParams],
+        skill: Annotated[str | None, QueryParameter(name="skill", max_length=100)] = None,
+        scale: Annotated[QuestionScale | None, QueryParameter(name="scale")] = None,
+        language: Annotated[Language | None, QueryParameter(name="language")] = None,
     ) -> Page[QuestionOut]:
         identity.require_role(*CURATORS)
         statement = select(QuestionBankEntry).where(access.in_tenant(QuestionBankEntry, identity))
@@ -48,7 +50,10 @@ class QuestionBankController(Controller):
 
     @post("/", summary="Add a question")
     async def add(
-        self, db_session: AsyncSession, identity: Identity, data: QuestionIn
+        self,
+        db_session: NamedDependency[AsyncSession],
+        identity: NamedDependency[Identity],
+        data: JSONBody[QuestionIn],
     ) -> QuestionOut:
         identity.require_role(*CURATORS)
         entry = QuestionBankEntry(
@@ -65,7 +70,12 @@ class QuestionBankController(Controller):
         return QuestionOut.of(entry)
 
     @delete("/{question_id:uuid}", summary="Remove a question")
-    async def remove(self, db_session: AsyncSession, identity: Identity, question_id: UUID) -> None:
+    async def remove(
+        self,
+        db_session: NamedDependency[AsyncSession],
+        identity: NamedDependency[Identity],
+        question_id: FromPath[UUID],
+    ) -> None:
         identity.require_role(*CURATORS)
         entry = await db_session.scalar(
             select(QuestionBankEntry).where(

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
+from typing import Annotated
 from uuid import UUID
 
 from litestar import Controller, get, post
-from litestar.di import Provide
-from litestar.params import Parameter
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath, JSONBody, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models.enums import ReviewOutcome, SuggestionState
@@ -27,11 +28,15 @@ from app.lib.pagination import PageParams
 from app.lib.schema import Page
 
 
-def provide_review(db_session: AsyncSession, identity: Identity) -> ReviewService:
+def provide_review(
+    db_session: NamedDependency[AsyncSession], identity: NamedDependency[Identity]
+) -> ReviewService:
     return ReviewService(db_session, identity)
 
 
-def provide_feed(db_session: AsyncSession, identity: Identity) -> FeedService:
+def provide_feed(
+    db_session: NamedDependency[AsyncSession], identity: NamedDependency[Identity]
+) -> FeedService:
     return FeedService(db_session, identity)
 
 
@@ -45,36 +50,51 @@ class SuggestionController(Controller):
     @get("/", summary="Review queue", description="Suggestions for my learners, oldest first.")
     async def queue(
         self,
-        review: ReviewService,
-        page: PageParams,
-        state_filter: SuggestionState | None = Parameter(query="state", default=None),
-        learner_id: UUID | None = Parameter(query="learner_id", default=None),
+        review: NamedDependency[ReviewService],
+        page: NamedDependency[PageParams],
+        state_filter: Annotated[SuggestionState | None, QueryParameter(name="state")] = None,
+        learner_id: Annotated[UUID | None, QueryParameter(name="learner_id")] = None,
     ) -> Page[SuggestionOut]:
         items, cursor = await review.queue(page, state=state_filter, learner_id=learner_id)
         return Page([SuggestionOut.of(s) for s in items], cursor)
 
     @get("/{suggestion_id:uuid}", summary="One suggestion")
-    async def get_one(self, review: ReviewService, suggestion_id: UUID) -> SuggestionOut:
+    async def get_one(
+        self, review: NamedDependency[ReviewService], suggestion_id: FromPath[UUID]
+    ) -> SuggestionOut:
         return SuggestionOut.of(await review.get(suggestion_id))
 
     @post("/{suggestion_id:uuid}/approve", status_code=200, summary="Approve as drafted")
     async def approve(
-        self, review: ReviewService, suggestion_id: UUID, data: ApproveIn
+        self,
+        review: NamedDependency[ReviewService],
+        suggestion_id: FromPath[UUID],
+        data: JSONBody[ApproveIn],
     ) -> SuggestionOut:
         return SuggestionOut.of(await review.approve(suggestion_id, data.deliver_at))
 
     @post("/{suggestion_id:uuid}/edit", status_code=200, summary="Edit, then approve")
-    async def edit(self, review: ReviewService, suggestion_id: UUID, data: EditIn) -> SuggestionOut:
+    async def edit(
+        self,
+        review: NamedDependency[ReviewService],
+        suggestion_id: FromPath[UUID],
+        data: JSONBody[EditIn],
+    ) -> SuggestionOut:
         return SuggestionOut.of(await review.edit(suggestion_id, data.text, data.deliver_at))
 
     @post("/{suggestion_id:uuid}/reject", status_code=200, summary="Reject with a reason")
     async def reject(
-        self, review: ReviewService, suggestion_id: UUID, data: RejectIn
+        self,
+        review: NamedDependency[ReviewService],
+        suggestion_id: FromPath[UUID],
+        data: JSONBody[RejectIn],
     ) -> SuggestionOut:
         return SuggestionOut.of(await review.reject(suggestion_id, data.reason))
 
     @post("/batch", status_code=200, summary="Approve or reject several at once (all or none)")
-    async def batch(self, review: ReviewService, data: BatchIn) -> BatchOut:
+    async def batch(
+        self, review: NamedDependency[ReviewService], data: JSONBody[BatchIn]
+    ) -> BatchOut:
         items = await review.batch(
             data.ids,
             ReviewOutcome(data.decision),
@@ -84,12 +104,17 @@ class SuggestionController(Controller):
         return BatchOut([SuggestionOut.of(s) for s in items])
 
     @get("/{suggestion_id:uuid}/answers", summary="The learner's answers to this item")
-    async def answers(self, review: ReviewService, suggestion_id: UUID) -> list[AnswerOut]:
+    async def answers(
+        self, review: NamedDependency[ReviewService], suggestion_id: FromPath[UUID]
+    ) -> list[AnswerOut]:
         return [AnswerOut.of(a) for a in await review.answers(suggestion_id)]
 
     @post("/{suggestion_id:uuid}/save-to-bank", summary="Save an approved question to the bank")
     async def save_to_bank(
-        self, review: ReviewService, suggestion_id: UUID, data: SaveToBankIn
+        self,
+        review: NamedDependency[ReviewService],
+        suggestion_id: FromPath[UUID],
+        data: JSONBody[SaveToBankIn],
     ) -> QuestionOut:
         entry = await review.save_to_bank(suggestion_id, scale=data.scale, skill=data.skill)
         return QuestionOut.of(entry)
@@ -103,18 +128,26 @@ class FeedController(Controller):
     dependencies = {"feed": Provide(provide_feed, sync_to_thread=False)}
 
     @get("/", summary="My delivered items, newest first")
-    async def list_items(self, feed: FeedService, page: PageParams) -> Page[FeedItemOut]:
+    async def list_items(
+        self, feed: NamedDependency[FeedService], page: NamedDependency[PageParams]
+    ) -> Page[FeedItemOut]:
         items, cursor = await feed.feed(page)
         return Page([FeedItemOut.of(s) for s in items], cursor)
 
     @get("/{item_id:uuid}", summary="One delivered item")
-    async def get_one(self, feed: FeedService, item_id: UUID) -> FeedItemOut:
+    async def get_one(
+        self, feed: NamedDependency[FeedService], item_id: FromPath[UUID]
+    ) -> FeedItemOut:
         return FeedItemOut.of(await feed.item(item_id))
 
     @post("/{item_id:uuid}/answers", summary="Answer a reflection or question")
-    async def answer(self, feed: FeedService, item_id: UUID, data: AnswerIn) -> AnswerOut:
+    async def answer(
+        self, feed: NamedDependency[FeedService], item_id: FromPath[UUID], data: JSONBody[AnswerIn]
+    ) -> AnswerOut:
         return AnswerOut.of(await feed.answer(item_id, data.text))
 
     @get("/{item_id:uuid}/answers", summary="My answers to this item")
-    async def answers(self, feed: FeedService, item_id: UUID) -> list[AnswerOut]:
+    async def answers(
+        self, feed: NamedDependency[FeedService], item_id: FromPath[UUID]
+    ) -> list[AnswerOut]:
         return [AnswerOut.of(a) for a in await feed.answers(item_id)]

@@ -1,0 +1,123 @@
+"""Test tiers share these fixtures.
+
+Every test that asks for `db_url` runs once on SQLite and once on PostgreSQL. The schema is
+always built by `alembic upgrade head` (never `create_all`). PostgreSQL tests are skipped with a
+visible notice when the server is absent, unless INTERLUDE_REQUIRE_POSTGRES=1 (as in CI), which
+turns its absence into a failure.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from app.db import migrate
+from app.db.engine import create_engine
+from app.db.models import metadata
+from app.settings import Settings
+
+POSTGRES_URL = os.environ.get(
+    "INTERLUDE_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+)
+REQUIRE_POSTGRES = os.environ.get("INTERLUDE_REQUIRE_POSTGRES") == "1"
+BACKENDS = ("sqlite", "postgresql")
+_notices: list[str] = []
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--db",
+        choices=("all", *BACKENDS),
+        default=os.environ.get("INTERLUDE_TEST_DB", "all"),
+        help="Database backends for tests that use one (default: all).",
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "db_url" in metafunc.fixturenames:
+        chosen = metafunc.config.getoption("--db")
+        backends = BACKENDS if chosen == "all" else (chosen,)
+        metafunc.parametrize("backend", backends, indirect=True)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    for notice in _notices:
+        terminalreporter.write_line(f"NOTICE: {notice}", yellow=True, bold=True)
+
+
+async def _execute_autocommit(url: str, *statements: str) -> None:
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        async with engine.connect() as connection:
+            for statement in statements:
+                await connection.execute(text(statement))
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_database() -> Iterator[str]:
+    """A fresh PostgreSQL database for this run, migrated to head, dropped at the end."""
+    name = f"interlude_test_{uuid.uuid4().hex[:10]}"
+    try:
+        asyncio.run(_execute_autocommit(POSTGRES_URL, f'CREATE DATABASE "{name}"'))
+    except (OSError, Exception) as exc:
+        message = f"PostgreSQL unreachable at {POSTGRES_URL} ({type(exc).__name__}): "
+        if REQUIRE_POSTGRES:
+            pytest.fail(message + "INTERLUDE_REQUIRE_POSTGRES=1 makes this a failure.")
+        _notices.append(message + "PostgreSQL tests were SKIPPED.")
+        pytest.skip(message + "skipped (set INTERLUDE_REQUIRE_POSTGRES=1 to fail instead)")
+    url = make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    migrate.upgrade(url)
+    yield url
+    asyncio.run(_execute_autocommit(POSTGRES_URL, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One migrated SQLite file; each test gets a copy (a copy costs far less than migrating)."""
+    path = tmp_path_factory.mktemp("sqlite") / "template.db"
+    migrate.upgrade(f"sqlite+aiosqlite:///{path}")
+    return path
+
+
+@pytest.fixture
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+_TABLES = ", ".join(f'"{t.name}"' for t in reversed(metadata.sorted_tables))
+
+
+@pytest.fixture
+def db_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty, migrated database for one test."""
+    if backend == "sqlite":
+        template: Path = request.getfixturevalue("sqlite_template")
+        path = tmp_path / "interlude.db"
+        shutil.copy(template, path)
+        return f"sqlite+aiosqlite:///{path}"
+    url: str = request.getfixturevalue("postgres_database")
+    asyncio.run(_execute_autocommit(url, f"TRUNCATE {_TABLES} CASCADE"))
+    return url
+
+
+@pytest.fixture
+def settings(db_url: str, tmp_path: Path) -> Settings:
+    return Settings(
+        environment="test",
+        data_dir=tmp_path,
+        database_url=db_url,
+        argon2_time_cost=1,
+        argon2_memory_kib=1024,
+        log_format="console",
+        log_level="WARNING",
+    )
