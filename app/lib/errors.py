@@ -72,25 +72,31 @@ def app_error_handler(_: Request[Any, Any, Any], exc: AppError) -> Response[Any]
 
 
 _MSGSPEC_PATH = re.compile(r" - at `\$\.?([^`]*)`")
+# A query parameter whose name Litestar reserves (`state`) is declared as `state_filter` with
+# the public name as alias; errors report the kwarg, so the suffix is taken off here.
+RESERVED_NAME_SUFFIX = "_filter"
+_NAMED_FIELD = re.compile(r"(?:unknown|missing required) field `([^`]+)`")
 
 
 def _validation_field_and_message(exc: ValidationException) -> tuple[str | None, str]:
-    """Litestar reports msgspec errors as `extra=[{"message", "key", "source"}]`."""
+    """Litestar reports msgspec errors as `extra=[{"message", "key", "source"}]`.
+
+    The key is the parameter name, or "data" for the body; msgspec's message may add a path
+    (`- at $.policy.languages[0]`) or name the field (`unknown field `x``). Keep the most precise.
+    """
     extra = exc.extra if isinstance(exc.extra, list) else []
-    for item in extra:
-        if isinstance(item, dict):
-            message = str(item.get("message", exc.detail))
-            key = item.get("key")
-            match = _MSGSPEC_PATH.search(message)
-            if match:
-                key = key or match.group(1) or None
-                message = message[: match.start()]
-            return (str(key) if key else None), message
-    detail = str(exc.detail)
-    match = _MSGSPEC_PATH.search(detail)
-    if match:
-        return match.group(1) or None, detail[: match.start()]
-    return None, detail
+    item = next((i for i in extra if isinstance(i, dict)), {})
+    message = str(item.get("message", exc.detail))
+    key = item.get("key")
+    field = None if key in (None, "data") else str(key).removesuffix(RESERVED_NAME_SUFFIX)
+    path = _MSGSPEC_PATH.search(message)
+    if path:
+        message = message[: path.start()]
+        field = path.group(1) or field
+    named = _NAMED_FIELD.search(message)
+    if named:
+        field = f"{field}.{named.group(1)}" if path and field else named.group(1)
+    return field, message
 
 
 def validation_error_handler(_: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:

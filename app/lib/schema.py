@@ -8,17 +8,17 @@ import msgspec
 
 # Text may not contain NUL (PostgreSQL refuses it, and it is never legitimate in prose).
 NO_NUL = r"^[^\x00]*$"
+# At least one visible character, and no NUL anywhere (`\S` alone would accept NUL).
+NON_BLANK = r"^[^\x00]*[^\x00\s][^\x00]*$"
 
 T = TypeVar("T")
 
 
-Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=r"^[^\x00]*\S[^\x00]*$")]
+Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=NON_BLANK)]
 ShortText = Annotated[str, msgspec.Meta(max_length=2_000, pattern=NO_NUL)]
 LongText = Annotated[str, msgspec.Meta(max_length=20_000, pattern=NO_NUL)]
-RequiredText = Annotated[
-    str, msgspec.Meta(min_length=1, max_length=20_000, pattern=r"^[^\x00]*\S[^\x00]*$")
-]
-Skill = Annotated[str, msgspec.Meta(min_length=1, max_length=100, pattern=r"^[^\x00]*\S[^\x00]*$")]
+RequiredText = Annotated[str, msgspec.Meta(min_length=1, max_length=20_000, pattern=NON_BLANK)]
+Skill = Annotated[str, msgspec.Meta(min_length=1, max_length=100, pattern=NON_BLANK)]
 Email = Annotated[
     str, msgspec.Meta(min_length=3, max_length=320, pattern=r"^[^@\s\x00]+@[^@\s\x00]+$")
 ]

@@ -8,13 +8,11 @@ import msgspec
 
 from app.db.models import Conversation, Message
 from app.db.models.enums import MessageRole, MessageStatus
-from app.lib.schema import NO_NUL
+from app.lib.schema import NO_NUL, NON_BLANK
 
 Title = Annotated[str, msgspec.Meta(max_length=200, pattern=NO_NUL)]
 # The hard ceiling of the wire format; the configured limit (max_message_chars) is lower.
-MessageText = Annotated[
-    str, msgspec.Meta(min_length=1, max_length=100_000, pattern=r"^[^\x00]*\S[^\x00]*$")
-]
+MessageText = Annotated[str, msgspec.Meta(min_length=1, max_length=100_000, pattern=NON_BLANK)]
 
 
 class ConversationIn(msgspec.Struct, forbid_unknown_fields=True):

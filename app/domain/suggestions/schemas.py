@@ -8,7 +8,7 @@ import msgspec
 
 from app.db.models import Answer, Suggestion
 from app.db.models.enums import Language, QuestionScale, SuggestionKind, SuggestionState
-from app.lib.schema import LongText, RequiredText, ShortText, Skill
+from app.lib.schema import NON_BLANK, LongText, RequiredText, ShortText, Skill
 
 AwareDatetime = Annotated[datetime, msgspec.Meta(tz=True)]
 
@@ -94,7 +94,7 @@ class EditIn(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class RejectIn(msgspec.Struct, forbid_unknown_fields=True):
-    reason: Annotated[str, msgspec.Meta(min_length=1, max_length=2_000, pattern=r"^[^\x00]*\S")]
+    reason: Annotated[str, msgspec.Meta(min_length=1, max_length=2_000, pattern=NON_BLANK)]
 
 
 class BatchIn(msgspec.Struct, forbid_unknown_fields=True):

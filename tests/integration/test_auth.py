@@ -1,0 +1,127 @@
+"""Identity: password login, session cookies with CSRF, API keys with scopes and revocation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar.testing import TestClient
+
+from tests.support import PASSWORD, As, OrgWorld, with_key, with_session
+
+LOGIN = "/api/v1/auth/login"
+
+
+def test_wrong_password_and_unknown_email_answer_alike(
+    client: TestClient[Any], worlds: list[OrgWorld]
+) -> None:
+    alpha, _ = worlds
+    wrong = client.post(
+        LOGIN, json={"organization": "alpha", "email": alpha.coach.email, "password": "nope"}
+    )
+    unknown = client.post(
+        LOGIN, json={"organization": "alpha", "email": "ghost@alpha.example", "password": "nope"}
+    )
+    other_org = client.post(
+        LOGIN, json={"organization": "beta", "email": alpha.coach.email, "password": PASSWORD}
+    )
+    assert wrong.status_code == unknown.status_code == other_org.status_code == 401
+    assert wrong.json() == unknown.json() == other_org.json()
+    assert "interlude_session" not in wrong.cookies
+
+
+def test_session_cookie_is_http_only_and_same_site(
+    client: TestClient[Any], worlds: list[OrgWorld]
+) -> None:
+    alpha, _ = worlds
+    response = client.post(
+        LOGIN,
+        json={"organization": "alpha", "email": alpha.coach.email.upper(), "password": PASSWORD},
+    )
+    client.cookies.clear()
+    assert response.status_code == 201
+    cookie = response.headers["set-cookie"].lower()
+    assert "httponly" in cookie
+    assert "samesite=lax" in cookie
+
+
+def test_changes_by_cookie_need_the_csrf_token(
+    client: TestClient[Any], worlds: list[OrgWorld]
+) -> None:
+    alpha, _ = worlds
+    coach = with_session(client, alpha.coach)
+    draft = alpha.draft_ids[alpha.learners[0].id][0]
+    no_token = As(client, {"Cookie": coach.headers["Cookie"]}, "no csrf")
+    wrong_token = As(client, {**coach.headers, "X-CSRF-Token": "forged"}, "wrong csrf")
+    for caller in (no_token, wrong_token):
+        response = caller.post(f"/api/v1/suggestions/{draft}/approve")
+        assert response.status_code == 403
+        assert response.json()["error"]["code"] == "csrf_failed"
+    assert no_token.get(f"/api/v1/suggestions/{draft}").status_code == 200  # reads need none
+    assert coach.post(f"/api/v1/suggestions/{draft}/approve").status_code == 200
+
+
+def test_logout_ends_the_session(client: TestClient[Any], worlds: list[OrgWorld]) -> None:
+    alpha, _ = worlds
+    learner = with_session(client, alpha.learners[0])
+    assert learner.post("/api/v1/auth/logout").status_code == 204
+    assert learner.get("/api/v1/me").status_code == 401
+
+
+def test_anonymous_and_malformed_credentials_are_refused(client: TestClient[Any]) -> None:
+    assert client.get("/api/v1/me").json()["error"]["code"] == "unauthenticated"
+    for header in ("Basic abc", "Bearer", "Bearer ilk_nothex", "Bearer ilk_0123456789ab_x"):
+        response = client.get("/api/v1/me", headers={"Authorization": header})
+        assert response.status_code == 401, header
+    response = client.get("/api/v1/me", headers={"Cookie": "interlude_session=forged"})
+    assert response.status_code == 401
+
+
+def test_api_key_lifecycle(client: TestClient[Any], worlds: list[OrgWorld]) -> None:
+    alpha, _ = worlds
+    admin = with_key(client, alpha.admin)
+    created = admin.post(
+        "/api/v1/api-keys",
+        json={"name": "LMS", "user_id": str(alpha.learners[0].id), "scopes": ["read"]},
+    )
+    assert created.status_code == 201
+    secret = created.json()["secret"]
+    key_id = created.json()["key"]["id"]
+    assert secret not in admin.get("/api/v1/api-keys").text  # shown once only
+    lms = As(client, {"Authorization": f"Bearer {secret}"}, "lms")
+    assert lms.get("/api/v1/me").json()["user"]["id"] == str(alpha.learners[0].id)
+    denied = lms.post("/api/v1/conversations", json={})
+    assert denied.status_code == 403
+    assert "write" in denied.json()["error"]["message"]
+    listed = {k["id"]: k for k in admin.get("/api/v1/api-keys").json()["items"]}
+    assert listed[key_id]["last_used_at"] is not None
+    assert admin.delete(f"/api/v1/api-keys/{key_id}").status_code == 204
+    revoked = lms.get("/api/v1/me")
+    assert revoked.status_code == 401
+    assert "revoked" in revoked.json()["error"]["message"]
+
+
+def test_only_admins_manage_keys_and_people(
+    client: TestClient[Any], worlds: list[OrgWorld]
+) -> None:
+    alpha, _ = worlds
+    coach = with_key(client, alpha.coach)
+    assert coach.get("/api/v1/api-keys").status_code == 403
+    assert coach.post("/api/v1/api-keys", json={"name": "mine"}).status_code == 403
+    new_user = {"email": "new@alpha.example", "display_name": "New", "role": "coach"}
+    assert coach.post("/api/v1/users", json=new_user).status_code == 403
+    assert with_key(client, alpha.admin).post("/api/v1/users", json=new_user).status_code == 201
+    duplicate = with_key(client, alpha.admin).post("/api/v1/users", json=new_user)
+    assert duplicate.status_code == 409
+    assert duplicate.json()["error"]["field"] == "email"
+
+
+def test_a_deactivated_user_is_locked_out(client: TestClient[Any], worlds: list[OrgWorld]) -> None:
+    alpha, _ = worlds
+    learner = alpha.learners[1]
+    session = with_session(client, learner)
+    admin = with_key(client, alpha.admin)
+    assert admin.patch(f"/api/v1/users/{learner.id}", json={"is_active": False}).status_code == 200
+    assert session.get("/api/v1/me").status_code == 401
+    assert with_key(client, learner).get("/api/v1/me").status_code == 401
+    own = admin.patch(f"/api/v1/users/{alpha.admin.id}", json={"role": "coach"})
+    assert own.status_code == 400
