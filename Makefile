@@ -40,7 +40,7 @@ format: setup
 	@$(BIN)/ruff check --fix .
 
 bench: setup
-	@$(BIN)/interlude bench
+	@$(BIN)/interlude bench queue
 
 eval: setup
 	@$(BIN)/interlude eval

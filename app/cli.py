@@ -119,6 +119,38 @@ def serve(host: str | None, port: int | None, reload: bool) -> None:
     )
 
 
+@main.group(help="Benchmarks (results in evals/reports/bench/, compared with the last run).")
+def bench() -> None:
+    pass
+
+
+@bench.command("queue", help="Review queue: list and approve with N suggestions stored.")
+@click.option("--suggestions", type=int, default=100_000, show_default=True)
+@click.option("--repeat", type=int, default=200, show_default=True, help="Timed calls each.")
+@click.option("--db", "backend", type=click.Choice(["sqlite", "postgresql", "all"]), default="all")
+@click.option(
+    "--postgres-url",
+    default="postgresql+asyncpg://postgres@127.0.0.1:5432/test",
+    show_default=True,
+    help="A server where a scratch database may be created (and dropped).",
+)
+def bench_queue(suggestions: int, repeat: int, backend: str, postgres_url: str) -> None:
+    from evals.bench.queue import run_queue_bench
+
+    backends = ["sqlite", "postgresql"] if backend == "all" else [backend]
+    for table in run_queue_bench(backends, suggestions, repeat, postgres_url):
+        click.echo(table)
+
+
+@main.command("eval", help="Run the eval suites (quality, safety, grounding).")
+def eval_command() -> None:
+    # The eval suites need the knowledge and agent layers (issues #3, #4); until they land
+    # there is nothing honest to measure, so say so and fail rather than print empty numbers.
+    click.echo("No eval suite exists yet: evals arrive with the agents (issue #6).", err=True)
+    click.echo("Benchmarks are available now: `interlude bench queue`.", err=True)
+    sys.exit(2)
+
+
 @main.group(help="Organisations.")
 def org() -> None:
     pass

@@ -11,17 +11,18 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
-from sqlalchemy.engine import make_url
 
 from app.db import migrate
-from app.db.engine import create_engine
 from app.db.models import metadata
+from app.db.provision import (
+    create_postgres_database,
+    drop_postgres_database,
+    execute_autocommit,
+)
 from app.settings import Settings
 
 POSTGRES_URL = os.environ.get(
@@ -53,32 +54,20 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.write_line(f"NOTICE: {notice}", yellow=True, bold=True)
 
 
-async def _execute_autocommit(url: str, *statements: str) -> None:
-    engine = create_engine(url, isolation_level="AUTOCOMMIT")
-    try:
-        async with engine.connect() as connection:
-            for statement in statements:
-                await connection.execute(text(statement))
-    finally:
-        await engine.dispose()
-
-
 @pytest.fixture(scope="session")
 def postgres_database() -> Iterator[str]:
     """A fresh PostgreSQL database for this run, migrated to head, dropped at the end."""
-    name = f"interlude_test_{uuid.uuid4().hex[:10]}"
     try:
-        asyncio.run(_execute_autocommit(POSTGRES_URL, f'CREATE DATABASE "{name}"'))
+        url = create_postgres_database(POSTGRES_URL, "interlude_test")
     except (OSError, Exception) as exc:
         message = f"PostgreSQL unreachable at {POSTGRES_URL} ({type(exc).__name__}): "
         if REQUIRE_POSTGRES:
             pytest.fail(message + "INTERLUDE_REQUIRE_POSTGRES=1 makes this a failure.")
         _notices.append(message + "PostgreSQL tests were SKIPPED.")
         pytest.skip(message + "skipped (set INTERLUDE_REQUIRE_POSTGRES=1 to fail instead)")
-    url = make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
     migrate.upgrade(url)
     yield url
-    asyncio.run(_execute_autocommit(POSTGRES_URL, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    drop_postgres_database(POSTGRES_URL, url)
 
 
 @pytest.fixture(scope="session")
@@ -106,7 +95,7 @@ def db_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
         shutil.copy(template, path)
         return f"sqlite+aiosqlite:///{path}"
     url: str = request.getfixturevalue("postgres_database")
-    asyncio.run(_execute_autocommit(url, f"TRUNCATE {_TABLES} CASCADE"))
+    asyncio.run(execute_autocommit(url, f"TRUNCATE {_TABLES} CASCADE"))
     return url
 
 

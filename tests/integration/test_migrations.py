@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,12 +11,13 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.engine import Connection
 
 from app.db import migrate
 from app.db.engine import create_engine
 from app.db.models import metadata
-from tests.conftest import POSTGRES_URL, _execute_autocommit
+from app.db.provision import temporary_postgres_database
+from tests.conftest import POSTGRES_URL
 
 
 @pytest.fixture
@@ -26,10 +26,8 @@ def empty_db_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -
         yield f"sqlite+aiosqlite:///{tmp_path}/fresh.db"
         return
     request.getfixturevalue("postgres_database")  # skips or fails when PostgreSQL is absent
-    name = f"interlude_mig_{uuid.uuid4().hex[:8]}"
-    asyncio.run(_execute_autocommit(POSTGRES_URL, f'CREATE DATABASE "{name}"'))
-    yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
-    asyncio.run(_execute_autocommit(POSTGRES_URL, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    with temporary_postgres_database(POSTGRES_URL, "interlude_mig") as url:
+        yield url
 
 
 def _inspect(url: str, fn: Any) -> Any:
