@@ -1,0 +1,150 @@
+"""The knowledge base on disk: Chroma vectors and per-organisation catalogues under one folder.
+
+Writes take a file lock, because Chroma is thread-safe but not process-safe: the server and a
+CLI ingest may both run, and only one may write at a time.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from filelock import FileLock, Timeout
+
+from knowledge.catalogue import Catalogue
+from knowledge.chunking import chunk_document, embedding_text
+from knowledge.documents import Chunk, SourceDocument
+from knowledge.embeddings import Embedder
+from knowledge.retrieval import Retriever
+from knowledge.vectors import VectorIndex, open_client
+
+_ORG_ID = re.compile(r"^[0-9a-fA-F-]{8,64}$")
+EMBED_BATCH = 64
+WRITE_LOCK_TIMEOUT_S = 300
+
+
+class KnowledgeBusy(RuntimeError):
+    """Another process holds the write lock for too long."""
+
+
+@dataclass(frozen=True, slots=True)
+class IndexedDocument:
+    document_id: str
+    version: int
+    chunks: int
+
+
+class OrganizationKnowledge:
+    """Indexes and retrieval for one organisation."""
+
+    def __init__(self, base: KnowledgeBase, organization_id: str) -> None:
+        self._base = base
+        self.organization_id = organization_id
+        self.catalogue = Catalogue(
+            base.root / "orgs" / organization_id / "catalogue.sqlite", organization_id
+        )
+        self.vectors = VectorIndex(base.client(), organization_id, base.embedder)
+
+    def retriever(self) -> Retriever:
+        return Retriever(self.catalogue, self.vectors, self._base.embedder)
+
+    def index_document(
+        self,
+        document: SourceDocument,
+        *,
+        document_id: str,
+        version: int,
+        progress: Callable[[int], None] | None = None,
+    ) -> IndexedDocument:
+        """Index a new version; it replaces the previous one atomically for readers."""
+        chunks = chunk_document(
+            document, organization_id=self.organization_id, document_id=document_id, version=version
+        )
+        vectors = self._embed(chunks, progress)
+        with self._base.write_lock():
+            self.catalogue.add_chunks(chunks)
+            self.vectors.upsert([c.id for c in chunks], vectors, [_metadata(c) for c in chunks])
+            self.catalogue.set_live(document_id, version)
+            self._drop_stale(document_id)
+        return IndexedDocument(document_id, version, len(chunks))
+
+    def remove_document(self, document_id: str) -> None:
+        with self._base.write_lock():
+            self.catalogue.set_live(document_id, None)  # gone for readers at once
+            self._drop_stale(document_id)
+            self.catalogue.forget_document(document_id)
+
+    def _drop_stale(self, document_id: str) -> None:
+        stale = self.catalogue.stale_chunk_ids(document_id)
+        self.vectors.delete(stale)
+        self.catalogue.delete_chunks(stale)
+
+    def _embed(self, chunks: Sequence[Chunk], progress: Callable[[int], None] | None) -> Any:
+        import numpy as np
+
+        parts = []
+        for offset in range(0, len(chunks), EMBED_BATCH):
+            batch = chunks[offset : offset + EMBED_BATCH]
+            parts.append(self._base.embedder.embed([embedding_text(c) for c in batch]))
+            if progress:
+                progress(len(batch))
+        if not parts:
+            return np.zeros((0, self._base.embedder.dimension), dtype=np.float32)
+        return np.concatenate(parts)
+
+
+def _metadata(chunk: Chunk) -> dict[str, Any]:
+    return {
+        "document_id": chunk.document_id,
+        "version": chunk.version,
+        "kind": chunk.kind.value,
+        "skill": chunk.skill,
+        "language": chunk.language,
+    }
+
+
+class KnowledgeBase:
+    def __init__(self, root: Path, embedder: Embedder) -> None:
+        self.root = root
+        self.embedder = embedder
+        self._client: Any = None
+        self._orgs: dict[str, OrganizationKnowledge] = {}
+        self._guard = threading.Lock()
+        self._lock = FileLock(str(root / "write.lock"), timeout=WRITE_LOCK_TIMEOUT_S)
+
+    def client(self) -> Any:
+        with self._guard:
+            if self._client is None:
+                self._client = open_client(self.root / "chroma")
+            return self._client
+
+    def organization(self, organization_id: str) -> OrganizationKnowledge:
+        if not _ORG_ID.match(organization_id):
+            raise ValueError(f"Not an organisation id: {organization_id!r}")
+        with self._guard:
+            found = self._orgs.get(organization_id)
+        if found is None:
+            found = OrganizationKnowledge(self, organization_id)
+            with self._guard:
+                found = self._orgs.setdefault(organization_id, found)
+        return found
+
+    @contextmanager
+    def write_lock(self) -> Iterator[None]:
+        self.root.mkdir(parents=True, exist_ok=True)
+        try:
+            self._lock.acquire()
+        except Timeout:
+            raise KnowledgeBusy(
+                f"Another process has been writing to {self.root} for over "
+                f"{WRITE_LOCK_TIMEOUT_S} s; try again when its ingestion ends."
+            ) from None
+        try:
+            yield
+        finally:
+            self._lock.release()

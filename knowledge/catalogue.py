@@ -1,0 +1,251 @@
+"""One organisation's chunk catalogue: passage text and spans, the BM25 index (SQLite FTS5),
+and which version of each document is live.
+
+The live-version pointer is what makes re-ingestion atomic for readers: new chunks are written
+first (not yet live), the pointer flips in one transaction, then old chunks are deleted. Every
+search joins on it, so it never sees two versions of a document, nor none.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import unicodedata
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from knowledge.documents import Chunk, DocumentKind
+
+_SCHEMA = """
+PRAGMA journal_mode=WAL;
+CREATE TABLE IF NOT EXISTS document (
+    document_id TEXT PRIMARY KEY,
+    live_version INTEGER
+);
+CREATE TABLE IF NOT EXISTS chunk (
+    rowid INTEGER PRIMARY KEY,
+    id TEXT UNIQUE NOT NULL,
+    document_id TEXT NOT NULL,
+    document_name TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    position INTEGER NOT NULL,
+    heading_path TEXT NOT NULL,
+    text TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    end INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    language TEXT NOT NULL,
+    skill TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS chunk_document ON chunk(document_id, version);
+CREATE VIRTUAL TABLE IF NOT EXISTS chunk_fts USING fts5(
+    title, body, content='', tokenize='unicode61 remove_diacritics 2'
+);
+"""
+_PATH_SEPARATOR = "\x1f"
+_WORD = re.compile(r"\w+", re.UNICODE)
+# Words too common to rank by (French and English).
+STOP_WORDS = frozenset(
+    "le la les un une des du de d l et est sont dans pour avec sur pas que qui quoi au aux "
+    "ce cette ces nous vous ils elles il elle on se sa son ses leur leurs mais ou où donc "
+    "être avoir fait comme plus très aussi entre chaque notre nos votre vos quand sans je "
+    "tu me te mon ma mes ton ta tes en y a à comment pourquoi quel quelle quels quelles ne "
+    "the a an and is are in for with on not that which who what to of this these those we "
+    "you they it its their but or so be have has do does as more very also between each our "
+    "your when without from at by how why i me my he she them his her was were can could "
+    "would should will about into than then there here".split()
+)
+
+
+def _fold(word: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", word.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def query_terms(text: str) -> list[str]:
+    """Content words of a query, accent-folded, with a light suffix strip for plurals."""
+    terms = []
+    for word in _WORD.findall(text):
+        folded = _fold(word)
+        if folded in STOP_WORDS or len(folded) < 2 or folded.isdigit():
+            continue
+        stem = re.sub(r"(?:es|s|x)$", "", folded) if len(folded) > 4 else folded
+        terms.append(stem)
+    return list(dict.fromkeys(terms))
+
+
+def fts_query(text: str) -> str | None:
+    """An FTS5 MATCH expression: any content word, as a prefix (so plurals and genders match)."""
+    terms = query_terms(text)
+    if not terms:
+        return None
+    return " OR ".join(f'"{term}"*' for term in terms)
+
+
+class Catalogue:
+    def __init__(self, path: Path, organization_id: str) -> None:
+        self.organization_id = organization_id
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._db.execute("PRAGMA busy_timeout=10000")
+        self._db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        self._db.close()
+
+    def live_version(self, document_id: str) -> int | None:
+        row = self._db.execute(
+            "SELECT live_version FROM document WHERE document_id = ?", (document_id,)
+        ).fetchone()
+        return None if row is None else row[0]
+
+    def add_chunks(self, chunks: Sequence[Chunk]) -> None:
+        """Write chunks (not yet live). Their FTS rows share the chunk's rowid."""
+        with self._transaction():
+            for chunk in chunks:
+                title, body = indexed_fields(chunk)
+                cursor = self._db.execute(
+                    "INSERT OR REPLACE INTO chunk (id, document_id, document_name, version, "
+                    "position, heading_path, text, start, end, kind, language, skill) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        chunk.id,
+                        chunk.document_id,
+                        chunk.document_name,
+                        chunk.version,
+                        chunk.position,
+                        _PATH_SEPARATOR.join(chunk.heading_path),
+                        chunk.text,
+                        chunk.start,
+                        chunk.end,
+                        chunk.kind.value,
+                        chunk.language,
+                        chunk.skill,
+                    ),
+                )
+                self._db.execute(
+                    "INSERT INTO chunk_fts (rowid, title, body) VALUES (?, ?, ?)",
+                    (cursor.lastrowid, title, body),
+                )
+
+    def set_live(self, document_id: str, version: int | None) -> None:
+        with self._transaction():
+            self._db.execute(
+                "INSERT INTO document (document_id, live_version) VALUES (?, ?) "
+                "ON CONFLICT(document_id) DO UPDATE SET live_version = excluded.live_version",
+                (document_id, version),
+            )
+
+    def stale_chunk_ids(self, document_id: str) -> list[str]:
+        """Chunks of this document that are not of its live version."""
+        rows = self._db.execute(
+            "SELECT c.id FROM chunk c LEFT JOIN document d ON d.document_id = c.document_id "
+            "WHERE c.document_id = ? AND (d.live_version IS NULL OR c.version != d.live_version)",
+            (document_id,),
+        )
+        return [r[0] for r in rows]
+
+    def delete_chunks(self, ids: Iterable[str]) -> None:
+        with self._transaction():
+            for chunk_id in ids:
+                row = self._db.execute(
+                    "SELECT rowid, heading_path, text FROM chunk WHERE id = ?", (chunk_id,)
+                ).fetchone()
+                if row is None:
+                    continue
+                # A contentless FTS5 table deletes a row by repeating what was indexed.
+                self._db.execute(
+                    "INSERT INTO chunk_fts (chunk_fts, rowid, title, body) "
+                    "VALUES ('delete', ?, ?, ?)",
+                    (row[0], *_indexed(row[1], row[2])),
+                )
+                self._db.execute("DELETE FROM chunk WHERE rowid = ?", (row[0],))
+
+    def forget_document(self, document_id: str) -> None:
+        with self._transaction():
+            self._db.execute("DELETE FROM document WHERE document_id = ?", (document_id,))
+
+    def search(
+        self, query: str, limit: int, kinds: Sequence[DocumentKind] = (), skill: str | None = None
+    ) -> list[tuple[str, float]]:
+        """Live chunk ids ranked by BM25 (best first), with the BM25 score (higher is better)."""
+        match = fts_query(query)
+        if match is None:
+            return []
+        sql = (
+            "SELECT c.id, -bm25(chunk_fts, 2.0, 1.0) AS score FROM chunk_fts "
+            "JOIN chunk c ON c.rowid = chunk_fts.rowid "
+            "JOIN document d ON d.document_id = c.document_id AND d.live_version = c.version "
+            "WHERE chunk_fts MATCH ?"
+        )
+        params: list[object] = [match]
+        if kinds:
+            sql += f" AND c.kind IN ({','.join('?' * len(kinds))})"
+            params += [k.value for k in kinds]
+        if skill:
+            sql += " AND c.skill = ?"
+            params.append(skill)
+        sql += " ORDER BY bm25(chunk_fts, 2.0, 1.0) LIMIT ?"
+        params.append(limit)
+        return [(row[0], float(row[1])) for row in self._db.execute(sql, params)]
+
+    def live_chunks(self, ids: Sequence[str]) -> dict[str, Chunk]:
+        """The chunks among `ids` that are live; others (replaced, deleted) are left out."""
+        if not ids:
+            return {}
+        placeholders = ",".join("?" * len(ids))  # only placeholders are formatted into SQL
+        rows = self._db.execute(
+            "SELECT c.id, c.document_id, c.document_name, c.version, c.position, "  # noqa: S608
+            "c.heading_path, c.text, c.start, c.end, c.kind, c.language, c.skill FROM chunk c "
+            "JOIN document d ON d.document_id = c.document_id AND d.live_version = c.version "
+            f"WHERE c.id IN ({placeholders})",
+            list(ids),
+        )
+        return {row[0]: _chunk(row, self) for row in rows}
+
+    def count_live(self) -> int:
+        row = self._db.execute(
+            "SELECT count(*) FROM chunk c JOIN document d ON d.document_id = c.document_id "
+            "AND d.live_version = c.version"
+        ).fetchone()
+        return int(row[0])
+
+    def _transaction(self) -> _Transaction:
+        return _Transaction(self._db)
+
+
+def _indexed(heading_path: str, text: str) -> tuple[str, str]:
+    return heading_path.replace(_PATH_SEPARATOR, " › "), text
+
+
+def indexed_fields(chunk: Chunk) -> tuple[str, str]:
+    return _indexed(_PATH_SEPARATOR.join(chunk.heading_path), chunk.text)
+
+
+def _chunk(row: tuple[object, ...], catalogue: Catalogue) -> Chunk:
+    return Chunk(
+        id=str(row[0]),
+        organization_id=catalogue.organization_id,
+        document_id=str(row[1]),
+        document_name=str(row[2]),
+        version=int(row[3]),  # type: ignore[call-overload]
+        position=int(row[4]),  # type: ignore[call-overload]
+        heading_path=tuple(str(row[5]).split(_PATH_SEPARATOR)),
+        text=str(row[6]),
+        start=int(row[7]),  # type: ignore[call-overload]
+        end=int(row[8]),  # type: ignore[call-overload]
+        kind=DocumentKind(str(row[9])),
+        language=str(row[10]),
+        skill=str(row[11]),
+    )
+
+
+class _Transaction:
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    def __enter__(self) -> None:
+        self._db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, exc_type: object, *_: object) -> None:
+        self._db.execute("ROLLBACK" if exc_type else "COMMIT")
