@@ -5,6 +5,8 @@ Served by `interlude serve`, or by any ASGI server with `app.asgi:create_app --f
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from advanced_alchemy.extensions.litestar import (
     AsyncSessionConfig,
     SQLAlchemyAsyncConfig,
@@ -27,6 +29,9 @@ from app.domain.auth.deps import provide_identity
 from app.domain.coaching.controllers import CoachingSessionController
 from app.domain.conversations.controllers import ConversationController
 from app.domain.health import health
+from app.domain.knowledge.controllers import KnowledgeController
+from app.domain.knowledge.deps import build_knowledge, provide_knowledge, provide_worker
+from app.domain.knowledge.worker import IngestionWorker
 from app.domain.organizations.controllers import OrganizationController
 from app.domain.people.controllers import EnrollmentController, UserController
 from app.domain.programs.controllers import ProgramController
@@ -38,6 +43,7 @@ from app.lib.logging import AccessLogMiddleware, configure_logging
 from app.lib.pagination import provide_page_params
 from app.lib.security import Passwords
 from app.settings import Settings, get_settings
+from knowledge.base import KnowledgeBase
 
 API_CONTROLLERS = [
     AuthController,
@@ -52,6 +58,7 @@ API_CONTROLLERS = [
     QuestionBankController,
     ApiKeyController,
     AuditController,
+    KnowledgeController,
 ]
 
 
@@ -76,6 +83,25 @@ def _openapi() -> OpenAPIConfig:
     )
 
 
+def _lifecycle(
+    database: SQLAlchemyAsyncConfig, knowledge: KnowledgeBase, settings: Settings
+) -> tuple[Callable[[Litestar], Awaitable[None]], Callable[[Litestar], Awaitable[None]]]:
+    async def start(app: Litestar) -> None:
+        worker = IngestionWorker(
+            database.create_session_maker(),
+            knowledge,
+            settings,
+            poll_seconds=settings.ingestion_poll_seconds,
+        )
+        app.state.ingestion_worker = worker
+        await worker.start()
+
+    async def stop(app: Litestar) -> None:
+        await app.state.ingestion_worker.stop()
+
+    return start, stop
+
+
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
     configure_logging(settings)
@@ -90,16 +116,22 @@ def create_app(settings: Settings | None = None) -> Litestar:
     passwords = Passwords(
         time_cost=settings.argon2_time_cost, memory_kib=settings.argon2_memory_kib
     )
+    knowledge = build_knowledge(settings)
+    start, stop = _lifecycle(database, knowledge, settings)
     return Litestar(
         route_handlers=[health, *API_CONTROLLERS],
+        on_startup=[start],
+        on_shutdown=[stop],
         plugins=[SQLAlchemyPlugin(config=database)],
         dependencies={
             "settings": Provide(provide_settings, sync_to_thread=False),
             "passwords": Provide(provide_passwords, sync_to_thread=False),
             "identity": Provide(provide_identity),
             "page": Provide(provide_page_params, sync_to_thread=False),
+            "knowledge": Provide(provide_knowledge, sync_to_thread=False),
+            "ingestion_worker": Provide(provide_worker, sync_to_thread=False),
         },
-        state=State({"settings": settings, "passwords": passwords}),
+        state=State({"settings": settings, "passwords": passwords, "knowledge": knowledge}),
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[DefineMiddleware(AccessLogMiddleware)],
         openapi_config=_openapi(),

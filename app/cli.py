@@ -82,13 +82,16 @@ def _safe_url(settings: Settings) -> str:
 @main.command(help="Create the demo organisation (once) and print its logins.")
 def demo() -> None:
     from app.demo import DEMO_SLUG, seed_demo
+    from app.domain.knowledge.deps import build_knowledge
 
     settings = _settings()
     if settings.environment == "production":
         raise click.ClickException("The demo organisation is refused in production.")
     password = settings.demo_password.get_secret_value()
+    knowledge = build_knowledge(settings)
     created, logins = _in_transaction(
-        settings, lambda db: seed_demo(db, _passwords(settings), password)
+        settings,
+        lambda db: seed_demo(db, _passwords(settings), knowledge, settings, say=click.echo),
     )
     click.echo("Demo organisation " + ("created" if created else "already there") + ".")
     click.echo(f"  organisation: {DEMO_SLUG}")

@@ -1,18 +1,22 @@
 """`interlude demo`: a ready-to-use demo organisation, created once, idempotently.
 
-The drafts it seeds are labelled as demo content (no agent produced them). The knowledge issue
-adds a sample knowledge pack here.
+It is built from the French sample pack (knowledge/packs/horizon-fr): the organisation, its
+program and question bank, its documents indexed for retrieval. The few drafts it seeds are
+labelled as demo content (no agent wrote them); each cites a passage actually retrieved for it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
+import anyio.to_thread
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import CoachingSession, Enrollment, QuestionBankEntry, User
 from app.db.models.enums import Language, QuestionScale, Role, SuggestionKind
+from app.domain.knowledge import services as knowledge_services
 from app.domain.organizations.services import create_organization, get_by_slug
 from app.domain.people.services import add_user
 from app.domain.programs.schemas import ModuleIn
@@ -21,61 +25,42 @@ from app.domain.suggestions.schemas import DraftItem
 from app.domain.suggestions.services import create_drafts
 from app.lib.clock import utcnow
 from app.lib.security import Passwords
+from app.settings import Settings
+from knowledge.base import KnowledgeBase
+from knowledge.packs import PACKS_DIR, read_pack
 
 DEMO_SLUG = "demo"
+DEMO_PACK = "horizon-fr"
 DEMO_PEOPLE = (
     ("admin@horizon.example", "Nadia Admin", Role.ADMIN),
     ("coach@horizon.example", "Camille Coach", Role.COACH),
     ("lea@horizon.example", "Léa Martin", Role.LEARNER),
     ("sam@horizon.example", "Sam Okafor", Role.LEARNER),
 )
-DEMO_MODULES = (
-    (
-        "Donner et recevoir du feedback",
-        "feedback",
-        ["Quel feedback récent vous a fait avancer, et pourquoi ?"],
-    ),
-    (
-        "L'écoute active",
-        "écoute active",
-        ["Dans quelle conversation cette semaine avez-vous vraiment écouté ?"],
-    ),
-    ("Oser", "audace", ["Qu'avez-vous osé proposer récemment, et qu'en avez-vous appris ?"]),
-    (
-        "Intelligence émotionnelle",
-        "intelligence émotionnelle",
-        ["Quelle émotion a guidé une de vos décisions cette semaine ?"],
-    ),
-    (
-        "Coopérer",
-        "coopération",
-        ["Où la coopération de votre équipe a-t-elle fait la différence ?"],
-    ),
+DEMO_RATIONALE = (
+    "Brouillon de démonstration créé par `interlude demo` (aucun agent) ; le passage cité a été "
+    "retrouvé pour lui par la recherche hybride."
 )
-DEMO_RATIONALE = "Brouillon de démonstration créé par `interlude demo` (aucun agent)."
 DEMO_DRAFTS = (
     (
         SuggestionKind.REFLECTION,
-        "feedback",
-        "En repensant à la réunion d'équipe de mardi, qu'est-ce qui vous a aidée à formuler "
-        "votre feedback avec bienveillance, et que feriez-vous différemment ?",
+        "En repensant à la réunion d'équipe de mardi, qu'est-ce qui vous a aidée à dire votre "
+        "désaccord sur le planning, et qu'auriez-vous aimé formuler autrement ?",
     ),
     (
         SuggestionKind.COMPANY_QUESTION,
-        "feedback",
-        "En quoi une culture du feedback régulier sert-elle l'ambition de l'entreprise de "
-        "mieux coopérer entre les sites ?",
+        "En quoi des retours plus directs serviraient-ils notre valeur « Parler vrai » au moment où "
+        "l'atelier change d'outil de gestion de production ?",
     ),
     (
         SuggestionKind.TEAM_QUESTION,
-        "feedback",
-        "Qu'est-ce que votre équipe gagnerait si chacun osait demander un feedback chaque semaine, "
-        "et quelle place pourriez-vous prendre pour l'initier ?",
+        "Que gagnerait votre équipe si vous demandiez un retour plus tôt dans chaque projet, et quelle "
+        "place pourriez-vous prendre pour l'initier ?",
     ),
     (
         SuggestionKind.MICRO_ACTION,
-        "feedback",
-        "Cette semaine, demandez à un collègue un feedback précis sur une de vos présentations.",
+        "Cette semaine, demandez à un collègue du bureau d'études un retour précis sur une de vos "
+        "propositions, puis notez ce que vous en retenez.",
     ),
 )
 
@@ -88,14 +73,19 @@ class DemoLogin:
 
 
 async def seed_demo(
-    db: AsyncSession, passwords: Passwords, password: str
+    db: AsyncSession,
+    passwords: Passwords,
+    knowledge: KnowledgeBase,
+    settings: Settings,
+    say: Callable[[str], None] = lambda _: None,
 ) -> tuple[bool, list[DemoLogin]]:
     """Create the demo organisation if absent. Returns (created, logins)."""
     logins = [DemoLogin(email, role, name) for email, name, role in DEMO_PEOPLE]
     if await get_by_slug(db, DEMO_SLUG) is not None:
         return False, logins
+    pack = read_pack(PACKS_DIR / DEMO_PACK)
     org = await create_organization(
-        db, slug=DEMO_SLUG, name="Atelier Horizon", default_language=Language.FR
+        db, slug=DEMO_SLUG, name=pack.name, default_language=Language(pack.default_language)
     )
     users: dict[str, User] = {}
     for email, name, role in DEMO_PEOPLE:
@@ -107,21 +97,50 @@ async def seed_demo(
             display_name=name,
             role=role,
             locale=Language.FR,
-            password=password,
+            password=settings.demo_password.get_secret_value(),
         )
     program, _ = await create_program(
         db,
         organization_id=org.id,
-        name="Leadership du quotidien",
+        name=pack.program_name,
         language=Language.FR,
-        description="Cinq modules de soft skills, une séance de coaching toutes les 3 semaines.",
-        modules=[ModuleIn(title=t, skill=s, reflection_prompts=p) for t, s, p in DEMO_MODULES],
+        description=pack.program_description,
+        modules=[
+            ModuleIn(title=m.title, skill=m.skill, reflection_prompts=m.reflection_prompts)
+            for m in pack.modules
+        ],
     )
+    admin = users["admin@horizon.example"]
+    db.add_all(
+        QuestionBankEntry(
+            organization_id=org.id,
+            skill=q.skill,
+            scale=QuestionScale(q.scale),
+            language=Language.FR,
+            text=q.text,
+            approved_by_id=admin.id,
+        )
+        for q in pack.questions
+    )
+    say(f"Indexing {len(pack.files)} documents of the sample pack '{DEMO_PACK}'...")
+    for name, data in pack.files.items():
+        result = await knowledge_services.ingest(
+            db,
+            knowledge,
+            settings.uploads_dir,
+            organization_id=org.id,
+            name=name,
+            data=data,
+            declared=knowledge_services.Declared(),
+            max_bytes=settings.max_upload_bytes,
+        )
+        if result.outcome == "failed":
+            say(f"  {name}: failed: {result.document.error}")
     coach = users["coach@horizon.example"]
     enrollments = {}
     for learner_email, goal in (
-        ("lea@horizon.example", "Donner des feedbacks plus directs à mon équipe."),
-        ("sam@horizon.example", "Oser prendre la parole en comité de direction."),
+        ("lea@horizon.example", "Donner des retours plus directs à mon équipe."),
+        ("sam@horizon.example", "Oser prendre la parole en comité de production."),
     ):
         enrollment = Enrollment(
             organization_id=org.id,
@@ -140,34 +159,36 @@ async def seed_demo(
         coach_id=coach.id,
         learner_id=lea.id,
         held_at=utcnow() - timedelta(days=2),
-        notes="Léa redoute de froisser ; elle veut des feedbacks plus directs sans perdre le lien.",
+        notes="Léa redoute de froisser ; elle veut des retours plus directs sans perdre le lien.",
         goal=enrollments["lea@horizon.example"].goal,
         focus_skills=["feedback"],
-        agreed_actions=["Demander un feedback à un pair chaque semaine."],
+        agreed_actions=["Demander un retour à un pair chaque semaine."],
     )
     db.add(session)
     await db.flush()
-    await create_drafts(
-        db,
-        session=session,
-        items=[
-            DraftItem(kind=k, text=t, rationale=DEMO_RATIONALE, skill=s, language=Language.FR)
-            for k, s, t in DEMO_DRAFTS
-        ],
-    )
-    db.add_all(
-        QuestionBankEntry(
-            organization_id=org.id,
-            skill="feedback",
-            scale=scale,
-            language=Language.FR,
-            text=text,
-            approved_by_id=coach.id,
+    retriever = knowledge.organization(str(org.id)).retriever()
+    items = []
+    for kind, text in DEMO_DRAFTS:
+        passages = await anyio.to_thread.run_sync(lambda q=text: retriever.search(q, 1))
+        citations = [
+            {
+                "chunk_id": p.chunk.id,
+                "document_id": p.chunk.document_id,
+                "title": p.chunk.title,
+                "quote": p.chunk.text[:280],
+            }
+            for p in passages
+        ]
+        items.append(
+            DraftItem(
+                kind=kind,
+                text=text,
+                rationale=DEMO_RATIONALE,
+                citations=citations,
+                skill="feedback",
+                language=Language.FR,
+            )
         )
-        for scale, text in (
-            (QuestionScale.COMPANY, "Comment ce savoir-faire sert-il nos valeurs au quotidien ?"),
-            (QuestionScale.TEAM, "Que changerait ce savoir-faire pour votre équipe dès demain ?"),
-        )
-    )
+    await create_drafts(db, session=session, items=items)
     await db.flush()
     return True, logins

@@ -58,6 +58,20 @@ class Settings(BaseSettings):
     argon2_time_cost: int = Field(default=3, ge=1)
     argon2_memory_kib: int = Field(default=65_536, ge=8)
 
+    # Knowledge: embeddings come from the packaged USE model unless an endpoint is configured.
+    embedding_provider: Literal["use", "openai"] = "use"
+    embedding_model: str = Field(default="text-embedding-3-small", description="openai provider")
+    embedding_dimension: int = Field(default=1536, ge=8, description="openai provider")
+    openai_base_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("OPENAI_BASE_URL", "INTERLUDE_OPENAI_BASE_URL")
+    )
+    openai_api_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("OPENAI_API_KEY", "INTERLUDE_OPENAI_API_KEY")
+    )
+    model_timeout_s: float = Field(default=30.0, gt=0)
+    max_upload_bytes: int = Field(default=10 * 1024 * 1024, ge=1_024)
+    ingestion_poll_seconds: float = Field(default=2.0, gt=0)
+
     # Password of the demo accounts: shown by `interlude demo`, refused in production.
     demo_password: SecretStr = SecretStr("interlude-demo")
 
@@ -79,6 +93,14 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite+aiosqlite:///{(self.data_dir / 'interlude.db').resolve()}"
+
+    @property
+    def knowledge_dir(self) -> Path:
+        return self.data_dir / "knowledge"
+
+    @property
+    def uploads_dir(self) -> Path:
+        return self.data_dir / "uploads"
 
     @property
     def secure_cookies(self) -> bool:

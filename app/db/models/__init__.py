@@ -5,6 +5,7 @@ from app.db.models._api_key import ApiKey
 from app.db.models._audit_event import AuditEvent
 from app.db.models._coaching_session import CoachingSession
 from app.db.models._conversation import Conversation, Message
+from app.db.models._document import Document
 from app.db.models._enrollment import Enrollment
 from app.db.models._organization import Organization
 from app.db.models._program import Program, ProgramModule
@@ -23,6 +24,7 @@ __all__ = [
     "Base",
     "CoachingSession",
     "Conversation",
+    "Document",
     "Enrollment",
     "LoginSession",
     "Message",

@@ -64,3 +64,10 @@ class MessageStatus(StrEnum):
 class ApiScope(StrEnum):
     READ = "read"
     WRITE = "write"
+
+
+class DocumentStatus(StrEnum):
+    PENDING = "pending"  # stored, waiting for the indexer
+    PROCESSING = "processing"
+    INDEXED = "indexed"
+    FAILED = "failed"  # `error` says why and what to do

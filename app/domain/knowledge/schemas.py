@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Literal
+from uuid import UUID
+
+import msgspec
+from litestar.datastructures import UploadFile
+
+from app.db.models import Document
+from app.db.models.enums import DocumentStatus
+from knowledge.documents import DocumentKind
+from knowledge.retrieval import Passage
+
+
+@dataclass
+class UploadForm:
+    """multipart/form-data: the file, and optionally what it is (front matter otherwise)."""
+
+    file: UploadFile
+    kind: DocumentKind | None = None
+    language: Literal["fr", "en"] | None = None
+    skill: str | None = None
+
+
+class DocumentOut(msgspec.Struct):
+    id: UUID
+    name: str
+    title: str
+    kind: str
+    language: str
+    skill: str
+    event_date: date | None
+    status: DocumentStatus
+    version: int
+    chunk_count: int
+    size_bytes: int
+    error: str
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, d: Document) -> DocumentOut:
+        return cls(
+            d.id,
+            d.name,
+            d.title,
+            d.kind,
+            d.language,
+            d.skill,
+            d.event_date,
+            d.status,
+            d.version,
+            d.chunk_count,
+            d.size_bytes,
+            d.error,
+            d.created_at,
+            d.updated_at,
+        )
+
+
+class PassageOut(msgspec.Struct):
+    """A passage with its exact source span: what a citation opens."""
+
+    chunk_id: str
+    document_id: str
+    document_name: str
+    title: str
+    heading_path: list[str]
+    text: str
+    start: int
+    end: int
+    kind: str
+    language: str
+    skill: str
+    score: float | None = None
+    dense_rank: int | None = None
+    lexical_rank: int | None = None
+
+    @classmethod
+    def of(cls, passage: Passage) -> PassageOut:
+        c = passage.chunk
+        return cls(
+            c.id,
+            c.document_id,
+            c.document_name,
+            c.title,
+            list(c.heading_path),
+            c.text,
+            c.start,
+            c.end,
+            c.kind.value,
+            c.language,
+            c.skill,
+            round(passage.score, 6),
+            passage.dense_rank,
+            passage.lexical_rank,
+        )

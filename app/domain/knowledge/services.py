@@ -1,0 +1,268 @@
+"""Knowledge documents of an organisation: stored first, then indexed (inline or by the worker).
+
+A document's bytes are kept under data_dir/uploads until indexed, so a restart resumes pending
+work. Failures are recorded on the row with a reason a person can act on; nothing of a failed
+document is indexed, and its previous version (if any) stays served.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+from uuid import UUID
+
+import anyio.to_thread
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.models import Document
+from app.db.models.enums import DocumentStatus
+from app.lib.errors import AppError
+from knowledge.base import KnowledgeBase, KnowledgeBusy
+from knowledge.documents import SourceDocument
+from knowledge.embeddings import EmbeddingError
+from knowledge.loaders import LoadError, load_document
+from knowledge.vectors import ReindexRequired
+
+Outcome = Literal["added", "updated", "unchanged", "failed", "queued"]
+
+
+class PayloadTooLarge(AppError):
+    status_code = 413
+    code = "payload_too_large"
+
+
+@dataclass(frozen=True, slots=True)
+class Declared:
+    """Metadata given with the upload; it wins over the file's front matter."""
+
+    kind: str | None = None
+    language: str | None = None
+    skill: str | None = None
+
+    def dump(self) -> str:
+        return json.dumps(
+            {
+                k: v
+                for k, v in (
+                    ("kind", self.kind),
+                    ("language", self.language),
+                    ("skill", self.skill),
+                )
+                if v
+            }
+        )
+
+    @classmethod
+    def load(cls, raw: str) -> Declared:
+        values = json.loads(raw) if raw else {}
+        return cls(values.get("kind"), values.get("language"), values.get("skill"))
+
+
+@dataclass(frozen=True, slots=True)
+class IngestResult:
+    document: Document
+    outcome: Outcome
+
+
+def _stored_path(uploads: Path, document: Document) -> Path:
+    return uploads / str(document.organization_id) / f"{document.id}.bin"
+
+
+async def store(
+    db: AsyncSession,
+    uploads: Path,
+    *,
+    organization_id: UUID,
+    name: str,
+    data: bytes,
+    declared: Declared,
+    max_bytes: int,
+    uploaded_by: UUID | None = None,
+) -> IngestResult:
+    """Save the bytes and a pending row, unless this exact content is already indexed."""
+    if len(data) > max_bytes:
+        raise PayloadTooLarge(
+            f"{name} is {len(data) / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.0f} MB. "
+            "Split it into smaller documents.",
+            field="file",
+        )
+    checksum = hashlib.sha256(data).hexdigest()
+    document = await db.scalar(
+        select(Document).where(Document.organization_id == organization_id, Document.name == name)
+    )
+    if (
+        document is not None
+        and document.checksum == checksum
+        and document.declared == declared.dump()
+        and document.status is DocumentStatus.INDEXED
+    ):
+        return IngestResult(document, "unchanged")
+    outcome: Outcome = "added" if document is None else "updated"
+    if document is None:
+        document = Document(organization_id=organization_id, name=name)
+        db.add(document)
+    document.checksum = checksum
+    document.size_bytes = len(data)
+    document.declared = declared.dump()
+    document.status = DocumentStatus.PENDING
+    document.error = ""
+    document.uploaded_by_id = uploaded_by
+    await db.flush()
+    path = _stored_path(uploads, document)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".part")
+    partial.write_bytes(data)
+    partial.replace(path)  # atomic: the worker never reads half a file
+    return IngestResult(document, outcome)
+
+
+def check(name: str, data: bytes, declared: Declared, max_bytes: int) -> SourceDocument:
+    """Parse without indexing: bad files are refused before anything is stored."""
+    return load_document(
+        name,
+        data,
+        kind=declared.kind,
+        language=declared.language,
+        skill=declared.skill,
+        max_bytes=max_bytes,
+    )
+
+
+def _index_sync(
+    knowledge: KnowledgeBase,
+    uploads: Path,
+    document: Document,
+    max_bytes: int,
+    progress: Callable[[int], None] | None,
+) -> tuple[SourceDocument, int]:
+    path = _stored_path(uploads, document)
+    if not path.exists():
+        raise LoadError("The uploaded file is missing from storage; upload it again.")
+    declared = Declared.load(document.declared)
+    source = load_document(
+        document.name,
+        path.read_bytes(),
+        kind=declared.kind,
+        language=declared.language,
+        skill=declared.skill,
+        max_bytes=max_bytes,
+    )
+    version = document.version + 1
+    indexed = knowledge.organization(str(document.organization_id)).index_document(
+        source, document_id=str(document.id), version=version, progress=progress
+    )
+    path.unlink(missing_ok=True)
+    return source, indexed.chunks
+
+
+async def index(
+    db: AsyncSession,
+    knowledge: KnowledgeBase,
+    uploads: Path,
+    document: Document,
+    *,
+    max_bytes: int,
+    progress: Callable[[int], None] | None = None,
+) -> Outcome:
+    """Load, chunk, embed and index a stored document (CPU work runs in a thread)."""
+    document.status = DocumentStatus.PROCESSING
+    try:
+        source, chunks = await anyio.to_thread.run_sync(
+            _index_sync, knowledge, uploads, document, max_bytes, progress
+        )
+    except (LoadError, EmbeddingError, ReindexRequired, KnowledgeBusy) as exc:
+        _stored_path(uploads, document).unlink(missing_ok=True)
+        document.status = DocumentStatus.FAILED
+        document.error = exc.reason if isinstance(exc, LoadError) else str(exc)
+        await db.flush()
+        return "failed"
+    document.status = DocumentStatus.INDEXED
+    document.version += 1
+    document.chunk_count = chunks
+    document.title = source.title[:300]
+    document.kind = source.kind.value
+    document.language = source.language
+    document.skill = source.skill[:100]
+    document.event_date = source.event_date
+    await db.flush()
+    return "added"
+
+
+async def ingest(
+    db: AsyncSession,
+    knowledge: KnowledgeBase,
+    uploads: Path,
+    *,
+    organization_id: UUID,
+    name: str,
+    data: bytes,
+    declared: Declared,
+    max_bytes: int,
+    uploaded_by: UUID | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> IngestResult:
+    """Store and index at once (CLI, demo, small uploads)."""
+    stored = await store(
+        db,
+        uploads,
+        organization_id=organization_id,
+        name=name,
+        data=data,
+        declared=declared,
+        max_bytes=max_bytes,
+        uploaded_by=uploaded_by,
+    )
+    if stored.outcome == "unchanged":
+        return stored
+    result = await index(
+        db, knowledge, uploads, stored.document, max_bytes=max_bytes, progress=progress
+    )
+    return IngestResult(stored.document, "failed" if result == "failed" else stored.outcome)
+
+
+async def remove(
+    db: AsyncSession, knowledge: KnowledgeBase, uploads: Path, document: Document
+) -> None:
+    await anyio.to_thread.run_sync(
+        knowledge.organization(str(document.organization_id)).remove_document, str(document.id)
+    )
+    _stored_path(uploads, document).unlink(missing_ok=True)
+    await db.delete(document)
+    await db.flush()
+
+
+async def claim_pending(db: AsyncSession, limit: int = 10) -> list[UUID]:
+    """Take pending documents for this process; a concurrent worker cannot take the same."""
+    ids = (
+        await db.scalars(
+            select(Document.id)
+            .where(Document.status == DocumentStatus.PENDING)
+            .order_by(Document.id)
+            .limit(limit)
+        )
+    ).all()
+    claimed = []
+    for document_id in ids:
+        result = await db.execute(
+            update(Document)
+            .where(Document.id == document_id, Document.status == DocumentStatus.PENDING)
+            .values(status=DocumentStatus.PROCESSING)
+        )
+        if result.rowcount:  # type: ignore[attr-defined]
+            claimed.append(document_id)
+    return claimed
+
+
+async def requeue_interrupted(db: AsyncSession) -> int:
+    """After a restart, work left `processing` by a dead process goes back to the queue."""
+    result = await db.execute(
+        update(Document)
+        .where(Document.status == DocumentStatus.PROCESSING)
+        .values(status=DocumentStatus.PENDING)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]

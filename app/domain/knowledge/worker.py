@@ -1,0 +1,87 @@
+"""Indexes pending documents in the background, inside the web process.
+
+The queue is the `document` table itself (status pending), so work survives a restart; the
+worker wakes when told and otherwise polls, and claims rows so two processes never index the
+same document at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable
+from typing import Any
+
+import structlog
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.models import Document
+from app.domain.knowledge import services
+from app.settings import Settings
+from knowledge.base import KnowledgeBase
+
+log = structlog.get_logger("interlude.knowledge")
+
+
+class IngestionWorker:
+    def __init__(
+        self,
+        sessions: Callable[[], AsyncSession],
+        knowledge: KnowledgeBase,
+        settings: Settings,
+        poll_seconds: float = 2.0,
+    ) -> None:
+        self._sessions = sessions
+        self._knowledge = knowledge
+        self._settings = settings
+        self._poll = poll_seconds
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def start(self) -> None:
+        async with self._sessions() as db, db.begin():
+            requeued = await services.requeue_interrupted(db)
+        if requeued:
+            log.info("ingestion_requeued", documents=requeued)
+        self._task = asyncio.create_task(self._run(), name="interlude-ingestion")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                await self.run_once()
+            except Exception:
+                log.exception("ingestion_loop_error")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=self._poll)
+            self._wake.clear()
+
+    async def run_once(self) -> int:
+        """Index what is pending now; returns how many documents were handled."""
+        async with self._sessions() as db, db.begin():
+            claimed = await services.claim_pending(db)
+        for document_id in claimed:
+            async with self._sessions() as db, db.begin():
+                document = await db.get(Document, document_id)
+                if document is None:
+                    continue
+                outcome = await self._index(db, document)
+            log.info("document_indexed", document_id=str(document_id), outcome=outcome)
+        return len(claimed)
+
+    async def _index(self, db: AsyncSession, document: Document) -> Any:
+        return await services.index(
+            db,
+            self._knowledge,
+            self._settings.uploads_dir,
+            document,
+            max_bytes=self._settings.max_upload_bytes,
+        )
