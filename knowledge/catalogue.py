@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import threading
 import unicodedata
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -85,13 +86,33 @@ def fts_query(text: str) -> str | None:
 class Catalogue:
     def __init__(self, path: Path, organization_id: str) -> None:
         self.organization_id = organization_id
+        self._path = path
+        self._local = threading.local()
+        self._connections: list[sqlite3.Connection] = []
+        self._connections_lock = threading.Lock()
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA busy_timeout=10000")
         self._db.executescript(_SCHEMA)
 
+    @property
+    def _db(self) -> sqlite3.Connection:
+        """This thread's connection. Sharing one across threads would let a reader run inside
+        a writer's open transaction and see half of it; with one each (and WAL), every read
+        sees the last committed state."""
+        connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = sqlite3.connect(self._path, check_same_thread=False, isolation_level=None)
+            connection.execute("PRAGMA busy_timeout=10000")
+            self._local.connection = connection
+            with self._connections_lock:
+                self._connections.append(connection)
+        return connection
+
     def close(self) -> None:
-        self._db.close()
+        with self._connections_lock:
+            for connection in self._connections:
+                connection.close()
+            self._connections.clear()
+        self._local = threading.local()
 
     def live_version(self, document_id: str) -> int | None:
         row = self._db.execute(
@@ -213,6 +234,10 @@ class Catalogue:
     def _transaction(self) -> _Transaction:
         return _Transaction(self._db)
 
+    def snapshot(self) -> _Transaction:
+        """Reads inside see one committed state (WAL snapshot isolation)."""
+        return _Transaction(self._db, "BEGIN DEFERRED")
+
 
 def _indexed(heading_path: str, text: str) -> tuple[str, str]:
     return heading_path.replace(_PATH_SEPARATOR, " › "), text
@@ -241,11 +266,12 @@ def _chunk(row: tuple[object, ...], catalogue: Catalogue) -> Chunk:
 
 
 class _Transaction:
-    def __init__(self, db: sqlite3.Connection) -> None:
+    def __init__(self, db: sqlite3.Connection, begin: str = "BEGIN IMMEDIATE") -> None:
         self._db = db
+        self._begin = begin
 
     def __enter__(self) -> None:
-        self._db.execute("BEGIN IMMEDIATE")
+        self._db.execute(self._begin)
 
     def __exit__(self, exc_type: object, *_: object) -> None:
         self._db.execute("ROLLBACK" if exc_type else "COMMIT")

@@ -23,6 +23,9 @@ from knowledge.vectors import VectorIndex
 Mode = Literal["hybrid", "dense", "lexical"]
 DENSE_WEIGHT = 0.7
 CANDIDATES_PER_RESULT = 4
+# A search that raced with a version swap (its dense candidates went stale between Chroma and
+# the catalogue) is run again; lexical results and chunk text already come from one snapshot.
+ATTEMPTS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,21 +85,38 @@ class Retriever:
     ) -> list[Passage]:
         if not query.strip() or k <= 0:
             return []
+        for attempt in range(ATTEMPTS):
+            passages, raced = self._search_once(query, k, kinds, skill, mode)
+            if not raced or attempt == ATTEMPTS - 1:
+                break
+        return passages[:k]
+
+    def _search_once(
+        self,
+        query: str,
+        k: int,
+        kinds: Sequence[DocumentKind],
+        skill: str | None,
+        mode: Mode,
+    ) -> tuple[list[Passage], bool]:
         pool = k * CANDIDATES_PER_RESULT
         dense: list[tuple[str, float]] = []
         lexical: list[tuple[str, float]] = []
         if mode in ("hybrid", "dense"):
             vector = self._embedder.embed([query])[0]
             dense = self._vectors.query(vector, pool, kinds, skill)
-        if mode in ("hybrid", "lexical"):
-            lexical = self._catalogue.search(query, pool, kinds, skill)
-        fused = fuse(dense, lexical, {"hybrid": DENSE_WEIGHT, "dense": 1.0, "lexical": 0.0}[mode])
-        live = self._catalogue.live_chunks([i for i, _ in fused])
+        with self._catalogue.snapshot():
+            if mode in ("hybrid", "lexical"):
+                lexical = self._catalogue.search(query, pool, kinds, skill)
+            weight = {"hybrid": DENSE_WEIGHT, "dense": 1.0, "lexical": 0.0}[mode]
+            fused = fuse(dense, lexical, weight)
+            live = self._catalogue.live_chunks([i for i, _ in fused])
         dense_rank = {chunk_id: rank for rank, (chunk_id, _) in enumerate(dense, start=1)}
         lexical_rank = {chunk_id: rank for rank, (chunk_id, _) in enumerate(lexical, start=1)}
         passages = [
             Passage(live[i], score, dense_rank.get(i), lexical_rank.get(i))
             for i, score in fused
-            if i in live  # replaced or deleted meanwhile: never returned
+            if i in live  # replaced or deleted: never returned
         ]
-        return passages[:k]
+        raced = any(i not in live for i, _ in dense)
+        return passages, raced
