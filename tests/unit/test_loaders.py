@@ -48,7 +48,8 @@ def minimal_docx() -> bytes:
 
 
 def test_markdown_front_matter_gives_metadata() -> None:
-    text = "---\ntitle: Séminaire\nkind: event\nevent_date: 2027-01-10\nposition: 3\n---\n# S\n\nCorps."
+    front = "---\ntitle: Séminaire\nkind: event\nevent_date: 2027-01-10\nposition: 3\n---\n"
+    text = front + "# S\n\nCorps."
     document = load_document("event.md", text.encode())
     assert (document.title, document.kind, document.event_date.isoformat()) == (
         "Séminaire",
