@@ -40,6 +40,16 @@ class _ChromaEmbedding(EmbeddingFunction[Documents]):
 
     @staticmethod
     def build_from_config(config: dict[str, Any]) -> _ChromaEmbedding:
+        # Chroma calls this to tell modern from legacy functions. A function rebuilt from the
+        # stored config has no model: it refuses to embed rather than let Chroma download one.
+        return _ChromaEmbedding(_NoEmbedder())
+
+
+class _NoEmbedder:
+    model_name = "none"
+    dimension = 0
+
+    def embed(self, texts: Sequence[str]) -> Vectors:
         raise ReindexRequired("Open Interlude collections through the knowledge layer only.")
 
 
