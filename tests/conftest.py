@@ -109,4 +109,5 @@ def settings(db_url: str, tmp_path: Path) -> Settings:
         argon2_memory_kib=1024,
         log_format="console",
         log_level="WARNING",
+        ingestion_poll_seconds=0.1,
     )
