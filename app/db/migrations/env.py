@@ -18,7 +18,9 @@ def _run(connection: Connection) -> None:
         connection=connection,
         target_metadata=metadata,
         render_as_batch=connection.dialect.name == "sqlite",  # SQLite alters via table copies
-        compare_type=True,
+        # SQLite reflects GUID columns as NUMERIC: comparing types there invents changes.
+        # Autogenerate against PostgreSQL (DATABASE_URL) to review type changes.
+        compare_type=connection.dialect.name != "sqlite",
     )
     with context.begin_transaction():
         context.run_migrations()
