@@ -38,9 +38,11 @@ def coach_learner_ids(identity: Identity) -> Any:
 
 
 def learner_coach_ids(identity: Identity) -> Any:
+    """Coaches with an active enrollment of this learner (symmetric with coach_learner_ids)."""
     return select(Enrollment.coach_id).where(
         Enrollment.organization_id == identity.organization_id,
         Enrollment.learner_id == identity.user_id,
+        Enrollment.is_active.is_(True),
     )
 
 
