@@ -7,9 +7,11 @@ applied where data is fetched. A row another identity may not see is simply not 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
+from uuid import UUID
 
 from sqlalchemy import ColumnElement, and_, false, or_, select, true
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import (
     Answer,
@@ -20,12 +22,28 @@ from app.db.models import (
     User,
 )
 from app.db.models.enums import LEARNER_VISIBLE_STATES, Role
+from app.lib.errors import NotFound
 from app.lib.identity import Identity
+
+M = TypeVar("M")
 
 
 def in_tenant(model: Any, identity: Identity) -> ColumnElement[bool]:
     condition: ColumnElement[bool] = model.organization_id == identity.organization_id
     return condition
+
+
+async def one_in_tenant(
+    db: AsyncSession, model: type[M], row_id: UUID, identity: Identity, *, what: str, field: str
+) -> M:
+    """The row of the caller's organisation with this id; another organisation's answers 404
+    exactly like an unknown id."""
+    id_column = model.id  # type: ignore[attr-defined]
+    result = await db.execute(select(model).where(id_column == row_id, in_tenant(model, identity)))
+    found: M | None = result.scalar_one_or_none()
+    if found is None:
+        raise NotFound(f"No such {what}.", field=field)
+    return found
 
 
 def coach_learner_ids(identity: Identity) -> Any:

@@ -83,11 +83,9 @@ class ApiKeyController(Controller):
         key_id: FromPath[UUID],
     ) -> None:
         identity.require_role(Role.ADMIN)
-        key = await db_session.scalar(
-            select(ApiKey).where(ApiKey.id == key_id, access.in_tenant(ApiKey, identity))
+        key = await access.one_in_tenant(
+            db_session, ApiKey, key_id, identity, what="API key", field="key_id"
         )
-        if key is None:
-            raise NotFound("No such API key.", field="key_id")
         if key.revoked_at is None:
             key.revoked_at = utcnow()
             audit.record(

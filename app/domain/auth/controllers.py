@@ -20,7 +20,7 @@ from app.lib.security import Passwords
 from app.settings import Settings
 
 
-async def _me(db: AsyncSession, identity: NamedDependency[Identity]) -> MeOut:
+async def _me(db: AsyncSession, identity: Identity) -> MeOut:
     user = await db.get(User, identity.user_id)
     org = await db.get(Organization, identity.organization_id)
     if user is None or org is None:

@@ -20,15 +20,11 @@ from app.lib.pagination import PageParams, fetch_page
 from app.lib.schema import Page
 
 
-def _view(
-    identity: NamedDependency[Identity], session: CoachingSession
-) -> SessionOut | LearnerSessionOut:
+def _view(identity: Identity, session: CoachingSession) -> SessionOut | LearnerSessionOut:
     return LearnerSessionOut.of(session) if identity.is_learner else SessionOut.of(session)
 
 
-async def _enrollment_for(
-    db: AsyncSession, identity: NamedDependency[Identity], data: JSONBody[SessionIn]
-) -> Enrollment:
+async def _enrollment_for(db: AsyncSession, identity: Identity, data: SessionIn) -> Enrollment:
     statement = select(Enrollment).where(
         access.in_tenant(Enrollment, identity),
         Enrollment.coach_id == identity.user_id,

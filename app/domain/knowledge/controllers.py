@@ -34,12 +34,9 @@ UPLOAD_CEILING_BYTES = 64 * 1024 * 1024
 
 
 async def _document(db: AsyncSession, identity: Identity, document_id: UUID) -> Document:
-    document = await db.scalar(
-        select(Document).where(Document.id == document_id, access.in_tenant(Document, identity))
+    return await access.one_in_tenant(
+        db, Document, document_id, identity, what="document", field="document_id"
     )
-    if document is None:
-        raise NotFound("No such document.", field="document_id")
-    return document
 
 
 class KnowledgeController(Controller):

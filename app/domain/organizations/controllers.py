@@ -13,7 +13,7 @@ from app.lib.errors import NotFound
 from app.lib.identity import Identity
 
 
-async def _my_organization(db: AsyncSession, identity: NamedDependency[Identity]) -> Organization:
+async def _my_organization(db: AsyncSession, identity: Identity) -> Organization:
     org = await db.get(Organization, identity.organization_id)
     if org is None:
         raise NotFound("Your organisation no longer exists.")

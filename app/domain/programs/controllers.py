@@ -13,21 +13,15 @@ from app.db.models.enums import Role
 from app.domain import access, audit
 from app.domain.programs import services
 from app.domain.programs.schemas import ModuleIn, ProgramIn, ProgramOut
-from app.lib.errors import NotFound
 from app.lib.identity import Identity
 from app.lib.pagination import PageParams, fetch_page
 from app.lib.schema import Page
 
 
-async def _program(
-    db: AsyncSession, identity: NamedDependency[Identity], program_id: FromPath[UUID]
-) -> Program:
-    program = await db.scalar(
-        select(Program).where(Program.id == program_id, access.in_tenant(Program, identity))
+async def _program(db: AsyncSession, identity: Identity, program_id: UUID) -> Program:
+    return await access.one_in_tenant(
+        db, Program, program_id, identity, what="program", field="program_id"
     )
-    if program is None:
-        raise NotFound("No such program.", field="program_id")
-    return program
 
 
 class ProgramController(Controller):

@@ -15,7 +15,6 @@ from app.db.models import QuestionBankEntry
 from app.db.models.enums import Language, QuestionScale, Role
 from app.domain import access, audit
 from app.domain.question_bank.schemas import QuestionIn, QuestionOut
-from app.lib.errors import NotFound
 from app.lib.identity import Identity
 from app.lib.pagination import PageParams, fetch_page
 from app.lib.schema import Page
@@ -77,13 +76,14 @@ class QuestionBankController(Controller):
         question_id: FromPath[UUID],
     ) -> None:
         identity.require_role(*CURATORS)
-        entry = await db_session.scalar(
-            select(QuestionBankEntry).where(
-                QuestionBankEntry.id == question_id, access.in_tenant(QuestionBankEntry, identity)
-            )
+        entry = await access.one_in_tenant(
+            db_session,
+            QuestionBankEntry,
+            question_id,
+            identity,
+            what="question",
+            field="question_id",
         )
-        if entry is None:
-            raise NotFound("No such question.", field="question_id")
         await db_session.delete(entry)
         audit.record(
             db_session,
