@@ -12,8 +12,8 @@ import pytest
 from knowledge.base import KnowledgeBase
 from knowledge.documents import DocumentKind
 from knowledge.embeddings import UniversalSentenceEncoder
+from knowledge.errors import ReindexRequired
 from knowledge.loaders import load_document
-from knowledge.vectors import ReindexRequired
 from tests.fakes import HashingEmbedder
 
 MODES = ("hybrid", "dense", "lexical")
@@ -135,3 +135,22 @@ def test_changing_the_embedding_model_demands_a_reindex(tmp_path: Path) -> None:
     assert rebuilt.catalogue.count_live() == 0
     rebuilt.index_document(load_document("v.md", values_doc("C")), document_id="v", version=1)
     assert rebuilt.retriever().search("oser", 3)
+
+
+def test_lexical_search_folds_accents_and_plurals_and_skips_common_terms(
+    base: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    org = base.organization(str(uuid.uuid4()))
+    for i in range(6):
+        body = f"---\nkind: team\n---\n## Équipe {i}\n\nL'équipe travaille ensemble. Note {i}.\n"
+        org.index_document(load_document(f"t{i}.md", body.encode()), document_id=f"t{i}", version=1)
+    rare = "---\nkind: team\n---\n## Atelier\n\nLes équipes de l'atelier réparent les chaises.\n"
+    org.index_document(load_document("rare.md", rare.encode()), document_id="rare", version=1)
+    hits = org.catalogue.search("EQUIPES chaise", 10)
+    assert len(hits) == 7  # "équipes" matches "équipe" and "Équipe"; "chaise" matches "chaises"
+    # With a budget of 3 postings, the common term (7 passages) is left out, the rare one kept.
+    monkeypatch.setattr("knowledge.catalogue.POSTINGS_BUDGET", 3)
+    assert [
+        org.catalogue.live_chunks([i])[i].document_id
+        for i, _ in org.catalogue.search("équipes chaise", 10)
+    ] == ["rare"]

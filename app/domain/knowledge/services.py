@@ -25,8 +25,8 @@ from app.lib.errors import AppError
 from knowledge.base import KnowledgeBase, KnowledgeBusy
 from knowledge.documents import SourceDocument
 from knowledge.embeddings import EmbeddingError
+from knowledge.errors import ReindexRequired
 from knowledge.loaders import LoadError, load_document
-from knowledge.vectors import ReindexRequired
 
 Outcome = Literal["added", "updated", "unchanged", "failed", "queued"]
 
