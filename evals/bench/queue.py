@@ -4,6 +4,7 @@ network) with N suggestions in the database, on SQLite and on PostgreSQL."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import itertools
 import time
 from collections.abc import Iterator
@@ -207,6 +208,9 @@ async def _run(url: str, suggestions: int, repeat: int) -> dict[str, float]:
 def run_queue_bench(
     backends: list[str], suggestions: int, repeat: int, postgres_url: str
 ) -> list[str]:
+    # One line per request from the HTTP client and per migration would bury the results.
+    for noisy in ("httpx", "alembic"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     tables = []
     for backend in backends:
         with bench_database(backend, postgres_url) as url:

@@ -16,7 +16,8 @@ class Suggestion(TenantMixin, Base):
     """An agent-drafted item for one learner. Its `state` is the approval gate."""
 
     __tablename__ = "suggestion"
-    __table_args__ = (sa.Index("ix_suggestion_coach_state", "coach_id", "state"),)
+    # The review queue: one organisation, one state, in id order (keyset pagination).
+    __table_args__ = (sa.Index("ix_suggestion_queue", "organization_id", "state", "id"),)
 
     learner_id: Mapped[UUID] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
     coach_id: Mapped[UUID] = mapped_column(sa.ForeignKey("user_account.id"))
