@@ -4,8 +4,8 @@ network) with N suggestions in the database, on SQLite and on PostgreSQL."""
 from __future__ import annotations
 
 import asyncio
-import logging
 import itertools
+import logging
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
