@@ -40,6 +40,7 @@ format: setup
 	@$(BIN)/ruff check --fix .
 
 bench: setup
+	@$(BIN)/interlude bench retrieval
 	@$(BIN)/interlude bench queue
 
 eval: setup
