@@ -125,3 +125,32 @@ def test_a_deactivated_user_is_locked_out(client: TestClient[Any], worlds: list[
     assert with_key(client, learner).get("/api/v1/me").status_code == 401
     own = admin.patch(f"/api/v1/users/{alpha.admin.id}", json={"role": "coach"})
     assert own.status_code == 400
+
+
+def test_expired_sessions_are_refused_and_purged(
+    client: TestClient[Any], worlds: list[OrgWorld], settings: Any
+) -> None:
+    from datetime import timedelta
+
+    from sqlalchemy import func, select, update
+
+    from app.db.models import LoginSession
+    from app.lib.clock import utcnow
+    from tests.support import run_db
+
+    alpha, _ = worlds
+    old = with_session(client, alpha.coach)
+
+    async def expire_all(db: Any) -> None:
+        await db.execute(update(LoginSession).values(expires_at=utcnow() - timedelta(minutes=1)))
+
+    run_db(settings, expire_all)
+    response = old.get("/api/v1/me")
+    assert response.status_code == 401
+    assert "expired" in response.json()["error"]["message"]
+    with_session(client, alpha.coach)
+
+    async def count(db: Any) -> int:
+        return int(await db.scalar(select(func.count()).select_from(LoginSession)))
+
+    assert run_db(settings, count) == 1  # the expired one went at the new login

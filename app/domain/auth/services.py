@@ -47,6 +47,11 @@ async def login(
     valid = passwords.verify(user.password_hash if user else None, password)
     if user is None or not valid or not user.is_active:
         raise Unauthenticated(BAD_CREDENTIALS)
+    now = utcnow()
+    # Expired sessions of this user go at the next login, so the table does not grow forever.
+    await db.execute(
+        delete(LoginSession).where(LoginSession.user_id == user.id, LoginSession.expires_at < now)
+    )
     token, csrf = new_token(), new_token()
     db.add(
         LoginSession(
@@ -54,7 +59,7 @@ async def login(
             user_id=user.id,
             token_hash=sha256_hex(token),
             csrf_token=csrf,
-            expires_at=utcnow() + ttl,
+            expires_at=now + ttl,
         )
     )
     audit.record(
