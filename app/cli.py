@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 import sys
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 import click
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db import migrate
-from app.db.engine import create_engine
+from app.db.engine import run_in_transaction
 from app.db.models.enums import Language, Role
 from app.lib.errors import AppError
 from app.lib.security import Passwords
@@ -32,16 +31,8 @@ def _passwords(settings: Settings) -> Passwords:
 
 
 def _in_transaction(settings: Settings, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
-    async def run() -> T:
-        engine = create_engine(settings.resolved_database_url)
-        try:
-            async with async_sessionmaker(engine, expire_on_commit=False)() as db, db.begin():
-                return await work(db)
-        finally:
-            await engine.dispose()
-
     try:
-        return asyncio.run(run())
+        return run_in_transaction(settings.resolved_database_url, work)
     except AppError as exc:
         raise click.ClickException(exc.message) from None
 

@@ -6,7 +6,6 @@ one transaction, before the app under test starts.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -15,9 +14,9 @@ from uuid import UUID
 
 import httpx
 from litestar.testing import TestClient
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.engine import create_engine
+from app.db.engine import run_in_transaction
 from app.db.models import ApiKey, CoachingSession, Enrollment
 from app.db.models.enums import Language, Role, SuggestionKind
 from app.domain.organizations.services import create_organization
@@ -65,16 +64,7 @@ class OrgWorld:
 
 def run_db(settings: Settings, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
     """Run `work` in one committed transaction on a throwaway engine."""
-
-    async def go() -> T:
-        engine = create_engine(settings.resolved_database_url)
-        try:
-            async with async_sessionmaker(engine, expire_on_commit=False)() as db, db.begin():
-                return await work(db)
-        finally:
-            await engine.dispose()
-
-    return asyncio.run(go())
+    return run_in_transaction(settings.resolved_database_url, work)
 
 
 async def _person(

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 from sqlalchemy import event
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+T = TypeVar("T")
 
 
 def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
@@ -27,3 +36,17 @@ def create_engine(url: str, **options: Any) -> AsyncEngine:
         return engine
     options = {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 10, **options}
     return create_async_engine(url, **options)
+
+
+def run_in_transaction(url: str, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """Run `work` in one committed transaction on a short-lived engine (CLI commands, tests)."""
+
+    async def run() -> T:
+        engine = create_engine(url)
+        try:
+            async with async_sessionmaker(engine, expire_on_commit=False)() as db, db.begin():
+                return await work(db)
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(run())
