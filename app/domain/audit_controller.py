@@ -18,7 +18,7 @@ from app.db.models.enums import Role
 from app.domain import access
 from app.lib.identity import Identity
 from app.lib.pagination import PageParams, fetch_page
-from app.lib.schema import Page
+from app.lib.schema import NO_NUL, Page
 
 
 class AuditEventOut(msgspec.Struct):
@@ -41,7 +41,9 @@ class AuditController(Controller):
         db_session: NamedDependency[AsyncSession],
         identity: NamedDependency[Identity],
         page: NamedDependency[PageParams],
-        action: Annotated[str | None, QueryParameter(name="action", max_length=64)] = None,
+        action: Annotated[
+            str | None, QueryParameter(name="action", max_length=64, pattern=NO_NUL)
+        ] = None,
     ) -> Page[AuditEventOut]:
         identity.require_role(Role.ADMIN)
         statement = select(AuditEvent).where(access.in_tenant(AuditEvent, identity))

@@ -1,7 +1,8 @@
-"""Wire types shared by the API: bounded, NUL-free text, and paginated lists."""
+"""Wire types shared by the API: bounded, NUL-free text, date-times, and paginated lists."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated, Generic, TypeVar
 
 import msgspec
@@ -19,14 +20,36 @@ ShortText = Annotated[str, msgspec.Meta(max_length=2_000, pattern=NO_NUL)]
 LongText = Annotated[str, msgspec.Meta(max_length=20_000, pattern=NO_NUL)]
 RequiredText = Annotated[str, msgspec.Meta(min_length=1, max_length=20_000, pattern=NON_BLANK)]
 Skill = Annotated[str, msgspec.Meta(min_length=1, max_length=100, pattern=NON_BLANK)]
+EMAIL_MAX_LENGTH = 320  # the column's length, which the lower-cased address must fit too
 Email = Annotated[
-    str, msgspec.Meta(min_length=3, max_length=320, pattern=r"^[^@\s\x00]+@[^@\s\x00]+$")
+    str,
+    msgspec.Meta(min_length=3, max_length=EMAIL_MAX_LENGTH, pattern=r"^[^@\s\x00]+@[^@\s\x00]+$"),
 ]
 Password = Annotated[str, msgspec.Meta(min_length=1, max_length=1_000, pattern=NO_NUL)]
 NewPassword = Annotated[str, msgspec.Meta(min_length=10, max_length=1_000, pattern=NO_NUL)]
 Slug = Annotated[str, msgspec.Meta(min_length=2, max_length=64, pattern=r"^[a-z0-9][a-z0-9-]*$")]
 SkillList = Annotated[list[Skill], msgspec.Meta(max_length=20)]
 ActionList = Annotated[list[ShortText], msgspec.Meta(max_length=20)]
+# A date-time with its UTC offset. It is stored in UTC: check it with `check_utc_range`.
+AwareDatetime = Annotated[datetime, msgspec.Meta(tz=True)]
+
+
+def check_utc_range(field: str, value: datetime | None) -> None:
+    """For a struct's `__post_init__`: near year 1 or 9999, an offset can push a date-time out of
+    range once converted to UTC, as it is stored.
+
+    A ValueError there is a validation error (400). Its message ends the way msgspec locates an
+    error, so the error handler names the field as it does for any other.
+    """
+    if value is None:
+        return
+    try:
+        value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError(
+            "Out of range: in UTC, a date-time must fall between the years 1 and 9999"
+            f" - at `$.{field}`"
+        ) from None
 
 
 class Page(msgspec.Struct, Generic[T]):

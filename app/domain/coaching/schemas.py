@@ -1,23 +1,25 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
 from uuid import UUID
 
 import msgspec
 
 from app.db.models import CoachingSession
-from app.lib.schema import ActionList, LongText, SkillList
+from app.lib.schema import ActionList, AwareDatetime, LongText, SkillList, check_utc_range
 
 
 class SessionIn(msgspec.Struct, forbid_unknown_fields=True):
     learner_id: UUID
-    held_at: Annotated[datetime, msgspec.Meta(tz=True)]
+    held_at: AwareDatetime
     notes: LongText = ""
     goal: LongText = ""
     focus_skills: SkillList = msgspec.field(default_factory=list)
     agreed_actions: ActionList = msgspec.field(default_factory=list)
     enrollment_id: UUID | None = None
+
+    def __post_init__(self) -> None:
+        check_utc_range("held_at", self.held_at)
 
 
 class SessionOut(msgspec.Struct):

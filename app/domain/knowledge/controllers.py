@@ -22,7 +22,7 @@ from app.domain.knowledge.worker import IngestionWorker
 from app.lib.errors import InvalidInput, NotFound
 from app.lib.identity import Identity
 from app.lib.pagination import PageParams, fetch_page
-from app.lib.schema import Page
+from app.lib.schema import NO_NUL, Page
 from app.settings import Settings
 from knowledge.base import KnowledgeBase
 from knowledge.documents import DocumentKind
@@ -152,7 +152,7 @@ class KnowledgeController(Controller):
         knowledge: NamedDependency[KnowledgeBase],
         q: Annotated[str, QueryParameter(min_length=1, max_length=1_000)],
         kind: Annotated[list[DocumentKind] | None, QueryParameter()] = None,
-        skill: Annotated[str | None, QueryParameter(max_length=100)] = None,
+        skill: Annotated[str | None, QueryParameter(max_length=100, pattern=NO_NUL)] = None,
         k: Annotated[int, QueryParameter(ge=1, le=50)] = 5,
         mode: Annotated[Literal["hybrid", "dense", "lexical"], QueryParameter()] = "hybrid",
     ) -> list[PassageOut]:

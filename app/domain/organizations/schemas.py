@@ -27,6 +27,9 @@ class Policy(msgspec.Struct, forbid_unknown_fields=True):
     # HR figures are shown only for groups at least this large, so nobody can be singled out.
     aggregate_min_group_size: Annotated[int, msgspec.Meta(ge=3, le=1000)] = 5
 
+    def __post_init__(self) -> None:
+        self.languages = list(dict.fromkeys(self.languages))  # ["fr", "fr"] means ["fr"]
+
     @classmethod
     def load(cls, raw: dict[str, Any]) -> Policy:
         return msgspec.convert(raw, cls)

@@ -15,11 +15,19 @@ from app.domain.people.schemas import EnrollmentCreate, EnrollmentPatch, UserCre
 from app.lib.errors import Conflict, InvalidInput, NotFound
 from app.lib.identity import Identity
 from app.lib.pagination import PageParams, fetch_page
+from app.lib.schema import EMAIL_MAX_LENGTH
 from app.lib.security import Passwords
 
 
 def normalise_email(email: str) -> str:
-    return email.strip().lower()
+    normalised = email.strip().lower()
+    if len(normalised) > EMAIL_MAX_LENGTH:  # some letters grow when lower-cased (İ -> i̇)
+        raise InvalidInput(
+            f"The email address is too long in lower case ({len(normalised)} characters; "
+            f"at most {EMAIL_MAX_LENGTH}). Use a shorter address.",
+            field="email",
+        )
+    return normalised
 
 
 async def add_user(

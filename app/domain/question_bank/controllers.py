@@ -17,7 +17,7 @@ from app.domain import access, audit
 from app.domain.question_bank.schemas import QuestionIn, QuestionOut
 from app.lib.identity import Identity
 from app.lib.pagination import PageParams, fetch_page
-from app.lib.schema import Page
+from app.lib.schema import NO_NUL, Page
 
 CURATORS = (Role.COACH, Role.ADMIN)
 
@@ -32,7 +32,9 @@ class QuestionBankController(Controller):
         db_session: NamedDependency[AsyncSession],
         identity: NamedDependency[Identity],
         page: NamedDependency[PageParams],
-        skill: Annotated[str | None, QueryParameter(name="skill", max_length=100)] = None,
+        skill: Annotated[
+            str | None, QueryParameter(name="skill", max_length=100, pattern=NO_NUL)
+        ] = None,
         scale: Annotated[QuestionScale | None, QueryParameter(name="scale")] = None,
         language: Annotated[Language | None, QueryParameter(name="language")] = None,
     ) -> Page[QuestionOut]:

@@ -8,9 +8,15 @@ import msgspec
 
 from app.db.models import Answer, Suggestion
 from app.db.models.enums import Language, QuestionScale, SuggestionKind, SuggestionState
-from app.lib.schema import NON_BLANK, LongText, RequiredText, ShortText, Skill
-
-AwareDatetime = Annotated[datetime, msgspec.Meta(tz=True)]
+from app.lib.schema import (
+    NON_BLANK,
+    AwareDatetime,
+    LongText,
+    RequiredText,
+    ShortText,
+    Skill,
+    check_utc_range,
+)
 
 
 class Citation(msgspec.Struct):
@@ -87,10 +93,16 @@ class FeedItemOut(msgspec.Struct):
 class ApproveIn(msgspec.Struct, forbid_unknown_fields=True):
     deliver_at: AwareDatetime | None = None
 
+    def __post_init__(self) -> None:
+        check_utc_range("deliver_at", self.deliver_at)
+
 
 class EditIn(msgspec.Struct, forbid_unknown_fields=True):
     text: RequiredText
     deliver_at: AwareDatetime | None = None
+
+    def __post_init__(self) -> None:
+        check_utc_range("deliver_at", self.deliver_at)
 
 
 class RejectIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -102,6 +114,9 @@ class BatchIn(msgspec.Struct, forbid_unknown_fields=True):
     decision: Literal["approve", "reject"]
     reason: ShortText = ""
     deliver_at: AwareDatetime | None = None
+
+    def __post_init__(self) -> None:
+        check_utc_range("deliver_at", self.deliver_at)
 
 
 class BatchOut(msgspec.Struct):
