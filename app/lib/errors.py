@@ -15,6 +15,10 @@ from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from litestar.types import ExceptionHandlersMap
 
+from knowledge.base import KnowledgeBusy
+from knowledge.embeddings import EmbeddingError
+from knowledge.errors import ReindexRequired
+
 log = structlog.get_logger("interlude.errors")
 
 
@@ -134,6 +138,12 @@ def bad_encoding_handler(_: Request[Any, Any, Any], __: UnicodeError) -> Respons
     return _json(400, "invalid_encoding", "The request is not valid UTF-8. Send UTF-8 text.")
 
 
+def knowledge_unavailable_handler(_: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """The knowledge store cannot serve now: its message says what the operator must do."""
+    log.warning("knowledge_unavailable", error_type=type(exc).__name__)
+    return _json(503, "knowledge_unavailable", str(exc))
+
+
 def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     log.error(
         "unhandled_error",
@@ -153,5 +163,8 @@ EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     ValidationException: validation_error_handler,
     HTTPException: http_error_handler,
     UnicodeError: bad_encoding_handler,
+    ReindexRequired: knowledge_unavailable_handler,
+    KnowledgeBusy: knowledge_unavailable_handler,
+    EmbeddingError: knowledge_unavailable_handler,
     Exception: internal_error_handler,
 }

@@ -124,3 +124,24 @@ def test_roles_and_tenants(client: TestClient[Any], worlds: list[OrgWorld]) -> N
         assert "CANARY-BETA" not in hits.text
     foreign = alpha_admin.get(f"/api/v1/knowledge/passages/{beta_hit['chunk_id']}")
     assert foreign.status_code == 404
+
+
+def test_an_outdated_index_answers_503_with_what_to_do(
+    client: TestClient[Any], worlds: list[OrgWorld], settings: Any, app: Any
+) -> None:
+    import sqlite3
+
+    from app.asgi import create_app
+
+    alpha, _ = worlds
+    admin = with_key(client, alpha.admin)
+    wait_indexed(admin, upload(admin, "valeurs.md", values_md("C")).json()["id"])
+    [catalogue] = (settings.knowledge_dir / "orgs").glob("*/catalogue.sqlite")
+    with sqlite3.connect(catalogue) as db:
+        db.execute("PRAGMA user_version=0")  # as written by an older version of Interlude
+    with TestClient(create_app(settings), base_url="http://127.0.0.1") as fresh:
+        response = with_key(fresh, alpha.coach).get("/api/v1/knowledge/search", params={"q": "x"})
+    assert response.status_code == 503
+    error = response.json()["error"]
+    assert error["code"] == "knowledge_unavailable"
+    assert "interlude knowledge reindex" in error["message"]
