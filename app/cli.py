@@ -80,10 +80,17 @@ def demo() -> None:
         raise click.ClickException("The demo organisation is refused in production.")
     password = settings.demo_password.get_secret_value()
     knowledge = build_knowledge(settings)
-    created, logins = _in_transaction(
-        settings,
-        lambda db: seed_demo(db, _passwords(settings), knowledge, settings, say=click.echo),
-    )
+    if not knowledge.try_own():
+        raise click.ClickException(
+            "A server is running on this data directory: stop it, run `interlude demo`, restart it."
+        )
+    try:
+        created, logins = _in_transaction(
+            settings,
+            lambda db: seed_demo(db, _passwords(settings), knowledge, settings, say=click.echo),
+        )
+    finally:
+        knowledge.release()
     click.echo("Demo organisation " + ("created" if created else "already there") + ".")
     click.echo(f"  organisation: {DEMO_SLUG}")
     click.echo(f"  password for everyone: {password}")

@@ -68,6 +68,16 @@ def _expand(paths: tuple[Path, ...]) -> list[tuple[Path, str]]:
     return found
 
 
+def _owned_knowledge(settings: Settings, alternative: str = "") -> KnowledgeBase:
+    """The knowledge base, if no server owns it (only its owner may change vectors)."""
+    knowledge_base = build_knowledge(settings)
+    if not knowledge_base.try_own():
+        raise click.ClickException(
+            f"A server owns {settings.knowledge_dir}: stop it first{alternative}."
+        )
+    return knowledge_base
+
+
 @click.group(help="An organisation's knowledge: documents, passages, search.")
 def knowledge() -> None:
     pass
@@ -96,17 +106,31 @@ def ingest(
     files = _expand(paths)
     declared = services.Declared(kind=kind, language=language, skill=skill)
     knowledge_base = build_knowledge(settings)
+    owned = knowledge_base.try_own()
+    if not owned:
+        click.echo(
+            "A server owns this data directory: the documents are queued and its worker indexes "
+            "them (follow with `interlude knowledge list`)."
+        )
 
     async def work(sessions: async_sessionmaker[AsyncSession]) -> Counter[str]:
         org = await _organization(sessions, org_slug)
         counts: Counter[str] = Counter()
         failures: list[str] = []
         with click.progressbar(
-            files, label=f"Indexing {len(files)} files", item_show_func=lambda f: f[1] if f else ""
+            files,
+            label=f"{'Indexing' if owned else 'Queueing'} {len(files)} files",
+            item_show_func=lambda f: f[1] if f else "",
         ) as bar:
             for path, name in bar:
                 outcome, reason = await _ingest_one(
-                    sessions, knowledge_base, settings, org.id, path, name, declared
+                    sessions,
+                    knowledge_base if owned else None,
+                    settings,
+                    org.id,
+                    path,
+                    name,
+                    declared,
                 )
                 counts[outcome] += 1
                 if reason:
@@ -115,24 +139,45 @@ def ingest(
             click.echo(line, err=True)
         return counts
 
-    counts = _run(settings, work)
-    click.echo(", ".join(f"{counts[o]} {o}" for o in ("added", "updated", "unchanged", "failed")))
+    try:
+        counts = _run(settings, work)
+    finally:
+        knowledge_base.release()
+    outcomes = ("added", "updated", "unchanged", "failed") + (() if owned else ("queued",))
+    click.echo(", ".join(f"{counts[o]} {o}" for o in outcomes))
     if counts["failed"]:
         raise SystemExit(1)
 
 
 async def _ingest_one(
     sessions: async_sessionmaker[AsyncSession],
-    knowledge_base: KnowledgeBase,
+    knowledge_base: KnowledgeBase | None,
     settings: Settings,
     organization_id: UUID,
     path: Path,
     name: str,
     declared: services.Declared,
 ) -> tuple[str, str]:
-    """One file in its own transaction: a failure never holds back the rest of the batch."""
+    """One file in its own transaction: a failure never holds back the rest of the batch.
+
+    Without a knowledge base (a server owns it), the file is stored for the server to index.
+    """
     data = await asyncio.to_thread(path.read_bytes)
     async with sessions() as db, db.begin():
+        if knowledge_base is None:
+            try:
+                stored = await services.store(
+                    db,
+                    settings.uploads_dir,
+                    organization_id=organization_id,
+                    name=name,
+                    data=data,
+                    declared=declared,
+                    max_bytes=settings.max_upload_bytes,
+                )
+            except services.PayloadTooLarge as exc:
+                return "failed", exc.message
+            return ("unchanged" if stored.outcome == "unchanged" else "queued"), ""
         try:
             result = await services.ingest(
                 db,
@@ -174,7 +219,9 @@ def list_documents(org_slug: str) -> None:
 @ORG
 def remove(names: tuple[str, ...], org_slug: str) -> None:
     settings = _settings()
-    knowledge_base = build_knowledge(settings)
+    knowledge_base = _owned_knowledge(
+        settings, ", or delete through the API (DELETE /api/v1/knowledge/documents/{id})"
+    )
 
     async def work(sessions: async_sessionmaker[AsyncSession]) -> list[str]:
         org = await _organization(sessions, org_slug)
@@ -193,7 +240,10 @@ def remove(names: tuple[str, ...], org_slug: str) -> None:
                 await services.remove(db, knowledge_base, settings.uploads_dir, document)
         return missing
 
-    missing = _run(settings, work)
+    try:
+        missing = _run(settings, work)
+    finally:
+        knowledge_base.release()
     click.echo(f"{len(names) - len(missing)} removed.")
     if missing:
         raise click.ClickException("Not found: " + ", ".join(missing))
@@ -232,7 +282,7 @@ def search(
 @ORG
 def reindex(org_slug: str) -> None:
     settings = _settings()
-    knowledge_base = build_knowledge(settings)
+    knowledge_base = _owned_knowledge(settings)
 
     async def work(sessions: async_sessionmaker[AsyncSession]) -> Counter[str]:
         org = await _organization(sessions, org_slug)
@@ -247,5 +297,8 @@ def reindex(org_slug: str) -> None:
             )
         return Counter(r.outcome for r in results)
 
-    counts = _run(settings, work)
+    try:
+        counts = _run(settings, work)
+    finally:
+        knowledge_base.release()
     click.echo(f"Re-indexed: {counts['added']} documents, {counts['failed']} failed.")

@@ -118,6 +118,25 @@ class KnowledgeBase:
         self._orgs: dict[str, OrganizationKnowledge] = {}
         self._guard = threading.Lock()
         self._lock = FileLock(str(root / "write.lock"), timeout=WRITE_LOCK_TIMEOUT_S)
+        self._owner = FileLock(str(root / "owner.lock"), timeout=0)
+
+    def try_own(self) -> bool:
+        """Become the one process that writes vectors here, if no other process is.
+
+        Chroma keeps each collection's index in memory and does not see another process's
+        writes: a server must own its directory, and other processes must leave indexing to it
+        (`interlude knowledge ingest` then queues documents for the server's worker).
+        """
+        self.root.mkdir(parents=True, exist_ok=True)
+        try:
+            self._owner.acquire()
+        except Timeout:
+            return False
+        return True
+
+    def release(self) -> None:
+        if self._owner.is_locked:
+            self._owner.release()
 
     def client(self) -> Any:
         with self._guard:

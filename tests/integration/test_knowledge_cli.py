@@ -126,3 +126,32 @@ def test_work_left_by_a_dead_process_is_finished_at_start(settings: Settings) ->
         return len((await db.scalars(select(Document))).all())
 
     assert run_db(settings, count) == 2
+
+
+def test_ingest_while_a_server_runs_is_indexed_by_the_server(
+    cli: CliRunner, settings: Settings, tmp_path: Path
+) -> None:
+    """Chroma does not see another process's writes: the serving process must index."""
+    [alpha] = build_worlds(settings, "alpha")
+    source = tmp_path / "zeppelin.md"
+    source.write_text("---\nkind: event\n---\n## Zeppelin violet\n\nUn zeppelin violet en mars.\n")
+    with TestClient(create_app(settings), base_url="http://127.0.0.1") as client:
+        result = cli.invoke(main, ["knowledge", "ingest", str(source), "--org", "alpha"])
+        assert result.exit_code == 0, result.output
+        assert "queued" in result.output
+        assert "1 queued" in result.output
+        coach = with_key(client, alpha.coach)
+        deadline = time.monotonic() + 30
+        hits: list[dict[str, Any]] = []
+        while time.monotonic() < deadline and not hits:
+            time.sleep(0.2)
+            hits = coach.get(
+                "/api/v1/knowledge/search", params={"q": "zeppelin violet", "mode": "dense"}
+            ).json()
+        assert hits
+        assert hits[0]["document_name"] == "zeppelin.md"
+        refused = cli.invoke(main, ["knowledge", "remove", "zeppelin.md", "--org", "alpha"])
+        assert refused.exit_code == 1
+        assert "stop it first" in refused.output
+        assert cli.invoke(main, ["knowledge", "reindex", "--org", "alpha"]).exit_code == 1
+        assert cli.invoke(main, ["demo"]).exit_code == 1

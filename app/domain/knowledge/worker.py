@@ -42,6 +42,12 @@ class IngestionWorker:
         self._wake.set()
 
     async def start(self) -> None:
+        if not self._knowledge.try_own():
+            log.warning(
+                "knowledge_directory_owned_elsewhere",
+                detail="another process indexes this knowledge directory; this one will not",
+            )
+            return
         async with self._sessions() as db, db.begin():
             requeued = await services.requeue_interrupted(db)
         if requeued:
@@ -53,6 +59,7 @@ class IngestionWorker:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
+        self._knowledge.release()
 
     async def _run(self) -> None:
         while True:
