@@ -17,7 +17,7 @@ from typing import Literal
 
 from knowledge.catalogue import Catalogue
 from knowledge.documents import Chunk, DocumentKind
-from knowledge.embeddings import Embedder
+from knowledge.embeddings import Embedder, Vectors
 from knowledge.vectors import VectorIndex
 
 Mode = Literal["hybrid", "dense", "lexical"]
@@ -85,8 +85,9 @@ class Retriever:
     ) -> list[Passage]:
         if not query.strip() or k <= 0:
             return []
+        vector = self._embedder.embed([query])[0] if mode in ("hybrid", "dense") else None
         for attempt in range(ATTEMPTS):
-            passages, raced = self._search_once(query, k, kinds, skill, mode)
+            passages, raced = self._search_once(query, vector, k, kinds, skill, mode)
             if not raced or attempt == ATTEMPTS - 1:
                 break
         return passages[:k]
@@ -94,6 +95,7 @@ class Retriever:
     def _search_once(
         self,
         query: str,
+        vector: Vectors | None,
         k: int,
         kinds: Sequence[DocumentKind],
         skill: str | None,
@@ -102,8 +104,7 @@ class Retriever:
         pool = k * CANDIDATES_PER_RESULT
         dense: list[tuple[str, float]] = []
         lexical: list[tuple[str, float]] = []
-        if mode in ("hybrid", "dense"):
-            vector = self._embedder.embed([query])[0]
+        if vector is not None:
             dense = self._vectors.query(vector, pool, kinds, skill)
         with self._catalogue.snapshot():
             if mode in ("hybrid", "lexical"):
