@@ -91,7 +91,7 @@ async def identity_from_session(db: AsyncSession, token: str) -> tuple[Identity,
         raise Unauthenticated("Your session has ended. Log in again.")
     login_session, user = row
     if login_session.expires_at <= utcnow() or not user.is_active:
-        await db.delete(login_session)
+        # Not deleted here: the 401 rolls the request back; login purges expired sessions.
         raise Unauthenticated("Your session has expired. Log in again.")
     identity = Identity(user.organization_id, user.id, user.role, "session", ALL_SCOPES)
     return identity, login_session.csrf_token
