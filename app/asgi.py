@@ -113,9 +113,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         set_default_exception_handler=False,
         create_all=False,  # the schema comes from Alembic migrations only
     )
-    passwords = Passwords(
-        time_cost=settings.argon2_time_cost, memory_kib=settings.argon2_memory_kib
-    )
+    passwords = Passwords.from_settings(settings)
     knowledge = build_knowledge(settings)
     start, stop = _lifecycle(database, knowledge, settings)
     return Litestar(

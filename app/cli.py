@@ -14,20 +14,14 @@ from app.db.engine import run_in_transaction
 from app.db.models.enums import Language, Role
 from app.lib.errors import AppError
 from app.lib.security import Passwords
-from app.settings import Settings, get_settings
+from app.settings import Settings
+from app.settings import settings_or_exit as _settings
 
 T = TypeVar("T")
 
 
-def _settings() -> Settings:
-    try:
-        return get_settings()
-    except ValueError as exc:  # pydantic's ValidationError is a ValueError
-        raise click.ClickException(f"Invalid configuration:\n{exc}") from None
-
-
 def _passwords(settings: Settings) -> Passwords:
-    return Passwords(time_cost=settings.argon2_time_cost, memory_kib=settings.argon2_memory_kib)
+    return Passwords.from_settings(settings)
 
 
 def _in_transaction(settings: Settings, work: Callable[[AsyncSession], Awaitable[T]]) -> T:

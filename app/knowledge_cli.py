@@ -19,19 +19,13 @@ from app.db.engine import create_engine
 from app.db.models import Document, Organization
 from app.domain.knowledge import services
 from app.domain.knowledge.deps import build_knowledge
-from app.settings import Settings, get_settings
+from app.settings import Settings
+from app.settings import settings_or_exit as _settings
 from knowledge.base import KnowledgeBase
 from knowledge.documents import DocumentKind
 from knowledge.retrieval import Mode
 
 T = TypeVar("T")
-
-
-def _settings() -> Settings:
-    try:
-        return get_settings()
-    except ValueError as exc:
-        raise click.ClickException(f"Invalid configuration:\n{exc}") from None
 
 
 def _run(settings: Settings, work: Callable[[async_sessionmaker[AsyncSession]], Awaitable[T]]) -> T:

@@ -117,3 +117,13 @@ class Settings(BaseSettings):
 def get_settings() -> Settings:
     """The process-wide settings, read from the environment on first use (never at import)."""
     return Settings()
+
+
+def settings_or_exit() -> Settings:
+    """The settings, for a CLI command: invalid configuration ends it with the reasons."""
+    import click
+
+    try:
+        return get_settings()
+    except ValueError as exc:  # pydantic's ValidationError is a ValueError
+        raise click.ClickException(f"Invalid configuration:\n{exc}") from None

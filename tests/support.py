@@ -160,9 +160,7 @@ async def build_org(db: AsyncSession, passwords: Passwords, slug: str) -> OrgWor
 
 
 def build_worlds(settings: Settings, *slugs: str) -> list[OrgWorld]:
-    passwords = Passwords(
-        time_cost=settings.argon2_time_cost, memory_kib=settings.argon2_memory_kib
-    )
+    passwords = Passwords.from_settings(settings)
 
     async def work(db: AsyncSession) -> list[OrgWorld]:
         return [await build_org(db, passwords, slug) for slug in slugs]

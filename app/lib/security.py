@@ -6,9 +6,13 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+
+if TYPE_CHECKING:
+    from app.settings import Settings
 
 API_KEY_PREFIX = "ilk"
 
@@ -32,6 +36,10 @@ class Passwords:
         self._hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_kib)
         # Verified when the email is unknown, so timing does not reveal which emails exist.
         self._dummy_hash = self._hasher.hash(new_token())
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Passwords:
+        return cls(time_cost=settings.argon2_time_cost, memory_kib=settings.argon2_memory_kib)
 
     def hash(self, password: str) -> str:
         return self._hasher.hash(password)
