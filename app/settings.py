@@ -13,6 +13,8 @@ from typing import Literal
 from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from agents.llm import ChatConfig
+
 DEFAULT_DATA_DIR = Path("var")
 
 
@@ -69,6 +71,17 @@ class Settings(BaseSettings):
         default=None, validation_alias=AliasChoices("OPENAI_API_KEY", "INTERLUDE_OPENAI_API_KEY")
     )
     model_timeout_s: float = Field(default=30.0, gt=0)
+
+    # Drafting and chat: the composer (no model, deterministic) unless an endpoint is set up.
+    chat_provider: Literal["composer", "openai"] = "composer"
+    chat_model: str = Field(default="", description="openai provider, e.g. gpt-4o-mini")
+    chat_max_tokens: int = Field(default=800, ge=16, le=32_000)
+    chat_json_mode: Literal["json_schema", "json_object", "none"] = "json_schema"
+    chat_token_param: Literal["max_tokens", "max_completion_tokens"] = "max_tokens"  # noqa: S105
+    # Plan jobs: how often a failed one is tried before the composer's plan is saved instead.
+    plan_max_attempts: int = Field(default=3, ge=1, le=10)
+    plan_retry_seconds: float = Field(default=30.0, ge=0)
+    job_poll_seconds: float = Field(default=2.0, gt=0)
     max_upload_bytes: int = Field(default=10 * 1024 * 1024, ge=1_024)
     ingestion_poll_seconds: float = Field(default=2.0, gt=0)
 
@@ -93,6 +106,17 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite+aiosqlite:///{(self.data_dir / 'interlude.db').resolve()}"
+
+    def chat_config(self) -> ChatConfig:
+        return ChatConfig(
+            model=self.chat_model,
+            base_url=self.openai_base_url,
+            api_key=self.openai_api_key.get_secret_value() if self.openai_api_key else None,
+            timeout_s=self.model_timeout_s,
+            max_tokens=self.chat_max_tokens,
+            json_mode=self.chat_json_mode,
+            token_param=self.chat_token_param,
+        )
 
     @property
     def knowledge_dir(self) -> Path:

@@ -34,6 +34,9 @@ class Passage:
     score: float
     dense_rank: int | None
     lexical_rank: int | None
+    # Cosine similarity to the query (dense and hybrid modes). Fused scores are relative to one
+    # result list; this one is absolute, so agents can tell "nothing relevant" from "weak best".
+    similarity: float | None = None
 
     @property
     def chunk_id(self) -> str:
@@ -114,8 +117,9 @@ class Retriever:
             live = self._catalogue.live_chunks([i for i, _ in fused])
         dense_rank = {chunk_id: rank for rank, (chunk_id, _) in enumerate(dense, start=1)}
         lexical_rank = {chunk_id: rank for rank, (chunk_id, _) in enumerate(lexical, start=1)}
+        similarity = dict(dense)
         passages = [
-            Passage(live[i], score, dense_rank.get(i), lexical_rank.get(i))
+            Passage(live[i], score, dense_rank.get(i), lexical_rank.get(i), similarity.get(i))
             for i, score in fused
             if i in live  # replaced or deleted: never returned
         ]
