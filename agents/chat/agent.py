@@ -1,0 +1,120 @@
+"""The chat agent: guard → retrieve → reply (model or composer) → check → citations.
+
+`reply_events` yields the reply as sanitised Delta/Replace events and ends with the ChatReply.
+It never stores anything: the app stored the learner's message before calling it, and stores
+the reply after. A model failure raises ModelError to the caller, which keeps the message and
+marks it failed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+
+from agents.chat.composer import compose_reply
+from agents.chat.prompts import PROMPT_VERSION, SYSTEM, chat_messages
+from agents.chat.state import ChatEvent, ChatReply, ChatRequest
+from agents.chat.stream import SafeStream
+from agents.checks import count_questions, language_problems, leaks_prompt
+from agents.grounding import Source, citations_for, cited_labels, label_passages
+from agents.llm import ChatModel, StreamStats
+from agents.safety import SafetyGuard, safe_reply
+from agents.sanitize import sanitize_reply
+from knowledge.retrieval import Retriever
+
+# Cosine similarity (packaged USE model) under which a passage is not worth citing: measured
+# on the packs, on-topic questions score 0.35-0.7 against their passage, unrelated ones < 0.25.
+RELEVANCE_MIN = 0.3
+PASSAGES = 4
+COMPOSER_VERSION = "composer-chat-2026-11-23"
+_UNKNOWN_LABEL = re.compile(r"\s?\[S\d{1,2}\]")
+
+
+def reply_events(
+    request: ChatRequest,
+    retriever: Retriever,
+    llm: ChatModel | None,
+    guard: SafetyGuard,
+) -> Iterator[ChatEvent]:
+    if retriever.organization_id != request.organization_id:
+        raise ValueError("The retriever belongs to another organisation than the request.")
+    verdict = guard.check(request.message)
+    if verdict.flagged and verdict.category is not None:
+        # No coaching content, no model call: a safe reply and an escalation.
+        text = safe_reply(verdict.category, request.language, request.resources)
+        yield from SafeStream(request.allowed_link_hosts).finish(text)
+        yield _reply(
+            request, text, [], llm, escalation=(verdict.category, verdict.source or "", "message")
+        )
+        return
+    sources = label_passages(retriever.search(request.message, PASSAGES))
+    relevant = [s for s in sources if (s.similarity or 0.0) >= RELEVANCE_MIN]
+    stream = SafeStream(request.allowed_link_hosts)
+    stats = StreamStats()
+    if llm is None:
+        pieces: Iterator[str] = iter(re.findall(r"\S+\s*", compose_reply(request, relevant)))
+    else:
+        pieces = llm.stream(chat_messages(request, relevant), stats=stats)
+    for piece in pieces:
+        yield from stream.feed(piece)
+    reply = _checked(request, stream.raw, relevant, llm, guard)
+    reply.tokens_in, reply.tokens_out = stats.tokens_in, stats.tokens_out
+    reply.first_token_ms = stats.first_token_ms
+    reply.retrieved_ids = [s.chunk.id for s in sources]
+    yield from stream.finish(reply.text)
+    yield reply
+
+
+def _checked(
+    request: ChatRequest,
+    raw: str,
+    relevant: Sequence[Source],
+    llm: ChatModel | None,
+    guard: SafetyGuard,
+) -> ChatReply:
+    text = sanitize_reply(raw, request.allowed_link_hosts).strip()
+    problems: list[str] = []
+    if llm is not None:
+        verdict = guard.check_reply(text)
+        if verdict.flagged and verdict.category is not None:
+            safe = safe_reply(verdict.category, request.language, request.resources)
+            return _reply(
+                request, safe, [], llm, escalation=(verdict.category, verdict.source or "", "reply")
+            )
+        if leaks_prompt(text, SYSTEM):
+            # A reply that recites our instructions is replaced by the composer's.
+            text = compose_reply(request, relevant)
+            reply = _reply(request, text, relevant, None)
+            reply.fallback_used, reply.fallback_reason = True, "the reply revealed the prompt"
+            return reply
+        problems += language_problems(text, request.language)
+        if count_questions(text) > 1:
+            problems.append(f"asks {count_questions(text)} questions; at most one")
+    known = {s.label for s in relevant}
+    # A label the model made up is not a citation: it is removed from the text.
+    text = _UNKNOWN_LABEL.sub(
+        lambda m: m.group(0) if m.group(0).strip()[1:-1] in known else "", text
+    )
+    reply = _reply(request, text, relevant, llm)
+    reply.problems = problems
+    return reply
+
+
+def _reply(
+    request: ChatRequest,
+    text: str,
+    relevant: Sequence[Source],
+    llm: ChatModel | None,
+    escalation: tuple[str, str, str] | None = None,
+) -> ChatReply:
+    return ChatReply(
+        text=text,
+        citations=citations_for(cited_labels(text), relevant),
+        provider=llm.provider if llm else "composer",
+        model=llm.model if llm else "",
+        prompt_version=PROMPT_VERSION if llm else COMPOSER_VERSION,
+        retrieved_ids=[],
+        sources=list(relevant),
+        found_relevant=bool(relevant),
+        escalation=escalation,  # type: ignore[arg-type]
+    )

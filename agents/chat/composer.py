@@ -1,0 +1,89 @@
+"""The offline default reply: a reflective acknowledgement, the most relevant passage, one
+question from the organisation's bank. No model; deterministic for a given message."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+
+from agents.chat.state import ChatRequest
+from agents.grounding import Source
+
+QUOTE_CHARS = 240
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s")
+
+ACKNOWLEDGEMENTS = {
+    "fr": (
+        "Merci de mettre des mots sur ce que vous vivez.",
+        "Je vous entends : ce que vous décrivez compte.",
+        "Merci de partager cela, c'est une vraie matière pour avancer.",
+    ),
+    "en": (
+        "Thank you for putting words on what you are going through.",
+        "I hear you: what you describe matters.",
+        "Thank you for sharing this; it is real material to work with.",
+    ),
+}
+PHRASES = {
+    "fr": {
+        "passage": "Un passage de {org} peut éclairer votre réflexion : « {quote} » [{label}]",
+        "nothing": (
+            "Je n'ai rien trouvé dans les contenus de votre organisation qui s'y rapporte "
+            "directement, et je préfère ne rien inventer."
+        ),
+        "your_org": "votre organisation",
+        "question": (
+            "Qu'est-ce qui vous semblerait un premier pas possible d'ici votre prochaine séance ?"
+        ),
+    },
+    "en": {
+        "passage": "A passage from {org} may shed light on this: “{quote}” [{label}]",
+        "nothing": (
+            "I found nothing in your organisation's content that relates to this directly, "
+            "and I would rather not make something up."
+        ),
+        "your_org": "your organisation",
+        "question": "What would feel like a possible first step before your next session?",
+    },
+}
+
+
+def compose_reply(request: ChatRequest, relevant: Sequence[Source]) -> str:
+    say = PHRASES.get(request.language, PHRASES["en"])
+    seed = int.from_bytes(hashlib.sha256((request.seed + request.message).encode()).digest()[:8])
+    acknowledgements = ACKNOWLEDGEMENTS.get(request.language, ACKNOWLEDGEMENTS["en"])
+    parts = [acknowledgements[seed % len(acknowledgements)]]
+    if relevant:
+        source = relevant[0]
+        org = request.organization_name or say["your_org"]
+        parts.append(
+            say["passage"].format(org=org, quote=_quote(source.chunk.text), label=source.label)
+        )
+    else:
+        parts.append(say["nothing"])
+    parts.append(_question(request, relevant, seed) or say["question"])
+    return " ".join(parts)
+
+
+def _question(request: ChatRequest, relevant: Sequence[Source], seed: int) -> str | None:
+    """A bank question in the learner's language, on the passage's skill when there is one."""
+    usable = [q for q in request.bank if q.language == request.language]
+    skill = relevant[0].chunk.skill if relevant else ""
+    on_skill = [q for q in usable if skill and q.skill == skill]
+    options = on_skill or usable
+    return options[seed % len(options)].text if options else None
+
+
+def _quote(text: str) -> str:
+    """The passage's first sentences, within QUOTE_CHARS, never cut mid-word."""
+    flat = " ".join(text.replace("#", " ").split())
+    sentences = _SENTENCE_END.split(flat)
+    quote = ""
+    for sentence in sentences:
+        if len(quote) + len(sentence) > QUOTE_CHARS:
+            break
+        quote = f"{quote} {sentence}".strip()
+    if not quote:
+        quote = flat[:QUOTE_CHARS].rsplit(" ", 1)[0] + "…"
+    return quote

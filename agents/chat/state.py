@@ -1,0 +1,69 @@
+"""Plain data in and out of the chat agent."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from agents.grounding import Source
+from agents.plan.state import BankQuestion
+
+Stage = Literal["message", "reply"]
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    role: Literal["learner", "assistant"]
+    content: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChatRequest:
+    organization_id: str
+    language: str
+    message: str
+    # The learner's own recent turns, oldest first: never another learner's.
+    history: tuple[Turn, ...] = ()
+    # Items a coach approved for this learner: never drafts still waiting for review.
+    approved_items: tuple[str, ...] = ()
+    bank: tuple[BankQuestion, ...] = ()  # the organisation's question bank
+    organization_name: str = ""
+    resources: tuple[tuple[str, str], ...] = ()  # (label, contact) shown on escalation
+    seed: str = ""
+    allowed_link_hosts: tuple[str, ...] = ()  # links to other hosts are removed from replies
+
+
+@dataclass(frozen=True, slots=True)
+class Delta:
+    """More reply text, already sanitised, to append."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Replace:
+    """The whole reply so far is replaced (a late check changed what was streamed)."""
+
+    text: str
+
+
+@dataclass(slots=True)
+class ChatReply:
+    text: str
+    citations: list[dict[str, Any]]
+    provider: str
+    model: str
+    prompt_version: str
+    retrieved_ids: list[str]
+    sources: list[Source] = field(default_factory=list)
+    found_relevant: bool = False
+    escalation: tuple[str, str, Stage] | None = None  # (category, detected_by, stage)
+    fallback_used: bool = False
+    fallback_reason: str = ""
+    tokens_in: int = 0
+    tokens_out: int = 0
+    first_token_ms: int | None = None
+    problems: list[str] = field(default_factory=list)
+
+
+ChatEvent = Delta | Replace | ChatReply  # a reply stream ends with the ChatReply
