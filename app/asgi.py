@@ -6,6 +6,7 @@ Served by `interlude serve`, or by any ASGI server with `app.asgi:create_app --f
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from functools import partial
 
 from advanced_alchemy.extensions.litestar import (
     AsyncSessionConfig,
@@ -22,18 +23,23 @@ from litestar.openapi.spec import Components, SecurityScheme
 
 from app import __doc__ as app_doc
 from app.db.engine import create_engine
+from app.domain.agents.deps import provide_agents, provide_plan_worker
+from app.domain.agents.runtime import AgentRuntime
 from app.domain.api_keys.controllers import ApiKeyController
 from app.domain.audit_controller import AuditController
 from app.domain.auth.controllers import AuthController
 from app.domain.auth.deps import provide_identity
 from app.domain.coaching.controllers import CoachingSessionController
 from app.domain.conversations.controllers import ConversationController
+from app.domain.escalations.controllers import EscalationController
 from app.domain.health import health
 from app.domain.knowledge.controllers import KnowledgeController
 from app.domain.knowledge.deps import build_knowledge, provide_knowledge, provide_worker
 from app.domain.knowledge.worker import IngestionWorker
 from app.domain.organizations.controllers import OrganizationController
 from app.domain.people.controllers import EnrollmentController, UserController
+from app.domain.plans.controllers import PlanController
+from app.domain.plans.worker import PlanWorker
 from app.domain.programs.controllers import ProgramController
 from app.domain.question_bank.controllers import QuestionBankController
 from app.domain.suggestions.controllers import FeedController, SuggestionController
@@ -59,6 +65,8 @@ API_CONTROLLERS = [
     ApiKeyController,
     AuditController,
     KnowledgeController,
+    PlanController,
+    EscalationController,
 ]
 
 
@@ -84,25 +92,32 @@ def _openapi() -> OpenAPIConfig:
 
 
 def _lifecycle(
-    database: SQLAlchemyAsyncConfig, knowledge: KnowledgeBase, settings: Settings
+    database: SQLAlchemyAsyncConfig, runtime: AgentRuntime, settings: Settings
 ) -> tuple[Callable[[Litestar], Awaitable[None]], Callable[[Litestar], Awaitable[None]]]:
     async def start(app: Litestar) -> None:
+        sessions = database.create_session_maker()
         worker = IngestionWorker(
-            database.create_session_maker(),
-            knowledge,
-            settings,
-            poll_seconds=settings.ingestion_poll_seconds,
+            sessions, runtime.knowledge, settings, poll_seconds=settings.ingestion_poll_seconds
         )
         app.state.ingestion_worker = worker
         await worker.start()
+        app.state.plan_worker = PlanWorker(sessions, runtime, settings)
+        await app.state.plan_worker.start()
 
     async def stop(app: Litestar) -> None:
+        await app.state.plan_worker.stop()
         await app.state.ingestion_worker.stop()
 
     return start, stop
 
 
-def create_app(settings: Settings | None = None) -> Litestar:
+def create_app(
+    settings: Settings | None = None,
+    *,
+    agents: Callable[[KnowledgeBase], AgentRuntime] | None = None,
+) -> Litestar:
+    """`agents` builds the agents' runtime (tests hand in a scripted model); by default the
+    settings say which chat provider to use."""
     settings = settings or get_settings()
     configure_logging(settings)
     database = SQLAlchemyAsyncConfig(
@@ -115,7 +130,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
     )
     passwords = Passwords.from_settings(settings)
     knowledge = build_knowledge(settings)
-    start, stop = _lifecycle(database, knowledge, settings)
+    runtime = (agents or partial(AgentRuntime.from_settings, settings))(knowledge)
+    start, stop = _lifecycle(database, runtime, settings)
     return Litestar(
         route_handlers=[health, *API_CONTROLLERS],
         on_startup=[start],
@@ -128,8 +144,18 @@ def create_app(settings: Settings | None = None) -> Litestar:
             "page": Provide(provide_page_params, sync_to_thread=False),
             "knowledge": Provide(provide_knowledge, sync_to_thread=False),
             "ingestion_worker": Provide(provide_worker, sync_to_thread=False),
+            "plan_worker": Provide(provide_plan_worker, sync_to_thread=False),
+            "agents": Provide(provide_agents, sync_to_thread=False),
         },
-        state=State({"settings": settings, "passwords": passwords, "knowledge": knowledge}),
+        state=State(
+            {
+                "settings": settings,
+                "passwords": passwords,
+                "knowledge": knowledge,
+                "agents": runtime,
+                "session_maker": database.create_session_maker(),
+            }
+        ),
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[DefineMiddleware(AccessLogMiddleware)],
         openapi_config=_openapi(),

@@ -20,6 +20,7 @@ from agents.grounding import Source, citations_for, cited_labels, label_passages
 from agents.llm import ChatModel, StreamStats
 from agents.safety import SafetyGuard, safe_reply
 from agents.sanitize import sanitize_reply
+from knowledge.documents import DocumentKind
 from knowledge.retrieval import Retriever
 
 # Cosine similarity (packaged USE model) under which a passage is not worth citing: measured
@@ -27,6 +28,8 @@ from knowledge.retrieval import Retriever
 RELEVANCE_MIN = 0.3
 PASSAGES = 4
 COMPOSER_VERSION = "composer-chat-2026-11-23"
+# The question bank is a source of questions, not of knowledge to cite.
+KNOWLEDGE_KINDS = tuple(k for k in DocumentKind if k is not DocumentKind.QUESTION_BANK)
 _UNKNOWN_LABEL = re.compile(r"\s?\[S\d{1,2}\]")
 
 
@@ -47,7 +50,7 @@ def reply_events(
             request, text, [], llm, escalation=(verdict.category, verdict.source or "", "message")
         )
         return
-    sources = label_passages(retriever.search(request.message, PASSAGES))
+    sources = label_passages(retriever.search(request.message, PASSAGES, kinds=KNOWLEDGE_KINDS))
     relevant = [s for s in sources if (s.similarity or 0.0) >= RELEVANCE_MIN]
     stream = SafeStream(request.allowed_link_hosts)
     stats = StreamStats()

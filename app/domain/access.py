@@ -14,10 +14,12 @@ from sqlalchemy import ColumnElement, and_, false, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import (
+    AgentRun,
     Answer,
     CoachingSession,
     Conversation,
     Enrollment,
+    Escalation,
     Suggestion,
     User,
 )
@@ -156,6 +158,31 @@ def visible_conversations(identity: Identity) -> ColumnElement[bool]:
                 Conversation.shared_with_coach.is_(True),
                 Conversation.learner_id.in_(coach_learner_ids(identity)),
             ),
+            admin=false(),
+        ),
+    )
+
+
+def visible_runs(identity: Identity) -> ColumnElement[bool]:
+    """Agent runs show what was retrieved for a learner: their coach's business only."""
+    return and_(
+        in_tenant(AgentRun, identity),
+        _by_role(
+            identity,
+            learner=false(),
+            coach=AgentRun.learner_id.in_(coach_learner_ids(identity)),
+            admin=false(),
+        ),
+    )
+
+
+def visible_escalations(identity: Identity) -> ColumnElement[bool]:
+    return and_(
+        in_tenant(Escalation, identity),
+        _by_role(
+            identity,
+            learner=false(),
+            coach=Escalation.learner_id.in_(coach_learner_ids(identity)),
             admin=false(),
         ),
     )

@@ -980,9 +980,12 @@ class GateMachine(RuleBasedStateMachine):
         if expected != 201:
             return
         assert conversation is not None
-        message = response.json()
-        conversation.messages.append(message["id"])
-        self.m.objects[message["id"]] = Thing("message", actor.org, conversation_id)
+        turn = response.json()
+        # The learner's message, then the companion's reply (the composer always answers).
+        for message in (turn["message"], turn["reply"]):
+            assert message is not None, turn
+            conversation.messages.append(message["id"])
+            self.m.objects[message["id"]] = Thing("message", actor.org, conversation_id)
         self.m.register(marker, "message", actor.org, conversation_id)
 
     def learner_shares_conversation(self, actor: Actor, shared: bool, data: Any) -> None:

@@ -145,7 +145,7 @@ def test_conversations_are_private_until_shared(
     path = f"/api/v1/conversations/{conversation['id']}"
     message = learner.post(f"{path}/messages", json={"content": "I felt unheard today."})
     assert message.status_code == 201
-    assert message.json()["status"] == "stored"
+    assert message.json()["message"]["status"] == "replied"
 
     coach = with_key(client, alpha.coach)
     admin = with_key(client, alpha.admin)

@@ -7,6 +7,7 @@ from app.db.models._coaching_session import CoachingSession
 from app.db.models._conversation import Conversation, Message
 from app.db.models._document import Document
 from app.db.models._enrollment import Enrollment
+from app.db.models._escalation import Escalation
 from app.db.models._organization import Organization
 from app.db.models._program import Program, ProgramModule
 from app.db.models._question_bank import QuestionBankEntry
@@ -26,6 +27,7 @@ __all__ = [
     "Conversation",
     "Document",
     "Enrollment",
+    "Escalation",
     "LoginSession",
     "Message",
     "Organization",

@@ -30,3 +30,9 @@ class Message(TenantMixin, Base):
     content: Mapped[str] = mapped_column(sa.Text)
     status: Mapped[MessageStatus] = enum_column(MessageStatus, default=MessageStatus.STORED)
     citations: Mapped[list[dict[str, Any]]] = mapped_column(JsonB, default=list)
+    # An assistant message answers one learner message; a retry replaces a failed attempt.
+    reply_to_id: Mapped[UUID | None] = mapped_column(
+        sa.ForeignKey("message.id", ondelete="CASCADE"), index=True, default=None
+    )
+    run_id: Mapped[UUID | None] = mapped_column(sa.ForeignKey("agent_run.id"), default=None)
+    error: Mapped[str] = mapped_column(sa.Text, default="")

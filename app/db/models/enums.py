@@ -56,8 +56,21 @@ class MessageRole(StrEnum):
 
 
 class MessageStatus(StrEnum):
-    STORED = "stored"  # saved; no reply requested yet (the agents issue adds replies)
+    STORED = "stored"  # saved; the reply is being written
     REPLIED = "replied"
+    FAILED = "failed"  # no reply could be written: `error` says why; the learner may retry
+
+
+class EscalationStatus(StrEnum):
+    OPEN = "open"
+    ACKNOWLEDGED = "acknowledged"
+
+
+class RunStatus(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    RETRYING = "retrying"
+    DONE = "done"
     FAILED = "failed"
 
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from litestar import Controller, get, post
+from litestar import Controller, Response, get, post
+from litestar.background_tasks import BackgroundTask
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
+from litestar.status_codes import HTTP_201_CREATED
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -14,6 +16,8 @@ from app.db.models import CoachingSession, Enrollment
 from app.db.models.enums import Role
 from app.domain import access, audit
 from app.domain.coaching.schemas import LearnerSessionOut, SessionIn, SessionOut
+from app.domain.plans.services import enqueue_plan
+from app.domain.plans.worker import PlanWorker
 from app.lib.errors import InvalidInput, NotFound
 from app.lib.identity import Identity
 from app.lib.pagination import PageParams, fetch_page
@@ -77,13 +81,14 @@ class CoachingSessionController(Controller):
             raise NotFound("No such session.", field="session_id")
         return _view(identity, found)
 
-    @post("/", summary="Log a session (coach)")
+    @post("/", summary="Log a session (coach); its plan is drafted in the background")
     async def create(
         self,
         db_session: NamedDependency[AsyncSession],
         identity: NamedDependency[Identity],
+        plan_worker: NamedDependency[PlanWorker],
         data: JSONBody[SessionIn],
-    ) -> SessionOut:
+    ) -> Response[SessionOut]:
         identity.require_role(Role.COACH)
         enrollment = await _enrollment_for(db_session, identity, data)
         session = CoachingSession(
@@ -108,4 +113,12 @@ class CoachingSessionController(Controller):
             target_id=session.id,
         )
         await db_session.refresh(session)
-        return SessionOut.of(session)
+        run_id = None
+        if data.draft_plan:
+            run, _ = await enqueue_plan(db_session, session, identity.user_id)
+            run_id = run.id
+        return Response(
+            SessionOut.of(session, run_id),
+            status_code=HTTP_201_CREATED,
+            background=BackgroundTask(plan_worker.wake),
+        )

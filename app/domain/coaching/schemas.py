@@ -17,6 +17,8 @@ class SessionIn(msgspec.Struct, forbid_unknown_fields=True):
     focus_skills: SkillList = msgspec.field(default_factory=list)
     agreed_actions: ActionList = msgspec.field(default_factory=list)
     enrollment_id: UUID | None = None
+    # Start drafting the between-session plan at once (a background job).
+    draft_plan: bool = True
 
     def __post_init__(self) -> None:
         check_utc_range("held_at", self.held_at)
@@ -35,9 +37,10 @@ class SessionOut(msgspec.Struct):
     focus_skills: list[str]
     agreed_actions: list[str]
     created_at: datetime
+    plan_run_id: UUID | None = None  # follow it at /api/v1/sessions/{id}/plan
 
     @classmethod
-    def of(cls, s: CoachingSession) -> SessionOut:
+    def of(cls, s: CoachingSession, plan_run_id: UUID | None = None) -> SessionOut:
         return cls(
             s.id,
             s.enrollment_id,
@@ -49,6 +52,7 @@ class SessionOut(msgspec.Struct):
             s.focus_skills,
             s.agreed_actions,
             s.created_at,
+            plan_run_id,
         )
 
 

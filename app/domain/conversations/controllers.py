@@ -3,11 +3,15 @@ from __future__ import annotations
 from uuid import UUID
 
 from litestar import Controller, get, patch, post
+from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody
+from litestar.response import ServerSentEvent
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.domain.conversations.chat import STREAM_EVENTS, ChatTurns
 from app.domain.conversations.schemas import (
+    ChatTurnOut,
     ConversationIn,
     ConversationOut,
     ConversationPatch,
@@ -21,6 +25,10 @@ from app.lib.schema import Page
 from app.settings import Settings
 
 
+def provide_turns(identity: NamedDependency[Identity], state: State) -> ChatTurns:
+    return ChatTurns(state.session_maker, state.agents, identity)
+
+
 def provide_conversations(
     db_session: NamedDependency[AsyncSession],
     identity: NamedDependency[Identity],
@@ -32,7 +40,10 @@ def provide_conversations(
 class ConversationController(Controller):
     path = "/api/v1/conversations"
     tags = ["conversations"]
-    dependencies = {"conversations": Provide(provide_conversations, sync_to_thread=False)}
+    dependencies = {
+        "conversations": Provide(provide_conversations, sync_to_thread=False),
+        "turns": Provide(provide_turns, sync_to_thread=False),
+    }
 
     @get("/", summary="My conversations (coach: those my learners shared)")
     async def list_conversations(
@@ -72,11 +83,49 @@ class ConversationController(Controller):
         items, cursor = await conversations.messages(conversation_id, page)
         return Page([MessageOut.of(m) for m in items], cursor)
 
-    @post("/{conversation_id:uuid}/messages", summary="Send a message (stored before anything)")
+    @post(
+        "/{conversation_id:uuid}/messages",
+        summary="Send a message and get the companion's reply (the message is stored first)",
+    )
     async def post_message(
         self,
+        db_session: NamedDependency[AsyncSession],
         conversations: NamedDependency[ConversationService],
+        turns: NamedDependency[ChatTurns],
         conversation_id: FromPath[UUID],
         data: JSONBody[MessageIn],
-    ) -> MessageOut:
-        return MessageOut.of(await conversations.post_message(conversation_id, data.content))
+    ) -> ChatTurnOut:
+        message = await conversations.post_message(conversation_id, data.content)
+        await db_session.commit()  # stored before any model call: nothing after may lose it
+        return await turns.complete(message.id)
+
+    @post(
+        "/{conversation_id:uuid}/messages/stream",
+        summary="Send a message; the reply streams as server-sent events",
+        description=STREAM_EVENTS,
+    )
+    async def stream_message(
+        self,
+        db_session: NamedDependency[AsyncSession],
+        conversations: NamedDependency[ConversationService],
+        turns: NamedDependency[ChatTurns],
+        conversation_id: FromPath[UUID],
+        data: JSONBody[MessageIn],
+    ) -> ServerSentEvent:
+        message = await conversations.post_message(conversation_id, data.content)
+        await db_session.commit()
+        return ServerSentEvent(turns.stream(MessageOut.of(message)))
+
+    @post(
+        "/{conversation_id:uuid}/messages/{message_id:uuid}/retry",
+        summary="Ask again for the reply to a message whose reply failed",
+    )
+    async def retry(
+        self,
+        conversations: NamedDependency[ConversationService],
+        turns: NamedDependency[ChatTurns],
+        conversation_id: FromPath[UUID],
+        message_id: FromPath[UUID],
+    ) -> ChatTurnOut:
+        message = await conversations.failed_message(conversation_id, message_id)
+        return await turns.complete(message.id)

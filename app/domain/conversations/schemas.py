@@ -49,7 +49,29 @@ class MessageOut(msgspec.Struct):
     status: MessageStatus
     citations: list[dict[str, Any]]
     created_at: datetime
+    reply_to_id: UUID | None = None
+    run_id: UUID | None = None
+    error: str = ""  # why no reply could be written (status failed); retry to try again
 
     @classmethod
     def of(cls, m: Message) -> MessageOut:
-        return cls(m.id, m.conversation_id, m.role, m.content, m.status, m.citations, m.created_at)
+        return cls(
+            m.id,
+            m.conversation_id,
+            m.role,
+            m.content,
+            m.status,
+            m.citations,
+            m.created_at,
+            m.reply_to_id,
+            m.run_id,
+            m.error,
+        )
+
+
+class ChatTurnOut(msgspec.Struct):
+    """The learner's stored message and the companion's reply (None when it failed: the
+    message then says why, and POST .../retry asks again)."""
+
+    message: MessageOut
+    reply: MessageOut | None

@@ -12,7 +12,7 @@ from app.db.models import Conversation, Message
 from app.db.models.enums import MessageRole, MessageStatus, Role
 from app.domain import access
 from app.domain.conversations.schemas import ConversationIn, ConversationPatch
-from app.lib.errors import InvalidInput, NotFound
+from app.lib.errors import Conflict, InvalidInput, NotFound
 from app.lib.identity import Identity
 from app.lib.pagination import PageParams, fetch_page
 
@@ -94,4 +94,24 @@ class ConversationService:
         self.db.add(message)
         await self.db.flush()
         await self.db.refresh(message)
+        return message
+
+    async def failed_message(self, conversation_id: UUID, message_id: UUID) -> Message:
+        """The learner's own message whose reply failed: the only kind that can be retried."""
+        await self._own(conversation_id)
+        message = await self.db.scalar(
+            select(Message).where(
+                Message.id == message_id,
+                Message.conversation_id == conversation_id,
+                Message.role == MessageRole.LEARNER,
+                access.in_tenant(Message, self.identity),
+            )
+        )
+        if message is None:
+            raise NotFound("No such message.", field="message_id")
+        if message.status is not MessageStatus.FAILED:
+            raise Conflict(
+                f"This message is {message.status.value}; only a failed reply can be retried.",
+                field="message_id",
+            )
         return message

@@ -1,0 +1,245 @@
+"""Regular-expression rules: the precise first line of the safety guard.
+
+Text is normalised first (accents and case folded, apostrophes and hyphens turned into spaces,
+whitespace collapsed), so a pattern written `j'ai` matches "J'ai", "j ai" and "jai": in a
+pattern, `'` means "an optional space". Matching is done sentence by sentence, after benign
+idioms ("avocat du diable", "killing it", "mort de rire"...) have been masked out.
+
+Tables hold one pattern per line (the reply rules live in `agents.safety.replies`). A line
+starting with `? ` only counts when the same sentence also asks something (a question mark,
+"should I", "combien", "est-ce"...): those words are as often told as asked. `<DRUGS>`-style
+names stand for the shared lexicons.
+
+Rules favour precision: a word as often benign at work ("menace" of a competitor, a team
+"diagnostic", the right "dosage" of feedback, preventing burnout in one's team) only counts in a
+first-person or request context; paraphrases are left to the similarity check.
+
+Decision on "ce projet me tue" / "ça me tue": NOT flagged. In French workplace talk it is the
+everyday hyperbole for "this is exhausting", like "this deadline is killing me"; flagging it
+would send a crisis reply and alert the coach over ordinary venting, which teaches learners to
+hide what they feel. Only self-directed intent is a rule hit ("je vais me tuer", "me foutre en
+l'air"); "ce projet me tue, je veux disparaître" is still caught by its second half.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Literal
+
+Category = Literal["distress", "violence", "medical", "legal", "clinical"]
+CATEGORIES: tuple[Category, ...] = ("distress", "violence", "medical", "legal", "clinical")
+# When a text matches several categories, the most urgent one wins.
+PRIORITY: tuple[Category, ...] = ("distress", "violence", "clinical", "medical", "legal")
+
+_APOSTROPHES = re.compile(r"['\u2019\u2018\u02bc`\u00b4\-\u2010\u2011\u2013\u2014_]")
+_SPACES = re.compile(r"\s+")
+_SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+")
+
+
+def normalise(text: str) -> str:
+    """Lower case, no accents, apostrophes and hyphens as spaces, single spaces."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    folded = stripped.casefold().replace("\u0153", "oe").replace("\u00e6", "ae")
+    return _SPACES.sub(" ", _APOSTROPHES.sub(" ", folded)).strip()
+
+
+_LEXICONS = {
+    "<DRUGS>": r"(ibuprof\w*|paracetamol|acetaminophen|tylenol|doliprane|dafalgan|efferalgan|"
+    r"advil|nurofen|aspirin\w*|spasfon|tramadol|codeine|cortisone|antibioti\w*|"
+    r"anti ?inflammat\w*|anti ?douleurs?|painkillers?|somniferes?|sleeping pills?|melatonin\w*|"
+    r"beta ?(bloquants?|blockers?)|insulin\w*|opioids?)",
+    "<PSYDRUGS>": r"(anti ?depress\w*|anxiolyti\w*|anti ?anxiety (meds|medication|pills|drugs?)|"
+    r"ssris?|xanax|lexomil|prozac|zoloft|sertraline|escitalopram|seroplex|deroxat|paroxetine|"
+    r"fluoxetine|lithium|ritalin\w*|adderall|benzodiaz\w*|valium|lorazepam|temesta)",
+    "<CONDITIONS>": r"(depression|depressi[fv]e?|depressed|burn ?out|burned out|burnt out|"
+    r"bipol\w*|tdah|adhd|autis\w+|trouble (anxieux|bipolaire|de l'attention|obsessionnel|"
+    r"de la personnalite|alimentaire|de l'humeur)|(anxiety|panic|personality|eating|mood) "
+    r"disorder|ocd|ptsd|borderline|schizophren\w*|anorexi\w*|bulimi\w*|phobie sociale|"
+    r"stress post traumatique)",
+    "<HEALTH>": r"(migraines?|maux? de (tete|dos|ventre|gorge|crane)|mal (au|a la) (dos|ventre|"
+    r"tete|gorge|crane|coeur|poitrine|dents?)|douleurs? (\w+ ){0,2}(thoraci\w+|poitrine|dos|bras|"
+    r"ventre)|fievre|vertiges?|palpitations?|nausees?|tension arterielle|hypertension|diabete|"
+    r"tendinite|lombalgie|allergie|asthme|engourdi\w*|essouffl\w*|arret maladie|"
+    r"(my |i (have|get|got) (\w+ )?)(headaches?|migraines?)|chest pains?|back pain|"
+    r"stomach ?aches?|fever|dizz\w+|nausea|blood pressure|diabetes|tendinitis|asthma|"
+    r"numbness|short(ness)? of breath|sick (leave|note))",
+    "<SELF_FR>": r"(je suis|suis je|je serais|je fais|je ferais|j'ai|ai je|j'aurais|d'etre|"
+    r"atteinte?|je traverse|je souffre|est ce|c'est|serait ce)",
+    "<SELF_EN>": r"(am i|i am|i m|im|do i have|could i have|might have|i have|is (it|this|that)"
+    r"|i think i|i might be|i may be|i could be)",
+    # Between "I am" and a condition, only these words: "I'm running a burnout workshop" is not
+    # a self-report, "I'm probably having a burnout" is.
+    "<GAP>": r"((a|an|in|en|un|une|so|really|just|very|probably|maybe|peut etre|vraiment|having|"
+    r"getting|going through|suffering from|de|d'|traverse|fait|fais|completely|totally|"
+    r"clinically|kind of|a bit|un peu|totalement|completement|dans|plein|have|had|sort of|"
+    r"developing|developpe|souffre|bien|eu|got) ){0,3}",
+    "<BOSS>": r"(employeur|entreprise|boite|chef|manager|patron|rh|direction|ils|il|elle|on)",
+    # Intent towards someone, not "I don't want to hurt him".
+    "<INTENT>": r"(?<!not )(?<!nt )(?<!n t )(want|wanna|going|gonna|will|'ll) (to )?",
+    "<THERAPY>": r"(therap\w*|psychotherap\w*|tcc|cbt|emdr|psychiatr\w*)",
+    "<STRONG>": r"(clearly |probably |definitely |likely |really |showing signs of |suffering "
+    r"from |probablement |sans doute |clairement |visiblement |certainement )?",
+}
+
+
+def compile_pattern(alternatives: str) -> re.Pattern[str]:
+    body = alternatives.replace("'", r"\s?")
+    for name, lexicon in _LEXICONS.items():
+        body = body.replace(name, lexicon.replace("'", r"\s?"))
+    return re.compile(rf"\b(?:{body})")
+
+
+_CUE = re.compile(
+    r"\?|\b(?:est ce|dois je|puis je|peux tu|pouvez vous|pourrai[st]|devrai[st]|faut il|combien|"
+    r"quel(le)?s?|conseill\w*|comment|recommand\w*|penses?|pensez|crois|normal|grave|suis je|"
+    r"ai je|serait ce|confirm\w*|voudrais|aimerais|besoin|should|can i|could i|can you|"
+    r"could you|would you|do i|is it|is this|am i|how (much|many|often|do|can|should)|what|"
+    r"which|advi[cs]e|tell me|need|want|safe|ok to|allowed)\b"
+)
+
+# Benign idioms, masked before any rule runs.
+BENIGN = compile_pattern(
+    r"avocat du diable|devil's advocate|mort(e|s)? de rire|mour\w* d'(rire|honte|envie|ennui|"
+    r"faim|chaud|froid)|(se|me|te) tuer a la tache|(career|political|professional|commercial|"
+    r"social) suicide|suicide (professionnel|commercial|politique|social)|dying (to|for)|"
+    r"to die for|die of (boredom|embarrassment|shame|laughter)|die on (this|that) hill|"
+    r"kill(ing|ed|s)? it|killer|killing (me|us)|(it|this|that|reality|truth) (really |finally |"
+    r"suddenly )?hits? me|hit me up|shoot (me|him|her|them) (an? )?(e ?mail|message|note|text|"
+    r"line|dm)|(hate|vivement) (d'|qu'on )?en fini\w*|pour en finir ?,|retail therapy|"
+    r"pouss\w* dans (mes|ses|nos) retranchements|beats? me (to|at)|hurt(s|ing)? (my|our) "
+    r"(chances|career|reputation|feelings)|(ce qui|ce qu'il|ca|cela) (m'a |me )frappe\w*|"
+    r"disparaitre sous terre"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    category: Category
+    pattern: re.Pattern[str]
+    needs_cue: bool = False
+
+
+def table(category: Category, lines: str) -> list[Rule]:
+    """One rule per non-empty line; a leading `? ` means the rule needs a request cue."""
+    rules = []
+    for line in filter(None, (raw.strip() for raw in lines.splitlines())):
+        cued = line.startswith("? ")
+        rules.append(Rule(category, compile_pattern(line.removeprefix("? ")), needs_cue=cued))
+    return rules
+
+
+_REQUEST_TABLES: dict[Category, str] = {
+    "distress": r"""
+        suicid\w*|kill(ing)? my ?self|(end|ending|take|taking) my (own )?life
+        end (it|everything) all
+        (plus|pas|aucune?) (\w+ )?(envie|gout|raison|force)s? de (vivre|continuer a vivre)
+        envie de mourir|(veux|voudrais|aimerais|prefererais) (\w+ )?mourir
+        en finir\b(?! (avec|de) (?!(la |ma )?vie\b|tout\b|moi\b))
+        (mettre|mis|mettrai\w*) fin a (mes jours|ma vie)|me (supprimer|foutre en l'air)
+        (je|j') ?(vais|veux|voudrais|pourrais|pense a|compte|ai envie de) me (tuer|supprimer)
+        envie de me (tuer|supprimer)|je me (fais|suis fait\w?) du mal
+        (envie|besoin|peur) de me faire du mal|(veux|voudrais|vais|pourrais) me faire du mal
+        scarifi\w*|automutil\w*|me (coupe|couper|taillade\w*|entaille\w*) (les )?(bras|poignets)
+        (veux|voudrais|aimerais|envie de) disparaitre|a quoi bon (vivre|exister|me lever)
+        mieux sans moi|(envie|aimerais|voudrais|prefererais|veux) (de )?ne plus etre la\b
+        si je n'etais plus la|personne ne me regretter\w*
+        (plus|jamais) envie de me reveiller|ne plus me reveiller
+        (want|wanna|wish|going|plan(ning)?) (to )?die\b|wish i (was|were) (dead|never born|gone)
+        better off (dead|without me)|self harm\w*|overdos\w*|disappear (forever|for good)
+        (hurt|harm|hurting|harming|cut|cutting|injure|injuring) my ?self
+        (no|any|the) (reason|point) (for me )?(to|in) (live|living|go on|going on|carry on)
+        (don't|do not|no longer|not) want to (live|be alive|exist|wake up)|can't go on\b
+        nobody would (miss|notice) (me|if i)|nobody would care if i
+        if i (was|were)(n't| not) (around|here|alive)
+    """,
+    "violence": r"""
+        m'?e? ?harcel+\w*|(suis|etre|est|ete|sommes|sens) (\w+ )?harcel+ee?s?
+        (subis|subir|victime|vis|endure) (\w+ ){0,2}(harcel+ement|violences?|agression|menaces?)
+        (subis|subir|victime|vis|endure) (\w+ ){0,2}(insultes?|humiliations?|coups)
+        harcel+ement (que je|dont je)|menace\w* de (mort|me|m)\b|violente?s? (avec|envers) moi
+        m'a (frapp|gifl|giffl|agress|menac|insult|humili|tap|cogn|etrangl|viol|harcel+|molest)ee?
+        m'a (poussee?|bousculee?|plaquee?|jetee?) (contre|par terre|violemment|au sol)
+        me (frappe|frappent|gifle|giflent|menace|menacent|insulte|insultent|humilie|humilient)\b
+        me (agresse|agressent|tape dessus|violente)\b|m'?(humilie|insulte|agresse)\w*
+        me (fait|envoie|adresse|font|envoient) des (\w+ )?(remarques|avances|gestes|propos|blagues)
+        (remarques|avances|gestes|propos|blagues|messages|photos) (\w+ )?(sexuel|obscene)\w*
+        (envie|vais|veux|voudrais) (de )?(le|la|les|lui) (frapper|tuer|cogner|gifler|etrangler)
+        (frapper|tuer|cogner|gifler|etrangler) (mon|ma|ce|cette) (collegue|chef|cheffe|manager)
+        casser la (gueule|figure)|death threats?|threat\w* to (hurt|kill|harm|beat|hit|rape|stab)
+        (harass(es|ed|ing)?|bull(y|ies|ied|ying)|stalk(s|ed|ing)?|threaten(s|ed|ing)?) me\b
+        (abus(es|ed|ing)|assault(s|ed|ing)?|attack(s|ed)|grop(es|ed|ing)|molest(s|ed)) me\b
+        (hit(s|ting)?|slap(s|ped)|punch(es|ed)|kick(s|ed)|chok(es|ed)|strangl(es|ed)|grabbed) me\b
+        (am|was|being|been|get|getting|got|feel) (\w+ )?(harassed|bullied|stalked|assaulted)
+        (am|was|being|been|get|getting|got) (\w+ ){0,2}(threatened|groped|abused|intimidated)
+        (am|was|being|been|get|getting|got) (\w+ ){0,2}(insulted|humiliated|mobbed)
+        (pushed|shoved|threw|thrown) me (against|down|to the ground|over|into (a|the) wall)
+        (would|will|'d|'ll|gonna|going to) (kill|hurt|beat|hit|rape|stab) me
+        (sexual|inappropriate|unwanted|lewd) (comments?|remarks?|messages?|advances?|touching)
+        (comments?|remarks?|jokes?) about my (body|breasts|looks|figure|butt|legs|chest)
+        (keeps?|kept) touching (me|my)|(punch|slap|strangle|stab|smash) (him|her|them|his|my)\b
+        <INTENT>(kill|hurt|hit|beat up) (him|her|them)\b
+    """,
+    "medical": r"""
+        ? <DRUGS>|<HEALTH>|medicaments?|cachets|comprimes|gelules|pilules|medication|meds|pills
+        ? (what|which|right|quel\w*|bonne?) (dosage|dose) (\w+ ){0,3}(take|prendre)
+        ? (arreter|stop|stopping|quit) (mon |ma |my )?(traitement|treatment|medication|meds)
+        ? (pain|douleur)s? (in|dans) (my|the|la|le|ma|mon) (chest|back|arm|stomach|poitrine|dos)
+        ? (arm|leg|face|hand|bras|jambe|visage|main)s? (\w+ )?(numb|engourdie?s?)
+        \d+ ?(mg|milligrammes?|milligrams?|mcg)\b|posologie
+    """,
+    "legal": r"""
+        prud'?hom\w*|lawsuits?|non ?concurr?en[cs]e|non ?compete
+        (licenciement|renvoi) (\w+ ){0,2}(abusif|illegal|injustifie|sans cause)
+        (conseil|avis|question|aide) juridique|(porter|deposer) (une )?plainte
+        (attaquer|poursuivre|aller|trainer \w+) (\w+ )?(en justice|au tribunal)
+        attaquer (mon|ma) (employeur|entreprise|boite|societe)
+        <BOSS> (a|ont|peut|peuvent) (t (il|elle|on|ils) )?(le )?(droit|legalement) de (me|m)\b
+        legal (action|advice|case|claim|proceedings|rights)|to court\b
+        (unfair|wrongful|constructive) (dismissal|termination|discharge)
+        (employment|labou?r) (law|tribunal|court|code)
+        (sue|suing) (them|him|her|my \w+|the company)|(can|could|should) (i|we|he|she|they) sue\b
+        ? avocate?s?|rupture conventionnelle|code du travail|convention collective|indemnites?
+        ? inspect\w+ du travail|(mes|nos) droits|contrat de travail|juridiquement|legalement
+        ? (est ce|c'est|est il|serait ce) (\w+ )?(legal|illegal|legale|illegale)|illegal\w*
+        ? lawyers?|attorneys?|solicitors?|my rights|legally|unlawful|against the law
+        ? (is|was) my (dismissal|firing|termination|contract) (\w+ )?(legal|lawful)
+        ? (is|was) (it|this|that) (\w+ ){0,2}legal|(severance|settlement) (agreement|package|pay)
+    """,
+    "clinical": r"""
+        <SELF_FR> <GAP><CONDITIONS>
+        (etre|sois|serais|devenir|remplacer|jouer) (\w+ )?(ma|mon) (therapeute|psy|psychologue)
+        (me|m') ?diagnostiqu\w*|(poser|faire) un diagnostic (medical|psy\w*|de <CONDITIONS>)
+        diagnostic (de |d'|sur )(mon|ma|mes) (anxiete|stress|etat|humeur|angoisses?|sante)
+        (therapie|tcc|psychotherapie) avec (toi|vous)
+        <SELF_EN> <GAP><CONDITIONS>
+        (be|act as|become|replace) (a |my )?(therapist|psychologist|psychiatrist|shrink)
+        diagnos\w* (me\b|my (anxiety|stress|condition|symptoms|mood|mental|depression))
+        ? <PSYDRUGS>|<THERAPY>|crises? d'(angoisse|anxiete)|attaques? de panique|panic attacks?
+    """,
+}
+
+REQUEST_RULES = tuple(r for c, lines in _REQUEST_TABLES.items() for r in table(c, lines))
+
+
+def match(text: str, rules: tuple[Rule, ...], *masks: re.Pattern[str]) -> Category | None:
+    """The most urgent category any rule finds in a sentence of `text`, masks applied."""
+    masked = normalise(text)
+    for mask in masks:
+        masked = mask.sub(" ~ ", masked)
+    found: set[Category] = set()
+    for sentence in _SENTENCE_END.split(masked):
+        cued = _CUE.search(sentence) is not None
+        for rule in rules:
+            if rule.category in found or (rule.needs_cue and not cued):
+                continue
+            if rule.pattern.search(sentence):
+                found.add(rule.category)
+    return next((c for c in PRIORITY if c in found), None)
+
+
+def match_request(text: str) -> Category | None:
+    """The category a learner's text falls in by the rules, the most urgent first."""
+    return match(text, REQUEST_RULES, BENIGN)

@@ -1,0 +1,36 @@
+"""What the agents need at run time, built once per app from settings (or handed in by tests)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from agents.llm import ChatModel, build_chat_model
+from agents.safety import SafetyGuard
+from app.settings import Settings
+from knowledge.base import KnowledgeBase
+
+
+@dataclass(frozen=True, slots=True)
+class AgentRuntime:
+    knowledge: KnowledgeBase
+    llm: ChatModel | None  # None: the composer drafts and replies, no model involved
+    guard: SafetyGuard
+
+    @property
+    def provider(self) -> str:
+        return self.llm.provider if self.llm else "composer"
+
+    @classmethod
+    def from_settings(cls, settings: Settings, knowledge: KnowledgeBase) -> AgentRuntime:
+        llm = build_chat_model(settings.chat_provider, settings.chat_config())
+        return cls(knowledge, llm, SafetyGuard(knowledge.embedder, llm))
+
+    @classmethod
+    def with_model(
+        cls, knowledge: KnowledgeBase, llm: ChatModel | None, *, guard_uses_model: bool = False
+    ) -> AgentRuntime:
+        """A runtime around a given model (tests: a scripted one, whose script the guard's
+        own classification calls would otherwise consume)."""
+        return cls(
+            knowledge, llm, SafetyGuard(knowledge.embedder, llm if guard_uses_model else None)
+        )

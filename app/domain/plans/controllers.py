@@ -1,0 +1,99 @@
+"""A session's plan job, and the record of any agent run, for the learner's coach."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from litestar import Controller, Response, get, post
+from litestar.background_tasks import BackgroundTask
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody
+from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.models import AgentRun, CoachingSession
+from app.db.models.enums import Role
+from app.domain import access, audit
+from app.domain.plans.schemas import AgentRunOut, PlanRequestIn
+from app.domain.plans.services import enqueue_plan, latest_plan
+from app.domain.plans.worker import PlanWorker
+from app.lib.errors import NotFound
+from app.lib.identity import Identity
+
+
+async def _coach_session(db: AsyncSession, identity: Identity, session_id: UUID) -> CoachingSession:
+    identity.require_role(Role.COACH)
+    found = await db.scalar(
+        select(CoachingSession).where(
+            CoachingSession.id == session_id, access.visible_sessions(identity)
+        )
+    )
+    if found is None:
+        raise NotFound("No such session.", field="session_id")
+    return found
+
+
+class PlanController(Controller):
+    tags = ["plans"]
+
+    @get("/api/v1/sessions/{session_id:uuid}/plan", summary="The session's plan job (coach)")
+    async def get_plan(
+        self,
+        db_session: NamedDependency[AsyncSession],
+        identity: NamedDependency[Identity],
+        session_id: FromPath[UUID],
+    ) -> AgentRunOut:
+        session = await _coach_session(db_session, identity, session_id)
+        run = await latest_plan(db_session, session.id)
+        if run is None:
+            raise NotFound(
+                "No plan was requested for this session: POST to this address to draft one.",
+                field="session_id",
+            )
+        return AgentRunOut.of(run)
+
+    @post(
+        "/api/v1/sessions/{session_id:uuid}/plan",
+        summary="Draft the session's plan (idempotent), or another one with again=true (coach)",
+    )
+    async def request_plan(
+        self,
+        db_session: NamedDependency[AsyncSession],
+        identity: NamedDependency[Identity],
+        plan_worker: NamedDependency[PlanWorker],
+        session_id: FromPath[UUID],
+        data: JSONBody[PlanRequestIn],
+    ) -> Response[AgentRunOut]:
+        session = await _coach_session(db_session, identity, session_id)
+        run, created = await enqueue_plan(db_session, session, identity.user_id, again=data.again)
+        if created:
+            audit.record(
+                db_session,
+                organization_id=identity.organization_id,
+                actor_id=identity.user_id,
+                action="plan.request",
+                target_type="agent_run",
+                target_id=run.id,
+            )
+        await db_session.refresh(run)
+        return Response(
+            AgentRunOut.of(run),
+            status_code=HTTP_202_ACCEPTED if created else HTTP_200_OK,
+            background=BackgroundTask(plan_worker.wake),
+        )
+
+    @get("/api/v1/agent-runs/{run_id:uuid}", summary="One agent run: what it used (coach)")
+    async def get_run(
+        self,
+        db_session: NamedDependency[AsyncSession],
+        identity: NamedDependency[Identity],
+        run_id: FromPath[UUID],
+    ) -> AgentRunOut:
+        identity.require_role(Role.COACH)
+        run = await db_session.scalar(
+            select(AgentRun).where(AgentRun.id == run_id, access.visible_runs(identity))
+        )
+        if run is None:
+            raise NotFound("No such agent run.", field="run_id")
+        return AgentRunOut.of(run)

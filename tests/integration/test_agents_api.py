@@ -1,0 +1,300 @@
+"""The agents through the HTTP API: plan jobs, chat turns (whole and streamed), escalations.
+
+The knowledge of organisation alpha is a few documents of the French sample pack, indexed
+before the app starts; beta holds a canary document that must never reach alpha.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import httpx
+import pytest
+from litestar.testing import TestClient
+
+from agents.llm import ModelError
+from app.asgi import create_app
+from app.domain.agents.runtime import AgentRuntime
+from app.settings import Settings
+from knowledge.base import KnowledgeBase
+from knowledge.embeddings import UniversalSentenceEncoder
+from knowledge.loaders import load_document
+from knowledge.packs import PACKS_DIR, read_pack
+from tests.fakes import ScriptedChatModel
+from tests.support import As, OrgWorld, build_worlds, with_key
+
+PACK_FILES = ("values.md", "strategy.md", "team-bureau-etudes.md", "program/feedback.md")
+CANARY_DOC = (
+    "# Valeurs CANARY-BETA\n\n## Parler vrai\n\nCANARY-BETA : chez nous, parler vrai veut dire "
+    "donner des retours directs et bienveillants à son équipe.\n"
+)
+HELD_AT = "2026-11-20T09:00:00Z"
+
+
+def _index(settings: Settings, worlds: list[OrgWorld]) -> None:
+    knowledge = KnowledgeBase(settings.knowledge_dir, UniversalSentenceEncoder())
+    pack = read_pack(PACKS_DIR / "horizon-fr")
+    alpha = knowledge.organization(str(worlds[0].id))
+    for name in PACK_FILES:
+        alpha.index_document(load_document(name, pack.files[name]), document_id=name, version=1)
+    beta = knowledge.organization(str(worlds[1].id))
+    canary = load_document("v.md", CANARY_DOC.encode(), kind="value", language="fr")
+    beta.index_document(canary, document_id="v", version=1)
+
+
+@pytest.fixture
+def seeded(settings: Settings) -> list[OrgWorld]:
+    worlds = build_worlds(settings, "alpha", "beta")
+    _index(settings, worlds)
+    return worlds
+
+
+@pytest.fixture
+def start_app(settings: Settings) -> Iterator[Callable[..., TestClient[Any]]]:
+    clients: list[TestClient[Any]] = []
+
+    def start(model: ScriptedChatModel | None = None, **overrides: Any) -> TestClient[Any]:
+        configured = settings.model_copy(update={"plan_retry_seconds": 0, **overrides})
+        agents = None if model is None else (lambda kb: AgentRuntime.with_model(kb, model))
+        client = TestClient(create_app(configured, agents=agents), base_url="http://127.0.0.1")
+        client.__enter__()
+        clients.append(client)
+        return client
+
+    yield start
+    for client in clients:
+        client.__exit__(None, None, None)
+
+
+def _log_session(coach: As, learner_id: Any, **extra: Any) -> dict[str, Any]:
+    response = coach.post(
+        "/api/v1/sessions",
+        json={
+            "learner_id": str(learner_id),
+            "held_at": HELD_AT,
+            "goal": "Donner des retours plus directs à mon équipe.",
+            "focus_skills": ["feedback"],
+            "agreed_actions": ["Demander un retour à un pair chaque semaine."],
+            **extra,
+        },
+    )
+    assert response.status_code == 201, response.text
+    return dict(response.json())
+
+
+def _wait_for_plan(coach: As, session_id: str, timeout: float = 60.0) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        run = coach.get(f"/api/v1/sessions/{session_id}/plan").json()
+        if run["status"] in {"done", "failed"}:
+            return dict(run)
+        time.sleep(0.2)
+    raise AssertionError(f"the plan job did not finish: {run}")
+
+
+def _drafts_of(coach: As, run_id: str) -> list[dict[str, Any]]:
+    items = coach.get("/api/v1/suggestions", params={"limit": 100}).json()["items"]
+    return [s for s in items if s["run_id"] == run_id]
+
+
+def test_logging_a_session_drafts_a_grounded_plan_behind_the_gate(
+    seeded: list[OrgWorld], start_app: Callable[..., TestClient[Any]]
+) -> None:
+    client = start_app()
+    alpha = seeded[0]
+    coach, learner = with_key(client, alpha.coach), with_key(client, alpha.learners[0])
+
+    session = _log_session(coach, alpha.learners[0].id)
+    assert session["plan_run_id"]
+    run = _wait_for_plan(coach, session["id"])
+
+    assert run["status"] == "done"
+    assert run["provider"] == "composer"
+    assert not run["fallback_used"]
+    assert run["retrieved_ids"]
+    drafts = _drafts_of(coach, run["id"])
+    assert 3 <= len(drafts) <= 6
+    assert {"reflection", "company_question", "team_question"} <= {d["kind"] for d in drafts}
+    assert all(d["state"] == "pending_review" for d in drafts)
+    cited = {c["chunk_id"] for d in drafts for c in d["citations"]}
+    assert cited
+    assert cited <= set(run["retrieved_ids"])
+    assert "CANARY-BETA" not in json.dumps(drafts)
+    # The gate: nothing reaches the learner before the coach decides.
+    feed = learner.get("/api/v1/feed").json()["items"]
+    assert not {d["id"] for d in drafts} & {item["id"] for item in feed}
+    # The run behind the drafts is the coach's to read, nobody else's.
+    assert coach.get(f"/api/v1/agent-runs/{run['id']}").status_code == 200
+    assert learner.get(f"/api/v1/agent-runs/{run['id']}").status_code == 403
+    assert (
+        with_key(client, alpha.idle_coach).get(f"/api/v1/agent-runs/{run['id']}").status_code == 404
+    )
+    assert (
+        with_key(client, seeded[1].coach).get(f"/api/v1/agent-runs/{run['id']}").status_code == 404
+    )
+
+
+def test_a_plan_is_requested_once_per_session_unless_the_coach_asks_again(
+    seeded: list[OrgWorld], start_app: Callable[..., TestClient[Any]]
+) -> None:
+    client = start_app()
+    coach = with_key(client, seeded[0].coach)
+    session = _log_session(coach, seeded[0].learners[0].id)
+    first = _wait_for_plan(coach, session["id"])
+
+    same = coach.post(f"/api/v1/sessions/{session['id']}/plan", json={})
+    assert same.status_code == 200
+    assert same.json()["id"] == first["id"]
+    again = coach.post(f"/api/v1/sessions/{session['id']}/plan", json={"again": True})
+    assert again.status_code == 202
+    assert again.json()["generation"] == 1
+    second = _wait_for_plan(coach, session["id"])
+    assert second["id"] != first["id"]
+    assert _drafts_of(coach, second["id"])
+
+
+def test_a_failing_model_is_retried_then_the_composer_plan_is_saved(
+    seeded: list[OrgWorld], start_app: Callable[..., TestClient[Any]]
+) -> None:
+    model = ScriptedChatModel([ModelError("server", "500"), ModelError("timeout", "slow")] * 2)
+    client = start_app(model, plan_max_attempts=2)
+    coach = with_key(client, seeded[0].coach)
+    session = _log_session(coach, seeded[0].learners[0].id)
+
+    run = _wait_for_plan(coach, session["id"])
+
+    assert run["status"] == "done"
+    assert run["attempts"] == 2
+    assert run["fallback_used"]
+    assert "timeout" in run["details"]["fallback_reason"]
+    assert run["provider"] == "composer"
+    assert _drafts_of(coach, run["id"])
+    assert len(model.calls) == 2
+
+
+def test_a_chat_turn_stores_the_message_and_replies_with_citations(
+    seeded: list[OrgWorld], start_app: Callable[..., TestClient[Any]]
+) -> None:
+    client = start_app()
+    learner = with_key(client, seeded[0].learners[0])
+    conversation = learner.post("/api/v1/conversations", json={"title": "Retours"}).json()
+
+    turn = learner.post(
+        f"/api/v1/conversations/{conversation['id']}/messages",
+        json={"content": "Comment donner un retour direct à un collègue sans le froisser ?"},
+    )
+
+    assert turn.status_code == 201, turn.text
+    body = turn.json()
+    assert body["message"]["status"] == "replied"
+    reply = body["reply"]
+    assert reply["role"] == "assistant"
+    assert reply["reply_to_id"] == body["message"]["id"]
+    assert reply["citations"], reply["content"]
+    assert reply["content"].count("?") <= 1 + sum(c["quote"].count("?") for c in reply["citations"])
+    assert "CANARY-BETA" not in reply["content"]
+    listed = learner.get(f"/api/v1/conversations/{conversation['id']}/messages").json()["items"]
+    assert [m["role"] for m in listed] == ["learner", "assistant"]
+
+
+def test_a_model_failure_keeps_the_message_and_a_retry_answers_it(
+    seeded: list[OrgWorld], start_app: Callable[..., TestClient[Any]]
+) -> None:
+    model = ScriptedChatModel(
+        [
+            ModelError("rate_limited", "429"),
+            "Je vous entends. [S1] Qu'est-ce qui compte le plus pour vous ?",
+        ]
+    )
+    client = start_app(model)
+    learner = with_key(client, seeded[0].learners[0])
+    conversation = learner.post("/api/v1/conversations", json={}).json()
+    path = f"/api/v1/conversations/{conversation['id']}/messages"
+
+    failed = learner.post(path, json={"content": "Comment parler vrai à mon équipe ?"}).json()
+
+    assert failed["reply"] is None
+    assert failed["message"]["status"] == "failed"
+    assert "saved" in failed["message"]["error"]
+    listed = learner.get(path).json()["items"]
+    assert [m["content"] for m in listed] == ["Comment parler vrai à mon équipe ?"]
+
+    retried = learner.post(f"{path}/{failed['message']['id']}/retry", json={})
+    assert retried.status_code == 201, retried.text
+    assert retried.json()["message"]["status"] == "replied"
+    assert retried.json()["reply"]["content"].startswith("Je vous entends.")
+    again = learner.post(f"{path}/{failed['message']['id']}/retry", json={})
+    assert again.status_code == 409
+
+
+def test_distress_gets_a_safe_reply_and_alerts_the_coach_without_calling_the_model(
+    seeded: list[OrgWorld], start_app: Callable[..., TestClient[Any]]
+) -> None:
+    model = ScriptedChatModel([])  # any call would fail the test
+    client = start_app(model)
+    alpha = seeded[0]
+    admin = with_key(client, alpha.admin)
+    policy = {"escalation_resources": [{"label": "Ligne d'écoute", "contact": "3114"}]}
+    assert admin.patch("/api/v1/organization", json={"policy": policy}).status_code == 200
+    learner = with_key(client, alpha.learners[0])
+    conversation = learner.post("/api/v1/conversations", json={}).json()
+
+    turn = learner.post(
+        f"/api/v1/conversations/{conversation['id']}/messages",
+        json={"content": "Je n'en peux plus, j'ai envie d'en finir avec la vie."},
+    ).json()
+
+    assert "3114" in turn["reply"]["content"]
+    assert turn["reply"]["citations"] == []
+    assert model.calls == []
+    coach = with_key(client, alpha.coach)
+    escalations = coach.get("/api/v1/escalations").json()["items"]
+    assert [e["category"] for e in escalations] == ["distress"]
+    assert "finir" not in json.dumps(escalations)  # the category, never the text
+    assert admin.get("/api/v1/escalations").status_code == 403
+    assert with_key(client, alpha.idle_coach).get("/api/v1/escalations").json()["items"] == []
+    acknowledged = coach.post(f"/api/v1/escalations/{escalations[0]['id']}/acknowledge")
+    assert acknowledged.json()["status"] == "acknowledged"
+
+
+def _sse(response: httpx.Response) -> list[tuple[str, Any]]:
+    events = []
+    for block in response.text.replace("\r\n", "\n").strip().split("\n\n"):
+        fields = dict(line.split(": ", 1) for line in block.splitlines() if ": " in line)
+        events.append((fields.get("event", ""), json.loads(fields.get("data", "null"))))
+    return events
+
+
+def test_the_reply_streams_as_server_sent_events(
+    seeded: list[OrgWorld], start_app: Callable[..., TestClient[Any]]
+) -> None:
+    reply_text = "Je vous entends, c'est délicat. Voyez <b>Parler vrai</b> [S1]. Qu'est-ce qui vous retient ?"
+    client = start_app(ScriptedChatModel([reply_text]))
+    learner = with_key(client, seeded[0].learners[0])
+    conversation = learner.post("/api/v1/conversations", json={}).json()
+
+    response = learner.post(
+        f"/api/v1/conversations/{conversation['id']}/messages/stream",
+        json={"content": "Comment donner un retour direct à un collègue sans le froisser ?"},
+    )
+
+    assert response.status_code == 201
+    assert response.headers["content-type"].startswith("text/event-stream")
+    events = _sse(response)
+    names = [name for name, _ in events]
+    assert names[0] == "stored"
+    assert names[-1] == "reply"
+    assert names.count("delta") >= 3
+    streamed = ""  # what a client shows: deltas appended, a replace starting over
+    for name, data in events:
+        if name == "delta":
+            streamed += data["text"]
+        elif name == "replace":
+            streamed = data["text"]
+    final = events[-1][1]
+    assert streamed == final["content"]
+    assert "<b>" not in streamed  # sanitised before it reaches the client
+    assert final["citations"]
