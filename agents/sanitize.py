@@ -23,8 +23,6 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # zero-width, bidi marks/embeddings/overrides/isolates, word joiners, BOM
 _INVISIBLE = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
-_COMMENT = re.compile(r"<!--.*?-->", re.S)
-_CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.S)
 _RAW_BLOCK = re.compile(r"<(script|style)\b[^>]*>.*?(?:</\1\s*>|\Z)", re.S | re.I)
 _AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*|[\w.%+-]+@[\w.-]+)>")
 _TAG = re.compile(r"""<[/!?]?[A-Za-z](?:=\s*"[^"]*"|=\s*'[^']*'|[^>])*+>|<[/!?]?[A-Za-z][^>]*>""")
@@ -101,11 +99,12 @@ def _words(text: str) -> list[str]:
 
 def _one_pass(text: str, hosts: frozenset[str]) -> str:
     text = strip_invisible(text)
-    text = _COMMENT.sub("", text)
-    text = _CDATA.sub(r"\1", text)
+    text = _between("<!--", "-->", text, keep_inside=False)
+    text = _between("<![CDATA[", "]]>", text, keep_inside=True)
     text = _RAW_BLOCK.sub("", text)
     text = _AUTOLINK.sub(r"\1", text)
-    text = _TAG.sub("", text)
+    last = text.rfind(">") + 1  # no tag can start after the last ">": keeps this linear
+    text = _TAG.sub("", text[:last]) + text[last:]
     text = _IMAGE_INLINE.sub(r"\1", text)
     text = _IMAGE_OTHER.sub(r"\1", text)
     text = _BANG.sub("", text)
@@ -114,6 +113,20 @@ def _one_pass(text: str, hosts: frozenset[str]) -> str:
     text = _LINK_OPEN.sub(_break_unsafe_destination(hosts), text)
     text = _DEFINITION_LIKE.sub(_break_unsafe_destination(hosts), text)
     return _BARE.sub(_bare(hosts), text)
+
+
+def _between(start: str, end: str, text: str, *, keep_inside: bool) -> str:
+    """`start…end` spans dropped (or unwrapped); an unclosed `start` is left as text."""
+    parts, position = [], 0
+    while (opening := text.find(start, position)) >= 0:
+        closing = text.find(end, opening + len(start))
+        if closing < 0:
+            break
+        parts.append(text[position:opening])
+        if keep_inside:
+            parts.append(text[opening + len(start) : closing])
+        position = closing + len(end)
+    return "".join(parts) + text[position:]
 
 
 def _allowed(url: str, hosts: frozenset[str]) -> bool:

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,11 +10,10 @@ from knowledge.embeddings import UniversalSentenceEncoder
 
 
 @pytest.fixture(scope="session")
-def pack_knowledge(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KnowledgeBase]:
+def pack_knowledge(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
     """Both sample packs indexed once, with the real packaged embedding model."""
     root: Path = tmp_path_factory.mktemp("agents-knowledge")
-    knowledge = KnowledgeBase(root, UniversalSentenceEncoder())
-    yield knowledge
+    return KnowledgeBase(root, UniversalSentenceEncoder())
 
 
 @pytest.fixture(scope="session")

@@ -271,7 +271,10 @@ def _sse(response: httpx.Response) -> list[tuple[str, Any]]:
 def test_the_reply_streams_as_server_sent_events(
     seeded: list[OrgWorld], start_app: Callable[..., TestClient[Any]]
 ) -> None:
-    reply_text = "Je vous entends, c'est délicat. Voyez <b>Parler vrai</b> [S1]. Qu'est-ce qui vous retient ?"
+    reply_text = (
+        "Je vous entends, c'est délicat. Voyez <b>Parler vrai</b> [S1]. "
+        "Qu'est-ce qui vous retient ?"
+    )
     client = start_app(ScriptedChatModel([reply_text]))
     learner = with_key(client, seeded[0].learners[0])
     conversation = learner.post("/api/v1/conversations", json={}).json()

@@ -84,7 +84,7 @@ OPEN_QUESTIONS: list[tuple[str, str]] = [
     ("en", "When did you last feel proud of how you gave feedback?"),
     ("en", "What do you need to feel ready for that conversation?"),
     ("en", "For whom would this change make the biggest difference?"),
-    ('en', 'What does "speak true" mean to you in a tense meeting?'),
+    ("en", 'What does "speak true" mean to you in a tense meeting?'),
     ("en", "What small habit (e.g. a weekly check-in) could you start with your team?"),
     ("en", "Since our session, when did you move towards your goal, and what helped you?"),
     ("en", '"What would you like your team to say about you in a year?"'),
@@ -165,9 +165,7 @@ def test_open_questions_pass(language: str, text: str) -> None:
 
 
 @pytest.mark.parametrize(("language", "text", "expected"), FAILING_QUESTIONS)
-def test_bad_questions_fail_with_the_right_problem(
-    language: str, text: str, expected: str
-) -> None:
+def test_bad_questions_fail_with_the_right_problem(language: str, text: str, expected: str) -> None:
     problems = question_problems(text, language)
     assert any(expected in p for p in problems), problems
 
@@ -279,8 +277,11 @@ def test_bad_actions_fail_with_the_right_problem(language: str, text: str, expec
             "en",
             ["written in fr; the learner's language is en"],
         ),
-        ("What helped you in that meeting with your team?", "fr-FR", ["written in en; "
-         "the learner's language is fr"]),
+        (
+            "What helped you in that meeting with your team?",
+            "fr-FR",
+            ["written in en; the learner's language is fr"],
+        ),
         ("OK, super !", "en", []),
         ("Bravo !", "fr", []),
         ("How could your goal bring « Parler vrai et agir ensemble » to life?", "en", []),
@@ -350,7 +351,7 @@ SANITIZE_CASES: list[tuple[str, str]] = [
     ("[clic](java\u200bscript:alert(1))", "clic"),
     ("[guide](https://intranet.example.com/guide)", "[guide](https://intranet.example.com/guide)"),
     ("[wiki](https://wiki.example.org/a)", "[wiki](https://wiki.example.org/a)"),
-    ("[wiki](https://wiki.example.org/a \"Titre\")", "[wiki](https://wiki.example.org/a)"),
+    ('[wiki](https://wiki.example.org/a "Titre")', "[wiki](https://wiki.example.org/a)"),
     ("[http](http://example.org/a)", "http"),
     ("[phish](https://evil.test/login)", "phish"),
     ("[lookalike](https://example.org.evil.test/)", "lookalike"),
@@ -364,8 +365,10 @@ SANITIZE_CASES: list[tuple[str, str]] = [
     ("[lire][r]\n\n[r]: https://evil.test\n", "lire\n\n"),
     ("[lire][r]\n\n[r]: https://example.org/p\n", "[lire](https://example.org/p)\n\n"),
     ("> [r]: jav&#97;script:alert(1)", "> [r] : jav&#97;script:alert(1)"),
-    ("Voir https://evil.test/login, puis https://example.org/ok.", "Voir "
-     f"{LINK_REMOVED}, puis https://example.org/ok."),
+    (
+        "Voir https://evil.test/login, puis https://example.org/ok.",
+        f"Voir {LINK_REMOVED}, puis https://example.org/ok.",
+    ),
     ("See http://example.org/a", f"See {LINK_REMOVED}"),
     ("<https://evil.test> et <https://example.org/a>", f"{LINK_REMOVED} et https://example.org/a"),
     ("www.evil.test/x et www.example.org", f"{LINK_REMOVED} et www.example.org"),
@@ -388,11 +391,51 @@ def test_sanitize_with_no_allowed_host_keeps_only_relative_links() -> None:
 
 
 _FRAGMENTS = [
-    "<", ">", "/", "<script>", "</script>", "<style>", "<img src=x onerror=alert(1)>", "<!--",
-    "-->", "<b>", "</b>", '"', "'", "=", "[", "]", "(", ")", "!", ":", " ", "\n", "\t", "\r",
-    "https://", "http://", "www.", "evil.test", "example.org", "intranet.example.com", "@",
-    "javascript:", "data:text/html,", "&#97;", "&lt;", "\u202e", "\u200b", "\x00", "\ufeff",
-    "label", "à", "?", "#", "\\", "<https://evil.test>",
+    "<",
+    ">",
+    "/",
+    "<script>",
+    "</script>",
+    "<style>",
+    "<img src=x onerror=alert(1)>",
+    "<!--",
+    "-->",
+    "<b>",
+    "</b>",
+    '"',
+    "'",
+    "=",
+    "[",
+    "]",
+    "(",
+    ")",
+    "!",
+    ":",
+    " ",
+    "\n",
+    "\t",
+    "\r",
+    "https://",
+    "http://",
+    "www.",
+    "evil.test",
+    "example.org",
+    "intranet.example.com",
+    "@",
+    "javascript:",
+    "data:text/html,",
+    "&#97;",
+    "&lt;",
+    "\u202e",
+    "\u200b",
+    "\x00",
+    "\ufeff",
+    "label",
+    "à",
+    "?",
+    "#",
+    "\\",
+    "<https://evil.test>",
 ]
 _REPLIES = st.one_of(
     st.text(),
@@ -401,7 +444,9 @@ _REPLIES = st.one_of(
 _TAG_LIKE = re.compile(r"<[/!?]?[A-Za-z][^>]*>")
 _DESTINATION = re.compile(r"\]\(\s*<?([^\s()<>]*)")
 _URL = re.compile(r"(?i)(?:https?|ftp)://[a-z0-9][^\s<>\"'«»“”\[\]()]*")
-_INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
+)
 
 
 @settings(max_examples=400, deadline=None)
