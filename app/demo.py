@@ -1,8 +1,9 @@
 """`interlude demo`: a ready-to-use demo organisation, created once, idempotently.
 
 It is built from the French sample pack (knowledge/packs/horizon-fr): the organisation, its
-program and question bank, its documents indexed for retrieval. The few drafts it seeds are
-labelled as demo content (no agent wrote them); each cites a passage actually retrieved for it.
+program and question bank, its documents indexed for retrieval, two learners and a logged
+session whose plan job is queued: `interlude serve` drafts it, so the coach finds drafts to
+review and the learner an empty feed until the coach approves some.
 """
 
 from __future__ import annotations
@@ -11,18 +12,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-import anyio.to_thread
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import CoachingSession, Enrollment, QuestionBankEntry, User
-from app.db.models.enums import Language, QuestionScale, Role, SuggestionKind
+from app.db.models.enums import Language, QuestionScale, Role
 from app.domain.knowledge import services as knowledge_services
 from app.domain.organizations.services import create_organization, get_by_slug
 from app.domain.people.services import add_user
+from app.domain.plans.services import enqueue_plan
 from app.domain.programs.schemas import ModuleIn
 from app.domain.programs.services import create_program
-from app.domain.suggestions.schemas import DraftItem
-from app.domain.suggestions.services import create_drafts
 from app.lib.clock import utcnow
 from app.lib.security import Passwords
 from app.settings import Settings
@@ -36,32 +35,6 @@ DEMO_PEOPLE = (
     ("coach@horizon.example", "Camille Coach", Role.COACH),
     ("lea@horizon.example", "Léa Martin", Role.LEARNER),
     ("sam@horizon.example", "Sam Okafor", Role.LEARNER),
-)
-DEMO_RATIONALE = (
-    "Brouillon de démonstration créé par `interlude demo` (aucun agent) ; le passage cité a été "
-    "retrouvé pour lui par la recherche hybride."
-)
-DEMO_DRAFTS = (
-    (
-        SuggestionKind.REFLECTION,
-        "En repensant à la réunion d'équipe de mardi, qu'est-ce qui vous a aidée à dire votre "
-        "désaccord sur le planning, et qu'auriez-vous aimé formuler autrement ?",
-    ),
-    (
-        SuggestionKind.COMPANY_QUESTION,
-        "En quoi des retours plus directs serviraient-ils notre valeur « Parler vrai » au "
-        "moment où l'atelier change d'outil de gestion de production ?",
-    ),
-    (
-        SuggestionKind.TEAM_QUESTION,
-        "Que gagnerait votre équipe si vous demandiez un retour plus tôt dans chaque projet, et "
-        "quelle place pourriez-vous prendre pour l'initier ?",
-    ),
-    (
-        SuggestionKind.MICRO_ACTION,
-        "Cette semaine, demandez à un collègue du bureau d'études un retour précis sur une de vos "
-        "propositions, puis notez ce que vous en retenez.",
-    ),
 )
 
 
@@ -166,29 +139,8 @@ async def seed_demo(
     )
     db.add(session)
     await db.flush()
-    retriever = knowledge.organization(str(org.id)).retriever()
-    items = []
-    for kind, text in DEMO_DRAFTS:
-        passages = await anyio.to_thread.run_sync(retriever.search, text, 1)
-        citations = [
-            {
-                "chunk_id": p.chunk.id,
-                "document_id": p.chunk.document_id,
-                "title": p.chunk.title,
-                "quote": p.chunk.text[:280],
-            }
-            for p in passages
-        ]
-        items.append(
-            DraftItem(
-                kind=kind,
-                text=text,
-                rationale=DEMO_RATIONALE,
-                citations=citations,
-                skill="feedback",
-                language=Language.FR,
-            )
-        )
-    await create_drafts(db, session=session, items=items)
+    # Léa's plan is drafted by the real plan job: the server's worker picks it up as it
+    # starts (with the composer unless a model is configured), and the coach reviews it.
+    await enqueue_plan(db, session, coach.id)
     await db.flush()
     return True, logins

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -8,7 +8,9 @@ from litestar import Litestar
 from litestar.testing import TestClient
 
 from app.asgi import create_app
+from app.domain.agents.runtime import AgentRuntime
 from app.settings import Settings
+from tests.fakes import ScriptedChatModel
 from tests.support import OrgWorld, build_worlds
 
 
@@ -27,3 +29,21 @@ def app(settings: Settings) -> Litestar:
 def client(app: Litestar, worlds: list[OrgWorld]) -> Iterator[TestClient[Any]]:
     with TestClient(app, base_url="http://127.0.0.1") as test_client:
         yield test_client
+
+
+@pytest.fixture
+def start_app(settings: Settings) -> Iterator[Callable[..., TestClient[Any]]]:
+    """Start the app, optionally around a scripted chat model; stopped after the test."""
+    clients: list[TestClient[Any]] = []
+
+    def start(model: ScriptedChatModel | None = None, **overrides: Any) -> TestClient[Any]:
+        configured = settings.model_copy(update={"plan_retry_seconds": 0, **overrides})
+        agents = None if model is None else (lambda kb: AgentRuntime.with_model(kb, model))
+        client = TestClient(create_app(configured, agents=agents), base_url="http://127.0.0.1")
+        client.__enter__()
+        clients.append(client)
+        return client
+
+    yield start
+    for client in clients:
+        client.__exit__(None, None, None)

@@ -8,23 +8,24 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
+from uuid import UUID
 
 import httpx
 import pytest
 from litestar.testing import TestClient
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from agents.llm import ModelError
-from app.asgi import create_app
-from app.domain.agents.runtime import AgentRuntime
+from app.db.models import AgentRun
 from app.settings import Settings
 from knowledge.base import KnowledgeBase
 from knowledge.embeddings import UniversalSentenceEncoder
 from knowledge.loaders import load_document
 from knowledge.packs import PACKS_DIR, read_pack
 from tests.fakes import ScriptedChatModel
-from tests.support import As, OrgWorld, build_worlds, with_key
+from tests.support import As, OrgWorld, build_worlds, run_db, with_key
 
 PACK_FILES = ("values.md", "strategy.md", "team-bureau-etudes.md", "program/feedback.md")
 CANARY_DOC = (
@@ -50,23 +51,6 @@ def seeded(settings: Settings) -> list[OrgWorld]:
     worlds = build_worlds(settings, "alpha", "beta")
     _index(settings, worlds)
     return worlds
-
-
-@pytest.fixture
-def start_app(settings: Settings) -> Iterator[Callable[..., TestClient[Any]]]:
-    clients: list[TestClient[Any]] = []
-
-    def start(model: ScriptedChatModel | None = None, **overrides: Any) -> TestClient[Any]:
-        configured = settings.model_copy(update={"plan_retry_seconds": 0, **overrides})
-        agents = None if model is None else (lambda kb: AgentRuntime.with_model(kb, model))
-        client = TestClient(create_app(configured, agents=agents), base_url="http://127.0.0.1")
-        client.__enter__()
-        clients.append(client)
-        return client
-
-    yield start
-    for client in clients:
-        client.__exit__(None, None, None)
 
 
 def _log_session(coach: As, learner_id: Any, **extra: Any) -> dict[str, Any]:
@@ -301,3 +285,34 @@ def test_the_reply_streams_as_server_sent_events(
     assert streamed == final["content"]
     assert "<b>" not in streamed  # sanitised before it reaches the client
     assert final["citations"]
+
+
+def test_a_plan_job_cut_by_a_restart_is_finished_after_it(
+    seeded: list[OrgWorld], settings: Settings, start_app: Callable[..., TestClient[Any]]
+) -> None:
+    alpha = seeded[0]
+    learner = alpha.learners[0]
+    session_id = alpha.session_ids[learner.id]
+
+    async def cut_off(db: AsyncSession) -> UUID:
+        # What a process killed mid-run leaves behind: a claimed run, never finished.
+        run = AgentRun(
+            organization_id=alpha.id,
+            kind="plan",
+            session_id=session_id,
+            learner_id=learner.id,
+            status="running",
+            attempts=1,
+        )
+        db.add(run)
+        await db.flush()
+        return run.id
+
+    run_id = run_db(settings, cut_off)
+    client = start_app()
+    run = _wait_for_plan(with_key(client, alpha.coach), str(session_id))
+
+    assert run["id"] == str(run_id)
+    assert run["status"] == "done"
+    assert run["attempts"] == 2
+    assert _drafts_of(with_key(client, alpha.coach), run["id"])

@@ -97,6 +97,7 @@ async def chat_request(
         organization_name=org.name,
         resources=tuple((r.label, r.contact) for r in policy.escalation_resources),
         seed=str(message.id),
+        allowed_link_hosts=tuple(policy.link_hosts),
     )
 
 
@@ -162,7 +163,6 @@ async def save_reply(
 async def save_failure(db: AsyncSession, message_id: UUID, error: Exception) -> Message:
     message = await db.get(Message, message_id)
     assert message is not None  # noqa: S101
-    conversation = await db.get(Conversation, message.conversation_id)
     if isinstance(error, ModelError):
         reason = f"The companion could not answer ({error.kind}): your message is saved; retry."
     else:
@@ -171,8 +171,7 @@ async def save_failure(db: AsyncSession, message_id: UUID, error: Exception) -> 
     db.add(
         AgentRun(
             organization_id=message.organization_id,
-            kind="chat",
-            learner_id=conversation.learner_id if conversation else None,
+            kind="chat",  # no learner_id: chat runs stay out of the coach's view
             status=RunStatus.FAILED.value,
             error=f"{type(error).__name__}: {error}"[:500],
         )

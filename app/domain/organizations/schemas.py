@@ -9,6 +9,13 @@ from app.db.models import Organization
 from app.db.models.enums import Language
 from app.lib.schema import Name, ShortText
 
+HostName = Annotated[
+    str,
+    msgspec.Meta(
+        max_length=253, pattern=r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$"
+    ),
+]
+
 
 class EscalationResource(msgspec.Struct, forbid_unknown_fields=True):
     """Shown to a learner when the companion detects distress (a helpline, HR, a doctor...)."""
@@ -23,6 +30,10 @@ class Policy(msgspec.Struct, forbid_unknown_fields=True):
     )
     languages: Annotated[list[Language], msgspec.Meta(min_length=1, max_length=2)] = msgspec.field(
         default_factory=lambda: [Language.FR, Language.EN]
+    )
+    # Companion replies may link only to these hosts (and their subdomains), e.g. the intranet.
+    link_hosts: Annotated[list[HostName], msgspec.Meta(max_length=20)] = msgspec.field(
+        default_factory=list
     )
     # HR figures are shown only for groups at least this large, so nobody can be singled out.
     aggregate_min_group_size: Annotated[int, msgspec.Meta(ge=3, le=1000)] = 5
