@@ -29,6 +29,7 @@ from app.domain.api_keys.controllers import ApiKeyController
 from app.domain.audit_controller import AuditController
 from app.domain.auth.controllers import AuthController
 from app.domain.auth.deps import provide_identity
+from app.domain.briefs.controllers import BriefController
 from app.domain.coaching.controllers import CoachingSessionController
 from app.domain.conversations.controllers import ConversationController
 from app.domain.escalations.controllers import EscalationController
@@ -67,6 +68,7 @@ API_CONTROLLERS = [
     KnowledgeController,
     PlanController,
     EscalationController,
+    BriefController,
 ]
 
 

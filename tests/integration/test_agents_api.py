@@ -316,3 +316,51 @@ def test_a_plan_job_cut_by_a_restart_is_finished_after_it(
     assert run["status"] == "done"
     assert run["attempts"] == 2
     assert _drafts_of(with_key(client, alpha.coach), run["id"])
+
+
+def test_the_brief_cites_what_the_learner_shared_and_only_that(
+    seeded: list[OrgWorld], start_app: Callable[..., TestClient[Any]]
+) -> None:
+    client = start_app()
+    alpha = seeded[0]
+    learner_person = alpha.learners[0]
+    coach, learner = with_key(client, alpha.coach), with_key(client, learner_person)
+    draft_id = alpha.draft_ids[learner_person.id][0]
+    assert coach.post(f"/api/v1/suggestions/{draft_id}/approve", json={}).status_code == 200
+    assert learner.get("/api/v1/feed").json()["items"]  # delivered by reading the feed
+    answer = learner.post(
+        f"/api/v1/feed/{draft_id}/answers",
+        json={"text": "J'ai demandé un retour à un pair sur mon action de la semaine."},
+    ).json()
+    shared = learner.post("/api/v1/conversations", json={"shared_with_coach": True}).json()
+    private = learner.post("/api/v1/conversations", json={}).json()
+    shared_turn = learner.post(
+        f"/api/v1/conversations/{shared['id']}/messages",
+        json={"content": "Comment demander un retour sans paraître fragile ?"},
+    ).json()
+    learner.post(
+        f"/api/v1/conversations/{private['id']}/messages",
+        json={"content": "Secret PRIVATE-NOTE : je doute de mon manager, comment le dire ?"},
+    )
+
+    response = coach.post(f"/api/v1/learners/{learner_person.id}/brief")
+
+    assert response.status_code == 201, response.text
+    brief = response.json()
+    cited = {
+        c["id"]
+        for section in brief["brief"].values()
+        if isinstance(section, list)
+        for point in section
+        for c in point["cites"]
+    }
+    assert answer["id"] in cited
+    assert shared_turn["message"]["id"] in cited
+    assert "PRIVATE-NOTE" not in json.dumps(brief)  # never from an unshared conversation
+    assert brief["brief"]["progress"]  # one point per agreed action
+    path = f"/api/v1/learners/{learner_person.id}/brief"
+    assert coach.get(path).json()["run_id"] == brief["run_id"]
+    assert learner.get(path).status_code == 403
+    assert with_key(client, alpha.admin).get(path).status_code == 403
+    assert with_key(client, alpha.idle_coach).post(path).status_code == 404
+    assert with_key(client, seeded[1].coach).get(path).status_code == 404

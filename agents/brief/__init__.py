@@ -1,0 +1,13 @@
+"""The brief agent: before a session, what the learner wrote since the last one, for the coach."""
+
+from agents.brief.graph import build_brief_graph, draft_brief
+from agents.brief.state import Brief, BriefPoint, BriefRequest, Evidence
+
+__all__ = [
+    "Brief",
+    "BriefPoint",
+    "BriefRequest",
+    "Evidence",
+    "build_brief_graph",
+    "draft_brief",
+]

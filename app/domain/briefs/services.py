@@ -1,0 +1,167 @@
+"""The pre-session brief: what the learner shared since the last session, for their coach.
+
+It draws only on what the coach may already read: answers to delivered items, and messages of
+conversations the learner chose to share. Each point cites the answers and messages it uses.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+from uuid import UUID
+
+import anyio.to_thread
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from agents.brief import Brief, BriefRequest, Evidence, draft_brief
+from app.db.models import AgentRun, Answer, CoachingSession, Conversation, Message, Suggestion, User
+from app.db.models.enums import MessageRole, Role, RunStatus, SuggestionState
+from app.domain import access
+from app.domain.agents.runtime import AgentRuntime
+from app.lib.errors import NotFound
+from app.lib.identity import Identity
+
+BRIEF = "brief"
+MAX_EVIDENCE = 60
+
+
+async def _latest_session(
+    db: AsyncSession, identity: Identity, learner_id: UUID
+) -> CoachingSession:
+    session = await db.scalar(
+        select(CoachingSession)
+        .where(CoachingSession.learner_id == learner_id, access.visible_sessions(identity))
+        .order_by(CoachingSession.held_at.desc())
+        .limit(1)
+    )
+    if session is None:
+        raise NotFound(
+            "No session with this learner yet: a brief covers what happened since the last one.",
+            field="learner_id",
+        )
+    return session
+
+
+async def brief_request(db: AsyncSession, identity: Identity, learner_id: UUID) -> BriefRequest:
+    identity.require_role(Role.COACH)
+    session = await _latest_session(db, identity, learner_id)
+    since = session.held_at
+    answers = (
+        await db.execute(
+            select(Answer, Suggestion.text)
+            .join(Suggestion, Suggestion.id == Answer.suggestion_id)
+            .where(
+                Answer.learner_id == learner_id,
+                access.visible_answers(identity),
+                Answer.created_at >= since,
+            )
+            .order_by(Answer.id)
+            .limit(MAX_EVIDENCE)
+        )
+    ).all()
+    messages = (
+        await db.scalars(
+            select(Message)
+            .join(Conversation, Conversation.id == Message.conversation_id)
+            .where(
+                Conversation.learner_id == learner_id,
+                access.visible_conversations(identity),  # shared with the coach only
+                Message.role == MessageRole.LEARNER,
+                Message.created_at >= since,
+            )
+            .order_by(Message.id)
+            .limit(MAX_EVIDENCE)
+        )
+    ).all()
+    answered = {answer.suggestion_id for answer, _ in answers}
+    unanswered = (
+        await db.scalars(
+            select(Suggestion.text).where(
+                Suggestion.learner_id == learner_id,
+                access.visible_suggestions(identity, since),
+                Suggestion.state == SuggestionState.DELIVERED,
+                Suggestion.id.not_in(answered) if answered else Suggestion.id.is_not(None),
+            )
+        )
+    ).all()
+    coach = await db.get(User, identity.user_id)
+    evidence = [
+        Evidence(str(a.id), "answer", a.text, a.created_at.isoformat(), prompt)
+        for a, prompt in answers
+    ] + [Evidence(str(m.id), "message", m.content, m.created_at.isoformat()) for m in messages]
+    evidence.sort(key=lambda e: e.created_at)
+    return BriefRequest(
+        organization_id=str(identity.organization_id),
+        language=coach.locale.value if coach else "fr",
+        goal=session.goal,
+        focus_skills=tuple(session.focus_skills),
+        agreed_actions=tuple(session.agreed_actions),
+        evidence=tuple(evidence),
+        unanswered=tuple(unanswered),
+    )
+
+
+async def write_brief(
+    db: AsyncSession, identity: Identity, runtime: AgentRuntime, learner_id: UUID
+) -> AgentRun:
+    request = await brief_request(db, identity, learner_id)
+    started = time.perf_counter()
+    brief = await anyio.to_thread.run_sync(draft_brief, request, runtime.llm)
+    run = AgentRun(
+        organization_id=identity.organization_id,
+        kind=BRIEF,
+        learner_id=learner_id,
+        requested_by_id=identity.user_id,
+        status=RunStatus.DONE.value,
+        provider=brief.provider,
+        model=brief.model,
+        prompt_version=brief.prompt_version,
+        tokens_in=brief.tokens_in,
+        tokens_out=brief.tokens_out,
+        latency_ms=round((time.perf_counter() - started) * 1000),
+        fallback_used=brief.fallback_used,
+        details={"brief": brief_content(brief, request), "fallback_reason": brief.fallback_reason},
+    )
+    db.add(run)
+    await db.flush()
+    await db.refresh(run)
+    return run
+
+
+def brief_content(brief: Brief, request: BriefRequest) -> dict[str, Any]:
+    kinds = {e.id: e.kind for e in request.evidence}
+
+    def points(section: list[Any]) -> list[dict[str, Any]]:
+        return [
+            {
+                "text": p.text,
+                "cites": [{"id": i, "kind": kinds.get(i, "")} for i in p.evidence_ids],
+            }
+            for p in section
+        ]
+
+    return {
+        "themes": points(brief.themes),
+        "progress": points(brief.progress),
+        "open_questions": points(brief.open_questions),
+        "explore": points(brief.explore),
+        "evidence_count": len(request.evidence),
+    }
+
+
+async def latest_brief(db: AsyncSession, identity: Identity, learner_id: UUID) -> AgentRun:
+    identity.require_role(Role.COACH)
+    run = await db.scalar(
+        select(AgentRun)
+        .where(
+            AgentRun.kind == BRIEF,
+            AgentRun.learner_id == learner_id,
+            access.visible_runs(identity),
+        )
+        .order_by(AgentRun.id.desc())
+        .limit(1)
+    )
+    if run is None:
+        raise NotFound("No brief yet for this learner: POST to this address to write one.")
+    return run
