@@ -10,8 +10,10 @@ in order; a context segment ("En repensant à mardi", "Looking back at Tuesday",
 deviez choisir") says nothing, and the first segment that starts like an open question (an
 interrogative word, maybe after a preposition: "En quoi", "To what extent") or like a closed one
 (an auxiliary, "Est-ce que", a verb-subject inversion) decides. A sentence with no such segment
-is open only when it ends on an interrogative word ("Vous feriez comment ?"); a hypothesis
-with nothing after it ("Et si vous essayiez… ?", "What if you…?") is advice.
+is open only when a segment ends on an interrogative word ("Vous feriez comment ?"); a
+hypothesis with nothing after it ("Et si vous essayiez… ?", "What if you…?") is advice.
+Advice phrases ("vous devriez", "il faudrait", "you should", "you need to"…) count anywhere
+outside quotations. Quoted words never count: « pourquoi ? » is not a second question.
 """
 
 from __future__ import annotations
@@ -208,7 +210,7 @@ def _unquoted(text: str) -> str:
 
 
 def _question_kind(core: str) -> str:
-    """ "open", "closed" or "advice" for the sentence holding the question mark."""
+    """Open, closed or advice: the verdict on the sentence that holds the question mark."""
     head = core[: core.find("?")] if "?" in core else core
     sentence = _SENTENCE_END.split(head)[-1]
     segments = [_strip_fillers(_tokens(s)) for s in _SEGMENT_END.split(sentence)]

@@ -31,6 +31,7 @@ class Source:
     label: str
     chunk: Chunk
     similarity: float | None = None
+    lexical_rank: int | None = None
 
     @property
     def name(self) -> str:
@@ -57,7 +58,8 @@ def label_passages(passages: Iterable[Passage]) -> list[Source]:
     for passage in passages:
         seen.setdefault(passage.chunk.id, passage)
     return [
-        Source(f"S{index}", p.chunk, p.similarity) for index, p in enumerate(seen.values(), start=1)
+        Source(f"S{index}", p.chunk, p.similarity, p.lexical_rank)
+        for index, p in enumerate(seen.values(), start=1)
     ]
 
 

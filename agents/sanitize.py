@@ -117,7 +117,8 @@ def _one_pass(text: str, hosts: frozenset[str]) -> str:
 
 def _between(start: str, end: str, text: str, *, keep_inside: bool) -> str:
     """`start…end` spans dropped (or unwrapped); an unclosed `start` is left as text."""
-    parts, position = [], 0
+    parts: list[str] = []
+    position = 0
     while (opening := text.find(start, position)) >= 0:
         closing = text.find(end, opening + len(start))
         if closing < 0:

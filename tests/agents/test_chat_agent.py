@@ -1,0 +1,115 @@
+"""The chat agent alone: relevance, honesty when nothing is found, streaming safety."""
+
+from __future__ import annotations
+
+import pytest
+
+from agents.chat import ChatReply, ChatRequest, Delta, Replace, reply_events
+from agents.chat.stream import SafeStream
+from agents.checks import count_questions
+from agents.plan import BankQuestion
+from agents.safety import SafetyGuard
+from evals.scenarios import PackOrg
+from tests.fakes import ScriptedChatModel
+
+
+def _request(org: PackOrg, message: str, language: str = "fr") -> ChatRequest:
+    bank = tuple(
+        BankQuestion(q.skill, q.scale, "fr", q.text)  # type: ignore[arg-type]
+        for q in org.pack.questions
+    )
+    return ChatRequest(
+        organization_id=org.organization_id,
+        language=language,
+        message=message,
+        bank=bank,
+        organization_name=org.pack.name,
+        resources=(("Ligne d'écoute", "3114"),),
+        seed="t",
+    )
+
+
+def _run(
+    org: PackOrg, request: ChatRequest, model: ScriptedChatModel | None = None
+) -> tuple[list[object], ChatReply]:
+    events = list(reply_events(request, org.knowledge.retriever(), model, SafetyGuard()))
+    final = events[-1]
+    assert isinstance(final, ChatReply)
+    return events[:-1], final
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Comment dire un désaccord à mon équipe sans la braquer ?",
+        "J'ai peur de prendre la parole en comité de production",
+        "Le nouvel outil de production m'inquiète",
+    ],
+)
+def test_an_on_topic_message_gets_a_cited_passage_and_one_question(
+    horizon: PackOrg, message: str
+) -> None:
+    _, reply = _run(horizon, _request(horizon, message))
+    assert reply.citations
+    assert reply.found_relevant
+    assert count_questions(reply.text) == 1
+    assert reply.text.rstrip().endswith("?")
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["Je voudrais une recette de gâteau au chocolat", "Qui a gagné le match hier soir ?"],
+)
+def test_an_off_topic_message_is_told_nothing_was_found(horizon: PackOrg, message: str) -> None:
+    _, reply = _run(horizon, _request(horizon, message))
+    assert reply.citations == []
+    assert "rien trouvé" in reply.text
+
+
+def test_the_stream_adds_up_to_the_stored_reply(horizon: PackOrg) -> None:
+    events, reply = _run(horizon, _request(horizon, "Comment mieux écouter mes collègues ?"))
+    shown = ""
+    for event in events:
+        shown = shown + event.text if isinstance(event, Delta) else event.text  # type: ignore[attr-defined]
+    assert shown == reply.text
+    assert sum(isinstance(e, Delta) for e in events) > 3
+
+
+def test_distress_never_reaches_the_model(horizon: PackOrg) -> None:
+    model = ScriptedChatModel([])
+    _, reply = _run(
+        horizon, _request(horizon, "Je veux en finir, je n'en peux plus de vivre."), model
+    )
+    assert reply.escalation is not None
+    assert reply.escalation[0] == "distress"
+    assert "3114" in reply.text
+    assert model.calls == []
+
+
+def test_labels_the_model_invents_are_not_citations(horizon: PackOrg) -> None:
+    model = ScriptedChatModel(["Je vous entends [S1] [S9]. Qu'est-ce qui compte pour vous ?"])
+    _, reply = _run(
+        horizon, _request(horizon, "Comment mieux écouter mes collègues en réunion ?"), model
+    )
+    assert "[S9]" not in reply.text
+    assert "[S1]" in reply.text  # a passage it was shown: kept, and cited
+    assert [c["chunk_id"] for c in reply.citations] == reply.retrieved_ids[:1]
+
+
+def test_the_safe_stream_holds_unfinished_markup_back() -> None:
+    stream = SafeStream(allowed_hosts=())
+    shown = []
+    for piece in [
+        "Voyez ",
+        "<im",
+        "g src='https://evil.example/x'>",
+        " ceci [lien",
+        "](https://evil.example)",
+        " fin.",
+    ]:
+        shown += stream.feed(piece)
+    text = "".join(e.text for e in shown if isinstance(e, Delta))
+    assert "<" not in text
+    assert "evil" not in text
+    final = stream.finish("Voyez ceci lien fin.")
+    assert all(isinstance(e, Delta | Replace) for e in final)
