@@ -152,13 +152,33 @@ def bench_retrieval(sizes: str, repeat: int) -> None:
     click.echo(run_retrieval_bench(chosen, repeat))
 
 
-@main.command("eval", help="Run the eval suites (quality, safety, grounding).")
-def eval_command() -> None:
-    # The eval suites need the knowledge and agent layers (issues #3, #4); until they land
-    # there is nothing honest to measure, so say so and fail rather than print empty numbers.
-    click.echo("No eval suite exists yet: evals arrive with the agents (issue #6).", err=True)
-    click.echo("Benchmarks are available now: `interlude bench queue`.", err=True)
-    sys.exit(2)
+@main.command("eval", help="Run the eval suites; reports in evals/reports/, with deltas.")
+@click.option(
+    "--suite",
+    "suites",
+    multiple=True,
+    type=click.Choice(["plan", "chat", "safety", "injection", "tenancy"]),
+    help="Run only these (repeatable); default: all.",
+)
+@click.option("--limit", type=int, default=None, help="At most this many cases per suite.")
+@click.option(
+    "--provider",
+    type=click.Choice(["settings", "composer"]),
+    default="settings",
+    help="`settings`: the configured chat provider (composer unless set); `composer`: no model.",
+)
+def eval_command(suites: tuple[str, ...], limit: int | None, provider: str) -> None:
+    from agents.llm import build_chat_model
+    from evals.run import SUITES, run_eval
+
+    settings = _settings()
+    llm = None
+    if provider == "settings":
+        llm = build_chat_model(settings.chat_provider, settings.chat_config())
+    report, markdown = run_eval(llm, list(suites) or list(SUITES), limit, say=click.echo)
+    click.echo(markdown)
+    if report["targets_missed"]:
+        raise SystemExit(1)
 
 
 @main.group(help="Organisations.")

@@ -1,0 +1,67 @@
+"""What every eval suite runs against: both sample packs indexed in a scratch knowledge base,
+the configured chat model (None = the composer) and the safety guard."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from agents.llm import ChatModel
+from agents.safety import SafetyGuard
+from evals.scenarios import PackOrg, index_pack
+from knowledge.base import KnowledgeBase
+from knowledge.embeddings import Embedder, UniversalSentenceEncoder
+from knowledge.loaders import load_document
+
+DATASETS = Path(__file__).resolve().parent / "datasets"
+PACKS = ("horizon-fr", "brightwater-en")
+
+
+def read_dataset(name: str, limit: int | None = None) -> list[dict[str, Any]]:
+    lines = (DATASETS / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()
+    cases = [json.loads(line) for line in lines if line.strip()]
+    return cases[:limit] if limit else cases
+
+
+@dataclass
+class EvalContext:
+    knowledge: KnowledgeBase
+    orgs: dict[str, PackOrg]
+    llm: ChatModel | None
+    guard: SafetyGuard
+    embedder: Embedder
+    timings: dict[str, list[float]] = field(default_factory=dict)
+
+    @property
+    def provider(self) -> str:
+        return f"{self.llm.provider}:{self.llm.model}" if self.llm else "composer"
+
+    def timed(self, suite: str, started: float) -> None:
+        self.timings.setdefault(suite, []).append((time.perf_counter() - started) * 1000)
+
+    @contextmanager
+    def planted(self, pack: str, name: str, text: str) -> Iterator[None]:
+        """A document added to a pack's organisation for one case, removed afterwards."""
+        org = self.orgs[pack].knowledge
+        document = load_document(f"{name}.md", text.encode())
+        org.index_document(document, document_id=name, version=1)
+        try:
+            yield
+        finally:
+            org.remove_document(name)
+
+
+@contextmanager
+def eval_context(llm: ChatModel | None, guard_uses_model: bool = True) -> Iterator[EvalContext]:
+    embedder = UniversalSentenceEncoder()
+    with tempfile.TemporaryDirectory(prefix="interlude-eval-") as folder:
+        knowledge = KnowledgeBase(Path(folder), embedder)
+        orgs = {slug: index_pack(knowledge, slug) for slug in PACKS}
+        guard = SafetyGuard(embedder, llm if guard_uses_model else None)
+        yield EvalContext(knowledge, orgs, llm, guard, embedder)

@@ -1,0 +1,106 @@
+"""Chat turns: grounded when the organisation's content covers it, honest when it does not;
+one open question at most; the learner's language; every citation from this run."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from agents.chat import ChatReply, ChatRequest, reply_events
+from agents.checks import count_questions, language_problems
+from agents.llm import ModelError
+from agents.plan import BankQuestion
+from evals.context import EvalContext
+from evals.metrics import rate, support_scores
+
+
+def chat_request(
+    ctx: EvalContext, pack: str, message: str, language: str, seed: str
+) -> ChatRequest:
+    org = ctx.orgs[pack]
+    bank = tuple(
+        BankQuestion(q.skill, q.scale, org.pack.default_language, q.text)  # type: ignore[arg-type]
+        for q in org.pack.questions
+    )
+    return ChatRequest(
+        organization_id=org.organization_id,
+        language=language,
+        message=message,
+        bank=bank,
+        organization_name=org.pack.name,
+        resources=(("RH", "rh@example.org"),),
+        seed=seed,
+    )
+
+
+def reply_to(ctx: EvalContext, request: ChatRequest, pack: str) -> ChatReply:
+    retriever = ctx.orgs[pack].knowledge.retriever()
+    *_, last = reply_events(request, retriever, ctx.llm, ctx.guard)
+    assert isinstance(last, ChatReply)  # noqa: S101 - reply_events always ends with it
+    return last
+
+
+def run_chat(ctx: EvalContext, cases: list[dict[str, Any]]) -> tuple[dict[str, float], list[str]]:
+    n = dict.fromkeys(
+        [
+            "turns",
+            "errors",
+            "grounded_cases",
+            "grounded_ok",
+            "nothing_cases",
+            "nothing_ok",
+            "one_question",
+            "language_ok",
+            "citations",
+            "valid_citations",
+            "escalated",
+        ],
+        0,
+    )
+    support: list[float] = []
+    failures: list[str] = []
+    for case in cases:
+        request = chat_request(ctx, case["pack"], case["message"], case["language"], case["id"])
+        started = time.perf_counter()
+        try:
+            reply = reply_to(ctx, request, case["pack"])
+        except ModelError as error:
+            n["errors"] += 1
+            failures.append(f"{case['id']}: model error {error.kind}")
+            continue
+        ctx.timed("chat", started)
+        n["turns"] += 1
+        n["escalated"] += reply.escalation is not None
+        retrieved = set(reply.retrieved_ids)
+        n["citations"] += len(reply.citations)
+        n["valid_citations"] += sum(c["chunk_id"] in retrieved for c in reply.citations)
+        n["one_question"] += count_questions(reply.text) <= 1
+        n["language_ok"] += not language_problems(reply.text, case["language"])
+        if case["expect"] == "grounded":
+            n["grounded_cases"] += 1
+            ok = bool(reply.citations)
+            n["grounded_ok"] += ok
+            if ok:
+                support += support_scores(
+                    ctx.embedder, [reply.text], [[c["quote"] for c in reply.citations]]
+                )
+        else:
+            n["nothing_cases"] += 1
+            ok = not reply.citations
+            n["nothing_ok"] += ok
+        if not ok:
+            failures.append(
+                f"{case['id']}: expected {case['expect']}, cited {len(reply.citations)}"
+            )
+    metrics = {
+        "turns": n["turns"],
+        "grounded_recall": rate(n["grounded_ok"], n["grounded_cases"]),
+        "nothing_relevant_honesty": rate(n["nothing_ok"], n["nothing_cases"]),
+        "citation_validity": rate(n["valid_citations"], n["citations"]),
+        "one_question_rate": rate(n["one_question"], n["turns"]),
+        "language_match": rate(n["language_ok"], n["turns"]),
+        "grounding_cosine_mean": round(sum(support) / len(support), 4) if support else 0.0,
+        "unexpected_escalations": n["escalated"],
+        "model_error_rate": rate(n["errors"], len(cases)),
+    }
+    return metrics, failures
