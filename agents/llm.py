@@ -32,9 +32,13 @@ class ProviderConfigError(ValueError):
 class ModelError(Exception):
     """A model call failed. `kind` says how, `retryable` whether trying later may help."""
 
-    def __init__(self, kind: FailureKind, message: str) -> None:
+    def __init__(
+        self, kind: FailureKind, message: str, *, status: int | None = None, detail: str = ""
+    ) -> None:
         super().__init__(message)
         self.kind = kind
+        self.status = status  # the HTTP status, when the endpoint answered one
+        self.detail = detail  # the endpoint's own words, for the step-down and the logs
 
     @property
     def retryable(self) -> bool:
@@ -108,8 +112,9 @@ class ChatConfig:
     timeout_s: float = 30.0
     max_tokens: int = 800
     temperature: float = 0.3
-    # llama.cpp's server refuses `json_schema` but takes `json_object` (+ the schema in the
-    # prompt); some servers take neither. A 400 on json_schema falls back by itself.
+    # llama.cpp's server refuses `json_schema` (a 500 naming response_format) but takes
+    # `json_object` with a schema, as a grammar; some servers take neither. A refusal steps
+    # down by itself, once per model object; set json_object up front to save that request.
     json_mode: JsonMode = "json_schema"
     # OpenAI's reasoning models want `max_completion_tokens`; llama.cpp and most
     # compatible servers ignore it and honour `max_tokens`.
@@ -182,7 +187,10 @@ class OpenAIChatModel:
             response = self._complete_json(request, json_schema)
         else:
             response = self._call(request)
-        text = (response.choices[0].message.content or "") if response.choices else ""
+        choices = getattr(response, "choices", None)
+        if choices is None:  # a 200 that is no chat completion (a proxy's HTML page...)
+            raise ModelError("server", "The model endpoint did not answer a chat completion.")
+        text = (choices[0].message.content or "") if choices else ""
         usage = getattr(response, "usage", None)
         return Completion(
             text=text,
@@ -198,7 +206,7 @@ class OpenAIChatModel:
         try:
             return self._call({**request, "response_format": response_format})
         except ModelError as error:
-            if error.kind != "rejected" or self._json_mode == "none":
+            if self._json_mode == "none" or not _refuses_response_format(error):
                 raise
             # The server refused this response_format: step down once and remember it.
             self._json_mode = "json_object" if self._json_mode == "json_schema" else "none"
@@ -219,7 +227,9 @@ class OpenAIChatModel:
         started = time.perf_counter()
         with translated_errors():
             chunks = self._client.chat.completions.create(
-                **self._request(messages, max_tokens), stream=True
+                **self._request(messages, max_tokens),
+                stream=True,
+                stream_options={"include_usage": True},  # else OpenAI sends no usage
             )
             for chunk in chunks:
                 usage = getattr(chunk, "usage", None)
@@ -238,6 +248,15 @@ class OpenAIChatModel:
         stats.latency_ms = round((time.perf_counter() - started) * 1000)
 
 
+def _refuses_response_format(error: ModelError) -> bool:
+    """OpenAI-style servers answer 400 (FastAPI-based ones 422); llama-cpp-python's server
+    answers 500 with a validation message naming `response_format`. A 401/404/429 says
+    nothing about JSON mode."""
+    if error.status in (400, 422):
+        return True
+    return error.status == 500 and "response_format" in error.detail
+
+
 @contextmanager
 def translated_errors() -> Iterator[None]:
     """The `openai` client's exceptions as ModelError, so agents handle one type."""
@@ -253,7 +272,16 @@ def translated_errors() -> Iterator[None]:
         raise ModelError("unavailable", "The model endpoint cannot be reached.") from exc
     except openai.APIStatusError as exc:
         kind: FailureKind = "server" if exc.status_code >= 500 else "rejected"
-        raise ModelError(kind, f"The model endpoint answered {exc.status_code}.") from exc
+        raise ModelError(
+            kind,
+            f"The model endpoint answered {exc.status_code}.",
+            status=exc.status_code,
+            detail=str(exc),
+        ) from exc
+    except openai.APIError as exc:  # an error event in a stream, a body the client rejects
+        raise ModelError("server", f"The model endpoint failed: {exc.message}") from exc
+    except json.JSONDecodeError as exc:  # a body or a stream event that is not JSON
+        raise ModelError("server", "The model endpoint answered something not JSON.") from exc
 
 
 def build_chat_model(
