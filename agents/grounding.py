@@ -78,13 +78,13 @@ def neutralise(text: str) -> str:
     return text.replace("<", "‹").replace(">", "›")
 
 
-def sources_block(sources: Sequence[Source]) -> str:
-    """The sources as delimited data for a prompt."""
+def sources_block(sources: Sequence[Source], max_chars: int = 2000) -> str:
+    """The sources as delimited data for a prompt, each cut to `max_chars`."""
     if not sources:
         return "<sources>\n(none found)\n</sources>"
     blocks = [
         f'<source label="{s.label}" kind="{s.chunk.kind.value}" '
-        f'title="{neutralise(s.chunk.title)}">\n{neutralise(s.chunk.text)}\n</source>'
+        f'title="{neutralise(s.chunk.title)}">\n{neutralise(s.chunk.text[:max_chars])}\n</source>'
         for s in sources
     ]
     return "\n".join(["<sources>", *blocks, "</sources>"])

@@ -246,6 +246,8 @@ class OpenAIChatModel:
                 stats.chunks += 1
                 yield delta
         stats.latency_ms = round((time.perf_counter() - started) * 1000)
+        if stats.chunks == 0:  # e.g. a 200 whose body is no event stream at all
+            raise ModelError("server", "The model endpoint streamed no text.")
 
 
 def _refuses_response_format(error: ModelError) -> bool:

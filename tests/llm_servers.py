@@ -100,7 +100,7 @@ class Endpoint:
 class LlamaServer:
     """llama-cpp-python's OpenAI-compatible server on SmolLM2-135M, as a subprocess."""
 
-    def __init__(self, log_path: Path, *, n_ctx: int = 2048, threads: int | None = None) -> None:
+    def __init__(self, log_path: Path, *, n_ctx: int = 4096, threads: int | None = None) -> None:
         self.log_path = log_path
         self.n_ctx = n_ctx
         self.threads = threads or int(os.environ.get("INTERLUDE_LLAMA_THREADS") or DEFAULT_THREADS)

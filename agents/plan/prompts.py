@@ -7,10 +7,12 @@ from collections.abc import Sequence
 
 from agents.grounding import Source, neutralise, sources_block
 from agents.llm import ChatMessage
+from agents.plan.composer import focus_module
 from agents.plan.state import PlanRequest
-from agents.plan.validate import PLAN_SCHEMA
 
-PROMPT_VERSION = "plan-2026-11-23"
+PROMPT_VERSION = "plan-2026-11-23.2"
+SOURCE_CHARS = 600
+BANK_QUESTIONS = 8
 LANGUAGE_NAMES = {"fr": "French", "en": "English"}
 
 SYSTEM = """You draft a between-session plan for a learner in a soft-skills coaching program.
@@ -61,32 +63,34 @@ def repair_messages(
 
 
 def _user_content(request: PlanRequest, sources: Sequence[Source]) -> str:
+    # Compact on purpose: small local models have 2-4k tokens of context. Only the focus
+    # module, the bank questions of the focus skills, and passages cut to SOURCE_CHARS.
+    module = focus_module(request)
     session = {
         "goal": request.goal,
         "focus_skills": list(request.focus_skills),
         "agreed_actions": list(request.agreed_actions),
         "coach_notes": request.notes,
         "program": request.program_name,
-        "modules": [
-            {"title": m.title, "skill": m.skill, "reflection_prompts": list(m.reflection_prompts)}
-            for m in request.modules
-        ],
+        "module": {"title": module.title, "reflection_prompts": list(module.reflection_prompts)}
+        if module
+        else None,
     }
+    skills = set(request.focus_skills)
     bank = [
-        {"scale": q.scale, "skill": q.skill, "text": q.text}
+        {"scale": q.scale, "text": q.text}
         for q in request.bank
-        if q.language == request.language
-    ][:20]
+        if q.language == request.language and (not skills or q.skill in skills)
+    ][:BANK_QUESTIONS]
     return "\n".join(
         [
             "<session>",
-            neutralise(json.dumps(session, ensure_ascii=False, indent=1)),
+            neutralise(json.dumps(session, ensure_ascii=False)),
             "</session>",
             "<bank>",
-            neutralise(json.dumps(bank, ensure_ascii=False, indent=1)),
+            neutralise(json.dumps(bank, ensure_ascii=False)),
             "</bank>",
-            sources_block(sources),
-            "Draft the plan as JSON: "
-            + json.dumps(PLAN_SCHEMA["properties"]["items"]["items"]["properties"]),
+            sources_block(sources, max_chars=SOURCE_CHARS),
+            "Draft the plan.",
         ]
     )
