@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from typing import TypeVar
 
-from agents.checks import action_problems, question_problems
+from agents.checks import action_problems, language_problems, question_problems
 from agents.grounding import Source
 from agents.plan.state import BankQuestion, ItemKind, ModuleInfo, PlanItem, PlanRequest
 from agents.plan.templates import phrases
@@ -98,10 +98,13 @@ def focus_module(request: PlanRequest) -> ModuleInfo | None:
 
 def _reflection_prompt(request: PlanRequest, module: ModuleInfo | None) -> str | None:
     """One of the module's own reflection prompts, when it is a valid open question."""
+    # The program may be written in another language than the learner's: its prompts then
+    # give way to the template, which speaks the learner's language.
     prompts = [
         p
         for p in (module.reflection_prompts if module else ())
         if not question_problems(p, request.language)
+        and not language_problems(p, request.language)
     ]
     return _pick(prompts, request.seed + "reflection") if prompts else None
 

@@ -42,7 +42,7 @@ def _run(
     "message",
     [
         "Comment dire un désaccord à mon équipe sans la braquer ?",
-        "J'ai peur de prendre la parole en comité de production",
+        "Comment mieux écouter mes collègues en réunion ?",
         "Le nouvel outil de production m'inquiète",
     ],
 )
