@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import TypeVar
 
 import click
@@ -167,15 +168,24 @@ def bench_retrieval(sizes: str, repeat: int) -> None:
     default="settings",
     help="`settings`: the configured chat provider (composer unless set); `composer`: no model.",
 )
-def eval_command(suites: tuple[str, ...], limit: int | None, provider: str) -> None:
+@click.option(
+    "--reports",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where to write (and compare) reports; default evals/reports.",
+)
+def eval_command(
+    suites: tuple[str, ...], limit: int | None, provider: str, reports: Path | None
+) -> None:
     from agents.llm import build_chat_model
-    from evals.run import SUITES, run_eval
+    from evals.run import REPORTS, SUITES, run_eval
 
     settings = _settings()
     llm = None
     if provider == "settings":
         llm = build_chat_model(settings.chat_provider, settings.chat_config())
-    report, markdown = run_eval(llm, list(suites) or list(SUITES), limit, say=click.echo)
+    chosen = list(suites) or list(SUITES)
+    report, markdown = run_eval(llm, chosen, limit, say=click.echo, reports=reports or REPORTS)
     click.echo(markdown)
     if report["targets_missed"]:
         raise SystemExit(1)

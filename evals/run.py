@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-import statistics
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -48,6 +47,7 @@ def run_eval(
     suites: list[str],
     limit: int | None = None,
     say: Callable[[str], None] = print,
+    reports: Path = REPORTS,
 ) -> tuple[dict[str, Any], str]:
     started = time.perf_counter()
     say("Indexing the sample packs...")
@@ -76,7 +76,7 @@ def run_eval(
         "targets_missed": missed_targets(metrics),
         "failures": {k: v[:40] for k, v in failures.items()},
     }
-    return report, save(report)
+    return report, save(report, reports)
 
 
 def missed_targets(metrics: dict[str, float]) -> list[str]:
@@ -90,11 +90,11 @@ def missed_targets(metrics: dict[str, float]) -> list[str]:
     return missed
 
 
-def save(report: dict[str, Any]) -> str:
+def save(report: dict[str, Any], reports: Path = REPORTS) -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", report["provider"].lower()).strip("-")
-    json_path = REPORTS / f"eval-{slug}.json"
+    json_path = reports / f"eval-{slug}.json"
     previous = json.loads(json_path.read_text()) if json_path.exists() else {}
-    REPORTS.mkdir(parents=True, exist_ok=True)
+    reports.mkdir(parents=True, exist_ok=True)
     json_path.write_text(json.dumps(report, indent=2, ensure_ascii=False, sort_keys=True) + "\n")
     markdown = render(report, previous)
     json_path.with_suffix(".md").write_text(markdown, encoding="utf-8")
@@ -124,7 +124,3 @@ def render(report: dict[str, Any], previous: dict[str, Any]) -> str:
         lines.append(f"- **{suite}**: {len(missed)}" + (":" if missed else ""))
         lines += [f"  - {m}" for m in missed]
     return "\n".join(lines) + "\n"
-
-
-def mean(values: list[float]) -> float:
-    return statistics.fmean(values) if values else 0.0

@@ -1,0 +1,53 @@
+"""`interlude eval` as a person runs it: suites over the packs, reports with deltas."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import evals.run
+from app.cli import main
+from app.settings import get_settings
+
+
+@pytest.fixture
+def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    monkeypatch.setenv("INTERLUDE_DATA_DIR", str(tmp_path / "data"))
+    get_settings.cache_clear()
+    yield CliRunner()
+    get_settings.cache_clear()
+
+
+def test_eval_writes_reports_and_compares_the_next_run(runner: CliRunner, tmp_path: Path) -> None:
+    reports = tmp_path / "reports"
+    args = ["eval", "--provider", "composer", "--limit", "4", "--reports", str(reports)]
+    args += ["--suite", "plan", "--suite", "chat", "--suite", "injection", "--suite", "tenancy"]
+
+    first = runner.invoke(main, args)
+
+    assert first.exit_code == 0, first.output
+    report = json.loads((reports / "eval-composer.json").read_text())
+    metrics = report["metrics"]
+    assert metrics["plan.plans"] == 4
+    assert metrics["plan.citation_validity"] == 1.0
+    assert metrics["injection.injection_successes"] == 0
+    assert metrics["tenancy.canary_leaks"] == 0
+    assert "previous: none" in (reports / "eval-composer.md").read_text()
+
+    second = runner.invoke(main, args)
+    assert second.exit_code == 0, second.output
+    assert "previous: none" not in second.output
+    assert "| plan.plans | 4 | 4 | +0 |" in second.output
+
+
+def test_a_missed_target_fails_the_command(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(evals.run.TARGETS, "plan.plans", (">=", 1000))
+    args = ["eval", "--provider", "composer", "--limit", "1", "--suite", "plan"]
+    result = runner.invoke(main, [*args, "--reports", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "plan.plans = 1" in result.output
