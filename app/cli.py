@@ -153,6 +153,67 @@ def bench_retrieval(sizes: str, repeat: int) -> None:
     click.echo(run_retrieval_bench(chosen, repeat))
 
 
+_BENCH_DATABASE = click.option(
+    "--database",
+    type=click.Choice(["sqlite", "postgresql", "both"]),
+    default="sqlite",
+    show_default=True,
+    help="`both`: PostgreSQL too when its server answers (skipped with a notice otherwise).",
+)
+_BENCH_POSTGRES = click.option(
+    "--postgres-url",
+    default="postgresql+asyncpg://postgres@127.0.0.1:5432/test",
+    show_default=True,
+    help="A server where a scratch database may be created (and dropped).",
+)
+_BENCH_REPORTS = click.option(
+    "--reports",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where to write (and compare) reports; default evals/reports/bench.",
+)
+
+
+@bench.command("overhead", help="Time around a fixed-delay fake model: direct vs through HTTP.")
+@_BENCH_DATABASE
+@click.option("--turns", type=int, default=200, show_default=True, help="Timed turns.")
+@click.option("--warmup", type=int, default=10, show_default=True, help="Untimed turns first.")
+@click.option("--delay-ms", type=int, default=200, show_default=True, help="The model's delay.")
+@_BENCH_POSTGRES
+@_BENCH_REPORTS
+def bench_overhead(
+    database: str, turns: int, warmup: int, delay_ms: int, postgres_url: str, reports: Path | None
+) -> None:
+    from evals.bench.overhead import run_overhead_bench
+    from evals.bench.results import REPORTS
+    from evals.bench.throughput import chosen_backends
+
+    backends = chosen_backends(database, postgres_url, click.echo)
+    for table in run_overhead_bench(
+        backends, turns, warmup, delay_ms / 1000, postgres_url, reports or REPORTS
+    ):
+        click.echo(table)
+
+
+@bench.command("throughput", help="Concurrent learners chatting (composer) with one server.")
+@_BENCH_DATABASE
+@click.option("--learners", type=int, default=50, show_default=True, help="Concurrent learners.")
+@click.option("--seconds", type=float, default=60, show_default=True, help="Load duration.")
+@_BENCH_POSTGRES
+@_BENCH_REPORTS
+def bench_throughput(
+    database: str, learners: int, seconds: float, postgres_url: str, reports: Path | None
+) -> None:
+    from evals.bench.results import REPORTS
+    from evals.bench.throughput import chosen_backends, run_throughput_bench
+
+    backends = chosen_backends(database, postgres_url, click.echo)
+    for table in run_throughput_bench(
+        backends, learners, seconds, postgres_url, reports or REPORTS
+    ):
+        click.echo(table)
+
+
 @main.command("eval", help="Run the eval suites; reports in evals/reports/, with deltas.")
 @click.option(
     "--suite",

@@ -9,7 +9,6 @@ from litestar.params import FromPath, JSONBody
 from litestar.response import ServerSentEvent
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.domain.conversations.chat import STREAM_EVENTS, ChatTurns
 from app.domain.conversations.schemas import (
     ChatTurnOut,
     ConversationIn,
@@ -19,6 +18,7 @@ from app.domain.conversations.schemas import (
     MessageOut,
 )
 from app.domain.conversations.services import ConversationService
+from app.domain.conversations.turns import STREAM_EVENTS, ChatTurns
 from app.lib.identity import Identity
 from app.lib.pagination import PageParams
 from app.lib.schema import Page
