@@ -219,7 +219,7 @@ def bench_throughput(
     "--suite",
     "suites",
     multiple=True,
-    type=click.Choice(["plan", "chat", "safety", "injection", "tenancy"]),
+    type=click.Choice(["plan", "chat", "safety", "injection", "tenancy", "gate"]),
     help="Run only these (repeatable); default: all.",
 )
 @click.option("--limit", type=int, default=None, help="At most this many cases per suite.")

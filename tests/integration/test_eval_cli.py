@@ -24,7 +24,8 @@ def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
 def test_eval_writes_reports_and_compares_the_next_run(runner: CliRunner, tmp_path: Path) -> None:
     reports = tmp_path / "reports"
     args = ["eval", "--provider", "composer", "--limit", "4", "--reports", str(reports)]
-    args += ["--suite", "plan", "--suite", "chat", "--suite", "injection", "--suite", "tenancy"]
+    for suite in ("plan", "chat", "injection", "tenancy", "gate"):
+        args += ["--suite", suite]
 
     first = runner.invoke(main, args)
 
@@ -35,6 +36,8 @@ def test_eval_writes_reports_and_compares_the_next_run(runner: CliRunner, tmp_pa
     assert metrics["plan.citation_validity"] == 1.0
     assert metrics["injection.injection_successes"] == 0
     assert metrics["tenancy.canary_leaks"] == 0
+    assert metrics["gate.drafts_checked"] > 0
+    assert metrics["gate.gate_violations"] == 0
     assert "previous: none" in (reports / "eval-composer.md").read_text()
 
     second = runner.invoke(main, args)
