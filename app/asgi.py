@@ -50,6 +50,7 @@ from app.lib.logging import AccessLogMiddleware, configure_logging
 from app.lib.pagination import provide_page_params
 from app.lib.security import Passwords
 from app.settings import Settings, get_settings
+from app.web.routes import WEB_CONTROLLERS, static_files_router, template_config
 from knowledge.base import KnowledgeBase
 
 API_CONTROLLERS = [
@@ -135,7 +136,7 @@ def create_app(
     runtime = (agents or partial(AgentRuntime.from_settings, settings))(knowledge)
     start, stop = _lifecycle(database, runtime, settings)
     return Litestar(
-        route_handlers=[health, *API_CONTROLLERS],
+        route_handlers=[health, *API_CONTROLLERS, *WEB_CONTROLLERS, static_files_router()],
         on_startup=[start],
         on_shutdown=[stop],
         plugins=[SQLAlchemyPlugin(config=database)],
@@ -161,6 +162,7 @@ def create_app(
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[DefineMiddleware(AccessLogMiddleware)],
         openapi_config=_openapi(),
+        template_config=template_config(settings),
         request_max_body_size=settings.max_request_bytes,
         debug=False,
     )

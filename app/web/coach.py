@@ -1,0 +1,219 @@
+"""The coach's pages: my learners, log a session, the review queue, a learner's brief.
+
+Every query starts from the conditions of `app/domain/access.py`, as the services' do; the
+decisions themselves (approve, edit, reject, acknowledge, write a brief) go through the JSON API.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated, Any
+from uuid import UUID
+
+from litestar import get
+from litestar.di import NamedDependency
+from litestar.params import FromPath, QueryParameter
+from litestar.response import Template
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.models import (
+    AgentRun,
+    Answer,
+    CoachingSession,
+    Conversation,
+    Escalation,
+    Message,
+    Suggestion,
+    User,
+)
+from app.db.models.enums import EscalationStatus, MessageRole, Role, SuggestionState
+from app.domain import access
+from app.domain.briefs.services import latest_brief
+from app.domain.people.services import PeopleService
+from app.domain.suggestions.services import ReviewService
+from app.lib.clock import utcnow
+from app.lib.errors import NotFound
+from app.lib.identity import Identity
+from app.lib.pagination import PageParams
+from app.lib.security import Passwords
+from app.web.pages import PageController, Viewer, render
+
+LEARNERS_SHOWN = 200
+ESCALATIONS_SHOWN = 50
+BRIEF_SECTIONS = ("themes", "progress", "open_questions", "explore")
+
+
+@dataclass(frozen=True, slots=True)
+class LearnerStatus:
+    learner: User
+    drafts_waiting: int
+    open_escalations: int
+    last_activity: datetime | None
+    last_session: datetime | None
+
+
+async def _counts(db: AsyncSession, statement: Any) -> dict[UUID, Any]:
+    return dict((await db.execute(statement)).tuples().all())
+
+
+async def _statuses(db: AsyncSession, identity: Identity, learners: list[User]) -> list[Any]:
+    waiting = await _counts(
+        db,
+        select(Suggestion.learner_id, func.count(Suggestion.id))
+        .where(
+            access.visible_suggestions(identity, utcnow()),
+            Suggestion.state == SuggestionState.PENDING_REVIEW,
+        )
+        .group_by(Suggestion.learner_id),
+    )
+    escalations = await _counts(
+        db,
+        select(Escalation.learner_id, func.count(Escalation.id))
+        .where(access.visible_escalations(identity), Escalation.status == EscalationStatus.OPEN)
+        .group_by(Escalation.learner_id),
+    )
+    # Activity the coach may see: answers, and messages of conversations shared with them.
+    answered = await _counts(
+        db,
+        select(Answer.learner_id, func.max(Answer.created_at))
+        .where(access.visible_answers(identity))
+        .group_by(Answer.learner_id),
+    )
+    chatted = await _counts(
+        db,
+        select(Conversation.learner_id, func.max(Message.created_at))
+        .join(Conversation, Conversation.id == Message.conversation_id)
+        .where(access.visible_conversations(identity), Message.role == MessageRole.LEARNER)
+        .group_by(Conversation.learner_id),
+    )
+    sessions = await _counts(
+        db,
+        select(CoachingSession.learner_id, func.max(CoachingSession.held_at))
+        .where(access.visible_sessions(identity))
+        .group_by(CoachingSession.learner_id),
+    )
+    statuses = []
+    for learner in learners:
+        moments = [m for m in (answered.get(learner.id), chatted.get(learner.id)) if m]
+        statuses.append(
+            LearnerStatus(
+                learner,
+                int(waiting.get(learner.id, 0)),
+                int(escalations.get(learner.id, 0)),
+                max(moments) if moments else None,
+                sessions.get(learner.id),
+            )
+        )
+    return statuses
+
+
+async def _my_learners(db: AsyncSession, identity: Identity, passwords: Passwords) -> list[User]:
+    identity.require_role(Role.COACH)
+    people = PeopleService(db, identity, passwords)
+    learners, _ = await people.list_users(PageParams(LEARNERS_SHOWN, None), Role.LEARNER)
+    return sorted(learners, key=lambda u: u.display_name.lower())
+
+
+class CoachPages(PageController):
+    path = "/coach"
+
+    @get("/", name="coach-home")
+    async def home(
+        self,
+        db_session: NamedDependency[AsyncSession],
+        passwords: NamedDependency[Passwords],
+        viewer: NamedDependency[Viewer],
+    ) -> Template:
+        identity = viewer.identity
+        learners = await _my_learners(db_session, identity, passwords)
+        escalations = (
+            await db_session.scalars(
+                select(Escalation)
+                .where(
+                    access.visible_escalations(identity),
+                    Escalation.status == EscalationStatus.OPEN,
+                )
+                .order_by(Escalation.id)
+                .limit(ESCALATIONS_SHOWN)
+            )
+        ).all()
+        return render(
+            "coach/home.html",
+            viewer,
+            current="/coach",
+            statuses=await _statuses(db_session, identity, learners),
+            escalations=escalations,
+            names={u.id: u.display_name for u in learners},
+        )
+
+    @get("/sessions/new", name="coach-new-session")
+    async def new_session(
+        self,
+        db_session: NamedDependency[AsyncSession],
+        passwords: NamedDependency[Passwords],
+        viewer: NamedDependency[Viewer],
+        learner: Annotated[UUID | None, QueryParameter(name="learner")] = None,
+    ) -> Template:
+        learners = await _my_learners(db_session, viewer.identity, passwords)
+        return render(
+            "coach/session_new.html",
+            viewer,
+            current="/coach/sessions/new",
+            learners=learners,
+            selected=learner,
+        )
+
+    @get("/review", name="coach-review")
+    async def review(
+        self,
+        db_session: NamedDependency[AsyncSession],
+        passwords: NamedDependency[Passwords],
+        viewer: NamedDependency[Viewer],
+        page: NamedDependency[PageParams],
+        learner: Annotated[UUID | None, QueryParameter(name="learner")] = None,
+    ) -> Template:
+        review = ReviewService(db_session, viewer.identity)
+        drafts, next_cursor = await review.queue(
+            page, state=SuggestionState.PENDING_REVIEW, learner_id=learner
+        )
+        learners = await _my_learners(db_session, viewer.identity, passwords)
+        return render(
+            "coach/review.html",
+            viewer,
+            current="/coach/review",
+            drafts=drafts,
+            next_cursor=next_cursor,
+            names={u.id: u.display_name for u in learners},
+            learners=learners,
+            selected=learner,
+        )
+
+    @get("/learners/{learner_id:uuid}/brief", name="coach-brief")
+    async def brief(
+        self,
+        db_session: NamedDependency[AsyncSession],
+        passwords: NamedDependency[Passwords],
+        viewer: NamedDependency[Viewer],
+        learner_id: FromPath[UUID],
+    ) -> Template:
+        viewer.identity.require_role(Role.COACH)
+        people = PeopleService(db_session, viewer.identity, passwords)
+        learner = await people.get_user(learner_id)
+        if learner.role is not Role.LEARNER:
+            raise NotFound("No such learner.", field="learner_id")
+        run: AgentRun | None
+        try:
+            run = await latest_brief(db_session, viewer.identity, learner_id)
+        except NotFound:
+            run = None
+        return render(
+            "coach/brief.html",
+            viewer,
+            current="/coach",
+            learner=learner,
+            run=run,
+            brief=run.details.get("brief", {}) if run else {},
+            sections=BRIEF_SECTIONS,
+        )

@@ -1,0 +1,107 @@
+"""French or English, by the reader's locale (`User.locale`; before login, the browser's).
+
+Pages call `t(key, **values)` on the words of `messages.py`; scripts get the keys of `JS_KEYS`
+as JSON in the layout.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
+
+from app.web.messages import MESSAGES
+
+LOCALES = ("fr", "en")
+DEFAULT_LOCALE = "fr"
+
+JS_KEYS = (
+    "error.network",
+    "error.generic",
+    "source",
+    "sources",
+    "chat.you",
+    "chat.companion",
+    "chat.writing",
+    "chat.replied",
+    "chat.failed",
+    "chat.retry",
+    "chat.empty_message",
+    "chat.share_saved",
+    "passage.loading",
+    "passage.gone",
+    "passage.from",
+    "coach.acknowledged",
+    "plan.logged",
+    "plan.queued",
+    "plan.running",
+    "plan.retrying",
+    "plan.done",
+    "plan.failed",
+    "plan.none",
+    "review.approved",
+    "review.edited",
+    "review.rejected",
+    "review.reason_needed",
+    "review.batch_done",
+    "brief.writing",
+)
+
+MONTHS = {
+    "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
+    "en": "January February March April May June July August September October November December",
+}
+
+
+def _locale(locale: str | None) -> str:
+    return locale if locale in LOCALES else DEFAULT_LOCALE
+
+
+def text(key: str, locale: str | None, *, fallback: str | None = None, **values: Any) -> str:
+    if key not in MESSAGES and fallback is not None:
+        return fallback
+    french, english = MESSAGES[key]
+    chosen = english if _locale(locale) == "en" else french
+    return chosen.format(**values) if values else chosen
+
+
+def translate(
+    ctx: Mapping[str, Any], /, key: str, fallback: str | None = None, **values: Any
+) -> str:
+    """`t(key, **values)` in templates: the context's `locale` picks the language."""
+    return text(key, ctx.get("locale"), fallback=fallback, **values)
+
+
+def js_strings(locale: str) -> dict[str, str]:
+    return {key: text(key, locale) for key in JS_KEYS}
+
+
+def format_date(day: date, locale: str | None) -> str:
+    month = MONTHS[_locale(locale)].split()[day.month - 1]
+    return f"{day.day} {month} {day.year}"
+
+
+def template_date(ctx: Mapping[str, Any], /, day: date) -> str:
+    return format_date(day.date() if isinstance(day, datetime) else day, ctx.get("locale"))
+
+
+def template_datetime(ctx: Mapping[str, Any], /, moment: datetime) -> str:
+    """UTC on the server; the page's script shows it in the reader's own time zone."""
+    return f"{format_date(moment.date(), ctx.get('locale'))}, {moment:%H:%M} UTC"
+
+
+def locale_from_header(accept_language: str | None) -> str:
+    """The first of our languages in Accept-Language (before login, the browser's choice)."""
+    ranked: list[tuple[float, str]] = []
+    for part in (accept_language or "").split(","):
+        tag, _, params = part.strip().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                quality = 0.0
+        language = tag.split("-")[0].lower()
+        if language in LOCALES:
+            ranked.append((quality, language))
+    return max(ranked, key=lambda r: r[0])[1] if ranked else DEFAULT_LOCALE

@@ -1,0 +1,146 @@
+"""The learner's pages: delivered items to answer, and the chat with the companion."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date
+from uuid import UUID
+
+from litestar import get
+from litestar.di import NamedDependency
+from litestar.params import FromPath
+from litestar.response import Template
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.models import Answer, CoachingSession, Conversation, Suggestion
+from app.db.models.enums import Role
+from app.domain import access
+from app.domain.conversations.services import ConversationService
+from app.domain.people.services import PeopleService
+from app.domain.suggestions.services import FeedService
+from app.lib.identity import Identity
+from app.lib.pagination import PageParams
+from app.lib.security import Passwords
+from app.settings import Settings
+from app.web.pages import PageController, Viewer, render
+
+CONVERSATIONS_SHOWN = 50
+MESSAGES_SHOWN = 200
+
+
+def _by_day(items: Sequence[Suggestion]) -> list[tuple[date, list[Suggestion]]]:
+    days: dict[date, list[Suggestion]] = defaultdict(list)
+    for item in items:
+        when = item.delivered_at or item.deliver_at or item.created_at
+        days[when.date()].append(item)
+    return sorted(days.items(), key=lambda day: day[0], reverse=True)
+
+
+async def _answers(
+    db: AsyncSession, identity: Identity, item_ids: list[UUID]
+) -> dict[UUID, list[Answer]]:
+    if not item_ids:
+        return {}
+    rows = await db.scalars(
+        select(Answer)
+        .where(Answer.suggestion_id.in_(item_ids), access.visible_answers(identity))
+        .order_by(Answer.id)
+    )
+    found: dict[UUID, list[Answer]] = defaultdict(list)
+    for answer in rows:
+        found[answer.suggestion_id].append(answer)
+    return found
+
+
+async def _last_session(db: AsyncSession, identity: Identity) -> CoachingSession | None:
+    found: CoachingSession | None = await db.scalar(
+        select(CoachingSession)
+        .where(access.visible_sessions(identity))
+        .order_by(CoachingSession.held_at.desc())
+        .limit(1)
+    )
+    return found
+
+
+async def _shared_count(db: AsyncSession, identity: Identity) -> int:
+    count = await db.scalar(
+        select(func.count(Conversation.id)).where(
+            access.visible_conversations(identity), Conversation.shared_with_coach.is_(True)
+        )
+    )
+    return int(count or 0)
+
+
+class LearnerPages(PageController):
+    path = "/me"
+
+    @get("/", name="learner-home")
+    async def home(
+        self,
+        db_session: NamedDependency[AsyncSession],
+        passwords: NamedDependency[Passwords],
+        viewer: NamedDependency[Viewer],
+        page: NamedDependency[PageParams],
+    ) -> Template:
+        identity = viewer.identity
+        identity.require_role(Role.LEARNER)
+        items, next_cursor = await FeedService(db_session, identity).feed(page)
+        coaches, _ = await PeopleService(db_session, identity, passwords).list_users(
+            PageParams(20, None), Role.COACH
+        )
+        return render(
+            "learner/home.html",
+            viewer,
+            current="/me",
+            days=_by_day(items),
+            answers=await _answers(db_session, identity, [i.id for i in items]),
+            next_cursor=next_cursor,
+            last_session=await _last_session(db_session, identity),
+            coaches=[c.display_name for c in coaches],
+            shared_count=await _shared_count(db_session, identity),
+        )
+
+    @get("/chat", name="learner-chat")
+    async def chat(
+        self,
+        db_session: NamedDependency[AsyncSession],
+        settings: NamedDependency[Settings],
+        viewer: NamedDependency[Viewer],
+    ) -> Template:
+        return await _chat_page(db_session, settings, viewer, None)
+
+    @get("/chat/{conversation_id:uuid}", name="learner-conversation")
+    async def conversation(
+        self,
+        db_session: NamedDependency[AsyncSession],
+        settings: NamedDependency[Settings],
+        viewer: NamedDependency[Viewer],
+        conversation_id: FromPath[UUID],
+    ) -> Template:
+        return await _chat_page(db_session, settings, viewer, conversation_id)
+
+
+async def _chat_page(
+    db: AsyncSession, settings: Settings, viewer: Viewer, conversation_id: UUID | None
+) -> Template:
+    viewer.identity.require_role(Role.LEARNER)
+    service = ConversationService(db, viewer.identity, settings.max_message_chars)
+    conversations, _ = await service.list(PageParams(CONVERSATIONS_SHOWN, None))
+    current = None
+    messages: Sequence[object] = ()
+    more = None
+    if conversation_id is not None:
+        current = await service.get(conversation_id)
+        messages, more = await service.messages(conversation_id, PageParams(MESSAGES_SHOWN, None))
+    return render(
+        "learner/chat.html",
+        viewer,
+        current="/me/chat",
+        conversations=conversations,
+        conversation=current,
+        messages=messages,
+        more_messages=more is not None,
+        max_chars=settings.max_message_chars,
+    )

@@ -1,0 +1,308 @@
+"""The pages' words, French and English side by side: a key cannot exist in one language only.
+
+`{name}` placeholders are filled by `t(key, name=...)`; values are never read as formats.
+"""
+
+from __future__ import annotations
+
+# key: (French, English)
+MESSAGES: dict[str, tuple[str, str]] = {
+    "skip": ("Aller au contenu", "Skip to content"),
+    "nav.label": ("Navigation principale", "Main navigation"),
+    "nav.home": ("Accueil", "Home"),
+    "nav.chat": ("Compagnon", "Companion"),
+    "nav.learners": ("Mes apprenants", "My learners"),
+    "nav.new_session": ("Noter une séance", "Log a session"),
+    "nav.review": ("À relire", "Review"),
+    "nav.admin": ("Administration", "Administration"),
+    "logout": ("Se déconnecter", "Log out"),
+    "close": ("Fermer", "Close"),
+    "cancel": ("Annuler", "Cancel"),
+    "older": ("Éléments plus anciens", "Older items"),
+    "source": ("Source", "Source"),
+    "sources": ("Sources", "Sources"),
+    "open_passage": ("Ouvrir le passage", "Open the passage"),
+    "kind.reflection": ("Réflexion", "Reflection"),
+    "kind.company_question": ("Question : l'entreprise", "Question: the company"),
+    "kind.team_question": ("Question : l'équipe", "Question: the team"),
+    "kind.micro_action": ("Micro-action", "Micro-action"),
+    "category.distress": ("détresse", "distress"),
+    "category.violence": ("violence ou harcèlement", "violence or harassment"),
+    "category.medical": ("question médicale", "medical question"),
+    "category.legal": ("question juridique", "legal question"),
+    "category.clinical": ("question clinique", "clinical question"),
+    # Errors
+    "error.400": ("Cette demande ne peut pas aboutir", "This request cannot be completed"),
+    "error.403": ("Cette page n'est pas pour vous", "This page is not for you"),
+    "error.403_why": (
+        "Votre rôle ne donne pas accès à cette page.",
+        "Your role does not give access to this page.",
+    ),
+    "error.404": ("Page introuvable", "Page not found"),
+    "error.404_why": (
+        "Elle n'existe pas, ou elle ne vous est pas destinée.",
+        "It does not exist, or it is not yours to see.",
+    ),
+    "error.409": ("Déjà fait", "Already done"),
+    "error.500": ("Un problème de notre côté", "Something went wrong on our side"),
+    "error.what_now": (
+        "Revenez à votre accueil ; si le problème persiste, prévenez votre administrateur.",
+        "Go back to your home page; if this goes on, tell your administrator.",
+    ),
+    "error.home": ("Retour à l'accueil", "Back to my home page"),
+    "error.network": (
+        "Interlude ne répond pas. Vérifiez votre connexion puis réessayez.",
+        "Interlude cannot be reached. Check your connection, then try again.",
+    ),
+    "error.generic": ("Cela n'a pas marché. Réessayez.", "That did not work. Try again."),
+    # Login
+    "login.title": ("Connexion", "Log in"),
+    "login.organization": ("Organisation", "Organisation"),
+    "login.organization_hint": (
+        "L'identifiant court de votre organisation, par exemple « demo ».",
+        "Your organisation's short name, for example “demo”.",
+    ),
+    "login.email": ("Adresse e-mail", "Email address"),
+    "login.password": ("Mot de passe", "Password"),
+    "login.submit": ("Se connecter", "Log in"),
+    "login.expired": (
+        "Votre session a pris fin. Reconnectez-vous : vous reviendrez là où vous étiez.",
+        "Your session has ended. Log in again to go back where you were.",
+    ),
+    "login.bad_credentials": (
+        "Organisation, e-mail ou mot de passe incorrect. Vérifiez les trois, puis réessayez.",
+        "The organisation, email or password is wrong. Check all three, then try again.",
+    ),
+    "login.form_expired": (
+        "Ce formulaire a expiré. Saisissez à nouveau votre mot de passe.",
+        "This form expired. Type your password again.",
+    ),
+    "login.fix_fields": ("Complétez les champs signalés.", "Fill in the fields marked below."),
+    "login.need_organization": ("Indiquez votre organisation.", "Enter your organisation."),
+    "login.need_email": (
+        "Indiquez une adresse e-mail complète (avec @).",
+        "Enter a full email address (with @).",
+    ),
+    "login.need_password": ("Indiquez votre mot de passe.", "Enter your password."),
+    # Admin (placeholder)
+    "admin.title": ("Administration", "Administration"),
+    "admin.soon": (
+        "Les pages d'administration arrivent bientôt. En attendant, l'API les couvre toutes.",
+        "The administration pages are coming. Until then, the API covers everything.",
+    ),
+    "admin.api_docs": ("Documentation de l'API", "API documentation"),
+    "admin.privacy": (
+        "Les administrateurs voient des chiffres agrégés, jamais le contenu des conversations.",
+        "Administrators see aggregate figures, never the content of conversations.",
+    ),
+    # Learner home
+    "me.title": ("Mon fil", "My feed"),
+    "me.hello": ("Bonjour {name}", "Hello {name}"),
+    "me.last_session": ("Depuis la séance du {date}", "Since the session of {date}"),
+    "me.goal": ("Objectif :", "Goal:"),
+    "me.actions": ("Actions convenues :", "Agreed actions:"),
+    "me.feed": ("Réflexions et questions", "Reflections and questions"),
+    "me.empty": (
+        "Rien pour l'instant : votre coach prépare la suite.",
+        "Nothing yet: your coach is preparing what comes next.",
+    ),
+    "me.your_answer": ("Votre réponse", "Your answer"),
+    "me.send_answer": ("Enregistrer ma réponse", "Save my answer"),
+    "me.answered": ("Répondu", "Answered"),
+    "me.privacy_title": ("Ce que votre coach voit", "What your coach sees"),
+    "me.your_coach": ("votre coach", "your coach"),
+    "me.privacy_coach": (
+        "Votre coach ({coaches}) relit chaque réflexion et question avant qu'elle vous parvienne.",
+        "Your coach ({coaches}) reviews every reflection and question before it reaches you.",
+    ),
+    "me.privacy_answers": (
+        "Vos réponses ci-dessus sont lues par votre coach.",
+        "Your answers above are read by your coach.",
+    ),
+    "me.privacy_chats": (
+        "Vos conversations avec le compagnon restent privées, sauf celles que vous partagez"
+        " (partagées aujourd'hui : {count}).",
+        "Your conversations with the companion stay private, except those you share"
+        " (shared now: {count}).",
+    ),
+    "me.privacy_alerts": (
+        "Si un message laisse penser que vous êtes en difficulté, votre coach reçoit une alerte"
+        " avec le type de sujet, jamais le message.",
+        "If a message suggests you are struggling, your coach gets an alert naming the kind of"
+        " topic, never the message.",
+    ),
+    "me.privacy_admin": (
+        "Les RH et administrateurs ne voient que des chiffres agrégés.",
+        "HR and administrators see aggregate figures only.",
+    ),
+    # Chat
+    "chat.title": ("Compagnon", "Companion"),
+    "chat.conversations": ("Conversations", "Conversations"),
+    "chat.new": ("Nouvelle conversation", "New conversation"),
+    "chat.new_title": ("Nouvelle conversation", "New conversation"),
+    "chat.none": ("Aucune conversation pour l'instant.", "No conversation yet."),
+    "chat.untitled": ("Conversation du {date}", "Conversation of {date}"),
+    "chat.shared": ("partagée", "shared"),
+    "chat.share": (
+        "Partager cette conversation avec mon coach",
+        "Share this conversation with my coach",
+    ),
+    "chat.share_hint": (
+        "Votre coach pourra la lire. Vous pouvez la rendre privée à nouveau.",
+        "Your coach will be able to read it. You can make it private again.",
+    ),
+    "chat.intro": (
+        "Écrivez ce qui vous occupe ; le compagnon répond en s'appuyant sur les contenus de votre"
+        " organisation et cite ses sources.",
+        "Write what is on your mind; the companion answers from your organisation's content and"
+        " cites its sources.",
+    ),
+    "chat.more": (
+        "Seuls les premiers messages sont affichés.",
+        "Only the first messages are shown.",
+    ),
+    "chat.messages": ("Messages", "Messages"),
+    "chat.you": ("Vous", "You"),
+    "chat.companion": ("Compagnon", "Companion"),
+    "chat.failed": ("La réponse n'a pas pu être écrite.", "The reply could not be written."),
+    "chat.retry": ("Réessayer", "Try again"),
+    "chat.message_label": ("Votre message", "Your message"),
+    "chat.hint": (
+        "Votre message est enregistré avant toute réponse : rien n'est perdu.",
+        "Your message is saved before any reply: nothing is lost.",
+    ),
+    "chat.send": ("Envoyer", "Send"),
+    "chat.writing": ("Le compagnon écrit…", "The companion is writing…"),
+    "chat.replied": ("Réponse reçue.", "Reply received."),
+    "chat.empty_message": ("Écrivez un message d'abord.", "Write a message first."),
+    "chat.share_saved": ("Partage enregistré.", "Sharing saved."),
+    "passage.loading": ("Chargement du passage…", "Loading the passage…"),
+    "passage.gone": (
+        "Ce passage a été remplacé depuis ; voici l'extrait conservé avec la citation.",
+        "This passage has since been replaced; here is the excerpt kept with the citation.",
+    ),
+    "passage.from": ("Extrait de « {document} »", "From “{document}”"),
+    # Coach home
+    "coach.title": ("Mes apprenants", "My learners"),
+    "coach.escalations": ("Alertes à prendre en compte", "Alerts to acknowledge"),
+    "coach.no_escalations": ("Aucune alerte ouverte.", "No open alert."),
+    "coach.escalation_hint": (
+        "Le compagnon a répondu avec les ressources d'aide de l'organisation. Prenez contact"
+        " avec la personne ; le message lui-même n'est pas montré.",
+        "The companion answered with the organisation's support resources. Reach out to the"
+        " person; the message itself is not shown.",
+    ),
+    "coach.acknowledge": ("J'ai pris en compte", "Acknowledge"),
+    "coach.acknowledged": ("Alerte prise en compte.", "Alert acknowledged."),
+    "coach.learners": ("Apprenants", "Learners"),
+    "coach.learner": ("Apprenant", "Learner"),
+    "coach.drafts_waiting": ("Brouillons à relire", "Drafts waiting"),
+    "coach.open_escalations": ("Alertes ouvertes", "Open alerts"),
+    "coach.last_activity": ("Dernière activité", "Last activity"),
+    "coach.last_session": ("Dernière séance", "Last session"),
+    "coach.actions": ("Actions", "Actions"),
+    "coach.none_yet": ("pas encore", "not yet"),
+    "coach.log_session": ("Noter une séance", "Log a session"),
+    "coach.brief": ("Préparer la séance", "Session brief"),
+    "coach.no_learners": (
+        "Aucun apprenant ne vous est confié.",
+        "No learner is enrolled with you.",
+    ),
+    # Log a session
+    "session.title": ("Noter une séance", "Log a session"),
+    "session.learner": ("Apprenant", "Learner"),
+    "session.held_at": ("Date et heure de la séance", "Date and time of the session"),
+    "session.notes": ("Notes", "Notes"),
+    "session.notes_hint": (
+        "Pour vous seul : l'apprenant ne les voit pas.",
+        "For you only: the learner does not see them.",
+    ),
+    "session.goal": ("Objectif", "Goal"),
+    "session.goal_hint": (
+        "Laissez vide pour garder l'objectif du parcours.",
+        "Leave empty to keep the program's goal.",
+    ),
+    "session.skills": ("Compétences travaillées", "Focus skills"),
+    "session.skills_hint": (
+        "Séparées par des virgules : feedback, écoute",
+        "Comma separated: feedback, listening",
+    ),
+    "session.actions": ("Actions convenues", "Agreed actions"),
+    "session.actions_hint": ("Une action par ligne.", "One action per line."),
+    "session.submit": ("Enregistrer et préparer le plan", "Save and draft the plan"),
+    "plan.title": ("Plan entre les séances", "Between-session plan"),
+    "plan.review": ("Relire les brouillons", "Review the drafts"),
+    "plan.logged": (
+        "Séance enregistrée. Préparation du plan…",
+        "Session saved. Drafting the plan…",
+    ),
+    "plan.queued": ("En attente de préparation…", "Waiting to be drafted…"),
+    "plan.running": ("Rédaction des brouillons…", "Drafting…"),
+    "plan.retrying": ("Nouvel essai bientôt…", "Trying again shortly…"),
+    "plan.done": (
+        "Brouillons prêts : relisez-les avant que l'apprenant ne les voie.",
+        "Drafts ready: review them before the learner sees them.",
+    ),
+    "plan.failed": (
+        "Le plan n'a pas pu être préparé : {error}",
+        "The plan could not be drafted: {error}",
+    ),
+    "plan.none": ("La séance est enregistrée, sans plan.", "The session is saved, without a plan."),
+    # Review queue
+    "review.title": ("Brouillons à relire", "Drafts to review"),
+    "review.intro": (
+        "Rien n'atteint l'apprenant sans votre accord : approuvez, modifiez ou écartez chaque"
+        " brouillon.",
+        "Nothing reaches the learner without you: approve, edit or reject each draft.",
+    ),
+    "review.filter": ("Apprenant", "Learner"),
+    "review.everyone": ("Tous", "Everyone"),
+    "review.apply": ("Filtrer", "Filter"),
+    "review.approve_selected": ("Approuver la sélection", "Approve the selected drafts"),
+    "review.batch_done": ("{count} brouillons approuvés.", "{count} drafts approved."),
+    "review.rationale": ("Pourquoi :", "Why:"),
+    "review.no_rationale": ("(non précisé)", "(not given)"),
+    "review.approve": ("Approuver", "Approve"),
+    "review.edit": ("Modifier", "Edit"),
+    "review.reject": ("Écarter", "Reject"),
+    "review.edit_label": ("Texte que verra l'apprenant", "Text the learner will see"),
+    "review.save_edit": ("Enregistrer et approuver", "Save and approve"),
+    "review.reason": ("Pourquoi l'écarter ?", "Why reject it?"),
+    "review.reason_hint": (
+        "Votre raison aide à améliorer les prochains brouillons.",
+        "Your reason helps improve the next drafts.",
+    ),
+    "review.reason_needed": ("Donnez une raison pour écarter.", "Give a reason to reject."),
+    "review.confirm_reject": ("Écarter ce brouillon", "Reject this draft"),
+    "review.sources": ("Passages cités", "Cited passages"),
+    "review.no_sources": ("Aucun passage cité.", "No passage cited."),
+    "review.empty": ("Rien à relire. Tout est à jour.", "Nothing to review. All caught up."),
+    "review.more": ("Brouillons suivants", "More drafts"),
+    "review.approved": ("Approuvé : l'apprenant le verra.", "Approved: the learner will see it."),
+    "review.edited": (
+        "Modifié et approuvé : l'apprenant verra votre version.",
+        "Edited and approved: the learner will see your version.",
+    ),
+    "review.rejected": ("Écarté. Raison enregistrée.", "Rejected. Reason saved."),
+    # Brief
+    "brief.title": ("Préparer la séance avec {name}", "Brief for the session with {name}"),
+    "brief.intro": (
+        "Tiré des réponses de l'apprenant et des conversations qu'il a partagées depuis la"
+        " dernière séance.",
+        "Drawn from the learner's answers and the conversations they shared since the last"
+        " session.",
+    ),
+    "brief.write": ("Rédiger la synthèse", "Write the brief"),
+    "brief.rewrite": ("Rédiger une nouvelle synthèse", "Write a new brief"),
+    "brief.writing": ("Rédaction…", "Writing…"),
+    "brief.written": ("Rédigée", "Written"),
+    "brief.evidence": ("{count} élément(s) pris en compte", "{count} item(s) considered"),
+    "brief.themes": ("Thèmes", "Themes"),
+    "brief.progress": ("Actions convenues", "Agreed actions"),
+    "brief.open_questions": ("Questions ouvertes", "Open questions"),
+    "brief.explore": ("À explorer en séance", "To explore in the session"),
+    "brief.draws_on": ("s'appuie sur {count} élément(s)", "draws on {count} item(s)"),
+    "brief.nothing": ("Rien à signaler.", "Nothing to report."),
+    "brief.none": ("Aucune synthèse pour l'instant.", "No brief yet."),
+    "brief.back": ("Retour à mes apprenants", "Back to my learners"),
+}

@@ -1,0 +1,215 @@
+// Shared by every page: the JSON API with the session's CSRF token, drafts kept across a
+// lost session, forms that post JSON, the passage dialog, and local times.
+"use strict";
+
+const Interlude = (() => {
+  const strings = JSON.parse(document.getElementById("i18n").textContent || "{}");
+  const csrfMeta = document.querySelector('meta[name="csrf-token"]');
+  const DRAFT_PREFIX = "interlude-draft:";
+
+  function tr(key, values) {
+    let s = strings[key] || key;
+    for (const [name, value] of Object.entries(values || {})) s = s.replaceAll(`{${name}}`, value);
+    return s;
+  }
+
+  // --- drafts: what a person typed survives a redirect to the login page -----------------
+  function draftKey(el) {
+    return DRAFT_PREFIX + el.dataset.draft;
+  }
+  function saveDrafts() {
+    for (const el of document.querySelectorAll("[data-draft]")) {
+      if (el.value && el.value.trim()) sessionStorage.setItem(draftKey(el), el.value);
+    }
+  }
+  function forgetDraft(el) {
+    if (el && el.dataset.draft) sessionStorage.removeItem(draftKey(el));
+  }
+  function restoreDrafts() {
+    for (const el of document.querySelectorAll("[data-draft]")) {
+      const kept = sessionStorage.getItem(draftKey(el));
+      if (kept === null) continue;
+      el.value = kept;
+      const hidden = el.closest("[hidden]");
+      if (hidden) hidden.hidden = false; // an edit box with a kept draft opens again
+    }
+  }
+  document.addEventListener("input", (event) => {
+    const el = event.target;
+    if (el.dataset && el.dataset.draft) {
+      if (el.value.trim()) sessionStorage.setItem(draftKey(el), el.value);
+      else forgetDraft(el);
+    }
+  });
+
+  function toLogin() {
+    saveDrafts();
+    const next = location.pathname + location.search;
+    location.assign(`/login?expired=1&next=${encodeURIComponent(next)}`);
+  }
+
+  // --- the JSON API -------------------------------------------------------------------------
+  class ApiError extends Error {
+    constructor(message, status, field) {
+      super(message);
+      this.status = status;
+      this.field = field;
+    }
+  }
+
+  async function request(method, path, body, accept) {
+    const headers = { Accept: accept || "application/json" };
+    if (csrfMeta) headers["X-CSRF-Token"] = csrfMeta.content;
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    let response;
+    try {
+      response = await fetch(path, {
+        method,
+        headers,
+        credentials: "same-origin",
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (_) {
+      throw new ApiError(tr("error.network"), 0, null);
+    }
+    if (response.status === 401) {
+      toLogin();
+      throw new ApiError(tr("error.generic"), 401, null);
+    }
+    if (!response.ok) {
+      let message = tr("error.generic");
+      let field = null;
+      try {
+        const problem = (await response.json()).error || {};
+        message = problem.message || message; // the API says what to fix
+        field = problem.field || null;
+      } catch (_) {
+        /* not JSON: keep the generic message */
+      }
+      throw new ApiError(message, response.status, field);
+    }
+    return response;
+  }
+
+  async function api(method, path, body) {
+    const response = await request(method, path, body);
+    return response.status === 204 ? null : response.json();
+  }
+
+  // --- feedback in a form or card ---------------------------------------------------------
+  function showError(container, error) {
+    const box = container.querySelector(".error[role=alert]");
+    if (!box) return;
+    box.textContent = error ? error.message || String(error) : "";
+    box.hidden = !error;
+    for (const el of container.querySelectorAll("[aria-invalid]")) el.removeAttribute("aria-invalid");
+    if (error && error.field) {
+      const named = container.querySelector(`[name="${CSS.escape(error.field)}"]`);
+      if (named) {
+        named.setAttribute("aria-invalid", "true");
+        named.focus();
+      }
+    }
+  }
+  function showOutcome(container, message) {
+    const box = container.querySelector(".outcome[role=status]");
+    if (box) box.textContent = message;
+  }
+
+  // --- forms that post JSON: <form data-api-form data-url=... data-done=...> -------------
+  const onDone = {
+    reload: () => location.reload(),
+  };
+
+  function formBody(form) {
+    const body = {};
+    for (const el of form.elements) {
+      if (!el.name || el.disabled) continue;
+      const value = el.value;
+      if (el.dataset.list === "lines") body[el.name] = value.split("\n").map((s) => s.trim()).filter(Boolean);
+      else if (el.dataset.list === "comma") body[el.name] = value.split(",").map((s) => s.trim()).filter(Boolean);
+      else if (el.type === "datetime-local") body[el.name] = value ? new Date(value).toISOString() : null;
+      else body[el.name] = value;
+    }
+    return body;
+  }
+
+  document.addEventListener("submit", async (event) => {
+    const form = event.target;
+    if (!form.matches("form[data-api-form]")) return;
+    event.preventDefault();
+    if (!form.reportValidity()) return;
+    const button = form.querySelector("button[type=submit]");
+    if (button) button.disabled = true;
+    showError(form, null);
+    try {
+      const result = await api(form.dataset.method || "POST", form.dataset.url, formBody(form));
+      for (const el of form.querySelectorAll("[data-draft]")) forgetDraft(el);
+      (onDone[form.dataset.done] || (() => {}))(result, form);
+    } catch (error) {
+      if (error.status !== 401) showError(form, error);
+    } finally {
+      if (button) button.disabled = false;
+    }
+  });
+
+  // --- the passage behind a citation --------------------------------------------------------
+  const dialog = document.getElementById("passage");
+
+  function fillPassage(title, meta, note, text, quote) {
+    dialog.querySelector("#passage-title").textContent = title;
+    dialog.querySelector("#passage-meta").textContent = meta;
+    const noteBox = dialog.querySelector("#passage-note");
+    noteBox.textContent = note;
+    noteBox.hidden = !note;
+    const body = dialog.querySelector("#passage-text");
+    body.replaceChildren();
+    // The quote the citation was made from is marked inside the passage (text nodes only).
+    const at = quote ? text.indexOf(quote.trim()) : -1;
+    if (at < 0) {
+      body.textContent = text;
+      return;
+    }
+    const mark = document.createElement("mark");
+    mark.textContent = text.slice(at, at + quote.trim().length);
+    body.append(text.slice(0, at), mark, text.slice(at + quote.trim().length));
+  }
+
+  async function openPassage(button) {
+    const { chunkId, title, quote } = button.dataset;
+    fillPassage(title || tr("source"), "", tr("passage.loading"), "", "");
+    dialog.showModal();
+    try {
+      const passage = await api("GET", `/api/v1/knowledge/passages/${encodeURIComponent(chunkId)}`);
+      const heading = (passage.heading_path || []).join(" › ");
+      const meta = [tr("passage.from", { document: passage.document_name }), heading].filter(Boolean).join(" · ");
+      fillPassage(passage.title || title, meta, "", passage.text, quote);
+      dialog.dataset.loaded = "passage";
+    } catch (error) {
+      if (error.status === 401) return;
+      fillPassage(title || tr("source"), "", error.status === 404 ? tr("passage.gone") : error.message, quote || "", "");
+      dialog.dataset.loaded = "quote";
+    }
+  }
+
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest("button.cite");
+    if (button) openPassage(button);
+  });
+
+  // --- times in the reader's own time zone -------------------------------------------------
+  function localTimes(root) {
+    const format = new Intl.DateTimeFormat(document.documentElement.lang, { dateStyle: "long", timeStyle: "short" });
+    for (const el of root.querySelectorAll("time[data-local]")) {
+      const moment = new Date(el.getAttribute("datetime"));
+      if (!Number.isNaN(moment.getTime())) el.textContent = format.format(moment);
+    }
+  }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    restoreDrafts();
+    localTimes(document);
+  });
+
+  return { tr, api, request, toLogin, saveDrafts, forgetDraft, showError, showOutcome, onDone, localTimes, ApiError };
+})();

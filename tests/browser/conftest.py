@@ -1,0 +1,229 @@
+"""Browser tests: the app served by uvicorn on 127.0.0.1, driven by Debian's Chromium.
+
+One server for the session: a temporary SQLite database migrated by Alembic, seeded with
+`build_worlds` (organisations alpha and beta), and part of the French sample pack indexed for
+alpha. Without /usr/bin/chromium and /usr/bin/chromedriver the tests are skipped with a visible
+notice, unless INTERLUDE_REQUIRE_BROWSER=1 (as in CI), which makes that a failure.
+Screenshots go to var/test-artifacts/screenshots/ (not committed).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from app.db import migrate
+from app.settings import Settings
+from knowledge.base import KnowledgeBase
+from knowledge.embeddings import UniversalSentenceEncoder
+from knowledge.loaders import load_document
+from knowledge.packs import PACKS_DIR, read_pack
+from tests.support import OrgWorld, build_worlds
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+REQUIRE_BROWSER = os.environ.get("INTERLUDE_REQUIRE_BROWSER") == "1"
+SCREENSHOTS = ROOT / "var" / "test-artifacts" / "screenshots"
+PACK_FILES = (
+    "values.md",
+    "culture.md",
+    "strategy.md",
+    "team-bureau-etudes.md",
+    "program/feedback.md",
+)
+# Until app/asgi.py mounts the pages, app/web/testing_app.py adds them.
+APP_FACTORY = (
+    "app.web.testing_app:create_app"
+    if importlib.util.find_spec("app.web.testing_app")
+    else "app.asgi:create_app"
+)
+SERVER_START_TIMEOUT_S = 120.0
+_notices: list[str] = []
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    for notice in _notices:
+        terminalreporter.write_line(f"NOTICE: {notice}", yellow=True, bold=True)
+
+
+@pytest.fixture(scope="session")
+def chromium() -> None:
+    missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not p.exists()]
+    if not missing:
+        return
+    message = f"{', '.join(missing)} missing (apt-get install chromium chromium-driver): "
+    if REQUIRE_BROWSER:
+        pytest.fail(message + "INTERLUDE_REQUIRE_BROWSER=1 makes this a failure.")
+    _notices.append(message + "browser tests were SKIPPED.")
+    pytest.skip(message + "skipped (set INTERLUDE_REQUIRE_BROWSER=1 to fail instead)")
+
+
+@dataclass
+class Server:
+    url: str
+    settings: Settings
+    worlds: list[OrgWorld]
+    log: Path
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _index(settings: Settings, world: OrgWorld) -> None:
+    knowledge = KnowledgeBase(settings.knowledge_dir, UniversalSentenceEncoder())
+    pack = read_pack(PACKS_DIR / "horizon-fr")
+    org = knowledge.organization(str(world.id))
+    for name in PACK_FILES:
+        org.index_document(load_document(name, pack.files[name]), document_id=name, version=1)
+
+
+def _server_env(data_dir: Path, database_url: str) -> dict[str, str]:
+    inherited = {k: v for k, v in os.environ.items() if not k.startswith(("INTERLUDE_", "OPENAI_"))}
+    inherited.pop("DATABASE_URL", None)
+    return {
+        **inherited,
+        "INTERLUDE_ENVIRONMENT": "test",
+        "INTERLUDE_DATA_DIR": str(data_dir),
+        "DATABASE_URL": database_url,
+        "INTERLUDE_ARGON2_TIME_COST": "1",
+        "INTERLUDE_ARGON2_MEMORY_KIB": "1024",
+        "INTERLUDE_LOG_FORMAT": "console",
+        "INTERLUDE_LOG_LEVEL": "WARNING",
+        "INTERLUDE_CHAT_PROVIDER": "composer",
+        "INTERLUDE_JOB_POLL_SECONDS": "0.2",
+        "INTERLUDE_INGESTION_POLL_SECONDS": "0.2",
+        "INTERLUDE_PLAN_RETRY_SECONDS": "0",
+    }
+
+
+def _wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + SERVER_START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"the server exited ({process.returncode}):\n{log.read_text()[-4000:]}")
+        with contextlib.suppress(httpx.HTTPError):
+            if httpx.get(f"{url}/health", timeout=2).status_code == 200:
+                return
+        time.sleep(0.2)
+    pytest.fail(f"the server did not answer in {SERVER_START_TIMEOUT_S} s:\n{log.read_text()}")
+
+
+@pytest.fixture(scope="session")
+def server(chromium: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    data_dir = tmp_path_factory.mktemp("browser")
+    database_url = f"sqlite+aiosqlite:///{data_dir / 'interlude.db'}"
+    settings = Settings(
+        environment="test",
+        data_dir=data_dir,
+        database_url=database_url,
+        argon2_time_cost=1,
+        argon2_memory_kib=1024,
+    )
+    migrate.upgrade(database_url)
+    worlds = build_worlds(settings, "alpha", "beta")
+    _index(settings, worlds[0])
+    port = _free_port()
+    log = data_dir / "server.log"
+    with log.open("wb") as out:
+        # The working directory is the data folder: a developer's .env is not read.
+        command = [sys.executable, "-m", "uvicorn", "--factory", APP_FACTORY, "--host"]
+        process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
+            [*command, "127.0.0.1", "--port", str(port), "--no-access-log"],
+            cwd=data_dir,
+            env=_server_env(data_dir, database_url),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(url, process, log)
+        yield Server(url, settings, worlds, log)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+class Browser:
+    """One person's browser: its own Chromium, so cookies never mix between people."""
+
+    def __init__(self, driver: Any, base_url: str, label: str) -> None:
+        self.driver = driver
+        self.base_url = base_url
+        self.label = label
+
+    def go(self, path: str) -> None:
+        self.driver.get(self.base_url + path)
+
+    @property
+    def path(self) -> str:
+        current: str = self.driver.current_url
+        return current.removeprefix(self.base_url)
+
+    def shot(self, name: str) -> Path:
+        """The whole page (up to a limit), not only what the window shows."""
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / f"{self.label}-{name}.png"
+        size = self.driver.get_window_size()
+        height = self.driver.execute_script("return document.documentElement.scrollHeight")
+        self.driver.set_window_size(size["width"], min(max(int(height), size["height"]), 4000))
+        try:
+            self.driver.save_screenshot(str(path))
+        finally:
+            self.driver.set_window_size(size["width"], size["height"])
+        return path
+
+    def console_errors(self, *allowed: str) -> list[str]:
+        """Script errors and refused resources (CSP included), except those expected."""
+        entries = self.driver.get_log("browser")
+        return [
+            e["message"]
+            for e in entries
+            if e["level"] == "SEVERE" and not any(a in e["message"] for a in allowed)
+        ]
+
+
+@pytest.fixture
+def open_browser(server: Server, request: pytest.FixtureRequest) -> Iterator[Callable[..., Any]]:
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    drivers: list[Any] = []
+
+    def start(who: str, *, phone: bool = False) -> Browser:
+        options = webdriver.ChromeOptions()
+        options.binary_location = str(CHROMIUM)
+        for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage"):
+            options.add_argument(argument)
+        options.add_argument("--window-size=1280,900")
+        if phone:  # a phone's viewport and touch, not only a narrow window
+            options.add_experimental_option("mobileEmulation", {"deviceName": "iPhone 12 Pro"})
+        options.add_argument("--lang=en-GB")  # the login page follows the browser's language
+        options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+        driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+        driver.implicitly_wait(0)
+        drivers.append(driver)
+        return Browser(driver, server.url, f"{request.node.name}-{who}")
+
+    yield start
+    for driver in drivers:
+        driver.quit()

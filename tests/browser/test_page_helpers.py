@@ -1,0 +1,94 @@
+"""The pages' small helpers, and the completeness of their words; no browser needed."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from agents.safety.rules import CATEGORIES
+from app.db.models.enums import SuggestionKind
+from app.web.filters import cite_numbers
+from app.web.i18n import JS_KEYS, MESSAGES, locale_from_header, text
+from app.web.pages import safe_next
+from app.web.routes import STATIC_DIR, TEMPLATES_DIR
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["/me", "/coach/review?learner=1", "/me/chat/abc#end"],
+)
+def test_next_accepts_paths_of_this_site(target: str) -> None:
+    assert safe_next(target) == target
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        None,
+        "",
+        "https://evil.example/",
+        "//evil.example",
+        "///evil.example",
+        "/\\evil.example",
+        "me",
+        "javascript:alert(1)",
+        "/me\r\nSet-Cookie: x=1",
+        "/" + "a" * 3000,
+    ],
+)
+def test_next_refuses_other_sites_and_odd_paths(target: str | None) -> None:
+    assert safe_next(target) is None
+
+
+@pytest.mark.parametrize(
+    ("header", "locale"),
+    [
+        (None, "fr"),
+        ("en-GB,en;q=0.9", "en"),
+        ("de-DE,en;q=0.5,fr;q=0.8", "fr"),
+        ("de", "fr"),
+        ("en;q=bad,fr;q=0.1", "fr"),
+    ],
+)
+def test_the_login_page_speaks_the_browsers_language(header: str | None, locale: str) -> None:
+    assert locale_from_header(header) == locale
+
+
+def test_citation_labels_become_the_numbers_of_the_buttons() -> None:
+    assert cite_numbers("a [S3] b [S1] c [S3] [X1]") == "a [1] b [2] c [1] [X1]"
+
+
+def test_placeholders_are_filled_in_both_languages() -> None:
+    assert text("me.hello", "fr", name="Léa") == "Bonjour Léa"
+    assert text("me.hello", "en", name="{x}") == "Hello {x}"  # values are never formats
+    assert text("category.unknown", "en", fallback="unknown") == "unknown"
+
+
+def _template_keys() -> set[str]:
+    used: set[str] = set()
+    for path in TEMPLATES_DIR.rglob("*.html"):
+        used |= set(re.findall(r"""\bt\(["']([a-z_.0-9]+)["']""", path.read_text()))
+    return {key for key in used if not key.endswith(".")}  # "kind." ~ value: listed below
+
+
+def test_every_word_a_template_asks_for_exists() -> None:
+    dynamic = (
+        [f"kind.{k.value}" for k in SuggestionKind]
+        + [f"category.{c}" for c in CATEGORIES]
+        + [f"error.{s}" for s in (400, 403, 404, 409, 500)]
+        + ["error.403_why", "error.404_why"]
+        + [f"brief.{s}" for s in ("themes", "progress", "open_questions", "explore")]
+        + [f"login.{f}" for f in ("organization", "email", "password")]
+    )
+    missing = (_template_keys() | set(dynamic)) - set(MESSAGES)
+    assert not missing
+
+
+def test_every_word_a_script_asks_for_is_sent_to_it() -> None:
+    used: set[str] = set()
+    for path in STATIC_DIR.glob("*.js"):
+        used |= set(re.findall(r"""\btr\(["']([a-z_.]+)["']""", path.read_text()))
+    used |= {f"plan.{s}" for s in ("queued", "running", "retrying", "done", "failed")}
+    assert used - set(JS_KEYS) == set()
+    assert set(JS_KEYS) <= set(MESSAGES)
