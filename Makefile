@@ -44,6 +44,9 @@ format: setup
 bench: setup
 	@$(BIN)/interlude bench retrieval
 	@$(BIN)/interlude bench queue
+	@# SQLite, then PostgreSQL when its server answers (skipped with a notice otherwise).
+	@$(BIN)/interlude bench overhead --database both
+	@$(BIN)/interlude bench throughput --database both
 
 eval: setup
 	@$(BIN)/interlude eval

@@ -1,0 +1,79 @@
+"""`interlude bench overhead` and `bench throughput` run end to end with tiny parameters and
+write their reports (into a temporary folder, never evals/reports/bench). Smoke tests: the
+figures themselves are judged by running the benchmarks, not here."""
+
+from __future__ import annotations
+
+import json
+import socket
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy.engine import make_url
+
+from app.cli import main
+from tests.conftest import POSTGRES_URL, REQUIRE_POSTGRES
+
+
+def _postgres_answers() -> bool:
+    url = make_url(POSTGRES_URL)
+    try:
+        with socket.create_connection((url.host or "127.0.0.1", url.port or 5432), timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request: pytest.FixtureRequest) -> str:
+    chosen = request.config.getoption("--db")
+    if chosen not in ("all", request.param):
+        pytest.skip(f"--db {chosen}")
+    if request.param == "postgresql" and not _postgres_answers():
+        if REQUIRE_POSTGRES:
+            pytest.fail(f"PostgreSQL unreachable at {POSTGRES_URL} (INTERLUDE_REQUIRE_POSTGRES=1)")
+        pytest.skip(f"PostgreSQL unreachable at {POSTGRES_URL}")
+    return str(request.param)
+
+
+def _run(args: list[str], database: str, reports: Path) -> str:
+    common = ["--database", database, "--postgres-url", POSTGRES_URL, "--reports", str(reports)]
+    result = CliRunner().invoke(main, ["bench", *args, *common])
+    assert result.exit_code == 0, f"{result.output}\n{result.exception!r}"
+    return result.output
+
+
+def _report(reports: Path, name: str) -> dict[str, Any]:
+    document: dict[str, Any] = json.loads((reports / f"{name}.json").read_text())
+    assert document["name"] == name
+    return document
+
+
+def test_overhead_measures_around_the_fake_model(database: str, tmp_path: Path) -> None:
+    args = ["overhead", "--turns", "4", "--warmup", "1", "--delay-ms", "30"]
+    output = _run(args, database, tmp_path)
+    metrics = _report(tmp_path, f"overhead-{database}")["metrics"]
+    for name in ("overhead", "first_byte_after_first_token", "direct", "stack"):
+        for stat in ("p50_ms", "p95_ms", "p99_ms"):
+            assert metrics[f"{name}.{stat}"] >= 0, name
+    # The direct call is the model's delay; through the stack it takes at least as long.
+    assert 30 <= metrics["direct.p50_ms"] < 100
+    assert metrics["stack.p50_ms"] >= metrics["direct.p50_ms"]
+    assert "target overhead p95" in output
+
+    again = _run(args, database, tmp_path)  # compared with the run just written
+    assert f"overhead-{database} vs " in again
+
+
+def test_throughput_counts_turns_and_errors(database: str, tmp_path: Path) -> None:
+    _run(["throughput", "--learners", "3", "--seconds", "2"], database, tmp_path)
+    document = _report(tmp_path, f"throughput-{database}")
+    metrics = document["metrics"]
+    assert document["parameters"]["learners"] == 3
+    assert metrics["errors"] == 0
+    assert metrics["turns"] >= 1
+    assert metrics["turns_per_s"] > 0
+    for stat in ("p50_ms", "p95_ms", "p99_ms"):
+        assert metrics[f"latency.{stat}"] > 0
