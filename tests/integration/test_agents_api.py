@@ -364,3 +364,34 @@ def test_the_brief_cites_what_the_learner_shared_and_only_that(
     assert with_key(client, alpha.admin).get(path).status_code == 403
     assert with_key(client, alpha.idle_coach).post(path).status_code == 404
     assert with_key(client, seeded[1].coach).get(path).status_code == 404
+
+
+def test_a_reply_that_cannot_be_stored_leaves_the_message_failed_and_retryable(
+    seeded: list[OrgWorld],
+    start_app: Callable[..., TestClient[Any]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from app.domain.conversations import turns
+
+    real_save = turns.save_reply
+    calls: list[int] = []
+
+    async def busy_once(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("database is locked")  # what a busy SQLite answered in a bench
+        return await real_save(*args, **kwargs)
+
+    monkeypatch.setattr(turns, "save_reply", busy_once)
+    client = start_app()
+    learner = with_key(client, seeded[0].learners[0])
+    conversation = learner.post("/api/v1/conversations", json={}).json()
+    path = f"/api/v1/conversations/{conversation['id']}/messages"
+
+    turn = learner.post(path, json={"content": "Comment parler vrai à mon équipe ?"}).json()
+
+    assert turn["reply"] is None
+    assert turn["message"]["status"] == "failed"
+    retried = learner.post(f"{path}/{turn['message']['id']}/retry", json={}).json()
+    assert retried["message"]["status"] == "replied"
+    assert retried["reply"]["content"]

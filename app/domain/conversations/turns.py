@@ -80,13 +80,24 @@ async def run_turn(
             else:
                 yield event
     except Exception as error:
-        async with sessions() as db, db.begin():
-            yield await save_failure(db, message_id, error)
+        yield await _failed(sessions, message_id, error)
         return
     assert reply is not None  # noqa: S101 - reply_events always ends with the reply
     latency_ms = round((time.perf_counter() - started) * 1000)
+    try:
+        async with sessions() as db, db.begin():
+            saved = await save_reply(db, message_id, reply, latency_ms)
+    except Exception as error:  # the reply could not be stored (a busy database...)
+        saved = await _failed(sessions, message_id, error)
+    yield saved
+
+
+async def _failed(
+    sessions: Callable[[], AsyncSession], message_id: UUID, error: Exception
+) -> Message:
+    """Mark the learner's message failed (it stays stored), so a retry can answer it."""
     async with sessions() as db, db.begin():
-        yield await save_reply(db, message_id, reply, latency_ms)
+        return await save_failure(db, message_id, error)
 
 
 STREAM_EVENTS = """Events, in order: `stored` (the learner's message, as stored), then `delta`
