@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from agents.llm import ChatModel
-from evals.bench.results import _git_commit, percentile
+from evals.bench.results import git_commit, percentile
 from evals.context import EvalContext, eval_context, read_dataset
 from evals.suites.adversarial import run_injection, run_tenancy
 from evals.suites.chat import run_chat
@@ -71,7 +71,7 @@ def run_eval(
     report = {
         "provider": provider,
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "commit": _git_commit(),
+        "commit": git_commit(),
         "suites": suites,
         "limit": limit,
         "seconds": round(time.perf_counter() - started, 1),

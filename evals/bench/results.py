@@ -41,7 +41,7 @@ async def time_async(call: Callable[[], Awaitable[Any]], repeat: int) -> list[fl
     return samples
 
 
-def _git_commit() -> str:
+def git_commit() -> str:
     try:
         out = subprocess.run(
             ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607 (git from PATH, fixed args)
@@ -61,15 +61,15 @@ class Report:
     parameters: dict[str, Any]
     metrics: dict[str, float] = field(default_factory=dict)
 
-    def save_and_compare(self) -> str:
+    def save_and_compare(self, folder: Path = REPORTS) -> str:
         """Write the JSON report and return a table against the previous one (if any)."""
-        path = REPORTS / f"{self.name}.json"
+        path = folder / f"{self.name}.json"
         previous: dict[str, Any] = json.loads(path.read_text()) if path.exists() else {}
-        REPORTS.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True)
         document = {
             "name": self.name,
             "date": datetime.now(UTC).isoformat(timespec="seconds"),
-            "commit": _git_commit(),
+            "commit": git_commit(),
             "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
             "parameters": self.parameters,
             "metrics": self.metrics,

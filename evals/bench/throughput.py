@@ -24,7 +24,6 @@ import contextlib
 import json
 import logging
 import os
-import platform
 import resource
 import socket
 import subprocess
@@ -32,7 +31,6 @@ import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from tempfile import TemporaryDirectory
 from typing import Any
@@ -51,7 +49,7 @@ from app.domain.people.services import add_user
 from app.lib.security import Passwords, new_api_key
 from app.settings import Settings
 from evals.bench.queue import bench_database
-from evals.bench.results import REPORTS, Report, _git_commit, render_comparison, summarise_ms
+from evals.bench.results import REPORTS, Report, summarise_ms
 from knowledge.packs import PACKS_DIR
 
 PACK_DOCUMENT = PACKS_DIR / "horizon-fr" / "culture.md"
@@ -157,19 +155,7 @@ def seed_learners(settings: Settings, count: int) -> list[BenchLearner]:
 
 def save_report(report: Report, folder: Path = REPORTS) -> str:
     """`Report.save_and_compare`, into `folder` (tests write to a temporary one)."""
-    path = folder / f"{report.name}.json"
-    previous: dict[str, Any] = json.loads(path.read_text()) if path.exists() else {}
-    folder.mkdir(parents=True, exist_ok=True)
-    document = {
-        "name": report.name,
-        "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "commit": _git_commit(),
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
-        "parameters": report.parameters,
-        "metrics": report.metrics,
-    }
-    path.write_text(json.dumps(document, indent=2, sort_keys=True) + "\n")
-    return render_comparison(report.name, report.metrics, previous)
+    return report.save_and_compare(folder)
 
 
 def free_port() -> int:
