@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
@@ -69,16 +70,24 @@ _LOADED: dict[int, Any] = {}
 _LOADING = threading.Lock()
 
 
+MAX_CACHED_CHARS = 2_000
+
+
 class UniversalSentenceEncoder:
     """USE multilingual v3. Loaded on first use (about 2 s), then thread-safe."""
 
     model_name = USE_MODEL_NAME
     dimension = 512
 
-    def __init__(self, threads: int = 1) -> None:
+    def __init__(self, threads: int = 1, cache_size: int = 256) -> None:
         # One BLAS thread: on a small machine, parallel requests use the cores better than one
         # request using them all (measured: 2 threads were slower under concurrent load).
         self._threads = threads
+        # A chat turn embeds the learner's message twice (safety guard, retrieval): single
+        # short texts are kept for the next caller. Batches (indexing) bypass the cache.
+        self._recent: OrderedDict[str, Vectors] = OrderedDict()
+        self._cache_size = cache_size
+        self._recent_lock = threading.Lock()
 
     def _backend(self) -> Any:
         with _LOADING:
@@ -106,7 +115,19 @@ class UniversalSentenceEncoder:
         backend = self._backend()
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
+        single = len(texts) == 1 and len(texts[0]) <= MAX_CACHED_CHARS
+        if single:
+            with self._recent_lock:
+                hit = self._recent.get(texts[0])
+                if hit is not None:
+                    self._recent.move_to_end(texts[0])
+                    return hit.copy()
         vectors: Vectors = np.asarray(backend.encode(list(texts)), dtype=np.float32)
+        if single:
+            with self._recent_lock:
+                self._recent[texts[0]] = vectors.copy()
+                while len(self._recent) > self._cache_size:
+                    self._recent.popitem(last=False)
         return vectors
 
 

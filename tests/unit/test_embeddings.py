@@ -65,3 +65,14 @@ def test_embeddings_are_normalised_and_multilingual() -> None:
     unrelated = float(vectors[0] @ vectors[2])
     assert same_meaning > unrelated + 0.2
     assert encoder.embed([]).shape == (0, 512)
+
+
+def test_a_repeated_single_text_is_served_from_the_cache_identically() -> None:
+    encoder = UniversalSentenceEncoder()
+    first = encoder.embed(["Comment dire un désaccord à mon équipe ?"])
+    again = encoder.embed(["Comment dire un désaccord à mon équipe ?"])
+    batch = encoder.embed(["Comment dire un désaccord à mon équipe ?", "autre chose"])
+    assert np.array_equal(first, again)
+    assert np.allclose(first[0], batch[0], atol=1e-5)
+    again[0, 0] = 42.0  # a caller changing its copy does not change the cache
+    assert encoder.embed(["Comment dire un désaccord à mon équipe ?"])[0, 0] != 42.0
