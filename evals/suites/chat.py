@@ -11,7 +11,7 @@ from agents.checks import count_questions, language_problems
 from agents.llm import ModelError
 from agents.plan import BankQuestion
 from evals.context import EvalContext
-from evals.metrics import rate, support_scores
+from evals.metrics import judged_rate, rate, support_scores
 
 
 def chat_request(
@@ -58,6 +58,7 @@ def run_chat(ctx: EvalContext, cases: list[dict[str, Any]]) -> tuple[dict[str, f
         0,
     )
     support: list[float] = []
+    verdicts: list[bool | None] = []  # the LLM judge's, when a model is configured
     failures: list[str] = []
     for case in cases:
         request = chat_request(ctx, case["pack"], case["message"], case["language"], case["id"])
@@ -92,7 +93,7 @@ def run_chat(ctx: EvalContext, cases: list[dict[str, Any]]) -> tuple[dict[str, f
             failures.append(
                 f"{case['id']}: expected {case['expect']}, cited {len(reply.citations)}"
             )
-    metrics = {
+    metrics: dict[str, float] = {
         "turns": n["turns"],
         "grounded_recall": rate(n["grounded_ok"], n["grounded_cases"]),
         "nothing_relevant_honesty": rate(n["nothing_ok"], n["nothing_cases"]),
@@ -103,4 +104,8 @@ def run_chat(ctx: EvalContext, cases: list[dict[str, Any]]) -> tuple[dict[str, f
         "unexpected_escalations": n["escalated"],
         "model_error_rate": rate(n["errors"], len(cases)),
     }
+    if verdicts:
+        supported, coverage = judged_rate(verdicts)
+        metrics["grounding_judge_supported"] = supported
+        metrics["grounding_judge_coverage"] = coverage
     return metrics, failures

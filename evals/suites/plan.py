@@ -10,7 +10,7 @@ from agents.grounding import COMPANY_KINDS
 from agents.llm import ModelError
 from agents.plan import draft_plan
 from evals.context import EvalContext
-from evals.metrics import lexical_support, rate, support_scores
+from evals.metrics import judge_supported, judged_rate, lexical_support, rate, support_scores
 
 QUESTIONS = {"reflection", "company_question", "team_question"}
 
@@ -46,6 +46,7 @@ def run_plan(ctx: EvalContext, cases: list[dict[str, Any]]) -> tuple[dict[str, f
         0,
     )
     grounding: list[float] = []
+    verdicts: list[bool | None] = []  # the LLM judge's, when a model is configured
     lexical: list[float] = []
     failures: list[str] = []
     for case in cases:
@@ -88,12 +89,14 @@ def run_plan(ctx: EvalContext, cases: list[dict[str, Any]]) -> tuple[dict[str, f
             texts = [live[c["chunk_id"]].text for c in cited if c["chunk_id"] in live]
             sources.append(texts)
             lexical.append(lexical_support(item.text, texts))
+            if ctx.llm is not None:
+                verdicts.append(judge_supported(ctx.llm, item.text, texts))
         grounding += support_scores(ctx.embedder, [i.text for i in result.items], sources)
         problems = _plan_problems(result.items, request.language)
         counts["valid"] += not problems
         if problems:
             failures.append(f"{case['id']}: {problems[0]}")
-    metrics = {
+    metrics: dict[str, float] = {
         "plans": counts["plans"],
         "valid_plan_rate": rate(counts["valid"], counts["plans"]),
         "citation_validity": rate(counts["valid_citations"], counts["citations"]),
@@ -106,4 +109,8 @@ def run_plan(ctx: EvalContext, cases: list[dict[str, Any]]) -> tuple[dict[str, f
         "model_error_rate": rate(counts["errors"], len(cases)),
         "items_per_plan": round(counts["items"] / counts["plans"], 2) if counts["plans"] else 0.0,
     }
+    if verdicts:
+        supported, coverage = judged_rate(verdicts)
+        metrics["grounding_judge_supported"] = supported
+        metrics["grounding_judge_coverage"] = coverage
     return metrics, failures
