@@ -103,8 +103,7 @@ def _reflection_prompt(request: PlanRequest, module: ModuleInfo | None) -> str |
     prompts = [
         p
         for p in (module.reflection_prompts if module else ())
-        if not question_problems(p, request.language)
-        and not language_problems(p, request.language)
+        if not question_problems(p, request.language) and not language_problems(p, request.language)
     ]
     return _pick(prompts, request.seed + "reflection") if prompts else None
 
