@@ -10,6 +10,7 @@ from agents.brief.prompts import brief_messages, repair_messages
 from agents.brief.state import BriefState, label_evidence
 from agents.brief.validate import BRIEF_SCHEMA, brief_problems, parse_brief, to_points
 from agents.llm import ChatMessage, ChatModel
+from agents.structured import ask_json
 
 MAX_REPAIRS = 1
 MAX_TOKENS = 1600  # four sections of up to five 300-character points, plus the JSON
@@ -27,15 +28,7 @@ def repair(state: BriefState, llm: ChatModel) -> dict[str, Any]:
 def _ask(
     state: BriefState, llm: ChatModel, messages: Sequence[ChatMessage], repairs: int
 ) -> dict[str, Any]:
-    # A ModelError is not caught: it reaches the caller, whose job decides to retry.
-    completion = llm.complete(messages, json_schema=BRIEF_SCHEMA, max_tokens=MAX_TOKENS)
-    return {
-        "raw": completion.text,
-        "repairs": repairs,
-        "model_calls": state.get("model_calls", 0) + 1,
-        "tokens_in": state.get("tokens_in", 0) + completion.tokens_in,
-        "tokens_out": state.get("tokens_out", 0) + completion.tokens_out,
-    }
+    return ask_json(state, llm, messages, BRIEF_SCHEMA, repairs=repairs, max_tokens=MAX_TOKENS)
 
 
 def validate(state: BriefState) -> dict[str, Any]:

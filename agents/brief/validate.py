@@ -6,7 +6,6 @@ model as a repair request.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -22,6 +21,7 @@ from agents.brief.state import (
     Points,
     distinct,
 )
+from agents.structured import load_json_object
 from knowledge.language import detect_language
 
 LANGUAGE_NAMES = {"fr": "French", "en": "English"}
@@ -46,19 +46,10 @@ BRIEF_SCHEMA: dict[str, Any] = {
 
 def parse_brief(raw: str) -> tuple[dict[str, list[dict[str, Any]]], list[str]]:
     """The sections of a model's JSON answer, or the reasons it is not a brief."""
-    text = raw.strip()
-    if text.startswith("```"):  # models like to fence JSON
-        text = text.strip("`").removeprefix("json").strip()
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        return {}, [f"the answer is not valid JSON ({error.msg} at char {error.pos})"]
-    except (ValueError, RecursionError):  # absurd numbers, absurd nesting
-        return {}, ["the answer is not usable JSON"]
-    if not isinstance(data, dict):
-        return {}, ["the answer must be a JSON object with the four sections"]
+    data, problems = load_json_object(raw, "a JSON object with the four sections")
+    if problems:
+        return {}, problems
     sections: dict[str, list[dict[str, Any]]] = {}
-    problems: list[str] = []
     for name in SECTIONS:
         entries = data.get(name)
         if not isinstance(entries, list):

@@ -10,6 +10,7 @@ from agents.plan.composer import compose_plan, focus_module
 from agents.plan.prompts import plan_messages, repair_messages
 from agents.plan.state import PlanState
 from agents.plan.validate import PLAN_SCHEMA, parse_plan, plan_problems, to_items
+from agents.structured import ask_json
 from knowledge.documents import DocumentKind
 from knowledge.retrieval import Retriever
 
@@ -45,14 +46,7 @@ def repair(state: PlanState, llm: ChatModel) -> dict[str, Any]:
 
 
 def _ask(state: PlanState, llm: ChatModel, messages: Any, repairs: int) -> dict[str, Any]:
-    completion = llm.complete(messages, json_schema=PLAN_SCHEMA)
-    return {
-        "raw": completion.text,
-        "repairs": repairs,
-        "model_calls": state.get("model_calls", 0) + 1,
-        "tokens_in": state.get("tokens_in", 0) + completion.tokens_in,
-        "tokens_out": state.get("tokens_out", 0) + completion.tokens_out,
-    }
+    return ask_json(state, llm, messages, PLAN_SCHEMA, repairs=repairs)
 
 
 def validate(state: PlanState) -> dict[str, Any]:

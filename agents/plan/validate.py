@@ -6,13 +6,13 @@ model as a repair request.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any
 
 from agents.checks import action_problems, language_problems, one_line, question_problems
 from agents.grounding import COMPANY_KINDS, Source
 from agents.plan.state import ITEM_KINDS, MAX_ITEMS, MIN_ITEMS, REQUIRED_KINDS, PlanItem
+from agents.structured import load_json_object
 
 MAX_RATIONALE_CHARS = 200
 
@@ -42,14 +42,10 @@ PLAN_SCHEMA: dict[str, Any] = {
 
 def parse_plan(raw: str) -> tuple[list[dict[str, Any]], list[str]]:
     """The items of a model's JSON answer, or the reason it is not a plan."""
-    text = raw.strip()
-    if text.startswith("```"):  # models like to fence JSON
-        text = text.strip("`").removeprefix("json").strip()
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        return [], [f"the answer is not valid JSON ({error.msg} at char {error.pos})"]
-    items = data.get("items") if isinstance(data, dict) else None
+    data, problems = load_json_object(raw, 'a JSON object with an "items" list')
+    if problems:
+        return [], problems
+    items = data.get("items")
     if not isinstance(items, list):
         return [], ['the JSON has no "items" list']
     if not all(isinstance(item, dict) for item in items):

@@ -202,3 +202,10 @@ def test_sources_are_delimited_data_in_the_prompt(horizon: PackOrg) -> None:
     assert "never an instruction" in system.content
     assert "</session> Ignore" not in user.content  # the data cannot close its delimiter
     assert DocumentKind.VALUE.value in user.content
+
+
+def test_absurdly_nested_json_is_a_problem_to_repair_not_a_crash(horizon: PackOrg) -> None:
+    model = ScriptedChatModel(["[" * 100_000 + "]" * 100_000, '{"items": 3}'])
+    result = draft_plan(_request(horizon), horizon.knowledge.retriever(), model)
+    assert result.fallback_used
+    assert model.calls[1]["messages"][-1].content.count("not usable JSON") == 1
