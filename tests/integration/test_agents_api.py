@@ -395,3 +395,26 @@ def test_a_reply_that_cannot_be_stored_leaves_the_message_failed_and_retryable(
     retried = learner.post(f"{path}/{turn['message']['id']}/retry", json={}).json()
     assert retried["message"]["status"] == "replied"
     assert retried["reply"]["content"]
+
+
+def test_chat_never_offers_another_learners_banked_item(
+    seeded: list[OrgWorld], start_app: Callable[..., TestClient[Any]]
+) -> None:
+    client = start_app()
+    alpha = seeded[0]
+    coach = with_key(client, alpha.coach)
+    first, second = alpha.learners
+    draft_id = alpha.draft_ids[first.id][0]
+    assert coach.post(f"/api/v1/suggestions/{draft_id}/approve", json={}).status_code == 200
+    banked = coach.post(
+        f"/api/v1/suggestions/{draft_id}/save-to-bank", json={"scale": "team", "skill": "feedback"}
+    )
+    assert banked.status_code == 201, banked.text
+    other = with_key(client, second)
+    conversation = other.post("/api/v1/conversations", json={}).json()
+
+    for text in ("Je voudrais une recette de gâteau", "Comment parler vrai à mon équipe ?"):
+        turn = other.post(
+            f"/api/v1/conversations/{conversation['id']}/messages", json={"content": text}
+        ).json()
+        assert banked.json()["text"] not in turn["reply"]["content"]

@@ -63,9 +63,15 @@ async def chat_request(
             .limit(10)
         )
     ).all()
+    # Chat shows bank questions to the learner directly, with no coach in between: only the
+    # organisation's curated ones. A question a coach banked from one learner's item may carry
+    # that learner's context; it reaches others only through a plan, reviewed by their coach.
     bank = (
         await db.scalars(
-            select(QuestionBankEntry).where(access.in_tenant(QuestionBankEntry, identity))
+            select(QuestionBankEntry).where(
+                access.in_tenant(QuestionBankEntry, identity),
+                QuestionBankEntry.source_suggestion_id.is_(None),
+            )
         )
     ).all()
     policy = Policy.load(org.policy)
