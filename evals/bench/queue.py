@@ -23,16 +23,17 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from app.asgi import create_app
 from app.db import migrate
 from app.db.engine import create_engine
-from app.db.models import ApiKey, CoachingSession, Enrollment, Suggestion
+from app.db.models import CoachingSession, Enrollment, Suggestion
 from app.db.models.enums import Language, Role, SuggestionKind, SuggestionState
 from app.db.provision import temporary_postgres_database
 from app.domain.organizations.services import create_organization
 from app.domain.people.services import add_user
 from app.domain.programs.services import create_program
 from app.lib.clock import utcnow
-from app.lib.security import Passwords, new_api_key
+from app.lib.security import Passwords
 from app.settings import Settings
 from evals.bench.results import Report, summarise_ms, time_async
+from evals.bench.seed import person_with_key
 
 LEARNERS = 50
 INSERT_BATCH = 5_000
@@ -52,26 +53,8 @@ async def _seed(db: AsyncSession, suggestions: int) -> str:
     """One organisation, one coach with LEARNERS learners, `suggestions` pending drafts."""
     passwords = Passwords(time_cost=1, memory_kib=1024)
     org = await create_organization(db, slug="bench", name="Bench", default_language=Language.FR)
-    coach = await add_user(
-        db,
-        passwords,
-        organization_id=org.id,
-        email="coach@bench.example",
-        display_name="Coach",
-        role=Role.COACH,
-        locale=Language.FR,
-        password=None,
-    )
-    key = new_api_key()
-    db.add(
-        ApiKey(
-            organization_id=org.id,
-            user_id=coach.id,
-            name="bench",
-            prefix=key.prefix,
-            secret_hash=key.secret_hash,
-            scopes=["read", "write"],
-        )
+    coach, secret = await person_with_key(
+        db, passwords, org.id, email="coach@bench.example", name="Coach", role=Role.COACH
     )
     program, _ = await create_program(
         db, organization_id=org.id, name="P", language=Language.FR, description="", modules=[]
@@ -131,7 +114,7 @@ async def _seed(db: AsyncSession, suggestions: int) -> str:
             rows = []
     if rows:
         await db.execute(insert(Suggestion), rows)
-    return key.secret
+    return secret
 
 
 def _ok(response: Any) -> Any:

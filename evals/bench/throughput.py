@@ -40,16 +40,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db import migrate
 from app.db.engine import run_in_transaction
-from app.db.models import ApiKey, Conversation
+from app.db.models import Conversation
 from app.db.models.enums import Language, Role
 from app.domain.knowledge import services as knowledge_services
 from app.domain.knowledge.deps import build_knowledge
 from app.domain.organizations.services import create_organization
-from app.domain.people.services import add_user
-from app.lib.security import Passwords, new_api_key
+from app.lib.security import Passwords
 from app.settings import Settings
 from evals.bench.queue import bench_database
 from evals.bench.results import REPORTS, Report, summarise_ms
+from evals.bench.seed import person_with_key
 from knowledge.packs import PACKS_DIR
 
 PACK_DOCUMENT = PACKS_DIR / "horizon-fr" / "culture.md"
@@ -121,33 +121,20 @@ def seed_learners(settings: Settings, count: int) -> list[BenchLearner]:
             raise RuntimeError(f"Indexing {PACK_DOCUMENT.name} failed: {result.document.error}")
         learners = []
         for i in range(count):
-            user = await add_user(
+            user, secret = await person_with_key(
                 db,
                 passwords,
-                organization_id=org.id,
+                org.id,
                 email=f"learner{i}@bench.example",
-                display_name=f"Learner {i}",
+                name=f"Learner {i}",
                 role=Role.LEARNER,
-                locale=Language.FR,
-                password=None,
-            )
-            key = new_api_key()
-            db.add(
-                ApiKey(
-                    organization_id=org.id,
-                    user_id=user.id,
-                    name="bench",
-                    prefix=key.prefix,
-                    secret_hash=key.secret_hash,
-                    scopes=["read", "write"],
-                )
             )
             conversation = Conversation(
                 organization_id=org.id, learner_id=user.id, title="Bench", shared_with_coach=False
             )
             db.add(conversation)
             await db.flush()
-            learners.append(BenchLearner(key.secret, str(conversation.id)))
+            learners.append(BenchLearner(secret, str(conversation.id)))
         return learners
 
     return run_in_transaction(settings.resolved_database_url, work)
