@@ -10,7 +10,8 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
-from app.web.messages import MESSAGES
+from app.web.messages import MESSAGES as CORE_MESSAGES
+from app.web.messages_admin import ADMIN_JS_KEYS, ADMIN_MESSAGES
 
 LOCALES = ("fr", "en")
 DEFAULT_LOCALE = "fr"
@@ -45,7 +46,11 @@ JS_KEYS = (
     "review.reason_needed",
     "review.batch_done",
     "brief.writing",
+    *ADMIN_JS_KEYS,
 )
+
+# tests/browser/test_page_helpers.py checks that no key is defined in both.
+MESSAGES: dict[str, tuple[str, str]] = {**CORE_MESSAGES, **ADMIN_MESSAGES}
 
 MONTHS = {
     "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",

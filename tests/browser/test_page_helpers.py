@@ -92,3 +92,10 @@ def test_every_word_a_script_asks_for_is_sent_to_it() -> None:
     used |= {f"plan.{s}" for s in ("queued", "running", "retrying", "done", "failed")}
     assert used - set(JS_KEYS) == set()
     assert set(JS_KEYS) <= set(MESSAGES)
+
+
+def test_no_word_is_defined_in_two_areas() -> None:
+    from app.web.messages import MESSAGES as CORE
+    from app.web.messages_admin import ADMIN_MESSAGES
+
+    assert CORE.keys() & ADMIN_MESSAGES.keys() == set()
