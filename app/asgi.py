@@ -34,6 +34,7 @@ from app.domain.coaching.controllers import CoachingSessionController
 from app.domain.conversations.controllers import ConversationController
 from app.domain.escalations.controllers import EscalationController
 from app.domain.health import health
+from app.domain.journal.controllers import JournalController
 from app.domain.knowledge.controllers import KnowledgeController
 from app.domain.knowledge.deps import build_knowledge, provide_knowledge, provide_worker
 from app.domain.knowledge.worker import IngestionWorker
@@ -41,6 +42,7 @@ from app.domain.organizations.controllers import OrganizationController
 from app.domain.people.controllers import EnrollmentController, UserController
 from app.domain.plans.controllers import PlanController
 from app.domain.plans.worker import PlanWorker
+from app.domain.privacy.controllers import PrivacyController
 from app.domain.programs.controllers import ProgramController
 from app.domain.question_bank.controllers import QuestionBankController
 from app.domain.suggestions.controllers import FeedController, SuggestionController
@@ -70,6 +72,8 @@ API_CONTROLLERS = [
     PlanController,
     EscalationController,
     BriefController,
+    JournalController,
+    PrivacyController,
 ]
 
 

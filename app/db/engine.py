@@ -25,6 +25,9 @@ def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    # Deleted rows are overwritten, not left in free pages: an erased learner's words are gone
+    # from the file itself (app/domain/privacy).
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
 
 

@@ -20,6 +20,7 @@ from app.db.models import (
     Conversation,
     Enrollment,
     Escalation,
+    JournalEntry,
     Suggestion,
     User,
 )
@@ -157,6 +158,22 @@ def visible_conversations(identity: Identity) -> ColumnElement[bool]:
             coach=and_(
                 Conversation.shared_with_coach.is_(True),
                 Conversation.learner_id.in_(coach_learner_ids(identity)),
+            ),
+            admin=false(),
+        ),
+    )
+
+
+def visible_journal_entries(identity: Identity) -> ColumnElement[bool]:
+    """A journal is the learner's; a coach reads only the entries shared with them."""
+    return and_(
+        in_tenant(JournalEntry, identity),
+        _by_role(
+            identity,
+            learner=JournalEntry.learner_id == identity.user_id,
+            coach=and_(
+                JournalEntry.shared_with_coach.is_(True),
+                JournalEntry.learner_id.in_(coach_learner_ids(identity)),
             ),
             admin=false(),
         ),

@@ -8,6 +8,7 @@ from app.db.models._conversation import Conversation, Message
 from app.db.models._document import Document
 from app.db.models._enrollment import Enrollment
 from app.db.models._escalation import Escalation
+from app.db.models._journal import JournalEntry
 from app.db.models._organization import Organization
 from app.db.models._program import Program, ProgramModule
 from app.db.models._question_bank import QuestionBankEntry
@@ -28,6 +29,7 @@ __all__ = [
     "Document",
     "Enrollment",
     "Escalation",
+    "JournalEntry",
     "LoginSession",
     "Message",
     "Organization",

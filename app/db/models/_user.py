@@ -22,6 +22,9 @@ class User(TenantMixin, Base):
     # None for accounts that only act through API keys.
     password_hash: Mapped[str | None] = mapped_column(sa.String(256), default=None)
     is_active: Mapped[bool] = mapped_column(default=True)
+    # Set when the person erased their account: the row stays, emptied, so the audit trail
+    # and other people's records keep their references; everything they wrote is deleted.
+    erased_at: Mapped[datetime | None] = mapped_column(DateTimeUTC, default=None)
 
 
 class LoginSession(TenantMixin, Base):
