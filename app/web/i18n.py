@@ -46,6 +46,9 @@ JS_KEYS = (
     "review.reason_needed",
     "review.batch_done",
     "brief.writing",
+    "journal.now_shared",
+    "journal.now_private",
+    "journal.confirm_delete",
     *ADMIN_JS_KEYS,
 )
 

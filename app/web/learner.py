@@ -1,10 +1,12 @@
-"""The learner's pages: delivered items to answer, and the chat with the companion."""
+"""The learner's pages: delivered items to answer, the chat with the companion, the journal,
+and 'my data' (what the coach sees, export, erasure)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 from uuid import UUID
 
 from litestar import get
@@ -14,10 +16,18 @@ from litestar.response import Template
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.models import Answer, CoachingSession, Conversation, Suggestion
+from app.db.models import (
+    Answer,
+    CoachingSession,
+    Conversation,
+    JournalEntry,
+    Suggestion,
+    User,
+)
 from app.db.models.enums import Role
 from app.domain import access
 from app.domain.conversations.services import ConversationService
+from app.domain.journal.services import JournalService
 from app.domain.people.services import PeopleService
 from app.domain.suggestions.services import FeedService
 from app.lib.identity import Identity
@@ -27,6 +37,7 @@ from app.settings import Settings
 from app.web.pages import PageController, Viewer, render
 
 CONVERSATIONS_SHOWN = 50
+JOURNAL_SHOWN = 50
 MESSAGES_SHOWN = 200
 
 
@@ -64,13 +75,32 @@ async def _last_session(db: AsyncSession, identity: Identity) -> CoachingSession
     return found
 
 
-async def _shared_count(db: AsyncSession, identity: Identity) -> int:
-    count = await db.scalar(
+async def _shared_counts(db: AsyncSession, identity: Identity) -> dict[str, int]:
+    """How many conversations and journal entries the learner shares with their coach now."""
+    chats = await db.scalar(
         select(func.count(Conversation.id)).where(
             access.visible_conversations(identity), Conversation.shared_with_coach.is_(True)
         )
     )
-    return int(count or 0)
+    notes = await db.scalar(
+        select(func.count(JournalEntry.id)).where(
+            access.visible_journal_entries(identity), JournalEntry.shared_with_coach.is_(True)
+        )
+    )
+    return {"chats": int(chats or 0), "journal": int(notes or 0)}
+
+
+async def _what_coach_sees(
+    db: AsyncSession, identity: Identity, passwords: Passwords
+) -> dict[str, Any]:
+    """The context of `learner/_what_coach_sees.html`, shown on the home and 'my data' pages."""
+    coaches, _ = await PeopleService(db, identity, passwords).list_users(
+        PageParams(20, None), Role.COACH
+    )
+    return {
+        "coaches": [c.display_name for c in coaches],
+        "shared": await _shared_counts(db, identity),
+    }
 
 
 class LearnerPages(PageController):
@@ -87,9 +117,6 @@ class LearnerPages(PageController):
         identity = viewer.identity
         identity.require_role(Role.LEARNER)
         items, next_cursor = await FeedService(db_session, identity).feed(page)
-        coaches, _ = await PeopleService(db_session, identity, passwords).list_users(
-            PageParams(20, None), Role.COACH
-        )
         return render(
             "learner/home.html",
             viewer,
@@ -98,8 +125,42 @@ class LearnerPages(PageController):
             answers=await _answers(db_session, identity, [i.id for i in items]),
             next_cursor=next_cursor,
             last_session=await _last_session(db_session, identity),
-            coaches=[c.display_name for c in coaches],
-            shared_count=await _shared_count(db_session, identity),
+            **await _what_coach_sees(db_session, identity, passwords),
+        )
+
+    @get("/journal", name="learner-journal")
+    async def journal(
+        self,
+        db_session: NamedDependency[AsyncSession],
+        viewer: NamedDependency[Viewer],
+        page: NamedDependency[PageParams],
+    ) -> Template:
+        viewer.identity.require_role(Role.LEARNER)
+        entries, next_cursor = await JournalService(db_session, viewer.identity).list(page)
+        return render(
+            "learner/journal.html",
+            viewer,
+            current="/me/journal",
+            entries=entries,
+            next_cursor=next_cursor,
+        )
+
+    @get("/data", name="learner-data")
+    async def my_data(
+        self,
+        db_session: NamedDependency[AsyncSession],
+        passwords: NamedDependency[Passwords],
+        viewer: NamedDependency[Viewer],
+    ) -> Template:
+        identity = viewer.identity
+        identity.require_role(Role.LEARNER)
+        email = await db_session.scalar(select(User.email).where(User.id == identity.user_id))
+        return render(
+            "learner/data.html",
+            viewer,
+            current="/me/data",
+            email=email or "",
+            **await _what_coach_sees(db_session, identity, passwords),
         )
 
     @get("/chat", name="learner-chat")

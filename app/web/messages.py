@@ -15,6 +15,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "nav.new_session": ("Noter une séance", "Log a session"),
     "nav.review": ("À relire", "Review"),
     "nav.admin": ("Administration", "Administration"),
+    "nav.journal": ("Journal", "Journal"),
+    "nav.my_data": ("Mes données", "My data"),
     "logout": ("Se déconnecter", "Log out"),
     "close": ("Fermer", "Close"),
     "cancel": ("Annuler", "Cancel"),
@@ -110,14 +112,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "me.send_answer": ("Enregistrer ma réponse", "Save my answer"),
     "me.answered": ("Répondu", "Answered"),
     "me.privacy_title": ("Ce que votre coach voit", "What your coach sees"),
-    "me.your_coach": ("votre coach", "your coach"),
+    "me.privacy_any_coach": (
+        "Votre coach relit chaque réflexion et question avant qu'elle vous parvienne.",
+        "Your coach reviews every reflection and question before it reaches you.",
+    ),
     "me.privacy_coach": (
         "Votre coach ({coaches}) relit chaque réflexion et question avant qu'elle vous parvienne.",
         "Your coach ({coaches}) reviews every reflection and question before it reaches you.",
     ),
     "me.privacy_answers": (
-        "Vos réponses ci-dessus sont lues par votre coach.",
-        "Your answers above are read by your coach.",
+        "Vos réponses aux réflexions et questions sont lues par votre coach.",
+        "Your answers to reflections and questions are read by your coach.",
     ),
     "me.privacy_chats": (
         "Vos conversations avec le compagnon restent privées, sauf celles que vous partagez"
@@ -130,6 +135,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         " avec le type de sujet, jamais le message.",
         "If a message suggests you are struggling, your coach gets an alert naming the kind of"
         " topic, never the message.",
+    ),
+    "me.privacy_journal": (
+        "Votre journal reste privé, sauf les notes que vous partagez (partagées aujourd'hui :"
+        " {count}).",
+        "Your journal stays private, except the entries you share (shared now: {count}).",
+    ),
+    "me.privacy_more": (
+        "Mes données : ce que votre coach voit, télécharger ou effacer mes données",
+        "My data: what your coach sees, download or erase my data",
     ),
     "me.privacy_admin": (
         "Les RH et administrateurs ne voient que des chiffres agrégés.",
@@ -305,4 +319,60 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "brief.nothing": ("Rien à signaler.", "Nothing to report."),
     "brief.none": ("Aucune synthèse pour l'instant.", "No brief yet."),
     "brief.back": ("Retour à mes apprenants", "Back to my learners"),
+    # Journal
+    "journal.title": ("Mon journal", "My journal"),
+    "journal.intro": (
+        "Notez ce que vous observez entre deux séances. Vos notes restent privées, sauf celles"
+        " que vous choisissez de partager avec votre coach.",
+        "Write down what you notice between sessions. Your entries stay private, except those"
+        " you choose to share with your coach.",
+    ),
+    "journal.new": ("Nouvelle note", "New entry"),
+    "journal.share": ("Partager avec mon coach", "Share with my coach"),
+    "journal.share_hint": (
+        "Votre coach pourra lire cette note. Vous pouvez la rendre privée à nouveau.",
+        "Your coach will be able to read this entry. You can make it private again.",
+    ),
+    "journal.save": ("Enregistrer la note", "Save the entry"),
+    "journal.entries": ("Mes notes", "My entries"),
+    "journal.shared": ("partagée", "shared"),
+    "journal.delete": ("Supprimer", "Delete"),
+    "journal.empty": ("Aucune note pour l'instant.", "No entry yet."),
+    "journal.now_shared": ("Partagée avec votre coach.", "Shared with your coach."),
+    "journal.now_private": ("Privée à nouveau.", "Private again."),
+    "journal.confirm_delete": (
+        "Supprimer cette note ? Elle ne pourra pas être récupérée.",
+        "Delete this entry? It cannot be recovered.",
+    ),
+    # My data
+    "data.title": ("Mes données", "My data"),
+    "data.export_title": ("Télécharger mes données", "Download my data"),
+    "data.export_what": (
+        "Un fichier JSON avec votre compte, vos séances (sans les notes personnelles de votre"
+        " coach), les réflexions et questions reçues, vos réponses, votre journal et vos"
+        " conversations.",
+        "A JSON file with your account, your sessions (without your coach's personal notes), the"
+        " reflections and questions you received, your answers, your journal and your"
+        " conversations.",
+    ),
+    "data.export": ("Télécharger (JSON)", "Download (JSON)"),
+    "data.erase_title": ("Effacer mon compte", "Erase my account"),
+    "data.erase_what": (
+        "Tout ce que vous avez écrit et tout ce qui a été préparé pour vous est supprimé"
+        " définitivement : réponses, journal, conversations, séances, réflexions. Vous ne pourrez"
+        " plus vous connecter. Téléchargez vos données avant si vous voulez les garder.",
+        "Everything you wrote and everything prepared for you is deleted for good: answers,"
+        " journal, conversations, sessions, reflections. You will no longer be able to log in."
+        " Download your data first if you want to keep it.",
+    ),
+    "data.erase_confirm": (
+        "Pour confirmer, tapez votre adresse e-mail ({email})",
+        "To confirm, type your email address ({email})",
+    ),
+    "data.erase_hint": ("Cette action est définitive.", "This cannot be undone."),
+    "data.erase": ("Effacer mon compte définitivement", "Erase my account for good"),
+    "login.erased": (
+        "Votre compte et vos données ont été effacés.",
+        "Your account and your data have been erased.",
+    ),
 }

@@ -40,7 +40,12 @@ PAGE_HEADERS = [
 ]
 HOME_BY_ROLE = {Role.LEARNER: "/me", Role.COACH: "/coach", Role.ADMIN: "/admin"}
 NAV_BY_ROLE = {
-    Role.LEARNER: (("/me", "nav.home"), ("/me/chat", "nav.chat")),
+    Role.LEARNER: (
+        ("/me", "nav.home"),
+        ("/me/chat", "nav.chat"),
+        ("/me/journal", "nav.journal"),
+        ("/me/data", "nav.my_data"),
+    ),
     Role.COACH: (
         ("/coach", "nav.learners"),
         ("/coach/sessions/new", "nav.new_session"),

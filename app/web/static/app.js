@@ -119,6 +119,8 @@ const Interlude = (() => {
   // --- forms that post JSON: <form data-api-form data-url=... data-done=...> -------------
   const onDone = {
     reload: () => location.reload(),
+    // The account no longer exists: the login page says so.
+    erased: () => location.assign("/login?erased=1"),
   };
 
   function formBody(form) {
@@ -126,7 +128,8 @@ const Interlude = (() => {
     for (const el of form.elements) {
       if (!el.name || el.disabled) continue;
       const value = el.value;
-      if (el.dataset.list === "lines") body[el.name] = value.split("\n").map((s) => s.trim()).filter(Boolean);
+      if (el.type === "checkbox") body[el.name] = el.checked;
+      else if (el.dataset.list === "lines") body[el.name] = value.split("\n").map((s) => s.trim()).filter(Boolean);
       else if (el.dataset.list === "comma") body[el.name] = value.split(",").map((s) => s.trim()).filter(Boolean);
       else if (el.type === "datetime-local") body[el.name] = value ? new Date(value).toISOString() : null;
       else body[el.name] = value;
