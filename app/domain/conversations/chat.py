@@ -1,14 +1,17 @@
 """A chat turn's data: the agent's context (this learner's and organisation's only), and the
-reply or the failure stored afterwards. The learner's message was committed before any of it:
-whatever happens to the model, it stays stored, replied or failed with the reason."""
+reply or the failure stored afterwards. The context is read before the learner's message is
+written, and the message is committed before the agent runs: whatever happens to the model, it
+stays stored, replied or failed with the reason."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from uuid import UUID
 
 import structlog
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from uuid_utils.compat import uuid7
 
 from agents.chat import ChatReply, ChatRequest, Turn
 from agents.llm import ModelError
@@ -35,26 +38,58 @@ log = structlog.get_logger("interlude.chat")
 HISTORY = 8
 
 
-async def chat_request(
-    db: AsyncSession, identity: Identity, conversation: Conversation, message: Message
-) -> ChatRequest:
-    """The agent's context: this learner's own data and their organisation's, nothing else."""
-    learner = await db.get(User, conversation.learner_id)
-    org = await db.get(Organization, conversation.organization_id)
-    assert learner is not None  # noqa: S101 - foreign keys guarantee it
-    assert org is not None  # noqa: S101
-    history = (
-        await db.scalars(
-            select(Message)
-            .where(
-                Message.conversation_id == conversation.id,
-                access.in_tenant(Message, identity),
-                Message.id != message.id,
-            )
-            .order_by(Message.id.desc())
-            .limit(HISTORY)
+@dataclass(frozen=True, slots=True)
+class ChatContext:
+    """What the agent may know besides the message: this learner's and organisation's only."""
+
+    organization_id: UUID
+    organization_name: str
+    policy: Policy
+    learner_locale: str
+    history: tuple[Turn, ...]
+    approved_items: tuple[str, ...]
+    bank: tuple[BankQuestion, ...]
+
+    def request(self, message: Message) -> ChatRequest:
+        return ChatRequest(
+            organization_id=str(self.organization_id),
+            language=detect_language(message.content, default=self.learner_locale),
+            message=message.content,
+            history=self.history,
+            approved_items=self.approved_items,
+            bank=self.bank,
+            organization_name=self.organization_name,
+            resources=tuple((r.label, r.contact) for r in self.policy.escalation_resources),
+            seed=str(message.id),
+            allowed_link_hosts=tuple(self.policy.link_hosts),
         )
-    ).all()
+
+
+async def chat_context(
+    db: AsyncSession,
+    identity: Identity,
+    conversation: Conversation,
+    *,
+    excluding: UUID | None = None,
+) -> ChatContext:
+    """Read before the learner's message is written (a retry excludes the message it answers),
+    so these reads never run while SQLite's write lock is held: four statements."""
+    org_name, org_policy, locale = (
+        await db.execute(
+            select(Organization.name, Organization.policy, User.locale)
+            .join(User, User.organization_id == Organization.id)
+            .where(
+                Organization.id == conversation.organization_id,
+                User.id == conversation.learner_id,
+            )
+        )
+    ).one()  # foreign keys guarantee the row
+    history_query = select(Message.role, Message.content).where(
+        Message.conversation_id == conversation.id, access.in_tenant(Message, identity)
+    )
+    if excluding is not None:
+        history_query = history_query.where(Message.id != excluding)
+    history = (await db.execute(history_query.order_by(Message.id.desc()).limit(HISTORY))).all()
     approved = (
         await db.scalars(
             select(Suggestion.text)
@@ -67,42 +102,41 @@ async def chat_request(
     # organisation's curated ones. A question a coach banked from one learner's item may carry
     # that learner's context; it reaches others only through a plan, reviewed by their coach.
     bank = (
-        await db.scalars(
-            select(QuestionBankEntry).where(
+        await db.execute(
+            select(
+                QuestionBankEntry.skill,
+                QuestionBankEntry.scale,
+                QuestionBankEntry.language,
+                QuestionBankEntry.text,
+            ).where(
                 access.in_tenant(QuestionBankEntry, identity),
                 QuestionBankEntry.source_suggestion_id.is_(None),
             )
         )
     ).all()
-    policy = Policy.load(org.policy)
-    return ChatRequest(
-        organization_id=str(org.id),
-        language=detect_language(message.content, default=learner.locale.value),
-        message=message.content,
+    return ChatContext(
+        organization_id=conversation.organization_id,
+        organization_name=org_name,
+        policy=Policy.load(org_policy),
+        learner_locale=locale.value,
         history=tuple(
-            Turn("learner" if m.role is MessageRole.LEARNER else "assistant", m.content)
-            for m in reversed(history)
+            Turn("learner" if role is MessageRole.LEARNER else "assistant", content)
+            for role, content in reversed(history)
         ),
         approved_items=tuple(approved),
         bank=tuple(BankQuestion(q.skill, q.scale.value, q.language.value, q.text) for q in bank),
-        organization_name=org.name,
-        resources=tuple((r.label, r.contact) for r in policy.escalation_resources),
-        seed=str(message.id),
-        allowed_link_hosts=tuple(policy.link_hosts),
     )
 
 
 async def save_reply(
-    db: AsyncSession, message_id: UUID, reply: ChatReply, latency_ms: int
+    db: AsyncSession, message: Message, learner_id: UUID, reply: ChatReply, latency_ms: int
 ) -> Message:
-    message = await db.get(Message, message_id)
-    assert message is not None  # noqa: S101 - stored and committed before the agent ran
-    conversation = await db.get(Conversation, message.conversation_id)
-    assert conversation is not None  # noqa: S101
+    """Store the reply and its run, and mark the learner's message replied, in one flush: no
+    read under SQLite's write lock. `message` is the stored learner message (detached)."""
+    await _set_status(db, message.id, MessageStatus.REPLIED, "")
     run = _run(message, reply, latency_ms)
-    db.add(run)
-    await db.flush()
     answer = Message(
+        id=uuid7(),  # here rather than at the flush: run and answer are flushed together
         organization_id=message.organization_id,
         conversation_id=message.conversation_id,
         role=MessageRole.ASSISTANT,
@@ -112,23 +146,20 @@ async def save_reply(
         reply_to_id=message.id,
         run_id=run.id,
     )
-    db.add(answer)
-    message.status, message.error = MessageStatus.REPLIED, ""
+    db.add_all([run, answer])
     if reply.escalation is not None:
-        await _escalate(db, conversation, message, reply.escalation)
-    await db.flush()
-    await db.refresh(answer)
+        await _escalate(db, message, learner_id, reply.escalation)
+    await db.flush()  # Python-side defaults (timestamps) are set on `answer`: no refresh
     return answer
 
 
-async def save_failure(db: AsyncSession, message_id: UUID, error: Exception) -> Message:
-    message = await db.get(Message, message_id)
-    assert message is not None  # noqa: S101
+async def save_failure(db: AsyncSession, message: Message, error: Exception) -> str:
+    """Mark the learner's message failed; returns the reason shown to the learner."""
     if isinstance(error, ModelError):
         reason = f"The companion could not answer ({error.kind}): your message is saved; retry."
     else:
         reason = "The companion could not answer: your message is saved; retry in a moment."
-    message.status, message.error = MessageStatus.FAILED, reason
+    await _set_status(db, message.id, MessageStatus.FAILED, reason)
     db.add(
         AgentRun(
             organization_id=message.organization_id,
@@ -137,13 +168,22 @@ async def save_failure(db: AsyncSession, message_id: UUID, error: Exception) -> 
             error=f"{type(error).__name__}: {error}"[:500],
         )
     )
-    log.warning("chat_reply_failed", message_id=str(message_id), error=type(error).__name__)
+    log.warning("chat_reply_failed", message_id=str(message.id), error=type(error).__name__)
     await db.flush()
-    return message
+    return reason
+
+
+async def _set_status(
+    db: AsyncSession, message_id: UUID, status: MessageStatus, error: str
+) -> None:
+    await db.execute(
+        update(Message).where(Message.id == message_id).values(status=status, error=error)
+    )
 
 
 def _run(message: Message, reply: ChatReply, latency_ms: int) -> AgentRun:
     return AgentRun(
+        id=uuid7(),
         organization_id=message.organization_id,
         kind="chat",
         status=RunStatus.DONE.value,
@@ -167,17 +207,14 @@ def _run(message: Message, reply: ChatReply, latency_ms: int) -> AgentRun:
 
 
 async def _escalate(
-    db: AsyncSession,
-    conversation: Conversation,
-    message: Message,
-    escalation: tuple[str, str, str],
+    db: AsyncSession, message: Message, learner_id: UUID, escalation: tuple[str, str, str]
 ) -> None:
     category, detected_by, stage = escalation
     coach_id = await db.scalar(
         select(Enrollment.coach_id)
         .where(
-            Enrollment.organization_id == conversation.organization_id,
-            Enrollment.learner_id == conversation.learner_id,
+            Enrollment.organization_id == message.organization_id,
+            Enrollment.learner_id == learner_id,
             Enrollment.is_active.is_(True),
         )
         .order_by(Enrollment.id.desc())
@@ -185,8 +222,8 @@ async def _escalate(
     )
     db.add(
         Escalation(
-            organization_id=conversation.organization_id,
-            learner_id=conversation.learner_id,
+            organization_id=message.organization_id,
+            learner_id=learner_id,
             coach_id=coach_id,
             message_id=message.id,
             category=category,

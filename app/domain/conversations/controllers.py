@@ -95,9 +95,9 @@ class ConversationController(Controller):
         conversation_id: FromPath[UUID],
         data: JSONBody[MessageIn],
     ) -> ChatTurnOut:
-        message = await conversations.post_message(conversation_id, data.content)
+        message, request = await conversations.post_message(conversation_id, data.content)
         await db_session.commit()  # stored before any model call: nothing after may lose it
-        return await turns.complete(message.id)
+        return await turns.complete(message, request)
 
     @post(
         "/{conversation_id:uuid}/messages/stream",
@@ -112,9 +112,9 @@ class ConversationController(Controller):
         conversation_id: FromPath[UUID],
         data: JSONBody[MessageIn],
     ) -> ServerSentEvent:
-        message = await conversations.post_message(conversation_id, data.content)
-        await db_session.commit()
-        return ServerSentEvent(turns.stream(MessageOut.of(message)))
+        message, request = await conversations.post_message(conversation_id, data.content)
+        await db_session.commit()  # stored before any model call: nothing after may lose it
+        return ServerSentEvent(turns.stream(message, request))
 
     @post(
         "/{conversation_id:uuid}/messages/{message_id:uuid}/retry",
@@ -127,5 +127,5 @@ class ConversationController(Controller):
         conversation_id: FromPath[UUID],
         message_id: FromPath[UUID],
     ) -> ChatTurnOut:
-        message = await conversations.failed_message(conversation_id, message_id)
-        return await turns.complete(message.id)
+        message, request = await conversations.failed_message(conversation_id, message_id)
+        return await turns.complete(message, request)

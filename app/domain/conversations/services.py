@@ -8,9 +8,11 @@ from uuid import UUID
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from agents.chat import ChatRequest
 from app.db.models import Conversation, Message
 from app.db.models.enums import MessageRole, MessageStatus, Role
 from app.domain import access
+from app.domain.conversations.chat import chat_context
 from app.domain.conversations.schemas import ConversationIn, ConversationPatch
 from app.lib.errors import Conflict, InvalidInput, NotFound
 from app.lib.identity import Identity
@@ -75,8 +77,12 @@ class ConversationService:
         )
         return await fetch_page(self.db, statement, Message.id, page)
 
-    async def post_message(self, conversation_id: UUID, content: str) -> Message:
-        """Store the learner's message first: nothing that happens after may lose it."""
+    async def post_message(
+        self, conversation_id: UUID, content: str
+    ) -> tuple[Message, ChatRequest]:
+        """The learner's message, flushed for the caller to commit before any model call
+        (nothing after may lose it), and the agent's request. The context is read first: on
+        SQLite the write lock is then held for the insert and the commit only."""
         conversation = await self._own(conversation_id)
         if len(content) > self.max_message_chars:
             raise InvalidInput(
@@ -84,6 +90,7 @@ class ConversationService:
                 f"{self.max_message_chars}. Shorten it or split it.",
                 field="content",
             )
+        context = await chat_context(self.db, self.identity, conversation)
         message = Message(
             organization_id=conversation.organization_id,
             conversation_id=conversation.id,
@@ -92,13 +99,15 @@ class ConversationService:
             status=MessageStatus.STORED,
         )
         self.db.add(message)
-        await self.db.flush()
-        await self.db.refresh(message)
-        return message
+        await self.db.flush()  # every column has a Python-side default: no refresh needed
+        return message, context.request(message)
 
-    async def failed_message(self, conversation_id: UUID, message_id: UUID) -> Message:
-        """The learner's own message whose reply failed: the only kind that can be retried."""
-        await self._own(conversation_id)
+    async def failed_message(
+        self, conversation_id: UUID, message_id: UUID
+    ) -> tuple[Message, ChatRequest]:
+        """The learner's own message whose reply failed (the only kind that can be retried),
+        and the agent's request to answer it again."""
+        conversation = await self._own(conversation_id)
         message = await self.db.scalar(
             select(Message).where(
                 Message.id == message_id,
@@ -114,4 +123,5 @@ class ConversationService:
                 f"This message is {message.status.value}; only a failed reply can be retried.",
                 field="message_id",
             )
-        return message
+        context = await chat_context(self.db, self.identity, conversation, excluding=message.id)
+        return message, context.request(message)

@@ -18,9 +18,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from agents.chat import ChatReply, ChatRequest, Delta, Replace, reply_events
 from agents.chat.state import ChatEvent
-from app.db.models import Conversation, Message
+from app.db.models import Message
+from app.db.models.enums import MessageStatus
 from app.domain.agents.runtime import AgentRuntime
-from app.domain.conversations.chat import chat_request, save_failure, save_reply
+from app.domain.conversations.chat import save_failure, save_reply
 from app.domain.conversations.schemas import ChatTurnOut, MessageOut
 from app.lib.identity import Identity
 
@@ -60,17 +61,13 @@ async def agent_events(runtime: AgentRuntime, request: ChatRequest) -> AsyncIter
 async def run_turn(
     sessions: Callable[[], AsyncSession],
     runtime: AgentRuntime,
-    identity: Identity,
-    message_id: UUID,
-) -> AsyncIterator[Delta | Replace | Message]:
-    """The agent's events, then the stored reply (or the failed message). Own DB sessions:
+    message: Message,
+    learner_id: UUID,
+    request: ChatRequest,
+) -> AsyncIterator[Delta | Replace | ChatTurnOut]:
+    """The agent's events, then the turn as stored: the reply, or the learner's message marked
+    failed. `message` is the learner's, committed (detached: only read). Its own DB session:
     a stream outlives the request's session."""
-    async with sessions() as db:
-        message = await db.get(Message, message_id)
-        assert message is not None  # noqa: S101
-        conversation = await db.get(Conversation, message.conversation_id)
-        assert conversation is not None  # noqa: S101
-        request = await chat_request(db, identity, conversation, message)
     started = time.perf_counter()
     reply: ChatReply | None = None
     try:
@@ -80,24 +77,30 @@ async def run_turn(
             else:
                 yield event
     except Exception as error:
-        yield await _failed(sessions, message_id, error)
+        yield await _failed(sessions, message, error)
         return
     assert reply is not None  # noqa: S101 - reply_events always ends with the reply
     latency_ms = round((time.perf_counter() - started) * 1000)
     try:
         async with sessions() as db, db.begin():
-            saved = await save_reply(db, message_id, reply, latency_ms)
+            answer = await save_reply(db, message, learner_id, reply, latency_ms)
     except Exception as error:  # the reply could not be stored (a busy database...)
-        saved = await _failed(sessions, message_id, error)
-    yield saved
+        yield await _failed(sessions, message, error)
+        return
+    stored = msgspec.structs.replace(MessageOut.of(message), status=MessageStatus.REPLIED, error="")
+    yield ChatTurnOut(stored, MessageOut.of(answer))
 
 
 async def _failed(
-    sessions: Callable[[], AsyncSession], message_id: UUID, error: Exception
-) -> Message:
+    sessions: Callable[[], AsyncSession], message: Message, error: Exception
+) -> ChatTurnOut:
     """Mark the learner's message failed (it stays stored), so a retry can answer it."""
     async with sessions() as db, db.begin():
-        return await save_failure(db, message_id, error)
+        reason = await save_failure(db, message, error)
+    failed = msgspec.structs.replace(
+        MessageOut.of(message), status=MessageStatus.FAILED, error=reason
+    )
+    return ChatTurnOut(failed, None)
 
 
 STREAM_EVENTS = """Events, in order: `stored` (the learner's message, as stored), then `delta`
@@ -107,7 +110,8 @@ reason; POST .../retry asks again)."""
 
 
 class ChatTurns:
-    """Chat turns for one identity: whole (`complete`) or streamed (`stream`)."""
+    """Chat turns for one identity: whole (`complete`) or streamed (`stream`), each for a
+    learner message already committed and the agent's context read before it was."""
 
     def __init__(
         self, sessions: Callable[[], AsyncSession], runtime: AgentRuntime, identity: Identity
@@ -116,30 +120,30 @@ class ChatTurns:
         self._runtime = runtime
         self._identity = identity
 
-    async def complete(self, message_id: UUID) -> ChatTurnOut:
-        last: Message | None = None
-        async for item in run_turn(self._sessions, self._runtime, self._identity, message_id):
-            if isinstance(item, Message):
-                last = item
-        assert last is not None  # noqa: S101 - run_turn always ends with a message
-        if last.id == message_id:  # the reply failed: the stored message says why
-            return ChatTurnOut(MessageOut.of(last), None)
-        async with self._sessions() as db:
-            message = await db.get(Message, message_id)
-        assert message is not None  # noqa: S101
-        return ChatTurnOut(MessageOut.of(message), MessageOut.of(last))
+    def _run(
+        self, message: Message, request: ChatRequest
+    ) -> AsyncIterator[Delta | Replace | ChatTurnOut]:
+        return run_turn(self._sessions, self._runtime, message, self._identity.user_id, request)
 
-    async def stream(self, stored: MessageOut) -> AsyncIterator[ServerSentEventMessage]:
-        yield _event("stored", stored)
-        async for item in run_turn(self._sessions, self._runtime, self._identity, stored.id):
+    async def complete(self, message: Message, request: ChatRequest) -> ChatTurnOut:
+        async for item in self._run(message, request):
+            if isinstance(item, ChatTurnOut):
+                return item
+        raise AssertionError("run_turn always ends with the stored turn")
+
+    async def stream(
+        self, message: Message, request: ChatRequest
+    ) -> AsyncIterator[ServerSentEventMessage]:
+        yield _event("stored", MessageOut.of(message))
+        async for item in self._run(message, request):
             if isinstance(item, Delta):
                 yield _event("delta", {"text": item.text})
             elif isinstance(item, Replace):
                 yield _event("replace", {"text": item.text})
-            elif item.id == stored.id:
-                yield _event("failed", MessageOut.of(item))
+            elif item.reply is None:
+                yield _event("failed", item.message)
             else:
-                yield _event("reply", MessageOut.of(item))
+                yield _event("reply", item.reply)
 
 
 def _event(name: str, data: Any) -> ServerSentEventMessage:
