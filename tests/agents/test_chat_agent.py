@@ -72,7 +72,9 @@ def test_the_stream_adds_up_to_the_stored_reply(horizon: PackOrg) -> None:
     for event in events:
         shown = shown + event.text if isinstance(event, Delta) else event.text  # type: ignore[attr-defined]
     assert shown == reply.text
-    assert sum(isinstance(e, Delta) for e in events) > 3
+    # The composer's reply exists whole: it is sanitised and sent in one piece (a model's
+    # streams in several: tests/integration/test_agents_api.py).
+    assert sum(isinstance(e, Delta) for e in events) >= 1
 
 
 def test_distress_never_reaches_the_model(horizon: PackOrg) -> None:
