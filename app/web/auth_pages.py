@@ -16,14 +16,13 @@ from litestar.di import NamedDependency
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.models.enums import Role
 from app.domain.auth import services as auth
 from app.lib.errors import Unauthenticated
 from app.lib.identity import Identity
 from app.lib.security import Passwords, constant_time_equals, new_token
 from app.settings import Settings
 from app.web.i18n import locale_from_header, text
-from app.web.pages import HOME_BY_ROLE, PageController, Viewer, render, safe_next
+from app.web.pages import HOME_BY_ROLE, PageController, render, safe_next
 
 LOGIN_TOKEN_COOKIE = "interlude_login"  # noqa: S105 - a cookie's name, not a secret
 LOGIN_TOKEN_FIELD = "login_token"  # noqa: S105 - a form field's name
@@ -196,9 +195,3 @@ class AuthPages(PageController):
     @get("/", name="home")
     async def home(self, identity: NamedDependency[Identity]) -> Redirect:
         return Redirect(HOME_BY_ROLE[identity.role], status_code=303)
-
-    @get("/admin", name="admin-home")
-    async def admin_home(self, viewer: NamedDependency[Viewer]) -> Template:
-        # The admin pages come in a later increment; until then this page says where to go.
-        viewer.identity.require_role(Role.ADMIN)
-        return render("admin.html", viewer, current="/admin")

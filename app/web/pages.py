@@ -51,7 +51,12 @@ NAV_BY_ROLE = {
         ("/coach/sessions/new", "nav.new_session"),
         ("/coach/review", "nav.review"),
     ),
-    Role.ADMIN: (("/admin", "nav.admin"),),
+    Role.ADMIN: (
+        ("/admin", "admin.nav.knowledge"),
+        ("/admin/people", "admin.nav.people"),
+        ("/admin/api-keys", "admin.nav.api_keys"),
+        ("/admin/policy", "admin.nav.policy"),
+    ),
 }
 
 
