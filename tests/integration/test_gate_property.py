@@ -115,6 +115,7 @@ MUST_SEE: dict[str, set[tuple[str, int]]] = {
     "a learner is refused an item": {("GET /feed/{id}", 404)},
     "a learner answers": {("POST /feed/{id}/answers", 201)},
     "a learner is refused the queue": {("GET /suggestions", 403)},
+    "a learner exports their data": {("GET /me/export", 200)},
     "a conversation is read": {("GET /conversations/{id}", 200)},
     "a conversation is refused": {("GET /conversations/{id}", 404)},
     "a message is posted": {("POST /conversations/{id}/messages", 201)},
@@ -506,7 +507,7 @@ LEARNER_WHO = ("learner0", "learner1")
 REVIEW = st.sampled_from(("approve", "edit", "edit_same", "reject"))
 COACH_USES = st.sampled_from(("read one", "list", "save to bank"))
 QUEUE_STATE = st.sampled_from((None, PENDING, APPROVED, DELIVERED, REJECTED))
-LEARNER_USES = st.sampled_from(("feed", "item", "item", "coach queue"))
+LEARNER_USES = st.sampled_from(("feed", "item", "item", "export", "coach queue"))
 CONVERSATION_USES = st.sampled_from(("start", "start", "post", "share", "read", "read"))
 
 
@@ -876,13 +877,15 @@ class GateMachine(RuleBasedStateMachine):
 
     @rule(actor=AS_LEARNER, busy=BUSY, what=LEARNER_USES, data=st.data())
     def learner_uses_feed(self, actor: Actor, busy: bool, what: str, data: Any) -> None:
-        """Read the feed; read, answer and list the answers of one item; or try the coach's
-        queue. `busy`: as a learner who has items in their feed right now."""
+        """Read the feed; read, answer and list the answers of one item; export my data; or
+        try the coach's queue. `busy`: as a learner who has items in their feed right now."""
         actor = self.busy(data, actor, busy, LEARNER_WHO)
         if what == "feed":
             self.learner_reads_feed(actor)
         elif what == "item":
             self.learner_uses_item(actor, data)
+        elif what == "export":
+            self.learner_exports(actor)
         else:
             self.coach_reads_queue(actor, None)  # 403 to anyone but a coach
             self.coach_reads_suggestion(actor, data)
@@ -900,6 +903,18 @@ class GateMachine(RuleBasedStateMachine):
             self.check_item(actor, item)
             assert item["delivered_at"] is not None, f"feed item not marked delivered: {item}"
             self.delivered(item["id"])
+
+    def learner_exports(self, actor: Actor) -> None:
+        """The export is one more way for a learner to read items: the same gate holds."""
+        response = self.call(actor, "GET", "/me/export")
+        if self.m.role(actor) is not Role.LEARNER:
+            self.expect(response, 403, actor, "an export")
+            return
+        self.expect(response, 200, actor, "an export")
+        expected = [d.id for d in self.m.drafts.values() if self.m.learner_sees_draft(actor, d)]
+        got = [i["id"] for i in response.json()["items"]]
+        assert sorted(got) == sorted(expected), f"export of {actor}: {got} != {expected}"
+        assert all("notes" not in s for s in response.json()["sessions"]), "notes exported"
 
     def learner_uses_item(self, actor: Actor, data: Any) -> None:
         """Read one item of the feed by id, answer it, list the answers to it."""
@@ -1094,6 +1109,7 @@ class GateMachine(RuleBasedStateMachine):
                 "/api-keys",
                 "/conversations",
                 "/me",
+                "/me/export",
                 "/organization",
             )
         ),
@@ -1109,6 +1125,9 @@ class GateMachine(RuleBasedStateMachine):
         }.get(path, set(Role))
         if path in {"/me", "/organization"}:
             self.expect(self.call(actor, "GET", path), 200, actor, path)
+            return
+        if path == "/me/export":
+            self.learner_exports(actor)
             return
         status, items = self.list_all(actor, path)
         assert status == (200 if role in allowed else 403), f"{path} as {actor}: {status}"
