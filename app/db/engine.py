@@ -14,28 +14,40 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from app.db import sqlite_writers
+
 T = TypeVar("T")
+# How long a SQLite writer may wait for its turn: behind this process's writers (in order),
+# then for SQLite's lock against other processes.
+SQLITE_WAIT_MS = 10_000
 
 
-def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
-    # WAL lets readers proceed during a write; foreign keys are off by default in SQLite;
-    # busy_timeout makes concurrent writers wait instead of failing at once.
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=10000")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    # Deleted rows are overwritten, not left in free pages: an erased learner's words are gone
-    # from the file itself (app/domain/privacy).
-    cursor.execute("PRAGMA secure_delete=ON")
-    cursor.close()
+def _tune_sqlite(busy_timeout_ms: int) -> Callable[[Any, Any], None]:
+    def tune(dbapi_connection: Any, _record: Any) -> None:
+        # WAL lets readers proceed during a write; foreign keys are off by default in SQLite;
+        # busy_timeout makes writers of other processes wait instead of failing at once
+        # (this process's own writers queue first: app/db/sqlite_writers.py).
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        # Deleted rows are overwritten, not left in free pages: an erased learner's words are
+        # gone from the file itself (app/domain/privacy).
+        cursor.execute("PRAGMA secure_delete=ON")
+        cursor.close()
+
+    return tune
 
 
-def create_engine(url: str, **options: Any) -> AsyncEngine:
+def create_engine(
+    url: str, *, sqlite_busy_timeout_ms: int = SQLITE_WAIT_MS, **options: Any
+) -> AsyncEngine:
     """Build an async engine; `options` go to SQLAlchemy (advanced-alchemy adds JSON codecs)."""
     if url.startswith("sqlite"):
         engine = create_async_engine(url, **options)
-        event.listen(engine.sync_engine, "connect", _tune_sqlite)
+        event.listen(engine.sync_engine, "connect", _tune_sqlite(sqlite_busy_timeout_ms))
+        sqlite_writers.install(engine, wait_s=SQLITE_WAIT_MS / 1000)
         return engine
     options = {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 10, **options}
     return create_async_engine(url, **options)
