@@ -51,6 +51,8 @@ _PHRASES: dict[str, dict[str, str]] = {
         "revisit": "Revenir sur l'action « {action} », dont la personne n'a pas parlé.",
         "silent_skill": "Explorer « {skill} » : aucune réponse ni aucun message n'en parle.",
         "answer": "réponse",
+        "journal": "note de journal",
+        "journals": "notes de journal",
         "and": " et ",
     },
     "en": {
@@ -65,6 +67,8 @@ _PHRASES: dict[str, dict[str, str]] = {
         "revisit": "Come back to the action “{action}”, which the learner has not mentioned.",
         "silent_skill": "Explore “{skill}”: no answer or message mentions it.",
         "answer": "answer",
+        "journal": "journal entry",
+        "journals": "journal entries",
         "and": " and ",
     },
 }
@@ -212,9 +216,11 @@ def _point(text: str, held: Sequence[Evidence]) -> BriefPoint:
 
 def _count(held: Sequence[Evidence], say: dict[str, str]) -> str:
     answers = sum(item.kind == "answer" for item in held)
-    messages = len(held) - answers
+    notes = sum(item.kind == "journal" for item in held)
+    messages = len(held) - answers - notes
     parts = [f"{answers} {say['answer']}{'s' * (answers > 1)}"] if answers else []
     parts += [f"{messages} message{'s' * (messages > 1)}"] if messages else []
+    parts += [f"{notes} {say['journals' if notes > 1 else 'journal']}"] if notes else []
     return say["and"].join(parts)
 
 

@@ -17,14 +17,15 @@ from agents.brief.validate import LANGUAGE_NAMES
 from agents.grounding import neutralise
 from agents.llm import ChatMessage
 
-PROMPT_VERSION = "brief-2026-11-23"
+PROMPT_VERSION = "brief-2026-12-01"
+EVIDENCE_KINDS = ("answer", "message", "journal")
 MAX_EVIDENCE_CHARS = 2000  # per item: a long journal entry must not crowd out the others
 
 SYSTEM = f"""You prepare a brief for a coach, to read before the next coaching session with a
 learner in a soft-skills program. Only the coach reads it.
 
 Sections, each at most {MAX_POINTS} points:
-- "themes": what comes back in the learner's answers and messages;
+- "themes": what comes back in the learner's answers, messages and journal entries;
 - "progress": exactly one point per agreed action, in the order given: what the learner says
   about it, or plainly that nothing was said about it;
 - "open_questions": questions the learner raised;
@@ -76,7 +77,7 @@ def evidence_block(request: BriefRequest) -> str:
         date = neutralise(item.created_at[:10]).replace('"', "'")
         text = item.text[:MAX_EVIDENCE_CHARS] + ("…" if len(item.text) > MAX_EVIDENCE_CHARS else "")
         question = f"<question>{neutralise(item.prompt)}</question>\n" if item.prompt else ""
-        kind = "answer" if item.kind == "answer" else "message"  # never raw input in a tag
+        kind = item.kind if item.kind in EVIDENCE_KINDS else "message"  # never raw input in a tag
         blocks.append(
             f'<evidence label="{label}" kind="{kind}" date="{date}">\n'
             f"{question}{neutralise(text)}\n</evidence>"

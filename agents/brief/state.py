@@ -19,8 +19,8 @@ MIN_POINT_CHARS, MAX_POINT_CHARS = 10, 300
 class Evidence:
     """One piece of learner material the brief may cite."""
 
-    id: str  # the answer's or message's id (opaque)
-    kind: Literal["answer", "message"]
+    id: str  # the answer's, message's or journal entry's id (opaque)
+    kind: Literal["answer", "message", "journal"]
     text: str
     created_at: str  # ISO 8601
     prompt: str = ""  # for an answer: the reflection or question it answers

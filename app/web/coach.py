@@ -31,6 +31,7 @@ from app.db.models import (
 from app.db.models.enums import EscalationStatus, MessageRole, Role, SuggestionState
 from app.domain import access
 from app.domain.briefs.services import latest_brief
+from app.domain.journal.services import JournalService
 from app.domain.people.services import PeopleService
 from app.domain.suggestions.services import ReviewService
 from app.lib.clock import utcnow
@@ -43,6 +44,7 @@ from app.web.pages import PageController, Viewer, render
 LEARNERS_SHOWN = 200
 ESCALATIONS_SHOWN = 50
 BRIEF_SECTIONS = ("themes", "progress", "open_questions", "explore")
+SHARED_NOTES_SHOWN = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,6 +210,10 @@ class CoachPages(PageController):
             run = await latest_brief(db_session, viewer.identity, learner_id)
         except NotFound:
             run = None
+        # What the learner chose to share from their journal, as they wrote it.
+        notes, _ = await JournalService(db_session, viewer.identity).list(
+            PageParams(SHARED_NOTES_SHOWN, None), learner_id
+        )
         return render(
             "coach/brief.html",
             viewer,
@@ -216,4 +222,5 @@ class CoachPages(PageController):
             run=run,
             brief=run.details.get("brief", {}) if run else {},
             sections=BRIEF_SECTIONS,
+            shared_notes=notes,
         )

@@ -14,7 +14,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "nav.learners": ("Mes apprenants", "My learners"),
     "nav.new_session": ("Noter une séance", "Log a session"),
     "nav.review": ("À relire", "Review"),
-    "nav.admin": ("Administration", "Administration"),
     "nav.journal": ("Journal", "Journal"),
     "nav.my_data": ("Mes données", "My data"),
     "logout": ("Se déconnecter", "Log out"),
@@ -87,16 +86,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "login.need_password": ("Indiquez votre mot de passe.", "Enter your password."),
     # Admin (placeholder)
-    "admin.title": ("Administration", "Administration"),
-    "admin.soon": (
-        "Les pages d'administration arrivent bientôt. En attendant, l'API les couvre toutes.",
-        "The administration pages are coming. Until then, the API covers everything.",
-    ),
-    "admin.api_docs": ("Documentation de l'API", "API documentation"),
-    "admin.privacy": (
-        "Les administrateurs voient des chiffres agrégés, jamais le contenu des conversations.",
-        "Administrators see aggregate figures, never the content of conversations.",
-    ),
     # Learner home
     "me.title": ("Mon fil", "My feed"),
     "me.hello": ("Bonjour {name}", "Hello {name}"),
@@ -301,10 +290,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # Brief
     "brief.title": ("Préparer la séance avec {name}", "Brief for the session with {name}"),
     "brief.intro": (
-        "Tiré des réponses de l'apprenant et des conversations qu'il a partagées depuis la"
-        " dernière séance.",
-        "Drawn from the learner's answers and the conversations they shared since the last"
-        " session.",
+        "Tiré des réponses de l'apprenant, des conversations et des notes de journal qu'il a"
+        " partagées depuis la dernière séance.",
+        "Drawn from the learner's answers, and the conversations and journal entries they shared"
+        " since the last session.",
     ),
     "brief.write": ("Rédiger la synthèse", "Write the brief"),
     "brief.rewrite": ("Rédiger une nouvelle synthèse", "Write a new brief"),
@@ -319,6 +308,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "brief.nothing": ("Rien à signaler.", "Nothing to report."),
     "brief.none": ("Aucune synthèse pour l'instant.", "No brief yet."),
     "brief.back": ("Retour à mes apprenants", "Back to my learners"),
+    "brief.shared_notes": ("Notes de journal partagées", "Shared journal entries"),
+    "brief.no_shared_notes": (
+        "Aucune note de journal partagée.",
+        "No journal entry shared.",
+    ),
     # Journal
     "journal.title": ("Mon journal", "My journal"),
     "journal.intro": (

@@ -1,7 +1,7 @@
 """The learner's journal and 'my data' page in a real browser.
 
-A journal entry is private until the learner ticks "share", and private again when they untick
-it (checked against what the coach's API key reads); the export downloads as JSON; erasure asks
+A journal entry is private until the learner ticks "share" (then the coach reads it beside the
+brief), and private again when they untick it (checked against what the coach's API reads); the export downloads as JSON; erasure asks
 for the email address, refuses a wrong one next to the field, then ends at the login page,
 where the account no longer opens.
 """
@@ -71,6 +71,12 @@ def test_a_journal_entry_is_private_until_shared(
     css(entry, ".entry-share").click()
     wait(learner, lambda d: css(entry, ".outcome").text)
     assert JOURNAL_TEXT in _coach_reads_journal(server)
+    coach = open_browser("coach")
+    coach.go("/login")
+    log_in(coach, server.worlds[0].coach)
+    coach.go(f"/coach/learners/{server.worlds[0].learners[1].id}/brief")
+    assert JOURNAL_TEXT in css(coach, "#shared-notes").text  # beside the brief
+    coach.shot("shared-notes")
     css(entry, ".entry-share").click()
     wait(learner, lambda d: JOURNAL_TEXT not in _coach_reads_journal(server))
     learner.go("/me")

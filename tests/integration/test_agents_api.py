@@ -342,6 +342,14 @@ def test_the_brief_cites_what_the_learner_shared_and_only_that(
         f"/api/v1/conversations/{private['id']}/messages",
         json={"content": "Secret PRIVATE-NOTE : je doute de mon manager, comment le dire ?"},
     )
+    note = learner.post(
+        "/api/v1/journal",
+        json={
+            "text": "Feedback : demander un retour à un pair m'a aidée cette semaine.",
+            "shared_with_coach": True,
+        },
+    ).json()
+    learner.post("/api/v1/journal", json={"text": "PRIVATE-JOURNAL : feedback, retour, pair."})
 
     response = coach.post(f"/api/v1/learners/{learner_person.id}/brief")
 
@@ -356,7 +364,9 @@ def test_the_brief_cites_what_the_learner_shared_and_only_that(
     }
     assert answer["id"] in cited
     assert shared_turn["message"]["id"] in cited
+    assert note["id"] in cited  # a journal entry the learner shared
     assert "PRIVATE-NOTE" not in json.dumps(brief)  # never from an unshared conversation
+    assert "PRIVATE-JOURNAL" not in json.dumps(brief)  # nor from a private journal entry
     assert brief["brief"]["progress"]  # one point per agreed action
     path = f"/api/v1/learners/{learner_person.id}/brief"
     assert coach.get(path).json()["run_id"] == brief["run_id"]

@@ -1,7 +1,8 @@
 """The pre-session brief: what the learner shared since the last session, for their coach.
 
-It draws only on what the coach may already read: answers to delivered items, and messages of
-conversations the learner chose to share. Each point cites the answers and messages it uses.
+It draws only on what the coach may already read: answers to delivered items, messages of
+conversations the learner chose to share, and journal entries they shared. Each point cites
+the answers, messages and entries it uses.
 """
 
 from __future__ import annotations
@@ -15,7 +16,16 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agents.brief import Brief, BriefRequest, Evidence, draft_brief
-from app.db.models import AgentRun, Answer, CoachingSession, Conversation, Message, Suggestion, User
+from app.db.models import (
+    AgentRun,
+    Answer,
+    CoachingSession,
+    Conversation,
+    JournalEntry,
+    Message,
+    Suggestion,
+    User,
+)
 from app.db.models.enums import MessageRole, Role, RunStatus, SuggestionState
 from app.domain import access
 from app.domain.agents.runtime import AgentRuntime
@@ -74,6 +84,18 @@ async def brief_request(db: AsyncSession, identity: Identity, learner_id: UUID) 
             .limit(MAX_EVIDENCE)
         )
     ).all()
+    notes = (
+        await db.scalars(
+            select(JournalEntry)
+            .where(
+                JournalEntry.learner_id == learner_id,
+                access.visible_journal_entries(identity),  # shared with the coach only
+                JournalEntry.created_at >= since,
+            )
+            .order_by(JournalEntry.id)
+            .limit(MAX_EVIDENCE)
+        )
+    ).all()
     answered = {answer.suggestion_id for answer, _ in answers}
     unanswered = (
         await db.scalars(
@@ -89,7 +111,11 @@ async def brief_request(db: AsyncSession, identity: Identity, learner_id: UUID) 
     evidence = [
         Evidence(str(a.id), "answer", a.text, a.created_at.isoformat(), prompt)
         for a, prompt in answers
-    ] + [Evidence(str(m.id), "message", m.content, m.created_at.isoformat()) for m in messages]
+    ]
+    evidence += [
+        Evidence(str(m.id), "message", m.content, m.created_at.isoformat()) for m in messages
+    ]
+    evidence += [Evidence(str(n.id), "journal", n.text, n.created_at.isoformat()) for n in notes]
     evidence.sort(key=lambda e: e.created_at)
     return BriefRequest(
         organization_id=str(identity.organization_id),
