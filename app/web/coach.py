@@ -1,4 +1,5 @@
-"""The coach's pages: my learners, log a session, the review queue, a learner's brief.
+"""The coach's pages: my learners, log a session, the review queue, a learner's brief, and the
+agent run behind a draft.
 
 Every query starts from the conditions of `app/domain/access.py`, as the services' do; the
 decisions themselves (approve, edit, reject, acknowledge, write a brief) go through the JSON API.
@@ -33,13 +34,14 @@ from app.domain import access
 from app.domain.briefs.services import latest_brief
 from app.domain.journal.services import JournalService
 from app.domain.people.services import PeopleService
-from app.domain.suggestions.services import ReviewService
+from app.domain.suggestions.services import QUESTION_SCALES, ReviewService
 from app.lib.clock import utcnow
 from app.lib.errors import NotFound
 from app.lib.identity import Identity
 from app.lib.pagination import PageParams
 from app.lib.security import Passwords
 from app.web.pages import PageController, Viewer, render
+from knowledge.base import KnowledgeBase
 
 LEARNERS_SHOWN = 200
 ESCALATIONS_SHOWN = 50
@@ -165,6 +167,8 @@ class CoachPages(PageController):
             current="/coach/sessions/new",
             learners=learners,
             selected=learner,
+            # Questions can be kept in the organisation's bank once approved.
+            bank_kinds=[kind.value for kind in QUESTION_SCALES],
         )
 
     @get("/review", name="coach-review")
@@ -190,6 +194,8 @@ class CoachPages(PageController):
             names={u.id: u.display_name for u in learners},
             learners=learners,
             selected=learner,
+            # Questions can be kept in the organisation's bank once approved.
+            bank_kinds=[kind.value for kind in QUESTION_SCALES],
         )
 
     @get("/learners/{learner_id:uuid}/brief", name="coach-brief")
@@ -223,4 +229,32 @@ class CoachPages(PageController):
             brief=run.details.get("brief", {}) if run else {},
             sections=BRIEF_SECTIONS,
             shared_notes=notes,
+        )
+
+    @get("/runs/{run_id:uuid}", name="coach-run")
+    async def run(
+        self,
+        db_session: NamedDependency[AsyncSession],
+        knowledge: NamedDependency[KnowledgeBase],
+        viewer: NamedDependency[Viewer],
+        run_id: FromPath[UUID],
+    ) -> Template:
+        """What the agent used for a draft: provider, model, passages retrieved, fallback."""
+        viewer.identity.require_role(Role.COACH)
+        found = await db_session.scalar(
+            select(AgentRun).where(AgentRun.id == run_id, access.visible_runs(viewer.identity))
+        )
+        if found is None:
+            raise NotFound("No such agent run.", field="run_id")
+        learner = await db_session.get(User, found.learner_id) if found.learner_id else None
+        # Name each passage as a citation does; one since replaced by a newer version is None.
+        catalogue = knowledge.organization(str(viewer.identity.organization_id)).catalogue
+        live = catalogue.live_chunks([str(i)[:64] for i in found.retrieved_ids])
+        return render(
+            "coach/run.html",
+            viewer,
+            current="/coach/review",
+            run=found,
+            learner_name=learner.display_name if learner else "",
+            passages=[(chunk_id, live.get(chunk_id)) for chunk_id in found.retrieved_ids],
         )

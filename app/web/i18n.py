@@ -45,6 +45,7 @@ JS_KEYS = (
     "review.rejected",
     "review.reason_needed",
     "review.batch_done",
+    "review.banked",
     "brief.writing",
     "journal.now_shared",
     "journal.now_private",

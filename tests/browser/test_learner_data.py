@@ -1,9 +1,9 @@
 """The learner's journal and 'my data' page in a real browser.
 
 A journal entry is private until the learner ticks "share" (then the coach reads it beside the
-brief), and private again when they untick it (checked against what the coach's API reads); the export downloads as JSON; erasure asks
-for the email address, refuses a wrong one next to the field, then ends at the login page,
-where the account no longer opens.
+brief), and private again when they untick it (checked against what the coach's API reads);
+the export downloads as JSON; erasure asks for the email address, refuses a wrong one next to
+the field, then ends at the login page, where the account no longer opens.
 """
 
 from __future__ import annotations

@@ -80,6 +80,7 @@ def test_every_word_a_template_asks_for_exists() -> None:
         + ["error.403_why", "error.404_why"]
         + [f"brief.{s}" for s in ("themes", "progress", "open_questions", "explore")]
         + [f"login.{f}" for f in ("organization", "email", "password")]
+        + [f"run.kind.{k}" for k in ("plan", "brief")]
     )
     missing = (_template_keys() | set(dynamic)) - set(MESSAGES)
     assert not missing

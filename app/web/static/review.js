@@ -16,6 +16,8 @@
       pick.disabled = true;
     }
     card.querySelector("[data-role=text]").textContent = suggestion.text;
+    const bank = card.querySelector(".bank");
+    if (bank) bank.hidden = suggestion.state === "rejected"; // an approved question may be kept
     for (const el of card.querySelectorAll("[data-draft]")) forgetDraft(el);
     showError(card, null);
     showOutcome(card, tr(OUTCOME[suggestion.state] || "review.approved"));
@@ -34,6 +36,19 @@
     }
   }
 
+  async function saveToBank(card, button) {
+    button.disabled = true;
+    try {
+      await api("POST", `/api/v1/suggestions/${card.dataset.suggestionId}/save-to-bank`, {});
+      card.querySelector(".bank").hidden = true;
+      showError(card, null);
+      showOutcome(card, tr("review.banked"));
+    } catch (error) {
+      button.disabled = false;
+      if (error.status !== 401) showError(card, error);
+    }
+  }
+
   function open(card, part) {
     for (const name of ["edit", "reject"]) card.querySelector(`.${name}`).hidden = name !== part;
     card.querySelector(".actions").hidden = Boolean(part);
@@ -48,6 +63,7 @@
     if (action === "approve") decide(card, "approve", {});
     else if (action === "edit") open(card, "edit");
     else if (action === "reject") open(card, "reject");
+    else if (action === "save-to-bank") saveToBank(card, button);
     else if (action === "cancel") {
       open(card, null);
       card.querySelector("[data-action=approve]").focus();
