@@ -21,6 +21,7 @@ ADMIN_MESSAGES: dict[str, tuple[str, str]] = {
         "Only the first items are shown; the API gives the whole list.",
     ),
     "admin.confirm.cancel": ("Annuler", "Cancel"),
+    "admin.confirm.ok": ("Confirmer", "Confirm"),
     "admin.lang.fr": ("Français", "French"),
     "admin.lang.en": ("Anglais", "English"),
     # Knowledge
