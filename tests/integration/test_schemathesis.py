@@ -52,6 +52,7 @@ from app.db.models import (
     CoachingSession,
     Conversation,
     Enrollment,
+    JournalEntry,
     Message,
     Program,
     QuestionBankEntry,
@@ -82,6 +83,7 @@ ID_POOLS = {
     "conversation_id": "conversations",
     "question_id": "questions",
     "key_id": "api_keys",
+    "entry_id": "journal",
     "cursor": "any",
 }
 Pools = dict[str, list[str]]
@@ -151,6 +153,14 @@ def id_pools(settings: Settings, worlds: list[OrgWorld]) -> Pools:
                 )
             )
             db.add(
+                JournalEntry(
+                    organization_id=world.id,
+                    learner_id=learner.id,
+                    text=f"journal {world.canary}",
+                    shared_with_coach=True,
+                )
+            )
+            db.add(
                 QuestionBankEntry(
                     organization_id=world.id,
                     skill="feedback",
@@ -173,6 +183,7 @@ def id_pools(settings: Settings, worlds: list[OrgWorld]) -> Pools:
             "suggestions": select(Suggestion.id),
             "conversations": select(Conversation.id),
             "questions": select(QuestionBankEntry.id),
+            "journal": select(JournalEntry.id),
             "api_keys": select(ApiKey.id).where(ApiKey.user_id.not_in(speaking)),
         }
         pools = {
