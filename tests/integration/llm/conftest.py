@@ -13,7 +13,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.llm_servers import Endpoint, FaultServer, LlamaServer, LlmUnavailable
+from evals.llama_server import Endpoint, LlamaServer, LlmUnavailable
+from tests.llm_servers import FaultServer
 
 REQUIRE_LLM = os.environ.get("INTERLUDE_REQUIRE_LLM") == "1"
 _notices: list[str] = []

@@ -17,11 +17,12 @@ from litestar.testing import TestClient
 
 from agents.llm import ChatConfig, OpenAIChatModel
 from agents.plan import draft_plan
+from evals.llama_server import Endpoint
 from evals.scenarios import PackOrg, index_pack
 from knowledge.base import KnowledgeBase
 from knowledge.embeddings import UniversalSentenceEncoder
 from tests.integration.test_agents_api import _index, _log_session, _wait_for_plan
-from tests.llm_servers import Endpoint, FaultServer, error, malformed, slow, stream
+from tests.llm_servers import FaultServer, error, malformed, slow, stream
 from tests.support import OrgWorld, build_worlds, with_key
 
 pytestmark = pytest.mark.llm

@@ -20,12 +20,12 @@ from agents.llm import (
     StreamStats,
     build_chat_model,
 )
+from evals.llama_server import free_port
 from tests.llm_servers import (
     FaultServer,
     Step,
     completion,
     error,
-    free_port,
     hang_up,
     malformed,
     slow,

@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from agents.llm import ChatConfig, ChatMessage, ModelError, OpenAIChatModel, StreamStats
-from tests.llm_servers import Endpoint
+from evals.llama_server import Endpoint
 
 pytestmark = pytest.mark.llm
 
