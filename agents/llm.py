@@ -206,11 +206,20 @@ class OpenAIChatModel:
         try:
             return self._call({**request, "response_format": response_format})
         except ModelError as error:
-            if self._json_mode == "none" or not _refuses_response_format(error):
+            mode = self._json_mode
+            if mode == "none" or not _refuses_response_format(error):
                 raise
-            # The server refused this response_format: step down once and remember it.
-            self._json_mode = "json_object" if self._json_mode == "json_schema" else "none"
-            return self._complete_json(request, schema)
+            # The server refused this response_format: step down once and remember it...
+            self._json_mode = "json_object" if mode == "json_schema" else "none"
+            try:
+                return self._complete_json(request, schema)
+            except ModelError as lower:
+                # ...unless it refuses the request without it too: then the format was not
+                # the reason (a prompt past the context window is a 400 in every mode), and
+                # stepping down would cost every later request its schema.
+                if _refuses_response_format(lower):
+                    self._json_mode = mode
+                raise
 
     def _call(self, request: dict[str, Any]) -> Any:
         with translated_errors():

@@ -399,6 +399,24 @@ def test_refused_everywhere_raises_rejected_after_three_requests(
     assert len(fault_server.requests) == 3
 
 
+def test_a_request_refused_in_every_mode_does_not_step_the_model_down(
+    fault_server: FaultServer,
+) -> None:
+    """llama.cpp answers 400 to a prompt longer than its context window, whatever the
+    response_format: one such request must not cost the later ones their schema."""
+    overflow = "Requested tokens (4410) exceed context window of 4096"
+    fault_server.script(error(400, overflow))
+    model = chat_model(fault_server, json_mode="json_object")
+
+    caught, _ = failure(lambda: model.complete(MESSAGES, json_schema=SCHEMA))
+
+    assert caught.kind == "rejected"
+    assert len(fault_server.requests) == 2  # json_object, then no response_format
+    fault_server.script(completion('{"mood": "calm"}'))
+    model.complete(MESSAGES, json_schema=SCHEMA)
+    assert fault_server.bodies()[-1]["response_format"]["type"] == "json_object"
+
+
 def test_json_object_mode_sends_json_object_with_the_schema(fault_server: FaultServer) -> None:
     fault_server.script(completion('{"mood": "calm"}'))
 
