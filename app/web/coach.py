@@ -34,6 +34,7 @@ from app.domain import access
 from app.domain.briefs.services import latest_brief
 from app.domain.journal.services import JournalService
 from app.domain.people.services import PeopleService
+from app.domain.plans.services import run_for_coach
 from app.domain.suggestions.services import QUESTION_SCALES, ReviewService
 from app.lib.clock import utcnow
 from app.lib.errors import NotFound
@@ -240,12 +241,7 @@ class CoachPages(PageController):
         run_id: FromPath[UUID],
     ) -> Template:
         """What the agent used for a draft: provider, model, passages retrieved, fallback."""
-        viewer.identity.require_role(Role.COACH)
-        found = await db_session.scalar(
-            select(AgentRun).where(AgentRun.id == run_id, access.visible_runs(viewer.identity))
-        )
-        if found is None:
-            raise NotFound("No such agent run.", field="run_id")
+        found = await run_for_coach(db_session, viewer.identity, run_id)
         learner = await db_session.get(User, found.learner_id) if found.learner_id else None
         # Name each passage as a citation does; one since replaced by a newer version is None.
         catalogue = knowledge.organization(str(viewer.identity.organization_id)).catalogue

@@ -12,11 +12,11 @@ from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.models import AgentRun, CoachingSession
+from app.db.models import CoachingSession
 from app.db.models.enums import Role
 from app.domain import access, audit
 from app.domain.plans.schemas import AgentRunOut, PlanRequestIn
-from app.domain.plans.services import enqueue_plan, latest_plan
+from app.domain.plans.services import enqueue_plan, latest_plan, run_for_coach
 from app.domain.plans.worker import PlanWorker
 from app.lib.errors import NotFound
 from app.lib.identity import Identity
@@ -90,10 +90,4 @@ class PlanController(Controller):
         identity: NamedDependency[Identity],
         run_id: FromPath[UUID],
     ) -> AgentRunOut:
-        identity.require_role(Role.COACH)
-        run = await db_session.scalar(
-            select(AgentRun).where(AgentRun.id == run_id, access.visible_runs(identity))
-        )
-        if run is None:
-            raise NotFound("No such agent run.", field="run_id")
-        return AgentRunOut.of(run)
+        return AgentRunOut.of(await run_for_coach(db_session, identity, run_id))

@@ -24,14 +24,27 @@ from app.db.models import (
     QuestionBankEntry,
     User,
 )
-from app.db.models.enums import Language, RunStatus
+from app.db.models.enums import Language, Role, RunStatus
+from app.domain import access
 from app.domain.suggestions.schemas import DraftItem
 from app.domain.suggestions.services import create_drafts
 from app.lib.clock import utcnow
 from app.lib.errors import NotFound
+from app.lib.identity import Identity
 
 PLAN = "plan"
 DUE = (RunStatus.QUEUED.value, RunStatus.RETRYING.value)
+
+
+async def run_for_coach(db: AsyncSession, identity: Identity, run_id: UUID) -> AgentRun:
+    """The run behind a draft or a brief: its learner's coach's business only."""
+    identity.require_role(Role.COACH)
+    run: AgentRun | None = await db.scalar(
+        select(AgentRun).where(AgentRun.id == run_id, access.visible_runs(identity))
+    )
+    if run is None:
+        raise NotFound("No such agent run.", field="run_id")
+    return run
 
 
 async def latest_plan(db: AsyncSession, session_id: UUID) -> AgentRun | None:
