@@ -25,6 +25,7 @@ from app.db.models import (
     CoachingSession,
     Conversation,
     Escalation,
+    JournalEntry,
     Message,
     Suggestion,
     User,
@@ -79,7 +80,8 @@ async def _statuses(db: AsyncSession, identity: Identity, learners: list[User]) 
         .where(access.visible_escalations(identity), Escalation.status == EscalationStatus.OPEN)
         .group_by(Escalation.learner_id),
     )
-    # Activity the coach may see: answers, and messages of conversations shared with them.
+    # Activity the coach may see: answers, messages of conversations and journal entries the
+    # learner shared with them.
     answered = await _counts(
         db,
         select(Answer.learner_id, func.max(Answer.created_at))
@@ -93,6 +95,12 @@ async def _statuses(db: AsyncSession, identity: Identity, learners: list[User]) 
         .where(access.visible_conversations(identity), Message.role == MessageRole.LEARNER)
         .group_by(Conversation.learner_id),
     )
+    noted = await _counts(
+        db,
+        select(JournalEntry.learner_id, func.max(JournalEntry.created_at))
+        .where(access.visible_journal_entries(identity))  # shared entries only
+        .group_by(JournalEntry.learner_id),
+    )
     sessions = await _counts(
         db,
         select(CoachingSession.learner_id, func.max(CoachingSession.held_at))
@@ -101,7 +109,8 @@ async def _statuses(db: AsyncSession, identity: Identity, learners: list[User]) 
     )
     statuses = []
     for learner in learners:
-        moments = [m for m in (answered.get(learner.id), chatted.get(learner.id)) if m]
+        seen = (answered.get(learner.id), chatted.get(learner.id), noted.get(learner.id))
+        moments = [m for m in seen if m]
         statuses.append(
             LearnerStatus(
                 learner,

@@ -184,3 +184,23 @@ def test_only_a_learner_erases_their_own_account(
         response = with_key(client, person).post("/api/v1/me/erase", json={"confirm": person.email})
         assert response.status_code == 403
     assert with_key(client, alpha.coach).get("/api/v1/me").status_code == 200
+
+
+def _activity_cell(page: str, learner_id: object) -> str:
+    row = page.split(f'data-learner-id="{learner_id}"', 1)[1].split("</tr>", 1)[0]
+    return row.split("<td>")[3]  # drafts waiting, escalations, then last activity
+
+
+def test_a_shared_journal_entry_is_the_learners_last_activity_for_the_coach(
+    client: TestClient[Any], worlds: list[OrgWorld]
+) -> None:
+    alpha, _ = worlds
+    me = alpha.learners[0]
+    coach = with_session(client, alpha.coach)
+    learner = with_key(client, me)
+    _write(learner, "private for now")
+    assert "<time" not in _activity_cell(coach.get("/coach").text, me.id)  # a private entry
+
+    _write(learner, "shared with my coach", shared=True)
+
+    assert "<time" in _activity_cell(coach.get("/coach").text, me.id)
