@@ -57,9 +57,15 @@ const Interlude = (() => {
     }
   }
 
+  // The session's CSRF token; null on a page without a session (the login page).
+  function csrfToken() {
+    return csrfMeta ? csrfMeta.content : null;
+  }
+
   async function request(method, path, body, accept) {
     const headers = { Accept: accept || "application/json" };
-    if (csrfMeta) headers["X-CSRF-Token"] = csrfMeta.content;
+    const token = csrfToken();
+    if (token !== null) headers["X-CSRF-Token"] = token;
     if (body !== undefined) headers["Content-Type"] = "application/json";
     let response;
     try {
@@ -214,5 +220,5 @@ const Interlude = (() => {
     localTimes(document);
   });
 
-  return { tr, api, request, toLogin, saveDrafts, forgetDraft, showError, showOutcome, onDone, localTimes, ApiError };
+  return { tr, api, request, csrfToken, toLogin, saveDrafts, forgetDraft, showError, showOutcome, onDone, localTimes, ApiError };
 })();

@@ -1,0 +1,78 @@
+// People and enrollments: add, edit, deactivate or reactivate a person; enroll, end, resume.
+"use strict";
+
+(() => {
+  const { tr, api } = Interlude;
+  const { clearProblems, reloadWith, onSubmit, values, confirmed, actions, rowAction } = InterludeAdmin;
+
+  // --- people --------------------------------------------------------------------------------
+  onSubmit(document.getElementById("person-form"), async (form) => {
+    const body = values(form, ["display_name", "email", "role", "locale", "password"]);
+    const person = await api("POST", form.dataset.url, body);
+    reloadWith(tr("admin.person.added", { name: person.display_name }));
+  });
+
+  const editBox = document.getElementById("person-edit");
+  actions["edit-person"] = (button) => {
+    const row = button.closest("tr");
+    const form = editBox.querySelector("form");
+    clearProblems(form);
+    form.dataset.userId = row.dataset.userId;
+    editBox.querySelector('[data-role="name"]').textContent = row.dataset.name;
+    form.elements.display_name.value = row.dataset.name;
+    form.elements.role.value = row.dataset.role;
+    form.elements.locale.value = row.dataset.locale;
+    form.elements.password.value = "";
+    editBox.showModal();
+  };
+
+  onSubmit(editBox && editBox.querySelector("form"), async (form) => {
+    const body = values(form, ["display_name", "role", "locale", "password"]);
+    const person = await api("PATCH", `/api/v1/users/${form.dataset.userId}`, body);
+    reloadWith(tr("admin.person.saved", { name: person.display_name }));
+  });
+
+  async function setActive(button, active) {
+    const row = button.closest("tr");
+    const name = row.dataset.name;
+    if (!active) {
+      const ok = await confirmed({
+        title: tr("admin.person.deactivate_title", { name }),
+        text: tr("admin.person.deactivate_text", { name }),
+        ok: tr("admin.person.deactivate"),
+      });
+      if (!ok) return;
+    }
+    await rowAction(button, async () => {
+      await api("PATCH", `/api/v1/users/${row.dataset.userId}`, { is_active: active });
+      reloadWith(tr(active ? "admin.person.reactivated" : "admin.person.deactivated", { name }));
+    });
+  }
+  actions["deactivate-person"] = (button) => setActive(button, false);
+  actions["reactivate-person"] = (button) => setActive(button, true);
+
+  // --- enrollments ---------------------------------------------------------------------------
+  onSubmit(document.getElementById("enrollment-form"), async (form) => {
+    const body = values(form, ["learner_id", "coach_id", "program_id", "goal"]);
+    await api("POST", form.dataset.url, body);
+    reloadWith(tr("admin.enrollment.added"));
+  });
+
+  async function setEnrollment(button, active) {
+    const row = button.closest("tr");
+    if (!active) {
+      const ok = await confirmed({
+        title: tr("admin.enrollment.end_title"),
+        text: tr("admin.enrollment.end_text", { enrollment: row.dataset.labelText }),
+        ok: tr("admin.enrollment.end"),
+      });
+      if (!ok) return;
+    }
+    await rowAction(button, async () => {
+      await api("PATCH", `/api/v1/enrollments/${row.dataset.enrollmentId}`, { is_active: active });
+      reloadWith(tr(active ? "admin.enrollment.resumed" : "admin.enrollment.ended_now"));
+    });
+  }
+  actions["end-enrollment"] = (button) => setEnrollment(button, false);
+  actions["resume-enrollment"] = (button) => setEnrollment(button, true);
+})();

@@ -1,0 +1,69 @@
+// Policy: escalation resources (added, removed, numbered as the API names them), languages,
+// the sites a link may point to; checked here first, then saved whole.
+"use strict";
+
+(() => {
+  const { tr, api } = Interlude;
+  const { onSubmit, problem, actions } = InterludeAdmin;
+  // As the API's HostName: a site name, no scheme, no path.
+  const HOST = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/;
+  const resources = document.getElementById("resources");
+
+  function numberResources() {
+    // Names carry the index the API reports an error at: policy.escalation_resources[1].label
+    [...resources.querySelectorAll("[data-resource]")].forEach((item, i) => {
+      for (const input of item.querySelectorAll("input[data-part]")) {
+        input.name = `policy.escalation_resources[${i}].${input.dataset.part}`;
+        input.id = `resource-${i}-${input.dataset.part}`;
+      }
+    });
+    document.getElementById("no-resources").hidden = Boolean(resources.children.length);
+  }
+
+  if (resources) {
+    numberResources();
+    document.getElementById("add-resource").addEventListener("click", () => {
+      const item = document.getElementById("resource-template").content.firstElementChild.cloneNode(true);
+      resources.append(item);
+      numberResources();
+      item.querySelector("input").focus();
+    });
+    actions["remove-resource"] = (button) => {
+      button.closest("[data-resource]").remove();
+      numberResources();
+      document.getElementById("add-resource").focus();
+    };
+  }
+
+  onSubmit(document.getElementById("policy-form"), async (form) => {
+    for (const item of [...resources.querySelectorAll("[data-resource]")]) {
+      const [label, contact] = ["label", "contact"].map((part) => item.querySelector(`[data-part=${part}]`));
+      if (!label.value.trim() && !contact.value.trim()) item.remove(); // a blank row is no resource
+    }
+    numberResources();
+    const listed = [...resources.querySelectorAll("[data-resource]")].map((item) => ({
+      label: item.querySelector("[data-part=label]").value.trim(),
+      contact: item.querySelector("[data-part=contact]").value.trim(),
+    }));
+    const unnamed = listed.findIndex((r) => !r.label);
+    if (unnamed >= 0) throw problem(tr("admin.policy.need_label"), `policy.escalation_resources[${unnamed}].label`);
+    const languages = [...form.querySelectorAll('input[name="policy.languages"]:checked')].map((box) => box.value);
+    if (!languages.length) throw problem(tr("admin.policy.need_language"), "policy.languages");
+    const hosts = form.elements["policy.link_hosts"].value.split("\n").map((s) => s.trim().toLowerCase()).filter(Boolean);
+    const wrong = hosts.find((host) => !HOST.test(host));
+    if (wrong) throw problem(tr("admin.policy.bad_host", { host: wrong }), "policy.link_hosts");
+    // PATCH replaces the whole policy: what this page does not edit is sent back as it was.
+    const policy = {
+      escalation_resources: listed,
+      languages,
+      link_hosts: hosts,
+      aggregate_min_group_size: Number(form.dataset.minGroup),
+    };
+    await api("PATCH", form.dataset.url, { default_language: form.elements.default_language.value, policy });
+    form.querySelector(".outcome[role=status]").textContent = tr("admin.policy.saved");
+  });
+  document.addEventListener("input", (event) => {
+    const form = event.target.closest && event.target.closest("#policy-form");
+    if (form) form.querySelector(".outcome[role=status]").textContent = "";
+  });
+})();
