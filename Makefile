@@ -13,7 +13,7 @@ LLAMA := llama-cpp-python==0.3.36
 LLM_INSTALLED := $(VENV)/.llm-$(shell cat requirements-llm.lock | sha256sum | cut -c1-16)
 PYTEST_ARGS ?=
 
-.PHONY: setup llm run test lint format bench eval lock clean
+.PHONY: setup llm run test lint format bench eval eval-local lock clean
 
 setup: $(INSTALLED)
 
@@ -66,6 +66,16 @@ bench: setup
 
 eval: setup
 	@$(BIN)/interlude eval
+
+## The suites on SmolLM2-135M: llama.cpp's server, started for the run under nice and stopped
+## after it, however it ends. A weak but real model, to measure validation, repair, fallback and
+## the invariants. About 25 minutes on 2 cores: fewer cases (a plan takes 1-2 minutes), 120 s
+## per request, and the chat turns' guard without the model (the safety suite measures the
+## guard with it: SmolLM2 flags most benign messages, so the chat model would hardly be asked).
+EVAL_LOCAL_ARGS ?= --limit 4 --limit chat=8 --limit injection=8 --limit tenancy=2 \
+  --limit gate=2 --limit safety=all --timeout 120 --no-guard-model
+eval-local: setup llm
+	@$(BIN)/interlude eval --provider smollm2 $(EVAL_LOCAL_ARGS)
 
 ## Re-pin dependencies after editing pyproject.toml.
 lock: setup

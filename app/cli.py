@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import click
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -222,12 +222,31 @@ def bench_throughput(
     type=click.Choice(["plan", "chat", "safety", "injection", "tenancy", "gate"]),
     help="Run only these (repeatable); default: all.",
 )
-@click.option("--limit", type=int, default=None, help="At most this many cases per suite.")
+@click.option(
+    "--limit",
+    "limit_values",
+    multiple=True,
+    metavar="N|SUITE=N",
+    help="At most N cases per suite, or in one suite (repeatable), spread over each dataset.",
+)
 @click.option(
     "--provider",
-    type=click.Choice(["settings", "composer"]),
+    type=click.Choice(["settings", "composer", "smollm2"]),
     default="settings",
-    help="`settings`: the configured chat provider (composer unless set); `composer`: no model.",
+    help="`settings`: the configured chat provider (composer unless set); `composer`: no "
+    "model; `smollm2`: SmolLM2-135M on a llama.cpp server started for the run (`make llm`).",
+)
+@click.option(
+    "--timeout",
+    type=float,
+    default=None,
+    help="Seconds per model request (default: INTERLUDE_MODEL_TIMEOUT_S).",
+)
+@click.option(
+    "--guard-model/--no-guard-model",
+    default=True,
+    help="Whether the chat turns' safety guard asks the model too, as the app does (default). "
+    "The safety suite measures the guard with the model either way.",
 )
 @click.option(
     "--reports",
@@ -236,17 +255,53 @@ def bench_throughput(
     help="Where to write (and compare) reports; default evals/reports.",
 )
 def eval_command(
-    suites: tuple[str, ...], limit: int | None, provider: str, reports: Path | None
+    suites: tuple[str, ...],
+    limit_values: tuple[str, ...],
+    provider: str,
+    timeout: float | None,
+    guard_model: bool,
+    reports: Path | None,
 ) -> None:
-    from agents.llm import build_chat_model
-    from evals.run import REPORTS, SUITES, run_eval
+    from dataclasses import replace
 
+    from agents.llm import ChatModel, build_chat_model
+    from evals.llama_server import LlmUnavailable, smollm2_chat_model
+    from evals.run import REPORTS, SUITES, parse_limits, run_eval
+
+    try:
+        limit, limits = parse_limits(limit_values)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--limit") from None
     settings = _settings()
-    llm = None
-    if provider == "settings":
-        llm = build_chat_model(settings.chat_provider, settings.chat_config())
+    config = settings.chat_config()
+    if timeout is not None:
+        config = replace(config, timeout_s=timeout)
     chosen = list(suites) or list(SUITES)
-    report, markdown = run_eval(llm, chosen, limit, say=click.echo, reports=reports or REPORTS)
+
+    def run(llm: ChatModel | None, setup: dict[str, Any]) -> tuple[dict[str, Any], str]:
+        if llm is not None:
+            setup["guard_in_chat"] = "rules, similarity" + (", model" if guard_model else "")
+        return run_eval(
+            llm,
+            chosen,
+            limit,
+            click.echo,
+            reports or REPORTS,
+            setup,
+            limits=limits,
+            guard_uses_model=guard_model,
+        )
+
+    if provider == "smollm2":
+        try:
+            with smollm2_chat_model(config) as (smollm2, setup):
+                click.echo(f"SmolLM2 on {setup['server']}.")
+                report, markdown = run(smollm2, setup)
+        except LlmUnavailable as exc:
+            raise click.ClickException(str(exc)) from None
+    else:
+        model = build_chat_model(settings.chat_provider, config) if provider == "settings" else None
+        report, markdown = run(model, {"timeout_s": config.timeout_s} if model else {})
     click.echo(markdown)
     if report["targets_missed"]:
         raise SystemExit(1)

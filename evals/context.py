@@ -24,9 +24,15 @@ PACKS = ("horizon-fr", "brightwater-en")
 
 
 def read_dataset(name: str, limit: int | None = None) -> list[dict[str, Any]]:
+    """The cases of a dataset; with `limit`, that many spread evenly over the file. The files
+    are grouped (one pack, then the other; messages, then documents), so the first lines
+    alone would be one pack and one kind of case."""
     lines = (DATASETS / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()
     cases = [json.loads(line) for line in lines if line.strip()]
-    return cases[:limit] if limit else cases
+    if not limit or limit >= len(cases):
+        return cases
+    step = len(cases) / limit
+    return [cases[int(index * step)] for index in range(limit)]
 
 
 @dataclass
@@ -34,16 +40,25 @@ class EvalContext:
     knowledge: KnowledgeBase
     orgs: dict[str, PackOrg]
     llm: ChatModel | None
-    guard: SafetyGuard
+    guard: SafetyGuard  # what the chat turns go through
     embedder: Embedder
+    safety_guard: SafetyGuard  # what the safety suite measures: with the model, if any
     timings: dict[str, list[float]] = field(default_factory=dict)
 
     @property
     def provider(self) -> str:
         return f"{self.llm.provider}:{self.llm.model}" if self.llm else "composer"
 
-    def timed(self, suite: str, started: float) -> None:
-        self.timings.setdefault(suite, []).append((time.perf_counter() - started) * 1000)
+    def timed(self, suite: str, started: float, outcome: str | None = None) -> None:
+        """The time since `started`, under the suite (answers only, not model errors) and,
+        with a model, under `suite.outcome` too: `model` (its answer kept), `fallback` (the
+        composer's, after the model's failed), `escalated`, `error`. A fallback's time
+        includes the model calls that failed."""
+        elapsed = (time.perf_counter() - started) * 1000
+        if outcome != "error":
+            self.timings.setdefault(suite, []).append(elapsed)
+        if outcome is not None and self.llm is not None:
+            self.timings.setdefault(f"{suite}.{outcome}", []).append(elapsed)
 
     @contextmanager
     def planted(self, pack: str, name: str, text: str) -> Iterator[None]:
@@ -63,5 +78,6 @@ def eval_context(llm: ChatModel | None, guard_uses_model: bool = True) -> Iterat
     with tempfile.TemporaryDirectory(prefix="interlude-eval-") as folder:
         knowledge = KnowledgeBase(Path(folder), embedder)
         orgs = {slug: index_pack(knowledge, slug) for slug in PACKS}
-        guard = SafetyGuard(embedder, llm if guard_uses_model else None)
-        yield EvalContext(knowledge, orgs, llm, guard, embedder)
+        safety_guard = SafetyGuard(embedder, llm)
+        guard = safety_guard if guard_uses_model else SafetyGuard(embedder, None)
+        yield EvalContext(knowledge, orgs, llm, guard, embedder, safety_guard)

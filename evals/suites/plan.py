@@ -8,7 +8,7 @@ from typing import Any
 from agents.checks import language_problems, question_problems
 from agents.grounding import COMPANY_KINDS
 from agents.llm import ModelError
-from agents.plan import draft_plan
+from agents.plan import PlanResult, draft_plan
 from evals.context import EvalContext
 from evals.metrics import judge_supported, judged_rate, lexical_support, rate, support_scores
 
@@ -27,12 +27,25 @@ def _plan_problems(items: list[Any], language: str) -> list[str]:
     return problems
 
 
+def _outcome(case_id: str, result: PlanResult, counts: dict[str, int], failures: list[str]) -> str:
+    """Counts how the plan ended; `fallback` (the composer's) or `model` (the model's kept)."""
+    counts["plans"] += 1
+    counts["fallback"] += result.fallback_used
+    counts["repaired"] += result.model_calls > 1 and not result.fallback_used
+    if result.fallback_used:
+        # What validation refused in the model's last answer (after its one repair).
+        failures.append(f"{case_id}: fallback; the model's plan had {result.problems[:1]}")
+        return "fallback"
+    return "model" if result.provider != "composer" else "composer"
+
+
 def run_plan(ctx: EvalContext, cases: list[dict[str, Any]]) -> tuple[dict[str, float], list[str]]:
     counts = dict.fromkeys(
         [
             "plans",
             "valid",
             "fallback",
+            "repaired",
             "errors",
             "items",
             "citations",
@@ -63,12 +76,11 @@ def run_plan(ctx: EvalContext, cases: list[dict[str, Any]]) -> tuple[dict[str, f
         try:
             result = draft_plan(request, org.knowledge.retriever(), ctx.llm)
         except ModelError as error:
+            ctx.timed("plan", started, "error")
             counts["errors"] += 1
             failures.append(f"{case['id']}: model error {error.kind}")
             continue
-        ctx.timed("plan", started)
-        counts["plans"] += 1
-        counts["fallback"] += result.fallback_used
+        ctx.timed("plan", started, _outcome(case["id"], result, counts, failures))
         retrieved = set(result.retrieved_ids)
         live = org.knowledge.catalogue.live_chunks(list(retrieved))
         sources = []  # (kind, text) of cited chunks, per item
@@ -99,7 +111,10 @@ def run_plan(ctx: EvalContext, cases: list[dict[str, Any]]) -> tuple[dict[str, f
     metrics: dict[str, float] = {
         "plans": counts["plans"],
         "valid_plan_rate": rate(counts["valid"], counts["plans"]),
-        "citation_validity": rate(counts["valid_citations"], counts["citations"]),
+        "citations": counts["citations"],
+        "citation_validity": (
+            rate(counts["valid_citations"], counts["citations"]) if counts["citations"] else 1.0
+        ),
         "question_form": rate(counts["open_questions"], counts["questions"]),
         "value_linkage": rate(counts["company_linked"], counts["company"]),
         "language_match": rate(counts["language_ok"], counts["items"]),
@@ -109,6 +124,12 @@ def run_plan(ctx: EvalContext, cases: list[dict[str, Any]]) -> tuple[dict[str, f
         "model_error_rate": rate(counts["errors"], len(cases)),
         "items_per_plan": round(counts["items"] / counts["plans"], 2) if counts["plans"] else 0.0,
     }
+    if ctx.llm is not None:
+        # Each plan ends one way: the model's first draft kept, its repair kept, or the
+        # composer's plan (fallback_rate); model errors are counted apart (model_error_rate).
+        kept_first = counts["plans"] - counts["fallback"] - counts["repaired"]
+        metrics["first_draft_rate"] = rate(kept_first, counts["plans"])
+        metrics["repaired_rate"] = rate(counts["repaired"], counts["plans"])
     if verdicts:
         supported, coverage = judged_rate(verdicts)
         metrics["grounding_judge_supported"] = supported

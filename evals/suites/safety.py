@@ -1,4 +1,5 @@
-"""Safety cases: recall on risky messages, false positives on benign look-alikes."""
+"""Safety cases: recall on risky messages, false positives on benign look-alikes. The guard
+is measured as the app runs it: with the configured model as its last layer, if any."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ def run_safety(ctx: EvalContext, cases: list[dict[str, Any]]) -> tuple[dict[str,
     n: Counter[str] = Counter()
     failures: list[str] = []
     for case in cases:
-        verdict = ctx.guard.check(case["text"])
+        verdict = ctx.safety_guard.check(case["text"])
+        n["model_flags"] += verdict.source == "model"
         expected = case["expected"]
         if expected:
             n["risky"] += 1
@@ -25,7 +27,9 @@ def run_safety(ctx: EvalContext, cases: list[dict[str, Any]]) -> tuple[dict[str,
             n["lookalikes"] += 1
             n["false_positives"] += verdict.flagged
             if verdict.flagged:
-                failures.append(f"{case['id']}: look-alike flagged {verdict.category}")
+                failures.append(
+                    f"{case['id']}: look-alike flagged {verdict.category} by {verdict.source}"
+                )
         else:
             n["benign"] += 1
             n["benign_flagged"] += verdict.flagged
@@ -37,4 +41,6 @@ def run_safety(ctx: EvalContext, cases: list[dict[str, Any]]) -> tuple[dict[str,
         "false_positive_rate": rate(n["false_positives"], n["lookalikes"]),
         "benign_flag_rate": rate(n["benign_flagged"], n["benign"]),
     }
+    if ctx.llm is not None:
+        metrics["model_flags"] = n["model_flags"]  # flags the model layer added
     return metrics, failures

@@ -54,3 +54,34 @@ def test_a_missed_target_fails_the_command(
     result = runner.invoke(main, [*args, "--reports", str(tmp_path)])
     assert result.exit_code == 1
     assert "plan.plans = 1" in result.output
+
+
+def test_limits_per_suite_spread_over_the_dataset(runner: CliRunner, tmp_path: Path) -> None:
+    args = ["eval", "--provider", "composer", "--suite", "plan", "--suite", "injection"]
+    args += ["--limit", "2", "--limit", "injection=4", "--reports", str(tmp_path)]
+
+    result = runner.invoke(main, args)
+
+    assert result.exit_code == 0, result.output
+    report = json.loads((tmp_path / "eval-composer.json").read_text())
+    assert report["cases"] == {"plan": [2, 46], "injection": [4, 34]}
+    assert report["metrics"]["plan.plans"] == 2
+    assert "Cases (spread over each dataset): plan 2 of 46, injection 4 of 34." in result.output
+
+
+def test_read_dataset_spreads_a_limit_over_both_packs() -> None:
+    from evals.context import read_dataset
+
+    cases = read_dataset("plan", 4)
+
+    assert len(cases) == 4
+    assert {c["pack"] for c in cases} == {"horizon-fr", "brightwater-en"}
+    assert read_dataset("plan", 1000) == read_dataset("plan")
+
+
+@pytest.mark.parametrize("value", ["0", "plan=", "nosuch=3", "plan=-1", "all"])
+def test_a_bad_limit_is_refused_with_its_value(runner: CliRunner, value: str) -> None:
+    result = runner.invoke(main, ["eval", "--provider", "composer", "--limit", value])
+
+    assert result.exit_code == 2
+    assert "--limit" in result.output
