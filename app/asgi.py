@@ -34,6 +34,7 @@ from app.domain.coaching.controllers import CoachingSessionController
 from app.domain.conversations.controllers import ConversationController
 from app.domain.escalations.controllers import EscalationController
 from app.domain.health import health
+from app.domain.insights.controllers import InsightsController
 from app.domain.journal.controllers import JournalController
 from app.domain.knowledge.controllers import KnowledgeController
 from app.domain.knowledge.deps import build_knowledge, provide_knowledge, provide_worker
@@ -74,6 +75,7 @@ API_CONTROLLERS = [
     BriefController,
     JournalController,
     PrivacyController,
+    InsightsController,
 ]
 
 

@@ -1,8 +1,9 @@
-"""The administrator's pages: knowledge, people and enrollments, API keys, policy.
+"""The administrator's pages: knowledge, people and enrollments, API keys, policy, figures.
 
 They list what the organisation holds and leave every change to the JSON API (upload, delete,
 create, revoke, patch), as the coach's pages do. What an admin may never read is not here:
-conversations, answers, sessions and suggestions have no admin page and no query below.
+conversations, answers, sessions and suggestions have no admin page and no query below; the
+figures page shows counts only, for groups of at least the policy's minimum size.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.db.models import ApiKey, Document, Enrollment, Organization, Program, User
 from app.db.models.enums import ApiScope, DocumentStatus, Language, Role
 from app.domain import access
+from app.domain.insights.services import InsightsService
 from app.domain.knowledge.services import Declared
 from app.domain.organizations.schemas import Policy
 from app.lib.errors import NotFound
@@ -164,3 +166,11 @@ class AdminPages(PageController):
             policy=Policy.load(org.policy),
             languages=[lang.value for lang in Language],
         )
+
+    @get("/figures", name="admin-figures")
+    async def figures(
+        self, db_session: NamedDependency[AsyncSession], viewer: NamedDependency[Viewer]
+    ) -> Template:
+        _admin(viewer)
+        insights = await InsightsService(db_session, viewer.identity).figures()
+        return render("admin/figures.html", viewer, current="/admin/figures", insights=insights)

@@ -15,6 +15,45 @@ ADMIN_MESSAGES: dict[str, tuple[str, str]] = {
     "admin.nav.people": ("Personnes", "People"),
     "admin.nav.api_keys": ("Clés d'API", "API keys"),
     "admin.nav.policy": ("Règles", "Policy"),
+    "admin.nav.figures": ("Chiffres", "Figures"),
+    # Figures
+    "admin.figures.title": ("Chiffres des programmes", "Program figures"),
+    "admin.figures.intro": (
+        "Des comptes, jamais de contenu : aucune réponse, conversation ni note n'est lisible ici."
+        " Un groupe de moins de {minimum} apprenants n'affiche aucun chiffre, pour que personne ne"
+        " puisse être reconnu. « Actifs » : ont répondu, écrit dans leur journal ou échangé avec"
+        " le compagnon ces {days} derniers jours.",
+        "Counts, never content: no answer, conversation or note can be read here. A group of"
+        " fewer than {minimum} learners shows no figure, so nobody can be singled out. “Active”:"
+        " answered, wrote in their journal or chatted with the companion in the last {days}"
+        " days.",
+    ),
+    "admin.figures.by_program": ("Par programme", "By program"),
+    "admin.figures.group": ("Groupe", "Group"),
+    "admin.figures.learners": ("Apprenants inscrits", "Enrolled learners"),
+    "admin.figures.active": ("Actifs ({days} j)", "Active ({days} d)"),
+    "admin.figures.sessions": ("Séances tenues", "Sessions held"),
+    "admin.figures.delivered": ("Éléments remis", "Items delivered"),
+    "admin.figures.answered": ("Éléments répondus", "Items answered"),
+    "admin.figures.rate": ("Taux de réponse", "Answer rate"),
+    "admin.figures.everyone": ("Toute l'organisation", "The whole organisation"),
+    "admin.figures.hidden": (
+        "Moins de {minimum} apprenants : chiffres masqués.",
+        "Fewer than {minimum} learners: figures hidden.",
+    ),
+    "admin.figures.change_minimum": (
+        "Changer la taille minimale d'un groupe (Règles)",
+        "Change the minimum group size (Policy)",
+    ),
+    "admin.policy.figures": ("Chiffres", "Figures"),
+    "admin.policy.min_group": (
+        "Taille minimale d'un groupe pour afficher des chiffres",
+        "Minimum group size to show figures",
+    ),
+    "admin.policy.min_group_hint": (
+        "Au moins 3. Plus le groupe est petit, plus un chiffre peut désigner quelqu'un.",
+        "At least 3. The smaller the group, the more a figure can point at someone.",
+    ),
     "admin.actions": ("Actions", "Actions"),
     "admin.first_shown": (
         "Seuls les premiers éléments sont affichés ; l'API donne la liste complète.",

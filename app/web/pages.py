@@ -56,6 +56,7 @@ NAV_BY_ROLE = {
         ("/admin/people", "admin.nav.people"),
         ("/admin/api-keys", "admin.nav.api_keys"),
         ("/admin/policy", "admin.nav.policy"),
+        ("/admin/figures", "admin.nav.figures"),
     ),
 }
 

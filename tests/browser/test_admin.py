@@ -371,7 +371,7 @@ def test_policy_resources_and_languages_are_saved(
     organization = fetch_json(admin, "/api/v1/organization")
     assert isinstance(organization, dict)
     assert organization["policy"]["languages"] == ["fr"]
-    assert organization["policy"]["aggregate_min_group_size"] == 5  # untouched by the page
+    assert organization["policy"]["aggregate_min_group_size"] == 5  # left as it was
     admin.shot("2-policy-saved")
 
     css(items[0], "button[data-action=remove-resource]").click()

@@ -52,12 +52,12 @@
     const hosts = form.elements["policy.link_hosts"].value.split("\n").map((s) => s.trim().toLowerCase()).filter(Boolean);
     const wrong = hosts.find((host) => !HOST.test(host));
     if (wrong) throw problem(tr("admin.policy.bad_host", { host: wrong }), "policy.link_hosts");
-    // PATCH replaces the whole policy: what this page does not edit is sent back as it was.
+    // PATCH replaces the whole policy: this page edits every part of it.
     const policy = {
       escalation_resources: listed,
       languages,
       link_hosts: hosts,
-      aggregate_min_group_size: Number(form.dataset.minGroup),
+      aggregate_min_group_size: Number(form.elements["policy.aggregate_min_group_size"].value),
     };
     await api("PATCH", form.dataset.url, { default_language: form.elements.default_language.value, policy });
     form.querySelector(".outcome[role=status]").textContent = tr("admin.policy.saved");
