@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from app.db import sqlite_writers
+from app.db import sqlite_one_hop, sqlite_writers
 
 T = TypeVar("T")
 # How long a SQLite writer may wait for its turn: behind this process's writers (in order),
@@ -24,6 +24,7 @@ SQLITE_WAIT_MS = 10_000
 
 def _tune_sqlite(busy_timeout_ms: int) -> Callable[[Any, Any], None]:
     def tune(dbapi_connection: Any, _record: Any) -> None:
+        sqlite_one_hop.adopt(dbapi_connection)  # one thread round trip per statement
         # WAL lets readers proceed during a write; foreign keys are off by default in SQLite;
         # busy_timeout makes writers of other processes wait instead of failing at once
         # (this process's own writers queue first: app/db/sqlite_writers.py).
