@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 import structlog
-from sqlalchemy import select, update
+from sqlalchemy import Table, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from uuid_utils.compat import uuid7
 
@@ -28,6 +28,7 @@ from app.db.models import (
     User,
 )
 from app.db.models.enums import MessageRole, MessageStatus, RunStatus
+from app.db.rows import insert_new
 from app.domain import access
 from app.domain.organizations.schemas import Policy
 from app.lib.clock import utcnow
@@ -36,6 +37,7 @@ from knowledge.language import detect_language
 
 log = structlog.get_logger("interlude.chat")
 HISTORY = 8
+MESSAGE: Table = Message.__table__  # type: ignore[assignment]
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,12 +133,11 @@ async def chat_context(
 async def save_reply(
     db: AsyncSession, message: Message, learner_id: UUID, reply: ChatReply, latency_ms: int
 ) -> Message:
-    """Store the reply and its run, and mark the learner's message replied, in one flush: no
-    read under SQLite's write lock. `message` is the stored learner message (detached)."""
+    """Store the reply and its run, and mark the learner's message replied: three statements,
+    no read under SQLite's write lock. `message` is the stored learner message (detached)."""
     await _set_status(db, message.id, MessageStatus.REPLIED, "")
     run = _run(message, reply, latency_ms)
     answer = Message(
-        id=uuid7(),  # here rather than at the flush: run and answer are flushed together
         organization_id=message.organization_id,
         conversation_id=message.conversation_id,
         role=MessageRole.ASSISTANT,
@@ -146,10 +147,11 @@ async def save_reply(
         reply_to_id=message.id,
         run_id=run.id,
     )
-    db.add_all([run, answer])
+    # Written once, never changed here: plain INSERTs, the run first (the answer refers to it).
+    await insert_new(db, run, answer)
     if reply.escalation is not None:
         await _escalate(db, message, learner_id, reply.escalation)
-    await db.flush()  # Python-side defaults (timestamps) are set on `answer`: no refresh
+        await db.flush()
     return answer
 
 
@@ -176,14 +178,16 @@ async def save_failure(db: AsyncSession, message: Message, error: Exception) -> 
 async def _set_status(
     db: AsyncSession, message_id: UUID, status: MessageStatus, error: str
 ) -> None:
+    # On the table, not the ORM entity: no session object to synchronise (the caller holds
+    # the message detached), so the ORM's bulk-update bookkeeping would be for nothing.
     await db.execute(
-        update(Message).where(Message.id == message_id).values(status=status, error=error)
+        update(MESSAGE).where(MESSAGE.c.id == message_id).values(status=status, error=error)
     )
 
 
 def _run(message: Message, reply: ChatReply, latency_ms: int) -> AgentRun:
     return AgentRun(
-        id=uuid7(),
+        id=uuid7(),  # the answer refers to it before either is inserted
         organization_id=message.organization_id,
         kind="chat",
         status=RunStatus.DONE.value,

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from agents.chat import ChatRequest
 from app.db.models import Conversation, Message
 from app.db.models.enums import MessageRole, MessageStatus, Role
+from app.db.rows import insert_new
 from app.domain import access
 from app.domain.conversations.chat import chat_context
 from app.domain.conversations.schemas import ConversationIn, ConversationPatch
@@ -98,8 +99,7 @@ class ConversationService:
             content=content,
             status=MessageStatus.STORED,
         )
-        self.db.add(message)
-        await self.db.flush()  # every column has a Python-side default: no refresh needed
+        await insert_new(self.db, message)  # written once here: no unit of work needed
         return message, context.request(message)
 
     async def failed_message(
