@@ -6,6 +6,7 @@ applied where data is fetched. A row another identity may not see is simply not 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, TypeVar
 from uuid import UUID
@@ -67,15 +68,14 @@ def learner_coach_ids(identity: Identity) -> Any:
     )
 
 
-def _by_role(
-    identity: Identity,
-    *,
-    learner: ColumnElement[bool],
-    coach: ColumnElement[bool],
-    admin: ColumnElement[bool],
-) -> ColumnElement[bool]:
+Rule = Callable[[], ColumnElement[bool]]
+
+
+def _by_role(identity: Identity, *, learner: Rule, coach: Rule, admin: Rule) -> ColumnElement[bool]:
+    """The identity's role's rule. Rules are built on demand: only the one that applies is
+    (building all three cost a coach's subquery on each of a learner's requests)."""
     rule = {Role.LEARNER: learner, Role.COACH: coach, Role.ADMIN: admin}[identity.role]
-    return and_(true(), rule)
+    return and_(true(), rule())
 
 
 def visible_users(identity: Identity) -> ColumnElement[bool]:
@@ -83,9 +83,13 @@ def visible_users(identity: Identity) -> ColumnElement[bool]:
         in_tenant(User, identity),
         _by_role(
             identity,
-            learner=or_(User.id == identity.user_id, User.id.in_(learner_coach_ids(identity))),
-            coach=or_(User.id == identity.user_id, User.id.in_(coach_learner_ids(identity))),
-            admin=true(),
+            learner=lambda: or_(
+                User.id == identity.user_id, User.id.in_(learner_coach_ids(identity))
+            ),
+            coach=lambda: or_(
+                User.id == identity.user_id, User.id.in_(coach_learner_ids(identity))
+            ),
+            admin=true,
         ),
     )
 
@@ -95,9 +99,9 @@ def visible_enrollments(identity: Identity) -> ColumnElement[bool]:
         in_tenant(Enrollment, identity),
         _by_role(
             identity,
-            learner=Enrollment.learner_id == identity.user_id,
-            coach=Enrollment.coach_id == identity.user_id,
-            admin=true(),
+            learner=lambda: Enrollment.learner_id == identity.user_id,
+            coach=lambda: Enrollment.coach_id == identity.user_id,
+            admin=true,
         ),
     )
 
@@ -108,9 +112,9 @@ def visible_sessions(identity: Identity) -> ColumnElement[bool]:
         in_tenant(CoachingSession, identity),
         _by_role(
             identity,
-            learner=CoachingSession.learner_id == identity.user_id,
-            coach=CoachingSession.learner_id.in_(coach_learner_ids(identity)),
-            admin=false(),
+            learner=lambda: CoachingSession.learner_id == identity.user_id,
+            coach=lambda: CoachingSession.learner_id.in_(coach_learner_ids(identity)),
+            admin=false,
         ),
     )
 
@@ -128,11 +132,11 @@ def visible_suggestions(identity: Identity, now: datetime) -> ColumnElement[bool
         in_tenant(Suggestion, identity),
         _by_role(
             identity,
-            learner=and_(
+            learner=lambda: and_(
                 Suggestion.learner_id == identity.user_id, learner_can_see_suggestion(now)
             ),
-            coach=Suggestion.learner_id.in_(coach_learner_ids(identity)),
-            admin=false(),
+            coach=lambda: Suggestion.learner_id.in_(coach_learner_ids(identity)),
+            admin=false,
         ),
     )
 
@@ -142,9 +146,9 @@ def visible_answers(identity: Identity) -> ColumnElement[bool]:
         in_tenant(Answer, identity),
         _by_role(
             identity,
-            learner=Answer.learner_id == identity.user_id,
-            coach=Answer.learner_id.in_(coach_learner_ids(identity)),
-            admin=false(),
+            learner=lambda: Answer.learner_id == identity.user_id,
+            coach=lambda: Answer.learner_id.in_(coach_learner_ids(identity)),
+            admin=false,
         ),
     )
 
@@ -154,12 +158,12 @@ def visible_conversations(identity: Identity) -> ColumnElement[bool]:
         in_tenant(Conversation, identity),
         _by_role(
             identity,
-            learner=Conversation.learner_id == identity.user_id,
-            coach=and_(
+            learner=lambda: Conversation.learner_id == identity.user_id,
+            coach=lambda: and_(
                 Conversation.shared_with_coach.is_(True),
                 Conversation.learner_id.in_(coach_learner_ids(identity)),
             ),
-            admin=false(),
+            admin=false,
         ),
     )
 
@@ -170,12 +174,12 @@ def visible_journal_entries(identity: Identity) -> ColumnElement[bool]:
         in_tenant(JournalEntry, identity),
         _by_role(
             identity,
-            learner=JournalEntry.learner_id == identity.user_id,
-            coach=and_(
+            learner=lambda: JournalEntry.learner_id == identity.user_id,
+            coach=lambda: and_(
                 JournalEntry.shared_with_coach.is_(True),
                 JournalEntry.learner_id.in_(coach_learner_ids(identity)),
             ),
-            admin=false(),
+            admin=false,
         ),
     )
 
@@ -186,9 +190,9 @@ def visible_runs(identity: Identity) -> ColumnElement[bool]:
         in_tenant(AgentRun, identity),
         _by_role(
             identity,
-            learner=false(),
-            coach=AgentRun.learner_id.in_(coach_learner_ids(identity)),
-            admin=false(),
+            learner=false,
+            coach=lambda: AgentRun.learner_id.in_(coach_learner_ids(identity)),
+            admin=false,
         ),
     )
 
@@ -198,8 +202,8 @@ def visible_escalations(identity: Identity) -> ColumnElement[bool]:
         in_tenant(Escalation, identity),
         _by_role(
             identity,
-            learner=false(),
-            coach=Escalation.learner_id.in_(coach_learner_ids(identity)),
-            admin=false(),
+            learner=false,
+            coach=lambda: Escalation.learner_id.in_(coach_learner_ids(identity)),
+            admin=false,
         ),
     )
