@@ -6,6 +6,7 @@ stays stored, replied or failed with the reason."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 from uuid import UUID
 
 import structlog
@@ -27,7 +28,7 @@ from app.db.models import (
     Suggestion,
     User,
 )
-from app.db.models.enums import MessageRole, MessageStatus, RunStatus
+from app.db.models.enums import Language, MessageRole, MessageStatus, RunStatus
 from app.db.rows import insert_new
 from app.domain import access
 from app.domain.organizations.schemas import Policy
@@ -67,25 +68,42 @@ class ChatContext:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class ChatConversation:
+    """A learner's own conversation, with what chat needs of its organisation and learner."""
+
+    conversation: Conversation
+    organization_name: str
+    policy: dict[str, Any]
+    learner_locale: Language
+
+
+async def own_conversation(
+    db: AsyncSession, identity: Identity, conversation_id: UUID
+) -> ChatConversation | None:
+    """One statement: the conversation (visible to `identity`), its organisation's name and
+    policy and its learner's locale (the joins follow its foreign keys: always one row)."""
+    row = (
+        await db.execute(
+            select(Conversation, Organization.name, Organization.policy, User.locale)
+            .join(Organization, Organization.id == Conversation.organization_id)
+            .join(User, User.id == Conversation.learner_id)
+            .where(Conversation.id == conversation_id, access.visible_conversations(identity))
+        )
+    ).first()
+    return None if row is None else ChatConversation(*row)
+
+
 async def chat_context(
     db: AsyncSession,
     identity: Identity,
-    conversation: Conversation,
+    chat: ChatConversation,
     *,
     excluding: UUID | None = None,
 ) -> ChatContext:
     """Read before the learner's message is written (a retry excludes the message it answers),
-    so these reads never run while SQLite's write lock is held: four statements."""
-    org_name, org_policy, locale = (
-        await db.execute(
-            select(Organization.name, Organization.policy, User.locale)
-            .join(User, User.organization_id == Organization.id)
-            .where(
-                Organization.id == conversation.organization_id,
-                User.id == conversation.learner_id,
-            )
-        )
-    ).one()  # foreign keys guarantee the row
+    so these reads never run while SQLite's write lock is held: three statements."""
+    conversation = chat.conversation
     history_query = select(Message.role, Message.content).where(
         Message.conversation_id == conversation.id, access.in_tenant(Message, identity)
     )
@@ -118,9 +136,9 @@ async def chat_context(
     ).all()
     return ChatContext(
         organization_id=conversation.organization_id,
-        organization_name=org_name,
-        policy=Policy.load(org_policy),
-        learner_locale=locale.value,
+        organization_name=chat.organization_name,
+        policy=Policy.load(chat.policy),
+        learner_locale=chat.learner_locale.value,
         history=tuple(
             Turn("learner" if role is MessageRole.LEARNER else "assistant", content)
             for role, content in reversed(history)

@@ -13,7 +13,7 @@ from app.db.models import Conversation, Message
 from app.db.models.enums import MessageRole, MessageStatus, Role
 from app.db.rows import insert_new
 from app.domain import access
-from app.domain.conversations.chat import chat_context
+from app.domain.conversations.chat import ChatConversation, chat_context, own_conversation
 from app.domain.conversations.schemas import ConversationIn, ConversationPatch
 from app.lib.errors import Conflict, InvalidInput, NotFound
 from app.lib.identity import Identity
@@ -45,6 +45,14 @@ class ConversationService:
     async def _own(self, conversation_id: UUID) -> Conversation:
         self.identity.require_role(Role.LEARNER)
         return await self.get(conversation_id)
+
+    async def _own_for_chat(self, conversation_id: UUID) -> ChatConversation:
+        """`_own`, with the organisation and learner facts chat needs, in the same statement."""
+        self.identity.require_role(Role.LEARNER)
+        found = await own_conversation(self.db, self.identity, conversation_id)
+        if found is None:
+            raise NotFound("No such conversation.", field="conversation_id")
+        return found
 
     async def create(self, data: ConversationIn) -> Conversation:
         self.identity.require_role(Role.LEARNER)
@@ -84,14 +92,15 @@ class ConversationService:
         """The learner's message, flushed for the caller to commit before any model call
         (nothing after may lose it), and the agent's request. The context is read first: on
         SQLite the write lock is then held for the insert and the commit only."""
-        conversation = await self._own(conversation_id)
+        chat = await self._own_for_chat(conversation_id)
+        conversation = chat.conversation
         if len(content) > self.max_message_chars:
             raise InvalidInput(
                 f"The message is {len(content)} characters; the limit is "
                 f"{self.max_message_chars}. Shorten it or split it.",
                 field="content",
             )
-        context = await chat_context(self.db, self.identity, conversation)
+        context = await chat_context(self.db, self.identity, chat)
         message = Message(
             organization_id=conversation.organization_id,
             conversation_id=conversation.id,
@@ -107,7 +116,7 @@ class ConversationService:
     ) -> tuple[Message, ChatRequest]:
         """The learner's own message whose reply failed (the only kind that can be retried),
         and the agent's request to answer it again."""
-        conversation = await self._own(conversation_id)
+        chat = await self._own_for_chat(conversation_id)
         message = await self.db.scalar(
             select(Message).where(
                 Message.id == message_id,
@@ -123,5 +132,5 @@ class ConversationService:
                 f"This message is {message.status.value}; only a failed reply can be retried.",
                 field="message_id",
             )
-        context = await chat_context(self.db, self.identity, conversation, excluding=message.id)
+        context = await chat_context(self.db, self.identity, chat, excluding=message.id)
         return message, context.request(message)
