@@ -78,6 +78,9 @@ class Settings(BaseSettings):
     chat_max_tokens: int = Field(default=800, ge=16, le=32_000)
     chat_json_mode: Literal["json_schema", "json_object", "none"] = "json_schema"
     chat_token_param: Literal["max_tokens", "max_completion_tokens"] = "max_tokens"  # noqa: S105
+    # The chat model is also the safety guard's last layer, after rules and similarity. A weak
+    # model flags nearly everything (SmolLM2: 33 of 36 benign look-alikes), so it can be left out.
+    safety_uses_model: bool = True
     # Plan jobs: how often a failed one is tried before the composer's plan is saved instead.
     plan_max_attempts: int = Field(default=3, ge=1, le=10)
     plan_retry_seconds: float = Field(default=30.0, ge=0)

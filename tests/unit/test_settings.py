@@ -39,3 +39,25 @@ def test_production_insists_on_secure_cookies() -> None:
     assert not Settings(environment="development").secure_cookies
     with pytest.raises(ValidationError, match="COOKIE_SECURE"):
         Settings(environment="production", cookie_secure=False)
+
+
+@pytest.mark.parametrize("uses_model", [True, False])
+def test_the_safety_guard_uses_the_chat_model_unless_told_not_to(
+    tmp_path: Path, uses_model: bool
+) -> None:
+    from app.domain.agents.runtime import AgentRuntime
+    from knowledge.base import KnowledgeBase
+    from tests.fakes import HashingEmbedder
+
+    settings = Settings(
+        data_dir=tmp_path,
+        chat_provider="openai",
+        chat_model="gpt-4o-mini",
+        openai_base_url="http://127.0.0.1:9/v1",  # never called: building calls nothing
+        safety_uses_model=uses_model,
+    )
+    runtime = AgentRuntime.from_settings(settings, KnowledgeBase(tmp_path, HashingEmbedder()))
+
+    assert runtime.llm is not None
+    assert (runtime.guard.model is runtime.llm) is uses_model
+    assert (runtime.guard.model is None) is not uses_model

@@ -23,7 +23,7 @@ class AgentRuntime:
     @classmethod
     def from_settings(cls, settings: Settings, knowledge: KnowledgeBase) -> AgentRuntime:
         llm = build_chat_model(settings.chat_provider, settings.chat_config())
-        return cls(knowledge, llm, SafetyGuard(knowledge.embedder, llm))
+        return cls.with_model(knowledge, llm, guard_uses_model=settings.safety_uses_model)
 
     @classmethod
     def with_model(
