@@ -93,13 +93,15 @@ def _checked(
             return _reply(
                 request, safe, [], llm, escalation=(verdict.category, verdict.source or "", "reply")
             )
-        if leaks_prompt(text, SYSTEM):
-            # A reply that recites our instructions is replaced by the composer's.
-            text = compose_reply(request, relevant)
-            reply = _reply(request, text, relevant, None)
-            reply.fallback_used, reply.fallback_reason = True, "the reply revealed the prompt"
+        # A reply that recites our instructions, or that speaks another language than the
+        # learner's (small models drift into English), is replaced by the composer's.
+        reason = "the reply revealed the prompt" if leaks_prompt(text, SYSTEM) else ""
+        if not reason and language_problems(text, request.language):
+            reason = language_problems(text, request.language)[0]
+        if reason:
+            reply = _reply(request, compose_reply(request, relevant), relevant, None)
+            reply.fallback_used, reply.fallback_reason = True, reason
             return reply
-        problems += language_problems(text, request.language)
         if count_questions(text) > 1:
             problems.append(f"asks {count_questions(text)} questions; at most one")
     known = {s.label for s in relevant}

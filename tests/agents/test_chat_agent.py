@@ -98,6 +98,21 @@ def test_labels_the_model_invents_are_not_citations(horizon: PackOrg) -> None:
     assert [c["chunk_id"] for c in reply.citations] == reply.retrieved_ids[:1]
 
 
+def test_a_reply_in_another_language_than_the_learners_is_replaced_by_the_composers(
+    horizon: PackOrg,
+) -> None:
+    english = "I hear you [S1]. What matters most to you when your team disagrees with you?"
+    model = ScriptedChatModel([english])
+    events, reply = _run(
+        horizon, _request(horizon, "Comment dire un désaccord à mon équipe ?"), model
+    )
+    assert reply.fallback_used
+    assert "learner's language is fr" in reply.fallback_reason
+    assert reply.provider == "composer"
+    assert "I hear you" not in reply.text
+    assert any(isinstance(e, Replace) for e in events)  # what was streamed is taken back
+
+
 def test_the_safe_stream_holds_unfinished_markup_back() -> None:
     stream = SafeStream(allowed_hosts=())
     shown = []
