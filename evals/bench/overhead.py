@@ -43,10 +43,10 @@ from evals.bench.fixed_model import FixedDelayModel
 from evals.bench.queue import bench_database
 from evals.bench.results import Report, summarise_ms
 from evals.bench.throughput import (
-    MESSAGES,
     BenchLearner,
     bench_settings,
     free_port,
+    learner_message,
     load_average,
     quiet_client_logs,
     save_report,
@@ -135,7 +135,7 @@ def _measure(
     samples = Samples()
     with httpx.Client(base_url=base_url, timeout=60) as client:
         for turn in range(warmup + turns):
-            text = MESSAGES[turn % len(MESSAGES)]
+            text = learner_message(turn)
             direct_ms = _direct_ms(direct, text)
             stack_ms, first_byte_ms, before_ms, after_ms = _one_turn(client, learner, served, text)
             if turn < warmup:

@@ -9,7 +9,8 @@ its CPU is spent outside the server's process (on 2 cores, each side gets about 
 Each learner has an API key and a conversation, seeded through the domain services before the
 server starts, with one sample-pack document indexed so retrieval has something to find. After
 one warm-up turn per learner (the embedding model loads then), every learner loops
-`POST /api/v1/conversations/{id}/messages` (non-streamed) for `seconds`. A turn counts as an
+`POST /api/v1/conversations/{id}/messages` (non-streamed) for `seconds`, each message a new
+text (`learner_message`). A turn counts as an
 error when the call raises, answers anything but 201, or answers without a reply (the reply
 failed). Reported: turns/s (successful turns over the wall time until the last turn ends),
 latency p50/p95/p99, errors, and the CPU seconds the server and the client used per turn.
@@ -62,6 +63,13 @@ MESSAGES = (
     "Comment dire non à une demande urgente de mon responsable ?",
 )
 BACKENDS = ("sqlite", "postgresql")
+
+
+def learner_message(turn: int) -> str:
+    """The turn's message: one of MESSAGES, made new by the week it speaks of, so each turn
+    embeds its own text as a real one does (the embedder keeps recent texts: five messages
+    in a loop would never be embedded again, and the bench would skip a cost of ~6 ms)."""
+    return f"{MESSAGES[turn % len(MESSAGES)]} (semaine {turn // len(MESSAGES) + 1})"
 
 
 # --- shared with the overhead benchmark -------------------------------------------------------
@@ -366,7 +374,7 @@ async def _load(base_url: str, learners: list[BenchLearner], seconds: float) -> 
         async def learner_loop(index: int, learner: BenchLearner) -> None:
             turn = index
             while time.perf_counter() < deadline:  # never idle: the next turn follows at once
-                await _turn(client, learner, MESSAGES[turn % len(MESSAGES)], result)
+                await _turn(client, learner, learner_message(turn), result)
                 turn += 1
 
         started = time.perf_counter()
