@@ -352,7 +352,13 @@ class Model:
         if kind in {"org", "program"}:
             return True
         if kind == "user":
-            return role is not Role.LEARNER or self.sees_user(actor, key)
+            if role is not Role.LEARNER or self.sees_user(actor, key):
+                return True
+            # A learner's own enrollments name their coach, an ended one too (their history,
+            # in GET /enrollments and the export): the id, not the person's record.
+            return any(
+                e.learner == self.uid(actor) and e.coach == key for e in self.enrollments.values()
+            )
         if kind == "enrollment":
             return self.sees_enrollment(actor, self.enrollments[key])
         if kind == "session":

@@ -7,6 +7,7 @@ files themselves and from the knowledge folder, in their organisation only.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 from uuid import uuid4
@@ -204,3 +205,25 @@ def test_a_shared_journal_entry_is_the_learners_last_activity_for_the_coach(
     _write(learner, "shared with my coach", shared=True)
 
     assert "<time" in _activity_cell(coach.get("/coach").text, me.id)
+
+
+def test_the_export_keeps_an_ended_enrollment_but_not_the_coachs_record(
+    client: TestClient[Any], worlds: list[OrgWorld]
+) -> None:
+    alpha, _ = worlds
+    me = alpha.learners[0]
+    learner = with_key(client, me)
+    [enrollment] = learner.get("/api/v1/enrollments").json()["items"]
+    ended = with_key(client, alpha.admin).patch(
+        f"/api/v1/enrollments/{enrollment['id']}", json={"is_active": False}
+    )
+    assert ended.status_code == 200, ended.text
+
+    export = learner.get("/api/v1/me/export").json()
+
+    # The learner's history names the coach they had (an id); the coach's record is closed.
+    assert [(e["coach_id"], e["is_active"]) for e in export["enrollments"]] == [
+        (str(alpha.coach.id), False)
+    ]
+    assert learner.get(f"/api/v1/users/{alpha.coach.id}").status_code == 404
+    assert alpha.coach.email not in json.dumps(export)
