@@ -95,12 +95,11 @@ def _checked(
             )
         # A reply that recites our instructions, or that speaks another language than the
         # learner's (small models drift into English), is replaced by the composer's.
-        reason = "the reply revealed the prompt" if leaks_prompt(text, SYSTEM) else ""
-        if not reason and language_problems(text, request.language):
-            reason = language_problems(text, request.language)[0]
-        if reason:
+        reasons = ["the reply revealed the prompt"] if leaks_prompt(text, SYSTEM) else []
+        reasons = reasons or language_problems(text, request.language)
+        if reasons:
             reply = _reply(request, compose_reply(request, relevant), relevant, None)
-            reply.fallback_used, reply.fallback_reason = True, reason
+            reply.fallback_used, reply.fallback_reason = True, reasons[0]
             return reply
         if count_questions(text) > 1:
             problems.append(f"asks {count_questions(text)} questions; at most one")
