@@ -54,10 +54,10 @@ class PrivacyController(Controller):
         settings: NamedDependency[Settings],
         data: JSONBody[EraseIn],
     ) -> Response[ErasedOut]:
-        deleted = await privacy.erase(data.confirm)
+        erased = await privacy.erase(data.confirm)
         # Committed here rather than after the response: the log compaction must see it.
         await db_session.commit()
         await _compact_sqlite(db_session)
-        response = Response(ErasedOut(utcnow(), deleted))
+        response = Response(erased)  # the moment stored on the account, not a second clock read
         response.delete_cookie(settings.session_cookie_name, path="/")
         return response

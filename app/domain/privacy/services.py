@@ -42,7 +42,7 @@ from app.domain.coaching.schemas import LearnerSessionOut
 from app.domain.conversations.schemas import ConversationOut, MessageOut
 from app.domain.journal.schemas import JournalEntryOut
 from app.domain.people.schemas import EnrollmentOut, UserOut
-from app.domain.privacy.schemas import ConversationExport, LearnerExport
+from app.domain.privacy.schemas import ConversationExport, ErasedOut, LearnerExport
 from app.domain.suggestions.schemas import AnswerOut, FeedItemOut
 from app.lib.clock import utcnow
 from app.lib.errors import InvalidInput, NotFound
@@ -121,8 +121,8 @@ class PrivacyService:
             ],
         )
 
-    async def erase(self, confirm: str) -> dict[str, int]:
-        """Delete the learner's data and empty their account; returns rows deleted per kind."""
+    async def erase(self, confirm: str) -> ErasedOut:
+        """Delete the learner's data and empty their account: when, and rows deleted per kind."""
         user = await self._me()
         if confirm.strip().lower() != user.email.lower():
             raise InvalidInput(
@@ -146,7 +146,7 @@ class PrivacyService:
             **{f"deleted_{kind}": count for kind, count in deleted.items()},
         )
         await self.db.flush()
-        return deleted
+        return ErasedOut(erased_at=now, deleted=deleted)
 
     async def _delete_learner_rows(self, learner_id: UUID) -> dict[str, int]:
         """In foreign-key order: what points to a row goes before it."""
