@@ -10,6 +10,9 @@ import structlog
 
 log = structlog.get_logger("interlude.jobs")
 
+# How long `stop` waits between two cancellations of a loop that is still running.
+_RECANCEL_S = 1.0
+
 
 class PollingLoop:
     def __init__(
@@ -19,30 +22,51 @@ class PollingLoop:
         self._run_once = run_once
         self._poll = poll_seconds
         self._wake = asyncio.Event()
+        self._stopping = False
         self._task: asyncio.Task[None] | None = None
 
     def wake(self) -> None:
         self._wake.set()
 
     def start(self) -> None:
+        self._stopping = False
         self._task = asyncio.create_task(self._run(), name=f"interlude-{self.name}")
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        """Cancel the loop and wait until it has ended.
+
+        One `cancel()` is not always enough on Python 3.11: `asyncio.wait_for` returns the
+        result instead of raising when the awaited work finished in the same instant (the loop
+        waits on its wake event, the SQLite writers' queue waits on a lock that way), and
+        a shielded worker-thread call delivers the cancellation late or not at all. The loop
+        then went on forever and shutdown hung. So the loop also checks `_stopping`, and the
+        cancellation is repeated until the task is done.
+        """
+        task, self._task = self._task, None
+        if task is None:
+            return
+        self._stopping = True
+        self._wake.set()
+        waits = 0
+        while not task.done():
+            task.cancel()
+            await asyncio.wait({task}, timeout=_RECANCEL_S)
+            waits += 1
+            if waits == 10:
+                log.warning("job_loop_slow_to_stop", loop=self.name, waited_s=waits * _RECANCEL_S)
+        with contextlib.suppress(asyncio.CancelledError):
+            if (error := task.exception()) is not None:
+                log.error("job_loop_ended_with_error", loop=self.name, error=type(error).__name__)
 
     async def _run(self) -> None:
-        while True:
+        while not self._stopping:
             try:
                 handled = await self._run_once()
             except Exception:
                 log.exception("job_loop_error", loop=self.name)
                 handled = 0
-            if handled:
-                continue  # more may be waiting
+            if handled or self._stopping:
+                continue  # more may be waiting, or we are asked to end
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=self._poll)
             self._wake.clear()

@@ -7,8 +7,6 @@ same document at once.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from collections.abc import Callable
 from typing import Any
 
@@ -17,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import Document
 from app.domain.knowledge import services
+from app.lib.background import PollingLoop
 from app.settings import Settings
 from knowledge.base import KnowledgeBase
 
@@ -34,12 +33,10 @@ class IngestionWorker:
         self._sessions = sessions
         self._knowledge = knowledge
         self._settings = settings
-        self._poll = poll_seconds
-        self._wake = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
+        self._loop = PollingLoop("ingestion", self.run_once, poll_seconds)
 
     def wake(self) -> None:
-        self._wake.set()
+        self._loop.wake()
 
     async def start(self) -> None:
         if not self._knowledge.try_own():
@@ -52,24 +49,11 @@ class IngestionWorker:
             requeued = await services.requeue_interrupted(db)
         if requeued:
             log.info("ingestion_requeued", documents=requeued)
-        self._task = asyncio.create_task(self._run(), name="interlude-ingestion")
+        self._loop.start()
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        await self._loop.stop()
         self._knowledge.release()
-
-    async def _run(self) -> None:
-        while True:
-            try:
-                await self.run_once()
-            except Exception:
-                log.exception("ingestion_loop_error")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=self._poll)
-            self._wake.clear()
 
     async def run_once(self) -> int:
         """Index what is pending now; returns how many documents were handled."""
