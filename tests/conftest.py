@@ -95,7 +95,11 @@ def db_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
         shutil.copy(template, path)
         return f"sqlite+aiosqlite:///{path}"
     url: str = request.getfixturevalue("postgres_database")
-    asyncio.run(execute_autocommit(url, f"TRUNCATE {_TABLES} CASCADE"))
+    # A connection a previous test left inside a transaction would make TRUNCATE wait for
+    # ever; with a lock timeout it fails in seconds, naming the lock it waited for.
+    asyncio.run(
+        execute_autocommit(url, "SET lock_timeout = '20s'", f"TRUNCATE {_TABLES} CASCADE")
+    )
     return url
 
 
