@@ -97,9 +97,7 @@ def db_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
     url: str = request.getfixturevalue("postgres_database")
     # A connection a previous test left inside a transaction would make TRUNCATE wait for
     # ever; with a lock timeout it fails in seconds, naming the lock it waited for.
-    asyncio.run(
-        execute_autocommit(url, "SET lock_timeout = '20s'", f"TRUNCATE {_TABLES} CASCADE")
-    )
+    asyncio.run(execute_autocommit(url, "SET lock_timeout = '20s'", f"TRUNCATE {_TABLES} CASCADE"))
     return url
 
 

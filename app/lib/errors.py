@@ -61,6 +61,13 @@ class Conflict(AppError):
     code = "conflict"
 
 
+class Stale(AppError):
+    """The caller's If-Match names a version that is no longer the current one."""
+
+    status_code = 412
+    code = "stale"
+
+
 def error_body(code: str, message: str, field: str | None = None) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, "field": field}}
 

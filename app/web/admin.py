@@ -22,7 +22,7 @@ from app.db.models.enums import ApiScope, DocumentStatus, Language, Role
 from app.domain import access
 from app.domain.insights.services import InsightsService
 from app.domain.knowledge.services import Declared
-from app.domain.organizations.schemas import Policy
+from app.domain.organizations.schemas import Policy, version_of
 from app.lib.errors import NotFound
 from app.settings import Settings
 from app.web.pages import PageController, Viewer, render
@@ -164,6 +164,7 @@ class AdminPages(PageController):
             current="/admin/policy",
             organization=org,
             policy=Policy.load(org.policy),
+            version=version_of(org),
             languages=[lang.value for lang in Language],
         )
 

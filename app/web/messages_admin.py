@@ -379,6 +379,12 @@ ADMIN_MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "admin.policy.save": ("Enregistrer les règles", "Save the policy"),
     "admin.policy.saved": ("Les règles sont enregistrées.", "The policy is saved."),
+    "admin.policy.stale": (
+        "Un autre administrateur a modifié les règles depuis l'ouverture de cette page. "
+        "Rechargez la page pour voir sa version, puis refaites votre modification.",
+        "Another admin changed the policy since you opened this page. Reload the page to see "
+        "their version, then make your change again.",
+    ),
 }
 
 # Keys the admin scripts need, sent as JSON in the layout (as `i18n.JS_KEYS`).
@@ -427,4 +433,5 @@ ADMIN_JS_KEYS: tuple[str, ...] = (
     "admin.policy.need_language",
     "admin.policy.bad_host",
     "admin.policy.saved",
+    "admin.policy.stale",
 )

@@ -382,6 +382,37 @@ def test_policy_resources_and_languages_are_saved(
     assert admin.console_errors("status of 400") == []
 
 
+def test_a_policy_saved_by_another_admin_meanwhile_is_not_overwritten(
+    server: Server, open_browser: Callable[..., Browser], world: OrgWorld
+) -> None:
+    admin = admin_browser(open_browser, world)
+    admin.go("/admin/policy")
+    css(admin, "#link_hosts").send_keys("mine.exemple.fr")
+    # Another admin (here through the API) saves while this page is open.
+    bearer = {"Authorization": f"Bearer {world.admin.api_key}"}
+    theirs = {"policy": {"link_hosts": ["theirs.exemple.fr"]}}
+    saved = httpx.patch(f"{server.url}/api/v1/organization", json=theirs, headers=bearer)
+    assert saved.status_code == 200, saved.text
+
+    css(admin, "#policy-form button[type=submit]").click()
+
+    alert = wait(admin, lambda d: css(admin, "#policy-form .error[role=alert]").text.strip())
+    assert "Un autre administrateur" in alert  # the admin's locale is French
+    admin.shot("3-policy-stale")
+    organization = fetch_json(admin, "/api/v1/organization")
+    assert isinstance(organization, dict)
+    assert organization["policy"]["link_hosts"] == ["theirs.exemple.fr"]  # not overwritten
+    admin.go("/admin/policy")  # as the message says: reload, then change again
+    assert css(admin, "#link_hosts").get_attribute("value") == "theirs.exemple.fr"
+    css(admin, "#link_hosts").send_keys("\nmine.exemple.fr")
+    css(admin, "#policy-form button[type=submit]").click()
+    wait(admin, lambda d: css(admin, "#policy-form .outcome").text.strip())
+    organization = fetch_json(admin, "/api/v1/organization")
+    assert isinstance(organization, dict)
+    assert organization["policy"]["link_hosts"] == ["theirs.exemple.fr", "mine.exemple.fr"]
+    assert admin.console_errors("status of 412") == []
+
+
 @pytest.mark.parametrize("role", ["coach", "learner"])
 def test_other_roles_get_the_403_page(
     server: Server, open_browser: Callable[..., Browser], world: OrgWorld, role: str

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import hashlib
+import json
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -24,19 +26,19 @@ class EscalationResource(msgspec.Struct, forbid_unknown_fields=True):
     contact: ShortText
 
 
+Resources = Annotated[list[EscalationResource], msgspec.Meta(max_length=20)]
+Languages = Annotated[list[Language], msgspec.Meta(min_length=1, max_length=2)]
+HostNames = Annotated[list[HostName], msgspec.Meta(max_length=20)]
+GroupSize = Annotated[int, msgspec.Meta(ge=3, le=1000)]
+
+
 class Policy(msgspec.Struct, forbid_unknown_fields=True):
-    escalation_resources: Annotated[list[EscalationResource], msgspec.Meta(max_length=20)] = (
-        msgspec.field(default_factory=list)
-    )
-    languages: Annotated[list[Language], msgspec.Meta(min_length=1, max_length=2)] = msgspec.field(
-        default_factory=lambda: [Language.FR, Language.EN]
-    )
+    escalation_resources: Resources = msgspec.field(default_factory=list)
+    languages: Languages = msgspec.field(default_factory=lambda: [Language.FR, Language.EN])
     # Companion replies may link only to these hosts (and their subdomains), e.g. the intranet.
-    link_hosts: Annotated[list[HostName], msgspec.Meta(max_length=20)] = msgspec.field(
-        default_factory=list
-    )
+    link_hosts: HostNames = msgspec.field(default_factory=list)
     # HR figures are shown only for groups at least this large, so nobody can be singled out.
-    aggregate_min_group_size: Annotated[int, msgspec.Meta(ge=3, le=1000)] = 5
+    aggregate_min_group_size: GroupSize = 5
 
     def __post_init__(self) -> None:
         self.languages = list(dict.fromkeys(self.languages))  # ["fr", "fr"] means ["fr"]
@@ -50,19 +52,47 @@ class Policy(msgspec.Struct, forbid_unknown_fields=True):
         return dumped
 
 
+class PolicyPatch(msgspec.Struct, forbid_unknown_fields=True):
+    """The parts of the policy to change; the parts left out keep their stored value."""
+
+    escalation_resources: Resources | msgspec.UnsetType = msgspec.UNSET
+    languages: Languages | msgspec.UnsetType = msgspec.UNSET
+    link_hosts: HostNames | msgspec.UnsetType = msgspec.UNSET
+    aggregate_min_group_size: GroupSize | msgspec.UnsetType = msgspec.UNSET
+
+    def applied_to(self, current: Policy) -> Policy:
+        changes = msgspec.to_builtins(self)  # UNSET fields are left out
+        return Policy.load({**current.dump(), **changes})
+
+
+def version_of(org: Organization) -> str:
+    """A token that changes whenever what `GET /organization` shows changes (its ETag)."""
+    shown = [org.name, str(org.default_language), org.policy]
+    digest = hashlib.sha256(json.dumps(shown, sort_keys=True, default=str).encode())
+    return digest.hexdigest()[:20]
+
+
 class OrganizationOut(msgspec.Struct):
     id: UUID
     slug: str
     name: str
     default_language: Language
     policy: Policy
+    version: str  # also the ETag header; send it back as If-Match to refuse a lost update
 
     @classmethod
     def of(cls, org: Organization) -> OrganizationOut:
-        return cls(org.id, org.slug, org.name, org.default_language, Policy.load(org.policy))
+        return cls(
+            org.id,
+            org.slug,
+            org.name,
+            org.default_language,
+            Policy.load(org.policy),
+            version_of(org),
+        )
 
 
 class OrganizationPatch(msgspec.Struct, forbid_unknown_fields=True):
     name: Name | None = None
     default_language: Language | None = None
-    policy: Policy | None = None
+    policy: PolicyPatch | None = None

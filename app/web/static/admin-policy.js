@@ -1,5 +1,6 @@
 // Policy: escalation resources (added, removed, numbered as the API names them), languages,
-// the sites a link may point to; checked here first, then saved whole.
+// the sites a link may point to; checked here first, then saved whole, refused (412) when
+// another admin saved since this page was loaded.
 "use strict";
 
 (() => {
@@ -52,14 +53,26 @@
     const hosts = form.elements["policy.link_hosts"].value.split("\n").map((s) => s.trim().toLowerCase()).filter(Boolean);
     const wrong = hosts.find((host) => !HOST.test(host));
     if (wrong) throw problem(tr("admin.policy.bad_host", { host: wrong }), "policy.link_hosts");
-    // PATCH replaces the whole policy: this page edits every part of it.
+    // This page edits every part of the policy, so it sends them all.
     const policy = {
       escalation_resources: listed,
       languages,
       link_hosts: hosts,
       aggregate_min_group_size: Number(form.elements["policy.aggregate_min_group_size"].value),
     };
-    await api("PATCH", form.dataset.url, { default_language: form.elements.default_language.value, policy });
+    let saved;
+    try {
+      saved = await api(
+        "PATCH",
+        form.dataset.url,
+        { default_language: form.elements.default_language.value, policy },
+        { "If-Match": `"${form.dataset.version}"` },
+      );
+    } catch (error) {
+      if (error.status === 412) throw problem(tr("admin.policy.stale"), null);
+      throw error;
+    }
+    form.dataset.version = saved.version;
     form.querySelector(".outcome[role=status]").textContent = tr("admin.policy.saved");
   });
   document.addEventListener("input", (event) => {

@@ -62,8 +62,8 @@ const Interlude = (() => {
     return csrfMeta ? csrfMeta.content : null;
   }
 
-  async function request(method, path, body, accept) {
-    const headers = { Accept: accept || "application/json" };
+  async function request(method, path, body, accept, extraHeaders) {
+    const headers = { Accept: accept || "application/json", ...extraHeaders };
     const token = csrfToken();
     if (token !== null) headers["X-CSRF-Token"] = token;
     if (body !== undefined) headers["Content-Type"] = "application/json";
@@ -97,8 +97,8 @@ const Interlude = (() => {
     return response;
   }
 
-  async function api(method, path, body) {
-    const response = await request(method, path, body);
+  async function api(method, path, body, headers) {
+    const response = await request(method, path, body, undefined, headers);
     return response.status === 204 ? null : response.json();
   }
 
