@@ -116,6 +116,10 @@ def _lifecycle(
     async def stop(app: Litestar) -> None:
         await app.state.plan_worker.stop()
         await app.state.ingestion_worker.stop()
+        # Litestar runs on_shutdown hooks after the plugins' lifespans, so the SQLAlchemy
+        # plugin has disposed of the engine already, and the workers may have opened
+        # connections since: close those too (each SQLite one holds a thread).
+        await database.get_engine().dispose()
 
     return start, stop
 
@@ -171,4 +175,8 @@ def create_app(
         template_config=template_config(settings),
         request_max_body_size=settings.max_request_bytes,
         debug=False,
+        # Logs go through structlog (configure_logging). Litestar's own config would start a
+        # queue-listener thread per app, never stopped: tests building hundreds of apps piled
+        # up hundreds of threads.
+        logging_config=None,
     )
