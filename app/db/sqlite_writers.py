@@ -49,7 +49,10 @@ class WriterQueue:
     async def acquire(self) -> asyncio.Lock:
         lock = self._current()
         try:
-            await asyncio.wait_for(lock.acquire(), self._wait_s)
+            # asyncio.timeout, not wait_for: on Python 3.11, wait_for returns the lock instead
+            # of raising when the caller is cancelled as the lock is granted.
+            async with asyncio.timeout(self._wait_s):
+                await lock.acquire()
         except TimeoutError:
             # What SQLite itself would answer: callers already handle it (a failed turn).
             raise sqlite3.OperationalError(

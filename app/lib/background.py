@@ -67,6 +67,8 @@ class PollingLoop:
                 handled = 0
             if handled or self._stopping:
                 continue  # more may be waiting, or we are asked to end
+            # asyncio.timeout, not wait_for: it never swallows a cancellation.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=self._poll)
+                async with asyncio.timeout(self._poll):
+                    await self._wake.wait()
             self._wake.clear()
