@@ -35,12 +35,12 @@ class PollingLoop:
     async def stop(self) -> None:
         """Cancel the loop and wait until it has ended.
 
-        One `cancel()` is not always enough on Python 3.11: `asyncio.wait_for` returns the
-        result instead of raising when the awaited work finished in the same instant (the loop
-        waits on its wake event, the SQLite writers' queue waits on a lock that way), and
-        a shielded worker-thread call delivers the cancellation late or not at all. The loop
-        then went on forever and shutdown hung. So the loop also checks `_stopping`, and the
-        cancellation is repeated until the task is done.
+        One `cancel()` is not always enough: on Python 3.11, `asyncio.wait_for` returns the
+        result instead of raising when the awaited work finishes in the same instant (this
+        loop and the SQLite writers' queue used it, and CI's shutdown hung on the loop going
+        on), and a shielded worker-thread call delivers a cancellation late. Both now use
+        `asyncio.timeout`; still, the loop also checks `_stopping`, and the cancellation is
+        repeated until the task is done, whatever `run_once` awaits.
         """
         task, self._task = self._task, None
         if task is None:
