@@ -11,7 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.db.models import Organization
 from app.db.models.enums import Role
 from app.domain import audit
-from app.domain.organizations.schemas import OrganizationOut, OrganizationPatch, Policy
+from app.domain.organizations.schemas import (
+    OrganizationOut,
+    OrganizationPatch,
+    Policy,
+    version_of,
+)
 from app.lib.errors import NotFound, Stale
 from app.lib.identity import Identity
 
@@ -87,7 +92,7 @@ class OrganizationController(Controller):
     ) -> Response[OrganizationOut]:
         identity.require_role(Role.ADMIN)
         org = await _my_organization(db_session, identity, for_update=True)
-        _check_version(if_match, OrganizationOut.of(org).version)
+        _check_version(if_match, version_of(org))
         if data.name is not None:
             org.name = data.name.strip()
         if data.default_language is not None:
