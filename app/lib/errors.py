@@ -15,6 +15,7 @@ from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from litestar.types import ExceptionHandlersMap
 
+from app.lib.schema import PATTERN_MEANINGS
 from knowledge.base import KnowledgeBusy
 from knowledge.embeddings import EmbeddingError
 from knowledge.errors import ReindexRequired
@@ -86,6 +87,7 @@ _MSGSPEC_PATH = re.compile(r" - at `\$\.?([^`]*)`")
 # A query parameter whose name Litestar reserves (`state`) is declared as `state_filter` with
 # the public name as alias; errors report the kwarg, so the suffix is taken off here.
 RESERVED_NAME_SUFFIX = "_filter"
+_REGEX = re.compile(r"matching regex '(.*)'$", re.DOTALL)
 _NAMED_FIELD = re.compile(r"(?:unknown|missing required) field `([^`]+)`")
 
 
@@ -104,6 +106,9 @@ def _validation_field_and_message(exc: ValidationException) -> tuple[str | None,
     if path:
         message = message[: path.start()]
         field = path.group(1) or field
+    # msgspec shows the pattern with its backslashes doubled.
+    if regex := _REGEX.search(message):
+        message = PATTERN_MEANINGS.get(regex.group(1).replace("\\\\", "\\"), message)
     named = _NAMED_FIELD.search(message)
     if named:
         field = f"{field}.{named.group(1)}" if path and field else named.group(1)

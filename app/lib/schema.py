@@ -9,8 +9,17 @@ import msgspec
 
 # Text may not contain NUL (PostgreSQL refuses it, and it is never legitimate in prose).
 NO_NUL = r"^[^\x00]*$"
-# At least one visible character, and no NUL anywhere (`\S` alone would accept NUL).
-NON_BLANK = r"^[^\x00]*[^\x00\s][^\x00]*$"
+# Characters that show nothing: zero-width spaces and joiners, direction marks, word joiners,
+# the BOM, the soft hyphen. A text made only of them (and spaces) is blank to a reader.
+INVISIBLE = r"\u00ad\u034f\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufeff"
+# At least one visible character, and no NUL anywhere (`\S` alone would accept NUL, and
+# zero-width spaces).
+NON_BLANK = rf"^[^\x00]*[^\x00\s{INVISIBLE}][^\x00]*$"
+# What a person should read instead of a pattern they would have to decode.
+PATTERN_MEANINGS = {
+    NO_NUL: "must not contain NUL characters",
+    NON_BLANK: "must contain visible text, not only spaces or invisible characters",
+}
 
 T = TypeVar("T")
 

@@ -90,3 +90,15 @@ def test_unknown_and_malformed_ids(client: TestClient[Any], worlds: list[OrgWorl
     assert_error(coach.get("/api/v1/suggestions?state=maybe"), 400, "state")
     assert_error(coach.get("/api/v1/nowhere"), 404)
     assert_error(coach.request("PUT", "/api/v1/suggestions"), 405)
+
+
+@pytest.mark.parametrize("content", ["   ", "\u200b\u200b\u200b", " \u2060\ufeff \u200d", "\u00ad"])
+def test_a_message_of_only_blank_or_invisible_characters_is_refused(
+    client: TestClient[Any], worlds: list[OrgWorld], conversation: str, content: str
+) -> None:
+    learner = with_key(client, worlds[0].learners[0])
+    path = f"/api/v1/conversations/{conversation}/messages"
+    error = assert_error(learner.post(path, json={"content": content}), 400, "content")
+    assert "visible text" in error["message"]
+    assert "regex" not in error["message"]  # said in words, not as a pattern
+    assert learner.get(path).json()["items"] == []
