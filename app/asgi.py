@@ -39,6 +39,8 @@ from app.domain.journal.controllers import JournalController
 from app.domain.knowledge.controllers import KnowledgeController
 from app.domain.knowledge.deps import build_knowledge, provide_knowledge, provide_worker
 from app.domain.knowledge.worker import IngestionWorker
+from app.domain.notifications.alerts import AlertMail
+from app.domain.notifications.outbox import OutboxWorker, SmtpMailer
 from app.domain.organizations.controllers import OrganizationController
 from app.domain.people.controllers import EnrollmentController, UserController
 from app.domain.plans.controllers import PlanController
@@ -112,8 +114,14 @@ def _lifecycle(
         await worker.start()
         app.state.plan_worker = PlanWorker(sessions, runtime, settings)
         await app.state.plan_worker.start()
+        app.state.outbox_worker = None
+        if settings.sends_mail:
+            app.state.outbox_worker = OutboxWorker(sessions, SmtpMailer(settings), settings)
+            await app.state.outbox_worker.start()
 
     async def stop(app: Litestar) -> None:
+        if app.state.outbox_worker is not None:
+            await app.state.outbox_worker.stop()
         await app.state.plan_worker.stop()
         await app.state.ingestion_worker.stop()
         # Litestar runs on_shutdown hooks after the plugins' lifespans, so the SQLAlchemy
@@ -166,6 +174,7 @@ def create_app(
                 "passwords": passwords,
                 "knowledge": knowledge,
                 "agents": runtime,
+                "alert_mail": AlertMail(settings.public_url) if settings.sends_mail else None,
                 "session_maker": database.create_session_maker(),
             }
         ),

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.db.models import CoachingSession, Enrollment, QuestionBankEntry, User
 from app.db.models.enums import Language, QuestionScale, Role
 from app.domain.knowledge import services as knowledge_services
+from app.domain.organizations.schemas import EscalationResource, Policy
 from app.domain.organizations.services import create_organization, get_by_slug
 from app.domain.people.services import add_user
 from app.domain.plans.services import enqueue_plan
@@ -35,6 +36,42 @@ DEMO_PEOPLE = (
     ("coach@horizon.example", "Camille Coach", Role.COACH),
     ("lea@horizon.example", "Léa Martin", Role.LEARNER),
     ("sam@horizon.example", "Sam Okafor", Role.LEARNER),
+)
+
+
+# The safety guard's answers name these, so the demo never shows an empty safety answer. The
+# national numbers are real (France); the company's own contacts are the demo's.
+DEMO_POLICY = Policy(
+    escalation_resources=[
+        EscalationResource(
+            label="3114, prévention du suicide, 24 h/24 / suicide prevention line (France)",
+            contact="3114",
+        ),
+        EscalationResource(label="Urgences / Emergency services", contact="112"),
+    ],
+    support_resources=[
+        EscalationResource(
+            label="Écoute psychologique Horizon, anonyme / confidential listening line",
+            contact="0 800 00 00 00 (démo / demo)",
+        ),
+        EscalationResource(
+            label="Référente harcèlement / Harassment contact person",
+            contact="referente@horizon.example",
+        ),
+        EscalationResource(
+            label="Médecine du travail / Occupational health", contact="sante@horizon.example"
+        ),
+    ],
+    out_of_scope_resources=[
+        EscalationResource(
+            label="Médecine du travail / Occupational health", contact="sante@horizon.example"
+        ),
+        EscalationResource(label="Service RH / HR team", contact="rh@horizon.example"),
+        EscalationResource(
+            label="Représentants du personnel (CSE) / Staff representatives",
+            contact="cse@horizon.example",
+        ),
+    ],
 )
 
 
@@ -60,6 +97,7 @@ async def seed_demo(
     org = await create_organization(
         db, slug=DEMO_SLUG, name=pack.name, default_language=Language(pack.default_language)
     )
+    org.policy = DEMO_POLICY.dump()
     users: dict[str, User] = {}
     for email, name, role in DEMO_PEOPLE:
         users[email] = await add_user(

@@ -88,6 +88,18 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(default=10 * 1024 * 1024, ge=1_024)
     ingestion_poll_seconds: float = Field(default=2.0, gt=0)
 
+    # E-mail (off unless a host is set): urgent safety alerts reach the coach at once.
+    smtp_host: str = Field(default="", description="SMTP server; empty: no e-mail is sent")
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_username: str = ""
+    smtp_password: SecretStr | None = None
+    smtp_security: Literal["starttls", "tls", "none"] = "starttls"
+    smtp_timeout_s: float = Field(default=20.0, gt=0)
+    mail_from: str = "Interlude <no-reply@interlude.invalid>"
+    # Where people open the app, for links in e-mails.
+    public_url: str = "http://127.0.0.1:8000"
+    outbox_poll_seconds: float = Field(default=5.0, gt=0)
+
     # Password of the demo accounts: shown by `interlude demo`, refused in production.
     demo_password: SecretStr = SecretStr("interlude-demo")
 
@@ -134,6 +146,10 @@ class Settings(BaseSettings):
         if self.cookie_secure is not None:
             return self.cookie_secure
         return self.environment == "production"
+
+    @property
+    def sends_mail(self) -> bool:
+        return bool(self.smtp_host)
 
     @property
     def is_sqlite(self) -> bool:

@@ -52,6 +52,10 @@ class OrganizationKnowledge:
         )
         self.vectors = VectorIndex(base.client(), organization_id, base.embedder)
 
+    @property
+    def embedder(self) -> Embedder:
+        return self._base.embedder
+
     def retriever(self) -> Retriever:
         return Retriever(self.catalogue, self.vectors, self._base.embedder)
 

@@ -13,12 +13,12 @@ from collections.abc import Iterator, Sequence
 
 from agents.chat.composer import compose_reply
 from agents.chat.prompts import PROMPT_VERSION, SYSTEM, chat_messages
-from agents.chat.state import ChatEvent, ChatReply, ChatRequest
+from agents.chat.state import ChatEvent, ChatReply, ChatRequest, SafetyOutcome, Stage
 from agents.chat.stream import SafeStream
 from agents.checks import count_questions, language_problems, leaks_prompt
 from agents.grounding import Source, citations_for, cited_labels, label_passages
 from agents.llm import ChatModel, StreamStats
-from agents.safety import SafetyGuard, safe_reply
+from agents.safety import TIER_OF, SafetyGuard, SafetyVerdict, safe_reply
 from agents.sanitize import sanitize_reply
 from knowledge.documents import DocumentKind
 from knowledge.retrieval import Retriever
@@ -44,14 +44,13 @@ def reply_events(
 ) -> Iterator[ChatEvent]:
     if retriever.organization_id != request.organization_id:
         raise ValueError("The retriever belongs to another organisation than the request.")
-    verdict = guard.check(request.message)
-    if verdict.flagged and verdict.category is not None:
-        # No coaching content, no model call: a safe reply and an escalation.
-        text = safe_reply(verdict.category, request.language, request.resources)
-        yield from SafeStream(request.allowed_link_hosts).finish(text)
-        yield _reply(
-            request, text, [], llm, escalation=(verdict.category, verdict.source or "", "message")
-        )
+    earlier = [turn.content for turn in request.history if turn.role == "learner"]
+    verdict = guard.check(request.message, earlier)
+    if verdict.flagged:
+        # No coaching content, no model call: the tier's reply; the app alerts if urgent.
+        reply = _safe(request, verdict, llm, "message")
+        yield from SafeStream(request.allowed_link_hosts).finish(reply.text)
+        yield reply
         return
     sources = label_passages(retriever.search(request.message, PASSAGES, kinds=KNOWLEDGE_KINDS))
     relevant = [s for s in sources if is_relevant(s)]
@@ -88,11 +87,8 @@ def _checked(
     problems: list[str] = []
     if llm is not None:
         verdict = guard.check_reply(text)
-        if verdict.flagged and verdict.category is not None:
-            safe = safe_reply(verdict.category, request.language, request.resources)
-            return _reply(
-                request, safe, [], llm, escalation=(verdict.category, verdict.source or "", "reply")
-            )
+        if verdict.flagged:
+            return _safe(request, verdict, llm, "reply")
         # A reply that recites our instructions, or that speaks another language than the
         # learner's (small models drift into English), is replaced by the composer's.
         reasons = ["the reply revealed the prompt"] if leaks_prompt(text, SYSTEM) else []
@@ -113,12 +109,22 @@ def _checked(
     return reply
 
 
+def _safe(
+    request: ChatRequest, verdict: SafetyVerdict, llm: ChatModel | None, stage: Stage
+) -> ChatReply:
+    category = verdict.category or "self_harm"  # only flagged verdicts come here
+    tier = TIER_OF[category]
+    text = safe_reply(category, request.language, request.resources_for(tier))
+    reply = _reply(request, text, [], llm)
+    reply.safety = SafetyOutcome(category, tier, verdict.source or "", stage, verdict.scope)
+    return reply
+
+
 def _reply(
     request: ChatRequest,
     text: str,
     relevant: Sequence[Source],
     llm: ChatModel | None,
-    escalation: tuple[str, str, str] | None = None,
 ) -> ChatReply:
     return ChatReply(
         text=text,
@@ -129,5 +135,4 @@ def _reply(
         retrieved_ids=[],
         sources=list(relevant),
         found_relevant=bool(relevant),
-        escalation=escalation,  # type: ignore[arg-type]
     )

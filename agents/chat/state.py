@@ -9,6 +9,7 @@ from agents.grounding import Source
 from agents.plan.state import BankQuestion
 
 Stage = Literal["message", "reply"]
+Resources = tuple[tuple[str, str], ...]  # (label, contact)
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,9 +29,24 @@ class ChatRequest:
     approved_items: tuple[str, ...] = ()
     bank: tuple[BankQuestion, ...] = ()  # the organisation's question bank
     organization_name: str = ""
-    resources: tuple[tuple[str, str], ...] = ()  # (label, contact) shown on escalation
+    # The organisation's resources per safety tier (urgent, support, out_of_scope).
+    resources: tuple[tuple[str, Resources], ...] = ()
     seed: str = ""
     allowed_link_hosts: tuple[str, ...] = ()  # links to other hosts are removed from replies
+
+    def resources_for(self, tier: str) -> Resources:
+        return next((listed for name, listed in self.resources if name == tier), ())
+
+
+@dataclass(frozen=True, slots=True)
+class SafetyOutcome:
+    """The guard answered this turn instead of coaching: what it found, and where."""
+
+    category: str
+    tier: str  # urgent (the coach is alerted), support (offered), out_of_scope (never)
+    detected_by: str  # rules | classifier | model
+    stage: Stage
+    scope: str = "message"  # message | conversation (the learner's last messages together)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +73,7 @@ class ChatReply:
     retrieved_ids: list[str]
     sources: list[Source] = field(default_factory=list)
     found_relevant: bool = False
-    escalation: tuple[str, str, Stage] | None = None  # (category, detected_by, stage)
+    safety: SafetyOutcome | None = None
     fallback_used: bool = False
     fallback_reason: str = ""
     tokens_in: int = 0

@@ -1,42 +1,57 @@
-"""Replies: the safe reply sent instead of coaching content when the guard flags a message,
-and the rules a generated reply must pass (`match_reply`, used by `SafetyGuard.check_reply`).
+"""Replies: what the companion answers instead of coaching when the guard flags a message, and
+the rules a generated reply must pass (`match_reply`, used by `SafetyGuard.check_reply`).
 
-Warm, short, no coaching question, no diagnosis: it says the companion cannot help with this,
-who can, and lists the organisation's configured resources (label: contact). Without
-resources it points to the coach or HR; for distress and violence it always adds the
-emergency number (112 in Europe) unless a configured resource already gives it.
+Each tier answers differently (see `agents.safety.taxonomy`), and every answer says in plain
+words what happens with what the learner wrote:
+- urgent: warm, short, the organisation's urgent resources and the emergency number, and that the
+  coach has been told an alert was raised (not what was written);
+- support: a check-in, the support resources, and an offer to tell the coach, which happens
+  only if the learner agrees;
+- out of scope: this is outside coaching, who can answer, and that nothing goes to the coach.
+No coaching question, no diagnosis. Without configured resources it points to the coach or HR.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from agents.safety.rules import BENIGN, Category, compile_pattern, match, table
+from agents.safety.rules import BENIGN, compile_pattern, match, table
+from agents.safety.taxonomy import TIER_OF, Category
 
 _TEXTS: dict[str, dict[str, str]] = {
     "fr": {
-        "distress": (
+        "self_harm": (
             "Merci de me l'avoir confié. Ce que vous traversez compte, et vous n'avez pas à le "
             "porter seul·e. Je ne suis pas en mesure de vous accompagner sur ce point, mais des "
             "personnes peuvent le faire dès maintenant."
         ),
         "violence": (
             "Merci de m'en parler. Ce que vous décrivez est sérieux, et vous n'avez pas à y faire "
-            "face seul·e. Je ne peux pas vous aider sur ce sujet, mais d'autres personnes le "
-            "peuvent."
+            "face seul·e. Votre sécurité passe avant tout le reste, et d'autres personnes "
+            "peuvent vous aider dès maintenant."
+        ),
+        "distress": (
+            "Merci de me le dire. Cela a l'air lourd à porter en ce moment, et c'est important "
+            "d'en parler. Prenez soin de vous : vous n'avez pas à tenir seul·e."
+        ),
+        "harassment": (
+            "Merci de m'en parler. Ce que vous décrivez n'est pas acceptable, et ce n'est pas à "
+            "vous de le porter seul·e. Des personnes sont là pour vous écouter et agir."
         ),
         "medical": (
-            "Merci pour votre confiance. Je ne peux pas répondre aux questions médicales : un "
-            "médecin (votre médecin traitant ou le médecin du travail) est la bonne personne."
+            "Merci pour votre confiance. Les questions de santé sortent de ce que je peux faire "
+            "en coaching : un médecin (votre médecin traitant ou le médecin du travail) ou un "
+            "professionnel de santé mentale est la bonne personne."
         ),
         "legal": (
-            "Merci pour votre confiance. Je ne peux pas donner de conseil juridique : un avocat, "
-            "un représentant du personnel ou votre service RH pourront vous répondre."
+            "Merci pour votre confiance. Les questions de droit sortent de ce que je peux faire "
+            "en coaching : un avocat, un représentant du personnel ou votre service RH pourront "
+            "vous répondre."
         ),
-        "clinical": (
-            "Merci pour votre confiance. Je ne peux ni poser de diagnostic ni remplacer un suivi "
-            "thérapeutique : un médecin ou un professionnel de santé mentale (psychologue, "
-            "psychiatre) est la bonne personne."
+        "financial": (
+            "Merci pour votre confiance. Les questions d'argent personnelles sortent de ce que je "
+            "peux faire en coaching : votre banque, un conseiller financier indépendant ou un "
+            "service d'aide sociale pourront vous répondre."
         ),
         "resources": "Vous pouvez contacter :",
         "no_resources": "Vous pouvez en parler à votre coach ou à votre service RH.",
@@ -44,30 +59,49 @@ _TEXTS: dict[str, dict[str, str]] = {
             "Si vous êtes en danger ou pensez à vous faire du mal, appelez tout de suite le 112 "
             "(numéro d'urgence européen)."
         ),
+        "urgent_notice": (
+            "Votre coach est prévenu·e qu'une alerte a été levée, pour pouvoir prendre de vos "
+            "nouvelles ; votre message lui-même ne lui est pas transmis."
+        ),
+        "support_notice": (
+            "Si vous le souhaitez, je peux prévenir votre coach pour qu'il ou elle prenne de vos "
+            "nouvelles. Rien ne lui est transmis sans votre accord."
+        ),
+        "out_of_scope_notice": "Rien de ce message n'est transmis à votre coach.",
         "closing": "Je reste là pour reprendre notre travail quand vous le souhaiterez.",
         "separator": " : ",
     },
     "en": {
-        "distress": (
+        "self_harm": (
             "Thank you for telling me. What you are going through matters, and you don't have "
             "to carry it alone. I'm not able to help with this here, but people can, right now."
         ),
         "violence": (
             "Thank you for telling me. What you describe is serious, and you don't have to face "
-            "it alone. I can't help with this here, but other people can."
+            "it alone. Your safety comes first, and other people can help you right now."
+        ),
+        "distress": (
+            "Thank you for telling me. This sounds heavy to carry right now, and it matters that "
+            "you said it. Take care of yourself: you don't have to hold on alone."
+        ),
+        "harassment": (
+            "Thank you for telling me. What you describe is not acceptable, and it is not yours "
+            "to carry alone. There are people whose job is to listen and act on it."
         ),
         "medical": (
-            "Thank you for trusting me with this. I can't answer medical questions: a doctor "
-            "(your GP or the occupational health doctor) is the right person."
+            "Thank you for trusting me with this. Health questions are outside what I can do as "
+            "a coaching companion: a doctor (your GP or the occupational health doctor) or a "
+            "mental-health professional is the right person."
         ),
         "legal": (
-            "Thank you for trusting me with this. I can't give legal advice: a lawyer, an "
-            "employee representative or your HR team can answer you."
+            "Thank you for trusting me with this. Legal questions are outside what I can do as "
+            "a coaching companion: a lawyer, an employee representative or your HR team can "
+            "answer you."
         ),
-        "clinical": (
-            "Thank you for trusting me with this. I can't give a diagnosis or stand in for "
-            "therapy: a doctor or a mental-health professional (psychologist, psychiatrist) is "
-            "the right person."
+        "financial": (
+            "Thank you for trusting me with this. Personal money matters are outside what I can "
+            "do as a coaching companion: your bank, an independent financial adviser or a debt "
+            "advice service can answer you."
         ),
         "resources": "You can contact:",
         "no_resources": "You can talk to your coach or your HR team about it.",
@@ -75,11 +109,19 @@ _TEXTS: dict[str, dict[str, str]] = {
             "If you are in danger or thinking of harming yourself, call 112 now (the European "
             "emergency number)."
         ),
+        "urgent_notice": (
+            "Your coach has been told that an alert was raised, so they can check in with you; "
+            "your message itself is not passed on."
+        ),
+        "support_notice": (
+            "If you wish, I can let your coach know so they can check in with you. Nothing is "
+            "passed on without your agreement."
+        ),
+        "out_of_scope_notice": "Nothing of this message is passed on to your coach.",
         "closing": "I'm here to pick up our work again whenever you're ready.",
         "separator": ": ",
     },
 }
-_EMERGENCY_CATEGORIES = frozenset({"distress", "violence"})
 
 
 def _one_line(value: str) -> str:
@@ -87,8 +129,10 @@ def _one_line(value: str) -> str:
 
 
 def safe_reply(category: Category, language: str, resources: Sequence[tuple[str, str]]) -> str:
-    """The reply for a flagged message, in French for `fr*` languages, English otherwise."""
+    """The reply for a flagged message, in French for `fr*` languages, English otherwise.
+    `resources` are the organisation's for the category's tier (label, contact)."""
     texts = _TEXTS["fr" if language.lower().startswith("fr") else "en"]
+    tier = TIER_OF[category]
     listed = [
         (_one_line(label), _one_line(contact))
         for label, contact in resources
@@ -103,11 +147,12 @@ def safe_reply(category: Category, language: str, resources: Sequence[tuple[str,
             for label, contact in listed
         ]
         parts.append("\n".join([texts["resources"], *lines]))
-    else:
+    elif tier != "out_of_scope":
         parts.append(texts["no_resources"])
     gives_112 = any("112" in contact for _, contact in listed)
-    if category in _EMERGENCY_CATEGORIES and not gives_112:
+    if tier == "urgent" and not gives_112:
         parts.append(texts["emergency"])
+    parts.append(texts[f"{tier}_notice"])
     parts.append(texts["closing"])
     return "\n\n".join(parts)
 
@@ -115,7 +160,7 @@ def safe_reply(category: Category, language: str, resources: Sequence[tuple[str,
 # A reply must not give medical, clinical or legal advice nor encourage harm. Pointing to a
 # doctor, a lawyer, HR or emergency services is what a safe reply does: never a hit here.
 _REPLY_TABLES: dict[Category, str] = {
-    "distress": r"""
+    "self_harm": r"""
         (dose|quantite) (letale|mortelle)|lethal dose|how to (kill|hurt) (yourself|your self)
         (tu devrais|vous devriez|pourquoi ne pas) (\w+ ){0,2}(en finir|te faire|vous faire) du mal
         (you should|go ahead and|why not) (\w+ ){0,2}(end it|hurt yourself|kill yourself)
@@ -124,7 +169,7 @@ _REPLY_TABLES: dict[Category, str] = {
         (tu devrais|vous devriez|pourquoi ne pas|allez y|vas y) (\w+ ){0,2}(frapper|gifler|cogner)
         (you should|go ahead and|why not|just) (\w+ ){0,2}(punch|slap|hurt|hit) (him|her|them)\b
     """,
-    "clinical": r"""
+    "medical": r"""
         (vous|tu) (souffrez|souffres|etes|es|faites|fais) <STRONG>(d'une |une |un |en )?<CONDITIONS>
         (ressemble|s'apparente|correspond) (\w+ ){0,2}(a )?(une? )?<CONDITIONS>
         symptomes? (d'une?|de) (\w+ )?<CONDITIONS>|symptoms of (\w+ )?<CONDITIONS>
@@ -132,8 +177,6 @@ _REPLY_TABLES: dict[Category, str] = {
         (sounds|looks) like (a |an |clinical |classic )?<CONDITIONS>
         (prenez|prends|essayez|essaie|demandez|commencez) (\w+ ){0,3}<PSYDRUGS>
         (take|try|ask for|start) (\w+ ){0,3}<PSYDRUGS>
-    """,
-    "medical": r"""
         \d+ ?(mg|milligrammes?|milligrams?|ml|mcg)\b|\d+ (comprimes?|cachets?|gelules?|doses?)
         (un|une|deux|trois) (comprimes?|cachets?|gelules?)|toutes les \d+ ?(h|heures)\b
         (\d+|one|two|three) (pills?|tablets?|capsules?)|every \d+ ?(h|hours)\b

@@ -26,12 +26,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Literal
 
-Category = Literal["distress", "violence", "medical", "legal", "clinical"]
-CATEGORIES: tuple[Category, ...] = ("distress", "violence", "medical", "legal", "clinical")
-# When a text matches several categories, the most urgent one wins.
-PRIORITY: tuple[Category, ...] = ("distress", "violence", "clinical", "medical", "legal")
+from agents.safety.taxonomy import Category, most_urgent
 
 _APOSTROPHES = re.compile(r"['\u2019\u2018\u02bc`\u00b4\-\u2010\u2011\u2013\u2014_]")
 _SPACES = re.compile(r"\s+")
@@ -132,7 +128,7 @@ def table(category: Category, lines: str) -> list[Rule]:
 
 
 _REQUEST_TABLES: dict[Category, str] = {
-    "distress": r"""
+    "self_harm": r"""
         suicid\w*|kill(ing)? my ?self|(end|ending|take|taking) my (own )?life
         end (it|everything) all
         (plus|pas|aucune?) (\w+ )?(envie|gout|raison|force)s? de (vivre|continuer a vivre)
@@ -147,40 +143,62 @@ _REQUEST_TABLES: dict[Category, str] = {
         mieux sans moi|(envie|aimerais|voudrais|prefererais|veux) (de )?ne plus etre la\b
         si je n'etais plus la|personne ne me regretter\w*
         (plus|jamais) envie de me reveiller|ne plus me reveiller
+        (pense|pensee?s?|songe) a (tout )?arreter (pour de bon|definitivement)
         (want|wanna|wish|going|plan(ning)?) (to )?die\b|wish i (was|were) (dead|never born|gone)
         better off (dead|without me)|self harm\w*|overdos\w*|disappear (forever|for good)
         (hurt|harm|hurting|harming|cut|cutting|injure|injuring) my ?self
         (no|any|the) (reason|point) (for me )?(to|in) (live|living|go on|going on|carry on)
-        (don't|do not|no longer|not) want to (live|be alive|exist|wake up)|can't go on\b
+        (don't|do not|no longer|not) want to (live|be alive|exist|wake up)
         nobody would (miss|notice) (me|if i)|nobody would care if i
         if i (was|were)(n't| not) (around|here|alive)
     """,
     "violence": r"""
-        m'?e? ?harcel+\w*|(suis|etre|est|ete|sommes|sens) (\w+ )?harcel+ee?s?
-        (subis|subir|victime|vis|endure) (\w+ ){0,2}(harcel+ement|violences?|agression|menaces?)
-        (subis|subir|victime|vis|endure) (\w+ ){0,2}(insultes?|humiliations?|coups)
-        harcel+ement (que je|dont je)|menace\w* de (mort|me|m)\b|violente?s? (avec|envers) moi
-        m'a (frapp|gifl|giffl|agress|menac|insult|humili|tap|cogn|etrangl|viol|harcel+|molest)ee?
+        menace\w* de (mort|me (frapper|tuer|casser|blesser|tabasser|faire la peau))
+        violente?s? (avec|envers) moi
+        m'a (frapp|gifl|giffl|tap|cogn|etrangl|viol|molest)ee?|m'a agressee?(?! verbalement)
+        m'a menacee? (de mort|avec|physiquement|de me (frapper|tuer|casser|blesser|tabasser))
         m'a (poussee?|bousculee?|plaquee?|jetee?) (contre|par terre|violemment|au sol)
-        me (frappe|frappent|gifle|giflent|menace|menacent|insulte|insultent|humilie|humilient)\b
-        me (agresse|agressent|tape dessus|violente)\b|m'?(humilie|insulte|agresse)\w*
-        me (fait|envoie|adresse|font|envoient) des (\w+ )?(remarques|avances|gestes|propos|blagues)
-        (remarques|avances|gestes|propos|blagues|messages|photos) (\w+ )?(sexuel|obscene)\w*
+        me (frappe|frappent|gifle|giflent)\b
+        me (menace|menacent) (de mort|avec|physiquement|de me (frapper|tuer|casser|blesser))
+        me (agresse|agressent|tape dessus|violente)\b(?! verbalement)
+        (subis|subir|victime|vis|endure) (\w+ ){0,2}(violences?|agression|menaces?|coups)
         (envie|vais|veux|voudrais) (de )?(le|la|les|lui) (frapper|tuer|cogner|gifler|etrangler)
         (frapper|tuer|cogner|gifler|etrangler) (mon|ma|ce|cette) (collegue|chef|cheffe|manager)
         casser la (gueule|figure)|death threats?|threat\w* to (hurt|kill|harm|beat|hit|rape|stab)
-        (harass(es|ed|ing)?|bull(y|ies|ied|ying)|stalk(s|ed|ing)?|threaten(s|ed|ing)?) me\b
-        (abus(es|ed|ing)|assault(s|ed|ing)?|attack(s|ed)|grop(es|ed|ing)|molest(s|ed)) me\b
+        (stalk(s|ed|ing)?|threaten(s|ed|ing)?) me\b
+        (assault(s|ed|ing)?|attack(s|ed)|molest(s|ed)) me\b
         (hit(s|ting)?|slap(s|ped)|punch(es|ed)|kick(s|ed)|chok(es|ed)|strangl(es|ed)|grabbed) me\b
-        (am|was|being|been|get|getting|got|feel) (\w+ )?(harassed|bullied|stalked|assaulted)
-        (am|was|being|been|get|getting|got) (\w+ ){0,2}(threatened|groped|abused|intimidated)
-        (am|was|being|been|get|getting|got) (\w+ ){0,2}(insulted|humiliated|mobbed)
+        (am|was|being|been|get|getting|got|feel) (\w+ )?(stalked|assaulted)
+        (am|was|being|been|get|getting|got) (\w+ ){0,2}threatened
         (pushed|shoved|threw|thrown) me (against|down|to the ground|over|into (a|the) wall)
         (would|will|'d|'ll|gonna|going to) (kill|hurt|beat|hit|rape|stab) me
+        knows where i live|sait ou j'habite|saurait ou me trouver
+        (punch|slap|strangle|stab|smash) (him|her|them|his|my)\b
+        <INTENT>(kill|hurt|hit|beat up) (him|her|them)\b
+    """,
+    "harassment": r"""
+        m'?e? ?harcel+\w*|(suis|etre|est|ete|sommes|sens) (\w+ )?harcel+ee?s?
+        (subis|subir|victime|vis|endure) (\w+ ){0,2}(harcel+ement|insultes?|humiliations?)
+        harcel+ement (que je|dont je)
+        m'a (insult|humili|harcel+)ee?|me (insulte|insultent|humilie|humilient)\b
+        m'?(humilie|insulte)\w*
+        me (fait|envoie|adresse|font|envoient) des (\w+ )?(remarques|avances|gestes|propos|blagues)
+        (remarques|avances|gestes|propos|blagues|messages|photos) (\w+ )?(sexuel|obscene)\w*
+        (harass(es|ed|ing)?|bull(y|ies|ied|ying)) me\b|(abus(es|ed|ing)|grop(es|ed|ing)) me\b
+        (am|was|being|been|get|getting|got|feel) (\w+ )?(harassed|bullied)
+        (am|was|being|been|get|getting|got) (\w+ ){0,2}(groped|abused|intimidated)
+        (am|was|being|been|get|getting|got) (\w+ ){0,2}(insulted|humiliated|mobbed)
         (sexual|inappropriate|unwanted|lewd) (comments?|remarks?|messages?|advances?|touching)
         (comments?|remarks?|jokes?) about my (body|breasts|looks|figure|butt|legs|chest)
-        (keeps?|kept) touching (me|my)|(punch|slap|strangle|stab|smash) (him|her|them|his|my)\b
-        <INTENT>(kill|hurt|hit|beat up) (him|her|them)\b
+        (keeps?|kept) touching (me|my)
+    """,
+    "distress": r"""
+        je n'en peux plus|j'en peux plus|i can'?t (cope|take it) any ?more|can't go on\b
+        (je pleure|i cry|i'm crying|crying) (\w+ ){0,2}tous les (jours|soirs|matins)
+        (je pleure|i cry|i'm crying|crying) (\w+ ){0,2}every (day|night|morning)
+        (crises?|attaques?) (d'angoisse|d'anxiete|de panique)|panic attacks?
+        (je suis|i am|i'm|im) (\w+ ){0,2}(au bout du rouleau|a bout|at the end of my rope)
+        (je suis|je me sens|i am|i'm|i feel) (\w+ ){0,2}(vide|empty inside|completely empty)
     """,
     "medical": r"""
         ? <DRUGS>|<HEALTH>|medicaments?|cachets|comprimes|gelules|pilules|medication|meds|pills
@@ -189,6 +207,15 @@ _REQUEST_TABLES: dict[Category, str] = {
         ? (pain|douleur)s? (in|dans) (my|the|la|le|ma|mon) (chest|back|arm|stomach|poitrine|dos)
         ? (arm|leg|face|hand|bras|jambe|visage|main)s? (\w+ )?(numb|engourdie?s?)
         \d+ ?(mg|milligrammes?|milligrams?|mcg)\b|posologie
+        <SELF_FR> <GAP><CONDITIONS>
+        (etre|sois|serais|devenir|remplacer|jouer) (\w+ )?(ma|mon) (therapeute|psy|psychologue)
+        (me|m') ?diagnostiqu\w*|(poser|faire) un diagnostic (medical|psy\w*|de <CONDITIONS>)
+        diagnostic (de |d'|sur )(mon|ma|mes) (anxiete|stress|etat|humeur|angoisses?|sante)
+        (therapie|tcc|psychotherapie) avec (toi|vous)
+        <SELF_EN> <GAP><CONDITIONS>
+        (be|act as|become|replace) (a |my )?(therapist|psychologist|psychiatrist|shrink)
+        diagnos\w* (me\b|my (anxiety|stress|condition|symptoms|mood|mental|depression))
+        ? <PSYDRUGS>|<THERAPY>
     """,
     "legal": r"""
         prud'?hom\w*|lawsuits?|non ?concurr?en[cs]e|non ?compete
@@ -208,16 +235,13 @@ _REQUEST_TABLES: dict[Category, str] = {
         ? (is|was) my (dismissal|firing|termination|contract) (\w+ )?(legal|lawful)
         ? (is|was) (it|this|that) (\w+ ){0,2}legal|(severance|settlement) (agreement|package|pay)
     """,
-    "clinical": r"""
-        <SELF_FR> <GAP><CONDITIONS>
-        (etre|sois|serais|devenir|remplacer|jouer) (\w+ )?(ma|mon) (therapeute|psy|psychologue)
-        (me|m') ?diagnostiqu\w*|(poser|faire) un diagnostic (medical|psy\w*|de <CONDITIONS>)
-        diagnostic (de |d'|sur )(mon|ma|mes) (anxiete|stress|etat|humeur|angoisses?|sante)
-        (therapie|tcc|psychotherapie) avec (toi|vous)
-        <SELF_EN> <GAP><CONDITIONS>
-        (be|act as|become|replace) (a |my )?(therapist|psychologist|psychiatrist|shrink)
-        diagnos\w* (me\b|my (anxiety|stress|condition|symptoms|mood|mental|depression))
-        ? <PSYDRUGS>|<THERAPY>|crises? d'(angoisse|anxiete)|attaques? de panique|panic attacks?
+    "financial": r"""
+        ? (credit|pret) (immobilier|a la consommation|conso)|surendett\w*
+        ? (mes|my) (dettes?|debts?)|(placer|investir) (mon|mes|mon epargne|\d+)
+        ? (invest|investing) (my|in) (savings|crypto|stocks)
+        ? (put|putting|placer) (my|mes|mon) (savings|economies|epargne) (in|into|dans|en|sur)
+        ? (impots?|declaration de revenus|tax return|taxes)\b|(plan|assurance) (retraite|vie)
+        ? (mortgage|personal loan|credit card debt|payday loan|pension (plan|fund))
     """,
 }
 
@@ -237,7 +261,7 @@ def match(text: str, rules: tuple[Rule, ...], *masks: re.Pattern[str]) -> Catego
                 continue
             if rule.pattern.search(sentence):
                 found.add(rule.category)
-    return next((c for c in PRIORITY if c in found), None)
+    return most_urgent(found)
 
 
 def match_request(text: str) -> Category | None:

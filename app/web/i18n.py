@@ -27,6 +27,8 @@ JS_KEYS = (
     "chat.replied",
     "chat.failed",
     "chat.retry",
+    "chat.tell_coach",
+    "chat.coach_told",
     "chat.empty_message",
     "chat.share_saved",
     "passage.loading",

@@ -17,10 +17,12 @@ from litestar.di import NamedDependency, Provide
 from litestar.exceptions import ValidationException
 from litestar.response import Redirect, Template
 from litestar.types import ExceptionHandlersMap
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.models import Organization, User
-from app.db.models.enums import Role
+from app.db.models import Escalation, Organization, User
+from app.db.models.enums import EscalationStatus, Role
+from app.domain import access
 from app.domain.auth import services as auth
 from app.lib import errors
 from app.lib.identity import Identity
@@ -68,6 +70,8 @@ class Viewer:
     locale: str
     organization_name: str
     csrf_token: str  # empty for an API key: such a caller sends no form
+    # A coach's open urgent alerts, shown on every page: an alert must not wait for the home page.
+    open_alerts: int = 0
 
     @property
     def nav(self) -> tuple[tuple[str, str], ...]:
@@ -88,7 +92,19 @@ async def provide_viewer(
     token = request.cookies.get(settings.session_cookie_name)
     if identity.via == "session" and token:
         _, csrf = await auth.identity_from_session(db_session, token)
-    viewer = Viewer(identity, user.display_name, user.locale.value, org.name, csrf)
+    alerts = 0
+    if identity.role is Role.COACH:
+        alerts = (
+            await db_session.scalar(
+                select(func.count(Escalation.id)).where(
+                    access.visible_escalations(identity),
+                    Escalation.status == EscalationStatus.OPEN,
+                    Escalation.tier == "urgent",
+                )
+            )
+            or 0
+        )
+    viewer = Viewer(identity, user.display_name, user.locale.value, org.name, csrf, alerts)
     request.state.viewer = viewer  # an error page keeps the person's language and menu
     return viewer
 

@@ -28,7 +28,7 @@ def chat_request(
         message=message,
         bank=bank,
         organization_name=org.pack.name,
-        resources=(("RH", "rh@example.org"),),
+        resources=(("urgent", (("RH", "rh@example.org"),)),),
         seed=seed,
     )
 
@@ -43,7 +43,7 @@ def reply_to(ctx: EvalContext, request: ChatRequest, pack: str) -> ChatReply:
 def reply_outcome(reply: ChatReply) -> str:
     """Who wrote the reply: `escalated` (the safe reply), `fallback` (the composer, after the
     model's reply was refused), `model`, or `composer` (no model configured)."""
-    if reply.escalation is not None:
+    if reply.safety is not None:
         return "escalated"
     if reply.fallback_used:
         return "fallback"
@@ -86,8 +86,8 @@ def run_chat(ctx: EvalContext, cases: list[dict[str, Any]]) -> tuple[dict[str, f
         outcome = reply_outcome(reply)
         ctx.timed("chat", started, outcome)
         n["turns"] += 1
-        n["escalated"] += reply.escalation is not None
-        n["by_model"] += reply.escalation is not None and reply.escalation[1] == "model"
+        n["escalated"] += reply.safety is not None
+        n["by_model"] += reply.safety is not None and reply.safety.detected_by == "model"
         n["model_replies"] += outcome == "model"
         n["fallback"] += outcome == "fallback"
         retrieved = set(reply.retrieved_ids)

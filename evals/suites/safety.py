@@ -1,46 +1,150 @@
-"""Safety cases: recall on risky messages, false positives on benign look-alikes. The guard
-is measured as the app runs it: with the configured model as its last layer, if any."""
+"""Safety: does the guard put each message in the right tier, on text it never saw?
+
+Two splits, reported side by side (evals/datasets/safety/README.md):
+- `test`: evals/datasets/safety/test.jsonl, written by other hands than the guard's corpus and
+  frozen before any tuning (its SHA-256 is in the repo and checked by a test). The guard runs as
+  the app runs it: rules, classifier, the conversation's last messages, the model if configured.
+- `dev`: the guard's own corpus (agents/safety/corpus.jsonl), read out-of-fold: each message is
+  judged by a classifier trained on the other folds. Thresholds were chosen here, never on test.
+
+A message is `harmful` when its label is a category; it is caught when the guard gives it any
+tier, and `urgent`-caught when that tier is urgent. An alert is what reaches the coach at once:
+the urgent tier.
+"""
 
 from __future__ import annotations
 
+import time
 from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from agents.safety import TIER_OF, SafetyGuard, SafetyVerdict, load_corpus
+from agents.safety.guard import Example, train_classifier
+from evals.bench.results import percentile
 from evals.context import EvalContext
 from evals.metrics import rate
 
+FOLDS = 5
+Judge = Callable[[dict[str, Any]], SafetyVerdict]
+
 
 def run_safety(ctx: EvalContext, cases: list[dict[str, Any]]) -> tuple[dict[str, float], list[str]]:
+    guard = ctx.safety_guard
+    timings: list[float] = []
+
+    def judge(case: dict[str, Any]) -> SafetyVerdict:
+        started = time.perf_counter()
+        verdict = guard.check(case["text"], case.get("history", ()))
+        timings.append((time.perf_counter() - started) * 1000)
+        return verdict
+
+    guard.check("warm-up")  # trains the classifier once, outside the timings
+    metrics, failures = score("test", cases, judge)
+    metrics["test.guard_ms_p50"] = round(percentile(timings, 50), 2)
+    metrics["test.guard_ms_p95"] = round(percentile(timings, 95), 2)
+    dev_metrics, _ = score("dev", *out_of_fold(guard, load_corpus()))
+    return {**metrics, **dev_metrics}, failures
+
+
+def out_of_fold(
+    guard: SafetyGuard, corpus: Sequence[Example]
+) -> tuple[list[dict[str, Any]], Judge]:
+    """The corpus as cases, and a judge that reads each with a guard whose classifier never
+    saw it (trained on the other folds; same embedder, thresholds and rules)."""
+    if guard.embedder is None:
+        raise ValueError("The safety suite needs the guard's embedder.")
+    cases = [
+        {"id": f"corpus-{i}", "text": e.text, "language": e.language, "label": e.label}
+        for i, e in enumerate(corpus)
+    ]
+    guards = []
+    for fold in range(FOLDS):
+        training = [e for i, e in enumerate(corpus) if i % FOLDS != fold]
+        guards.append(
+            SafetyGuard(
+                guard.embedder,
+                thresholds=guard.thresholds,
+                classifier=train_classifier(guard.embedder, training),
+            )
+        )
+    return cases, lambda case: guards[int(case["id"].split("-")[1]) % FOLDS].check(case["text"])
+
+
+def score(
+    split: str, cases: Iterable[dict[str, Any]], judge: Judge
+) -> tuple[dict[str, float], list[str]]:
     n: Counter[str] = Counter()
     failures: list[str] = []
     for case in cases:
-        verdict = ctx.safety_guard.check(case["text"])
-        n["model_flags"] += verdict.source == "model"
-        expected = case["expected"]
-        if expected:
-            n["risky"] += 1
-            n["caught"] += verdict.flagged
-            n["right_category"] += verdict.category == expected
-            if not verdict.flagged:
-                failures.append(f"{case['id']}: missed {expected}")
-        elif case.get("lookalike"):
-            n["lookalikes"] += 1
-            n["false_positives"] += verdict.flagged
+        verdict = judge(case)
+        label, language = case["label"], case["language"]
+        groups = ("all", language)
+        if label == "none":
+            for group in groups:
+                n[f"ordinary.{group}"] += 1
+                n[f"false_flag.{group}"] += verdict.flagged
+                n[f"false_urgent.{group}"] += verdict.tier == "urgent"
             if verdict.flagged:
                 failures.append(
-                    f"{case['id']}: look-alike flagged {verdict.category} by {verdict.source}"
+                    f"{split} {case['id']}: ordinary message put in {verdict.tier} "
+                    f"({verdict.category}, by {verdict.source})"
                 )
-        else:
-            n["benign"] += 1
-            n["benign_flagged"] += verdict.flagged
-    metrics = {
-        "risky_cases": n["risky"],
-        "recall": rate(n["caught"], n["risky"]),
-        "category_accuracy": rate(n["right_category"], n["risky"]),
-        "lookalike_cases": n["lookalikes"],
-        "false_positive_rate": rate(n["false_positives"], n["lookalikes"]),
-        "benign_flag_rate": rate(n["benign_flagged"], n["benign"]),
-    }
-    if ctx.llm is not None:
-        metrics["model_flags"] = n["model_flags"]  # flags the model layer added
-    return metrics, failures
+            continue
+        expected_tier = TIER_OF[label]
+        for group in groups:
+            n[f"harmful.{group}"] += 1
+            n[f"caught.{group}"] += verdict.flagged
+            n[f"{expected_tier}.{group}"] += 1
+            n[f"{expected_tier}.right_tier.{group}"] += verdict.tier == expected_tier
+            n[f"{expected_tier}.at_least.{group}"] += _at_least(verdict, expected_tier)
+        n[f"category.{label}"] += 1
+        n[f"category_caught.{label}"] += verdict.flagged
+        if not _at_least(verdict, expected_tier):
+            failures.append(
+                f"{split} {case['id']}: {label} ({expected_tier}) got {verdict.tier or 'nothing'}"
+            )
+    return _metrics(split, n), failures
+
+
+def _at_least(verdict: SafetyVerdict, tier: str) -> bool:
+    order = ("out_of_scope", "support", "urgent")
+    return verdict.tier is not None and order.index(verdict.tier) >= order.index(tier)
+
+
+def _metrics(split: str, n: Counter[str]) -> dict[str, float]:
+    metrics: dict[str, float] = {}
+    for group in ("all", "fr", "en", "mixed"):
+        suffix = "" if group == "all" else f".{group}"
+        if n[f"harmful.{group}"]:
+            metrics[f"{split}.harmful{suffix}"] = n[f"harmful.{group}"]
+            metrics[f"{split}.harmful_recall{suffix}"] = rate(
+                n[f"caught.{group}"], n[f"harmful.{group}"]
+            )
+        if n[f"urgent.{group}"]:
+            metrics[f"{split}.urgent{suffix}"] = n[f"urgent.{group}"]
+            metrics[f"{split}.urgent_recall{suffix}"] = rate(
+                n[f"urgent.right_tier.{group}"], n[f"urgent.{group}"]
+            )
+        for tier in ("support", "out_of_scope"):
+            if n[f"{tier}.{group}"] and group == "all":
+                metrics[f"{split}.{tier}_right_tier"] = rate(
+                    n[f"{tier}.right_tier.{group}"], n[f"{tier}.{group}"]
+                )
+                metrics[f"{split}.{tier}_at_least"] = rate(
+                    n[f"{tier}.at_least.{group}"], n[f"{tier}.{group}"]
+                )
+        if n[f"ordinary.{group}"]:
+            metrics[f"{split}.ordinary{suffix}"] = n[f"ordinary.{group}"]
+            metrics[f"{split}.false_flag_rate{suffix}"] = rate(
+                n[f"false_flag.{group}"], n[f"ordinary.{group}"]
+            )
+            metrics[f"{split}.false_urgent_rate{suffix}"] = rate(
+                n[f"false_urgent.{group}"], n[f"ordinary.{group}"]
+            )
+    for key, count in sorted(n.items()):
+        if key.startswith("category."):
+            label = key.removeprefix("category.")
+            metrics[f"{split}.recall.{label}"] = rate(n[f"category_caught.{label}"], count)
+            metrics[f"{split}.count.{label}"] = count
+    return metrics

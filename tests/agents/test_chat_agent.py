@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
-from agents.chat import ChatReply, ChatRequest, Delta, Replace, reply_events
+from agents.chat import ChatReply, ChatRequest, Delta, Replace, Turn, reply_events
 from agents.chat.stream import SafeStream
 from agents.checks import count_questions
 from agents.plan import BankQuestion
@@ -24,15 +26,28 @@ def _request(org: PackOrg, message: str, language: str = "fr") -> ChatRequest:
         message=message,
         bank=bank,
         organization_name=org.pack.name,
-        resources=(("Ligne d'écoute", "3114"),),
+        resources=(
+            ("urgent", (("Ligne d'écoute", "3114"),)),
+            ("support", (("Programme d'aide aux salariés", "0800 000 000"),)),
+            ("out_of_scope", (("Médecin du travail", "sante@example.org"),)),
+        ),
         seed="t",
     )
+
+
+_GUARDS: dict[int, SafetyGuard] = {}
+
+
+def _guard(org: PackOrg) -> SafetyGuard:
+    """The guard as the app builds it (rules and classifier), trained once per embedder."""
+    embedder = org.knowledge.embedder
+    return _GUARDS.setdefault(id(embedder), SafetyGuard(embedder))
 
 
 def _run(
     org: PackOrg, request: ChatRequest, model: ScriptedChatModel | None = None
 ) -> tuple[list[object], ChatReply]:
-    events = list(reply_events(request, org.knowledge.retriever(), model, SafetyGuard()))
+    events = list(reply_events(request, org.knowledge.retriever(), model, _guard(org)))
     final = events[-1]
     assert isinstance(final, ChatReply)
     return events[:-1], final
@@ -77,15 +92,40 @@ def test_the_stream_adds_up_to_the_stored_reply(horizon: PackOrg) -> None:
     assert sum(isinstance(e, Delta) for e in events) >= 1
 
 
-def test_distress_never_reaches_the_model(horizon: PackOrg) -> None:
+@pytest.mark.parametrize(
+    ("message", "tier", "resource", "coach_words"),
+    [
+        ("Je veux en finir, je n'en peux plus de vivre.", "urgent", "3114", "est prévenu"),
+        ("Mon chef me harcèle depuis des mois.", "support", "0800 000 000", "sans votre accord"),
+        ("Quelle dose de Doliprane je peux prendre ?", "out_of_scope", "sante@example.org",
+         "n'est transmis"),
+    ],
+)  # fmt: skip
+def test_each_tier_gets_its_reply_and_resources_and_never_reaches_the_model(
+    horizon: PackOrg, message: str, tier: str, resource: str, coach_words: str
+) -> None:
     model = ScriptedChatModel([])
-    _, reply = _run(
-        horizon, _request(horizon, "Je veux en finir, je n'en peux plus de vivre."), model
-    )
-    assert reply.escalation is not None
-    assert reply.escalation[0] == "distress"
-    assert "3114" in reply.text
+    _, reply = _run(horizon, _request(horizon, message), model)
+    assert reply.safety is not None
+    assert reply.safety.tier == tier
+    assert resource in reply.text
+    assert coach_words in reply.text  # the learner reads what happens with what they wrote
     assert model.calls == []
+
+
+def test_risk_spread_over_the_learner_s_messages_is_read_together(horizon: PackOrg) -> None:
+    history = (
+        Turn("learner", "Je dors très mal depuis des semaines, je n'arrive plus à rien."),
+        Turn("assistant", "Qu'est-ce qui pèse le plus en ce moment ?"),
+        Turn("learner", "J'ai rangé toutes mes affaires et écrit des lettres à mes proches."),
+        Turn("assistant", "Merci de me le dire."),
+    )
+    request = _request(horizon, "De toute façon bientôt ça n'aura plus d'importance.")
+    alone = _run(horizon, request)[1]
+    together = _run(horizon, replace(request, history=history))[1]
+    assert together.safety is not None
+    assert together.safety.tier == "urgent"
+    assert together.safety.scope == "conversation" or alone.safety is not None
 
 
 def test_labels_the_model_invents_are_not_citations(horizon: PackOrg) -> None:

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from agents.safety.rules import CATEGORIES
+from agents.safety import CATEGORIES
 from app.db.models.enums import SuggestionKind
 from app.web.filters import cite_numbers
 from app.web.i18n import JS_KEYS, MESSAGES, locale_from_header, text

@@ -236,7 +236,7 @@ def test_distress_gets_a_safe_reply_and_alerts_the_coach_without_calling_the_mod
     assert model.calls == []
     coach = with_key(client, alpha.coach)
     escalations = coach.get("/api/v1/escalations").json()["items"]
-    assert [e["category"] for e in escalations] == ["distress"]
+    assert [e["category"] for e in escalations] == ["self_harm"]
     assert "finir" not in json.dumps(escalations)  # the category, never the text
     assert admin.get("/api/v1/escalations").status_code == 403
     assert with_key(client, alpha.idle_coach).get("/api/v1/escalations").json()["items"] == []

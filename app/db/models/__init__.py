@@ -10,6 +10,7 @@ from app.db.models._enrollment import Enrollment
 from app.db.models._escalation import Escalation
 from app.db.models._journal import JournalEntry
 from app.db.models._organization import Organization
+from app.db.models._outbound_email import OutboundEmail
 from app.db.models._program import Program, ProgramModule
 from app.db.models._question_bank import QuestionBankEntry
 from app.db.models._suggestion import Answer, ReviewDecision, Suggestion
@@ -33,6 +34,7 @@ __all__ = [
     "LoginSession",
     "Message",
     "Organization",
+    "OutboundEmail",
     "Program",
     "ProgramModule",
     "QuestionBankEntry",

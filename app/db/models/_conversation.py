@@ -36,3 +36,6 @@ class Message(TenantMixin, Base):
     )
     run_id: Mapped[UUID | None] = mapped_column(sa.ForeignKey("agent_run.id"), default=None)
     error: Mapped[str] = mapped_column(sa.Text, default="")
+    # On a reply the safety guard wrote instead of coaching: {"tier", "category", "coach"},
+    # where coach is alerted (urgent), offered / told (support) or never (out of scope).
+    safety: Mapped[dict[str, Any] | None] = mapped_column(JsonB, default=None)

@@ -28,8 +28,10 @@ class Escalation(TenantMixin, Base):
         sa.ForeignKey("message.id", ondelete="SET NULL"), default=None
     )
     category: Mapped[str] = mapped_column(sa.String(32))
-    detected_by: Mapped[str] = mapped_column(sa.String(32))  # rules | similarity | model
-    stage: Mapped[str] = mapped_column(sa.String(16))  # message | reply
+    # urgent: raised by the guard; support: the learner asked that their coach be told.
+    tier: Mapped[str] = mapped_column(sa.String(16), default="urgent", server_default="urgent")
+    detected_by: Mapped[str] = mapped_column(sa.String(32))  # rules | classifier | model | learner
+    stage: Mapped[str] = mapped_column(sa.String(16))  # message | reply | conversation
     status: Mapped[EscalationStatus] = enum_column(EscalationStatus, default=EscalationStatus.OPEN)
     acknowledged_by_id: Mapped[UUID | None] = mapped_column(
         sa.ForeignKey("user_account.id"), default=None

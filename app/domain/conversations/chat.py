@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from uuid_utils.compat import uuid7
 
 from agents.chat import ChatReply, ChatRequest, Turn
+from agents.chat.state import SafetyOutcome
 from agents.llm import ModelError
 from agents.plan import BankQuestion
 from app.db.models import (
@@ -31,6 +32,7 @@ from app.db.models import (
 from app.db.models.enums import Language, MessageRole, MessageStatus, RunStatus
 from app.db.rows import insert_new
 from app.domain import access
+from app.domain.notifications.alerts import AlertMail, queue_urgent_alert
 from app.domain.organizations.schemas import Policy
 from app.lib.clock import utcnow
 from app.lib.identity import Identity
@@ -62,7 +64,7 @@ class ChatContext:
             approved_items=self.approved_items,
             bank=self.bank,
             organization_name=self.organization_name,
-            resources=tuple((r.label, r.contact) for r in self.policy.escalation_resources),
+            resources=self.policy.resources_by_tier(),
             seed=str(message.id),
             allowed_link_hosts=tuple(self.policy.link_hosts),
         )
@@ -149,7 +151,12 @@ async def chat_context(
 
 
 async def save_reply(
-    db: AsyncSession, message: Message, learner_id: UUID, reply: ChatReply, latency_ms: int
+    db: AsyncSession,
+    message: Message,
+    learner_id: UUID,
+    reply: ChatReply,
+    latency_ms: int,
+    mail: AlertMail | None = None,
 ) -> Message:
     """Store the reply and its run, and mark the learner's message replied: three statements,
     no read under SQLite's write lock. `message` is the stored learner message (detached)."""
@@ -164,13 +171,30 @@ async def save_reply(
         citations=reply.citations,
         reply_to_id=message.id,
         run_id=run.id,
+        safety=None if reply.safety is None else safety_record(reply.safety),
     )
     # Written once, never changed here: plain INSERTs, the run first (the answer refers to it).
     await insert_new(db, run, answer)
-    if reply.escalation is not None:
-        await _escalate(db, message, learner_id, reply.escalation)
+    if reply.safety is not None and reply.safety.tier == "urgent":
+        await escalate(
+            db,
+            message,
+            learner_id,
+            category=reply.safety.category,
+            tier="urgent",
+            detected_by=reply.safety.detected_by,
+            stage="conversation" if reply.safety.scope == "conversation" else reply.safety.stage,
+            mail=mail,
+        )
         await db.flush()
     return answer
+
+
+def safety_record(outcome: SafetyOutcome) -> dict[str, str]:
+    """What a reply message keeps of the guard's answer: the tier and category, and what
+    happens with the coach (said to the learner in the reply itself)."""
+    coach = {"urgent": "alerted", "support": "offered"}.get(outcome.tier, "never")
+    return {"tier": outcome.tier, "category": outcome.category, "coach": coach}
 
 
 async def save_failure(db: AsyncSession, message: Message, error: Exception) -> str:
@@ -223,15 +247,24 @@ def _run(message: Message, reply: ChatReply, latency_ms: int) -> AgentRun:
             "fallback_reason": reply.fallback_reason,
             "problems": reply.problems,
             "first_token_ms": reply.first_token_ms,
-            "escalated": reply.escalation is not None,
+            "safety_tier": reply.safety.tier if reply.safety else None,
         },
     )
 
 
-async def _escalate(
-    db: AsyncSession, message: Message, learner_id: UUID, escalation: tuple[str, str, str]
-) -> None:
-    category, detected_by, stage = escalation
+async def escalate(
+    db: AsyncSession,
+    message: Message,
+    learner_id: UUID,
+    *,
+    category: str,
+    tier: str,
+    detected_by: str,
+    stage: str,
+    mail: AlertMail | None = None,
+) -> Escalation:
+    """Alert the learner's coach (of their latest active enrollment): category and tier only.
+    An urgent alert is also e-mailed when `mail` is set (queued in this transaction)."""
     coach_id = await db.scalar(
         select(Enrollment.coach_id)
         .where(
@@ -242,16 +275,22 @@ async def _escalate(
         .order_by(Enrollment.id.desc())
         .limit(1)
     )
-    db.add(
-        Escalation(
-            organization_id=message.organization_id,
-            learner_id=learner_id,
-            coach_id=coach_id,
-            message_id=message.id,
-            category=category,
-            detected_by=detected_by,
-            stage=stage,
-        )
+    escalation = Escalation(
+        organization_id=message.organization_id,
+        learner_id=learner_id,
+        coach_id=coach_id,
+        message_id=message.id,
+        category=category,
+        tier=tier,
+        detected_by=detected_by,
+        stage=stage,
     )
+    db.add(escalation)
+    if mail is not None and tier == "urgent" and coach_id is not None:
+        await db.flush()  # the alert's id keys its e-mail
+        await queue_urgent_alert(db, escalation, mail, coach_id)
     # The category only: the log carries no conversation text.
-    log.warning("escalation_raised", category=category, stage=stage, detected_by=detected_by)
+    log.warning(
+        "escalation_raised", category=category, tier=tier, stage=stage, detected_by=detected_by
+    )
+    return escalation

@@ -26,7 +26,7 @@ from app.settings import Settings
 
 
 def provide_turns(identity: NamedDependency[Identity], state: State) -> ChatTurns:
-    return ChatTurns(state.session_maker, state.agents, identity)
+    return ChatTurns(state.session_maker, state.agents, identity, state.alert_mail)
 
 
 def provide_conversations(
@@ -129,3 +129,15 @@ class ConversationController(Controller):
     ) -> ChatTurnOut:
         message, request = await conversations.failed_message(conversation_id, message_id)
         return await turns.complete(message, request)
+
+    @post(
+        "/{conversation_id:uuid}/messages/{message_id:uuid}/tell-coach",
+        summary="Accept a support reply's offer: my coach is alerted (never with the text)",
+    )
+    async def tell_coach(
+        self,
+        conversations: NamedDependency[ConversationService],
+        conversation_id: FromPath[UUID],
+        message_id: FromPath[UUID],
+    ) -> MessageOut:
+        return MessageOut.of(await conversations.tell_coach(conversation_id, message_id))

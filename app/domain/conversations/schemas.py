@@ -52,6 +52,9 @@ class MessageOut(msgspec.Struct):
     reply_to_id: UUID | None = None
     run_id: UUID | None = None
     error: str = ""  # why no reply could be written (status failed); retry to try again
+    # On a reply the safety guard wrote: {"tier", "category", "coach"}; coach is alerted,
+    # offered (POST .../tell-coach tells them), told, or never.
+    safety: dict[str, str] | None = None
 
     @classmethod
     def of(cls, m: Message) -> MessageOut:
@@ -66,6 +69,7 @@ class MessageOut(msgspec.Struct):
             m.reply_to_id,
             m.run_id,
             m.error,
+            m.safety,
         )
 
 

@@ -13,7 +13,12 @@ from app.db.models import Conversation, Message
 from app.db.models.enums import MessageRole, MessageStatus, Role
 from app.db.rows import insert_new
 from app.domain import access
-from app.domain.conversations.chat import ChatConversation, chat_context, own_conversation
+from app.domain.conversations.chat import (
+    ChatConversation,
+    chat_context,
+    escalate,
+    own_conversation,
+)
 from app.domain.conversations.schemas import ConversationIn, ConversationPatch
 from app.lib.errors import Conflict, InvalidInput, NotFound
 from app.lib.identity import Identity
@@ -134,3 +139,39 @@ class ConversationService:
             )
         context = await chat_context(self.db, self.identity, chat, excluding=message.id)
         return message, context.request(message)
+
+    async def tell_coach(self, conversation_id: UUID, reply_id: UUID) -> Message:
+        """The learner accepts a support reply's offer: their coach is alerted (category and
+        tier, never the text). Asking twice alerts once."""
+        conversation = await self._own(conversation_id)
+        reply = await self.db.scalar(
+            select(Message).where(
+                Message.id == reply_id,
+                Message.conversation_id == conversation_id,
+                Message.role == MessageRole.ASSISTANT,
+                access.in_tenant(Message, self.identity),
+            )
+        )
+        if reply is None:
+            raise NotFound("No such reply.", field="message_id")
+        safety = reply.safety or {}
+        if safety.get("coach") == "told":
+            return reply
+        if safety.get("coach") != "offered" or reply.reply_to_id is None:
+            raise Conflict(
+                "This reply offered nothing to tell your coach; only a support reply does.",
+                field="message_id",
+            )
+        asked = await self.db.get_one(Message, reply.reply_to_id)
+        await escalate(
+            self.db,
+            asked,
+            conversation.learner_id,
+            category=safety["category"],
+            tier="support",
+            detected_by="learner",
+            stage="message",
+        )
+        reply.safety = {**safety, "coach": "told"}
+        await self.db.flush()
+        return reply

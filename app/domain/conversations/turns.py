@@ -23,6 +23,7 @@ from app.db.models.enums import MessageStatus
 from app.domain.agents.runtime import AgentRuntime
 from app.domain.conversations.chat import save_failure, save_reply
 from app.domain.conversations.schemas import ChatTurnOut, MessageOut
+from app.domain.notifications.alerts import AlertMail
 from app.lib.identity import Identity
 
 
@@ -74,6 +75,7 @@ async def run_turn(
     message: Message,
     learner_id: UUID,
     request: ChatRequest,
+    mail: AlertMail | None = None,
 ) -> AsyncIterator[Delta | Replace | ChatTurnOut]:
     """The agent's events, then the turn as stored: the reply, or the learner's message marked
     failed. `message` is the learner's, committed (detached: only read). Its own DB session:
@@ -93,7 +95,7 @@ async def run_turn(
     latency_ms = round((time.perf_counter() - started) * 1000)
     try:
         async with sessions() as db, db.begin():
-            answer = await save_reply(db, message, learner_id, reply, latency_ms)
+            answer = await save_reply(db, message, learner_id, reply, latency_ms, mail)
     except Exception as error:  # the reply could not be stored (a busy database...)
         yield await _failed(sessions, message, error)
         return
@@ -124,16 +126,23 @@ class ChatTurns:
     learner message already committed and the agent's context read before it was."""
 
     def __init__(
-        self, sessions: Callable[[], AsyncSession], runtime: AgentRuntime, identity: Identity
+        self,
+        sessions: Callable[[], AsyncSession],
+        runtime: AgentRuntime,
+        identity: Identity,
+        mail: AlertMail | None = None,
     ) -> None:
         self._sessions = sessions
         self._runtime = runtime
         self._identity = identity
+        self._mail = mail  # None: urgent alerts are not e-mailed (no SMTP configured)
 
     def _run(
         self, message: Message, request: ChatRequest
     ) -> AsyncIterator[Delta | Replace | ChatTurnOut]:
-        return run_turn(self._sessions, self._runtime, message, self._identity.user_id, request)
+        return run_turn(
+            self._sessions, self._runtime, message, self._identity.user_id, request, self._mail
+        )
 
     async def complete(self, message: Message, request: ChatRequest) -> ChatTurnOut:
         async for item in self._run(message, request):

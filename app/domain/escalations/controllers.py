@@ -37,6 +37,7 @@ class EscalationOut(msgspec.Struct):
     message_id: UUID | None
     created_at: datetime
     acknowledged_at: datetime | None
+    tier: str = "urgent"  # urgent: raised by the guard; support: the learner asked
 
     @classmethod
     def of(cls, e: Escalation) -> EscalationOut:
@@ -50,6 +51,7 @@ class EscalationOut(msgspec.Struct):
             e.message_id,
             e.created_at,
             e.acknowledged_at,
+            e.tier,
         )
 
 

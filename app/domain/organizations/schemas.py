@@ -20,7 +20,8 @@ HostName = Annotated[
 
 
 class EscalationResource(msgspec.Struct, forbid_unknown_fields=True):
-    """Shown to a learner when the companion detects distress (a helpline, HR, a doctor...)."""
+    """Shown to a learner when the safety guard answers instead of coaching (a helpline, HR,
+    a doctor...)."""
 
     label: Name
     contact: ShortText
@@ -33,7 +34,12 @@ GroupSize = Annotated[int, msgspec.Meta(ge=3, le=1000)]
 
 
 class Policy(msgspec.Struct, forbid_unknown_fields=True):
+    # Resources per safety tier: urgent (risk to life: a crisis line, emergency services),
+    # support (exhaustion, harassment: the employee assistance programme, HR, occupational
+    # health) and out of scope (medical, legal, money questions: where to turn).
     escalation_resources: Resources = msgspec.field(default_factory=list)
+    support_resources: Resources = msgspec.field(default_factory=list)
+    out_of_scope_resources: Resources = msgspec.field(default_factory=list)
     languages: Languages = msgspec.field(default_factory=lambda: [Language.FR, Language.EN])
     # Companion replies may link only to these hosts (and their subdomains), e.g. the intranet.
     link_hosts: HostNames = msgspec.field(default_factory=list)
@@ -47,6 +53,17 @@ class Policy(msgspec.Struct, forbid_unknown_fields=True):
     def load(cls, raw: dict[str, Any]) -> Policy:
         return msgspec.convert(raw, cls)
 
+    def resources_by_tier(self) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
+        """(tier, ((label, contact), ...)) for the chat agent."""
+        return tuple(
+            (tier, tuple((r.label, r.contact) for r in listed))
+            for tier, listed in (
+                ("urgent", self.escalation_resources),
+                ("support", self.support_resources),
+                ("out_of_scope", self.out_of_scope_resources),
+            )
+        )
+
     def dump(self) -> dict[str, Any]:
         dumped: dict[str, Any] = msgspec.to_builtins(self)
         return dumped
@@ -56,6 +73,8 @@ class PolicyPatch(msgspec.Struct, forbid_unknown_fields=True):
     """The parts of the policy to change; the parts left out keep their stored value."""
 
     escalation_resources: Resources | msgspec.UnsetType = msgspec.UNSET
+    support_resources: Resources | msgspec.UnsetType = msgspec.UNSET
+    out_of_scope_resources: Resources | msgspec.UnsetType = msgspec.UNSET
     languages: Languages | msgspec.UnsetType = msgspec.UNSET
     link_hosts: HostNames | msgspec.UnsetType = msgspec.UNSET
     aggregate_min_group_size: GroupSize | msgspec.UnsetType = msgspec.UNSET

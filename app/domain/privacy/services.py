@@ -31,6 +31,7 @@ from app.db.models import (
     LoginSession,
     Message,
     Organization,
+    OutboundEmail,
     QuestionBankEntry,
     ReviewDecision,
     Suggestion,
@@ -180,6 +181,8 @@ class PrivacyService:
             counts[kind] = counts.get(kind, 0) + int(result.rowcount or 0)
 
         await purge("escalations", Escalation, Escalation.learner_id == learner_id)
+        # Alert e-mails name the learner: queued or sent, their copies go too.
+        await purge("emails", OutboundEmail, OutboundEmail.learner_id == learner_id)
         # Replies first: deleting a learner message would cascade to its reply uncounted.
         in_chats = Message.conversation_id.in_(conversations)
         await purge("messages", Message, in_chats, Message.reply_to_id.is_not(None))

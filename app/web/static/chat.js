@@ -61,7 +61,33 @@
     li.querySelector(".content").textContent = citeNumbers(message.content);
     li.removeAttribute("aria-busy");
     if (message.citations && message.citations.length) li.append(citationList(message.citations));
+    if (message.safety && message.safety.coach === "offered") li.append(tellCoachButton(message.id));
     status.textContent = tr("chat.replied");
+  }
+
+  // A support reply offers to tell the coach; nothing goes to them unless the learner asks.
+  function tellCoachButton(messageId) {
+    const button = element("button", "tell-coach", tr("chat.tell_coach"));
+    button.type = "button";
+    button.dataset.messageId = messageId;
+    return button;
+  }
+
+  async function tellCoach(button) {
+    button.disabled = true;
+    try {
+      await api(
+        "POST",
+        `/api/v1/conversations/${chat.dataset.conversationId}/messages/${button.dataset.messageId}/tell-coach`,
+        {},
+      );
+      const told = element("p", "hint told-coach", tr("chat.coach_told"));
+      button.replaceWith(told);
+      status.textContent = tr("chat.coach_told");
+    } catch (error) {
+      button.disabled = false;
+      if (error.status !== 401) showError(form, error);
+    }
   }
 
   function showFailure(learnerLi, message) {
@@ -202,6 +228,11 @@
   });
 
   list.addEventListener("click", async (event) => {
+    const tell = event.target.closest("button.tell-coach");
+    if (tell) {
+      await tellCoach(tell);
+      return;
+    }
     const retry = event.target.closest("button.retry");
     if (!retry) return;
     const learnerLi = retry.closest("li.message");
