@@ -95,7 +95,7 @@ def _send_due(client: TestClient[Any], settings: Settings, port: int, *, at: Any
             settings.model_copy(
                 update={"smtp_host": "127.0.0.1", "smtp_port": port, "smtp_security": "none"}
             )
-        ),  # fmt: skip
+        ),
         settings,
         clock=lambda: at,
     )
