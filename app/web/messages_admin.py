@@ -325,12 +325,28 @@ ADMIN_MESSAGES: dict[str, tuple[str, str]] = {
         "Ce que le compagnon propose et autorise pour {organization}.",
         "What the companion offers and allows for {organization}.",
     ),
-    "admin.policy.resources": ("Ressources d'aide", "Help resources"),
+    "admin.policy.resources": ("Ressources d'urgence", "Urgent resources"),
     "admin.policy.resources_hint": (
-        "Montrées à un apprenant quand le compagnon repère une détresse ou une question "
-        "médicale, juridique ou de harcèlement : numéro d'écoute, RH, médecine du travail…",
-        "Shown to a learner when the companion notices distress, or a medical, legal or "
-        "harassment question: a helpline, HR, occupational health…",
+        "Montrées quand un apprenant semble en danger (idées suicidaires, violence) ; son coach "
+        "est alerté. Par exemple : une ligne d'écoute 24 h/24, le 112.",
+        "Shown when a learner seems in danger (suicidal thoughts, violence); their coach is "
+        "alerted. For instance: a 24/7 crisis line, 112.",
+    ),
+    "admin.policy.resources_support": ("Ressources de soutien", "Support resources"),
+    "admin.policy.resources_support_hint": (
+        "Montrées face à l'épuisement, la détresse ou le harcèlement ; le coach n'est prévenu "
+        "que si l'apprenant le demande. Par exemple : programme d'aide aux salariés, référent "
+        "harcèlement, médecine du travail.",
+        "Shown for exhaustion, distress or harassment; the coach is told only if the learner "
+        "asks. For instance: the employee assistance programme, the harassment contact, "
+        "occupational health.",
+    ),
+    "admin.policy.resources_out_of_scope": ("Hors du coaching", "Outside coaching"),
+    "admin.policy.resources_out_of_scope_hint": (
+        "Montrées pour une question médicale, juridique ou d'argent personnelle ; le coach "
+        "n'en sait rien. Par exemple : médecine du travail, RH, représentants du personnel.",
+        "Shown for a medical, legal or personal money question; the coach never hears of it. "
+        "For instance: occupational health, HR, staff representatives.",
     ),
     "admin.policy.no_resources": (
         "Aucune ressource : ajoutez-en au moins une pour que l'apprenant sache vers qui se "

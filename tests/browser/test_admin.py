@@ -336,6 +336,10 @@ def test_policy_resources_and_languages_are_saved(
         css(item, "input[data-part=label]").send_keys(label)
         css(item, "input[data-part=contact]").send_keys(contact)
     css(admin, "#add-resource").click()  # a blank row is dropped, not refused
+    css(admin, "#add-resource-support").click()  # each safety tier has its own list
+    support = all_css(admin, "#resources-support li")[-1]
+    css(support, "input[data-part=label]").send_keys("Programme d'aide aux salariés")
+    css(support, "input[data-part=contact]").send_keys("0800 111 222")
     css(admin, "#policy-form button[type=submit]").click()
     note = wait(admin, lambda d: css(admin, "#resource-1-label-error"))
     assert note.text.strip()
@@ -371,6 +375,10 @@ def test_policy_resources_and_languages_are_saved(
     organization = fetch_json(admin, "/api/v1/organization")
     assert isinstance(organization, dict)
     assert organization["policy"]["languages"] == ["fr"]
+    assert organization["policy"]["support_resources"] == [
+        {"label": "Programme d'aide aux salariés", "contact": "0800 111 222"}
+    ]
+    assert organization["policy"]["out_of_scope_resources"] == []
     assert organization["policy"]["aggregate_min_group_size"] == 5  # left as it was
     admin.shot("2-policy-saved")
 

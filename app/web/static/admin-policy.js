@@ -1,4 +1,4 @@
-// Policy: escalation resources (added, removed, numbered as the API names them), languages,
+// Policy: help resources per safety tier (added, removed, numbered as the API names them), languages,
 // the sites a link may point to; checked here first, then saved whole, refused (412) when
 // another admin saved since this page was loaded.
 "use strict";
@@ -8,46 +8,54 @@
   const { onSubmit, problem, actions } = InterludeAdmin;
   // As the API's HostName: a site name, no scheme, no path.
   const HOST = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/;
-  const resources = document.getElementById("resources");
+  // One list per safety tier (urgent, support, out of scope), each named as the API names it.
+  const lists = [...document.querySelectorAll("ol.resources[data-field]")];
 
-  function numberResources() {
+  function numberResources(list) {
     // Names carry the index the API reports an error at: policy.escalation_resources[1].label
-    [...resources.querySelectorAll("[data-resource]")].forEach((item, i) => {
+    const { field, suffix } = list.dataset;
+    [...list.querySelectorAll("[data-resource]")].forEach((item, i) => {
       for (const input of item.querySelectorAll("input[data-part]")) {
-        input.name = `policy.escalation_resources[${i}].${input.dataset.part}`;
-        input.id = `resource-${i}-${input.dataset.part}`;
+        input.name = `policy.${field}[${i}].${input.dataset.part}`;
+        input.id = `resource${suffix}-${i}-${input.dataset.part}`;
       }
     });
-    document.getElementById("no-resources").hidden = Boolean(resources.children.length);
+    document.getElementById(`no-resources${suffix}`).hidden = Boolean(list.children.length);
   }
 
-  if (resources) {
-    numberResources();
-    document.getElementById("add-resource").addEventListener("click", () => {
-      const item = document.getElementById("resource-template").content.firstElementChild.cloneNode(true);
-      resources.append(item);
-      numberResources();
-      item.querySelector("input").focus();
-    });
-    actions["remove-resource"] = (button) => {
-      button.closest("[data-resource]").remove();
-      numberResources();
-      document.getElementById("add-resource").focus();
-    };
-  }
+  lists.forEach(numberResources);
+  actions["add-resource"] = (button) => {
+    const list = document.getElementById(button.dataset.list);
+    const item = document.getElementById("resource-template").content.firstElementChild.cloneNode(true);
+    list.append(item);
+    numberResources(list);
+    item.querySelector("input").focus();
+  };
+  actions["remove-resource"] = (button) => {
+    const list = button.closest("ol.resources");
+    button.closest("[data-resource]").remove();
+    numberResources(list);
+    document.getElementById(`add-resource${list.dataset.suffix}`).focus();
+  };
 
-  onSubmit(document.getElementById("policy-form"), async (form) => {
-    for (const item of [...resources.querySelectorAll("[data-resource]")]) {
+  // The rows of one list, blank ones dropped; a row with a contact but no name is refused.
+  function listed(list) {
+    for (const item of [...list.querySelectorAll("[data-resource]")]) {
       const [label, contact] = ["label", "contact"].map((part) => item.querySelector(`[data-part=${part}]`));
       if (!label.value.trim() && !contact.value.trim()) item.remove(); // a blank row is no resource
     }
-    numberResources();
-    const listed = [...resources.querySelectorAll("[data-resource]")].map((item) => ({
+    numberResources(list);
+    const rows = [...list.querySelectorAll("[data-resource]")].map((item) => ({
       label: item.querySelector("[data-part=label]").value.trim(),
       contact: item.querySelector("[data-part=contact]").value.trim(),
     }));
-    const unnamed = listed.findIndex((r) => !r.label);
-    if (unnamed >= 0) throw problem(tr("admin.policy.need_label"), `policy.escalation_resources[${unnamed}].label`);
+    const unnamed = rows.findIndex((r) => !r.label);
+    if (unnamed >= 0) throw problem(tr("admin.policy.need_label"), `policy.${list.dataset.field}[${unnamed}].label`);
+    return rows;
+  }
+
+  onSubmit(document.getElementById("policy-form"), async (form) => {
+    const resources = Object.fromEntries(lists.map((list) => [list.dataset.field, listed(list)]));
     const languages = [...form.querySelectorAll('input[name="policy.languages"]:checked')].map((box) => box.value);
     if (!languages.length) throw problem(tr("admin.policy.need_language"), "policy.languages");
     const hosts = form.elements["policy.link_hosts"].value.split("\n").map((s) => s.trim().toLowerCase()).filter(Boolean);
@@ -55,7 +63,7 @@
     if (wrong) throw problem(tr("admin.policy.bad_host", { host: wrong }), "policy.link_hosts");
     // This page edits every part of the policy, so it sends them all.
     const policy = {
-      escalation_resources: listed,
+      ...resources,
       languages,
       link_hosts: hosts,
       aggregate_min_group_size: Number(form.elements["policy.aggregate_min_group_size"].value),
