@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from agents.safety import TIER_OF, SafetyGuard, SafetyVerdict, load_corpus
-from agents.safety.guard import Example, train_classifier
+from agents.safety.guard import Example, train_reader
 from evals.bench.results import percentile
 from evals.context import EvalContext
 from evals.metrics import rate
@@ -65,7 +65,7 @@ def out_of_fold(
             SafetyGuard(
                 guard.embedder,
                 thresholds=guard.thresholds,
-                classifier=train_classifier(guard.embedder, training),
+                reader=train_reader(guard.embedder, training),
             )
         )
     return cases, lambda case: guards[int(case["id"].split("-")[1]) % FOLDS].check(case["text"])

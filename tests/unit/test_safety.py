@@ -23,7 +23,7 @@ from agents.safety import (
     safe_reply,
 )
 from agents.safety.classifier import SoftmaxClassifier, train_softmax
-from agents.safety.guard import CLASSES, decide, reading_units, split_sentences
+from agents.safety.guard import CLASSES, RiskReader, decide, reading_units, split_sentences
 from agents.safety.replies import match_reply
 from agents.safety.rules import match_request, normalise
 from knowledge.embeddings import UniversalSentenceEncoder
@@ -244,7 +244,9 @@ def test_risk_spread_over_messages_is_read_together_once() -> None:
     weights[1, classes.index("none")] = 5.0  # each message alone: nothing
     guard = SafetyGuard(
         Scripted(),  # type: ignore[arg-type]
-        classifier=SoftmaxClassifier(tuple(classes), weights, np.zeros(len(classes), np.float32)),
+        reader=RiskReader(
+            SoftmaxClassifier(tuple(classes), weights, np.zeros(len(classes), np.float32))
+        ),
     )
     verdict = guard.check("bientôt plus d'importance", ["je dors mal", "j'ai tout rangé"])
     assert (verdict.tier, verdict.scope) == ("urgent", "conversation")
