@@ -77,6 +77,7 @@ format: setup
 bench: setup
 	@$(BIN)/interlude bench retrieval
 	@$(BIN)/interlude bench queue
+	@$(BIN)/interlude bench safety
 	@# SQLite, then PostgreSQL when its server answers (skipped with a notice otherwise).
 	@$(BIN)/interlude bench overhead --database both
 	@$(BIN)/interlude bench throughput --database both

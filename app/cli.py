@@ -153,6 +153,21 @@ def bench_retrieval(sizes: str, repeat: int) -> None:
     click.echo(run_retrieval_bench(chosen, repeat))
 
 
+@bench.command("safety", help="The safety guard's CPU per message, alone and with history.")
+@click.option("--passes", type=int, default=3, show_default=True, help="Passes over the set.")
+@click.option(
+    "--reports",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where to write (and compare) the report; default evals/reports/bench.",
+)
+def bench_safety(passes: int, reports: Path | None) -> None:
+    from evals.bench.results import REPORTS
+    from evals.bench.safety import run_safety_bench
+
+    click.echo(run_safety_bench(passes, reports or REPORTS))
+
+
 _BENCH_DATABASE = click.option(
     "--database",
     type=click.Choice(["sqlite", "postgresql", "both"]),

@@ -77,3 +77,14 @@ def test_throughput_counts_turns_and_errors(database: str, tmp_path: Path) -> No
     assert metrics["turns_per_s"] > 0
     for stat in ("p50_ms", "p95_ms", "p99_ms"):
         assert metrics[f"latency.{stat}"] > 0
+
+
+def test_safety_bench_measures_the_guard(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        main, ["bench", "safety", "--passes", "1", "--reports", str(tmp_path)]
+    )
+    assert result.exit_code == 0, f"{result.output}\n{result.exception!r}"
+    metrics = _report(tmp_path, "safety")["metrics"]
+    assert 0 < metrics["message_cpu_p50_ms"] <= metrics["message_cpu_p95_ms"]
+    assert metrics["with_history_cpu_p95_ms"] > 0
+    assert metrics["training_cpu_s"] > 0
