@@ -41,14 +41,16 @@ CLASSES: tuple[str, ...] = (NONE, *CATEGORIES)
 class Thresholds:
     """The least tier score (summed class probability, best unit) that raises each tier.
 
-    Chosen on the dev split only (out-of-fold, `interlude eval --suite safety`): the lowest
-    values that keep false alerts on ordinary coaching within the targets there."""
+    Chosen on the dev split only (the corpus read out-of-fold): the values with the highest
+    recall while false flags on ordinary messages stay within 2 % and false urgent answers
+    within 0.5 % there. Dev, 2026-12-05: false flags 1.7 %, false urgent 0.4 %, harmful
+    recall 0.80, urgent recall 0.69; `interlude eval --suite safety` gives both splits."""
 
     urgent: float = 0.6
-    support: float = 0.25
-    out_of_scope: float = 0.35
-    # The nearest urgent training message minus the nearest ordinary one (cosines).
-    urgent_margin: float = 0.12
+    support: float = 0.3
+    out_of_scope: float = 0.55
+    # The nearest urgent training message minus the nearest other one (cosines).
+    urgent_margin: float = 0.08
 
     def of(self, tier: Tier) -> float:
         threshold: float = getattr(self, tier)
@@ -62,8 +64,11 @@ DEFAULT_THRESHOLDS = Thresholds()
 MAX_UNITS = 200
 WINDOW_WORDS = 40
 WHOLE_TEXT_MAX_CHARS = 600
-# How many of the learner's previous messages are read with the new one.
+# How many of the learner's previous messages are read with the new one, how much of them,
+# and how harmful the new message must look alone (1 - P(ordinary)) for them to be read.
 HISTORY_MESSAGES = 3
+CONVERSATION_MAX_CHARS = 1200
+CONVERSATION_FLOOR = 0.4
 _SENTENCES = re.compile(r"(?<=[.!?;:…])\s+|\n+")
 
 
@@ -144,6 +149,11 @@ class RiskReader:
     urgent: Vectors | None = None  # rows of urgent training messages
     urgent_labels: tuple[Category, ...] = ()
     others: Vectors | None = None  # rows of every other message, ordinary or not urgent
+
+    def harm(self, vectors: Vectors) -> float:
+        """How far from ordinary the most worrying row looks: 1 - P(ordinary)."""
+        ordinary = self.classifier.probabilities(vectors)[:, CLASSES.index(NONE)]
+        return float(1.0 - ordinary.min())
 
     def verdict(
         self, vectors: Vectors, thresholds: Thresholds, *, scope: Scope = "message"
@@ -248,8 +258,16 @@ class SafetyGuard:
             return SAFE
         category = match_request(text)
         rules = SAFE if category is None else SafetyVerdict(category, "rules", 1.0)
-        verdict = more_urgent(rules, self.classify(text))
-        if verdict.tier != "urgent":
+        verdict, harm = rules, 0.0
+        if self.embedder is not None:
+            reader, vectors = self.reader(), self._embed(reading_units(text))
+            verdict, harm = (
+                more_urgent(rules, reader.verdict(vectors, self.thresholds)),
+                reader.harm(vectors),
+            )
+        # The conversation is read only when this message shows some sign: reading it costs
+        # an embedding of the last messages together (about 10 ms), on every turn otherwise.
+        if verdict.tier != "urgent" and (harm >= CONVERSATION_FLOOR or verdict.flagged):
             verdict = more_urgent(verdict, self.conversation(text, history))
         if verdict.flagged:
             return verdict
@@ -277,7 +295,7 @@ class SafetyGuard:
         if self.embedder is None or not earlier:
             return SAFE
         reader = self.reader()
-        together = "\n".join([*earlier, text])
+        together = "\n".join([*earlier, text])[-CONVERSATION_MAX_CHARS:]
         vectors = self._embed([together, *earlier])
         verdict = reader.verdict(vectors[:1], self.thresholds, scope="conversation")
         before = max(

@@ -1,6 +1,6 @@
 """`interlude bench safety`: what the guard costs on every chat turn.
 
-CPU time per message (process time, one thread: the guard runs in a chat turn's worker thread)
+CPU time (process time: every thread's, the encoder's included) and wall time per message
 over the frozen test split's messages, alone and with the learner's three previous messages,
 and the classifier's training time at first use. The messages are made unique per pass, so
 the embedder's cache of recent texts never answers for the guard.
@@ -23,23 +23,28 @@ def run_safety_bench(passes: int = 3, reports: Path = REPORTS) -> str:
     guard.check("warm-up")  # loads the encoder and trains the classifier
     training_s = time.process_time() - started
     texts = [case["text"] for case in read_dataset("safety/test")]
-    alone: list[float] = []
-    together: list[float] = []
+    samples: dict[str, list[float]] = {
+        f"{what}_{clock}": [] for what in ("message", "with_history") for clock in ("cpu", "wall")
+    }
     for n in range(passes):
         for i, text in enumerate(texts):
             unique = f"{text} ({n})"
             history = [f"{texts[i - k]} ({n})" for k in (3, 2, 1)]
-            for samples, earlier in ((alone, []), (together, history)):
-                started = time.process_time()
+            for what, earlier in (("message", []), ("with_history", history)):
+                cpu, wall = time.process_time(), time.perf_counter()
                 guard.check(unique, earlier)
-                samples.append((time.process_time() - started) * 1000)
+                samples[f"{what}_cpu"].append((time.process_time() - cpu) * 1000)
+                samples[f"{what}_wall"].append((time.perf_counter() - wall) * 1000)
     report = Report(
         "safety",
         {"messages": len(texts), "passes": passes},
         {
             "training_cpu_s": round(training_s, 2),
-            **{f"message_cpu_{k}": v for k, v in summarise_ms(alone).items()},
-            **{f"with_history_cpu_{k}": v for k, v in summarise_ms(together).items()},
+            **{
+                f"{name}_{stat}": value
+                for name, measured in samples.items()
+                for stat, value in summarise_ms(measured).items()
+            },
         },
     )
     return report.save_and_compare(reports)

@@ -86,5 +86,6 @@ def test_safety_bench_measures_the_guard(tmp_path: Path) -> None:
     assert result.exit_code == 0, f"{result.output}\n{result.exception!r}"
     metrics = _report(tmp_path, "safety")["metrics"]
     assert 0 < metrics["message_cpu_p50_ms"] <= metrics["message_cpu_p95_ms"]
+    assert 0 < metrics["message_wall_p50_ms"] <= metrics["message_wall_p95_ms"]
     assert metrics["with_history_cpu_p95_ms"] > 0
     assert metrics["training_cpu_s"] > 0
