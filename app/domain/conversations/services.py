@@ -122,16 +122,7 @@ class ConversationService:
         """The learner's own message whose reply failed (the only kind that can be retried),
         and the agent's request to answer it again."""
         chat = await self._own_for_chat(conversation_id)
-        message = await self.db.scalar(
-            select(Message).where(
-                Message.id == message_id,
-                Message.conversation_id == conversation_id,
-                Message.role == MessageRole.LEARNER,
-                access.in_tenant(Message, self.identity),
-            )
-        )
-        if message is None:
-            raise NotFound("No such message.", field="message_id")
+        message = await self._message(conversation_id, message_id, MessageRole.LEARNER)
         if message.status is not MessageStatus.FAILED:
             raise Conflict(
                 f"This message is {message.status.value}; only a failed reply can be retried.",
@@ -140,20 +131,27 @@ class ConversationService:
         context = await chat_context(self.db, self.identity, chat, excluding=message.id)
         return message, context.request(message)
 
+    async def _message(
+        self, conversation_id: UUID, message_id: UUID, role: MessageRole
+    ) -> Message:
+        """A message of `role` in this conversation (already checked as the caller's)."""
+        message = await self.db.scalar(
+            select(Message).where(
+                Message.id == message_id,
+                Message.conversation_id == conversation_id,
+                Message.role == role,
+                access.in_tenant(Message, self.identity),
+            )
+        )
+        if message is None:
+            raise NotFound("No such message.", field="message_id")
+        return message
+
     async def tell_coach(self, conversation_id: UUID, reply_id: UUID) -> Message:
         """The learner accepts a support reply's offer: their coach is alerted (category and
         tier, never the text). Asking twice alerts once."""
         conversation = await self._own(conversation_id)
-        reply = await self.db.scalar(
-            select(Message).where(
-                Message.id == reply_id,
-                Message.conversation_id == conversation_id,
-                Message.role == MessageRole.ASSISTANT,
-                access.in_tenant(Message, self.identity),
-            )
-        )
-        if reply is None:
-            raise NotFound("No such reply.", field="message_id")
+        reply = await self._message(conversation_id, reply_id, MessageRole.ASSISTANT)
         safety = reply.safety or {}
         if safety.get("coach") == "told":
             return reply
