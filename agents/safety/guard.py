@@ -235,7 +235,7 @@ def more_urgent(first: SafetyVerdict, second: SafetyVerdict) -> SafetyVerdict:
 
 
 class SafetyGuard:
-    """Thread-safe; the classifier is trained from the corpus on first use (about a second)."""
+    """Thread-safe; the classifier is trained from the corpus on first use (about 2.5 s of CPU)."""
 
     def __init__(
         self,
@@ -282,12 +282,6 @@ class SafetyGuard:
             return SafetyVerdict(category, "rules", 1.0)
         return self._ask_model(text, "reply")
 
-    def classify(self, text: str) -> SafetyVerdict:
-        """The classifier's verdict over each sentence of the text and the text itself."""
-        if self.embedder is None:
-            return SAFE
-        return self.reader().verdict(self._embed(reading_units(text)), self.thresholds)
-
     def conversation(self, text: str, history: Sequence[str]) -> SafetyVerdict:
         """Risk spread over the learner's last messages: the messages read together, counted
         only when no earlier message alone reached that tier (it was answered then)."""
@@ -296,7 +290,9 @@ class SafetyGuard:
             return SAFE
         reader = self.reader()
         together = "\n".join([*earlier, text])[-CONVERSATION_MAX_CHARS:]
-        vectors = self._embed([together, *earlier])
+        # One at a time: the earlier messages were embedded alone when retrieval read them,
+        # and the embedder keeps single short texts.
+        vectors = np.vstack([self.embedder.embed([t]) for t in [together, *earlier]])
         verdict = reader.verdict(vectors[:1], self.thresholds, scope="conversation")
         before = max(
             tier_rank(reader.verdict(vectors[i : i + 1], self.thresholds).tier)
@@ -305,9 +301,8 @@ class SafetyGuard:
         return verdict if tier_rank(verdict.tier) > before else SAFE
 
     def _embed(self, texts: list[str]) -> Vectors:
-        """The first text alone, the rest in one batch. The embedder keeps single short texts:
-        a message's whole text is embedded again by retrieval, and the conversation's earlier
-        messages were embedded when they came; batched, the sentences cost less."""
+        """The first text alone, the rest in one batch: the embedder keeps single short texts,
+        and retrieval embeds the message's whole text again; batched, the sentences cost less."""
         if self.embedder is None:
             raise RuntimeError("The safety classifier needs an embedder.")
         first = self.embedder.embed(texts[:1])
