@@ -131,9 +131,7 @@ class ConversationService:
         context = await chat_context(self.db, self.identity, chat, excluding=message.id)
         return message, context.request(message)
 
-    async def _message(
-        self, conversation_id: UUID, message_id: UUID, role: MessageRole
-    ) -> Message:
+    async def _message(self, conversation_id: UUID, message_id: UUID, role: MessageRole) -> Message:
         """A message of `role` in this conversation (already checked as the caller's)."""
         message = await self.db.scalar(
             select(Message).where(
