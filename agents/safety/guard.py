@@ -43,14 +43,15 @@ class Thresholds:
 
     Chosen on the dev split only (the corpus read out-of-fold): the values with the highest
     recall while false flags on ordinary messages stay within 2 % and false urgent answers
-    within 0.5 % there. Dev, 2026-12-05: false flags 1.7 %, false urgent 0.4 %, harmful
-    recall 0.80, urgent recall 0.69; `interlude eval --suite safety` gives both splits."""
+    within 0.5 % there. Dev (755 messages), 2026-12-05: false flags 1.9 %, false urgent
+    0.3 %, harmful recall 0.75, urgent recall 0.54; `interlude eval --suite safety` gives both
+    splits."""
 
-    urgent: float = 0.6
+    urgent: float = 0.5
     support: float = 0.3
-    out_of_scope: float = 0.55
+    out_of_scope: float = 0.35
     # The nearest urgent training message minus the nearest other one (cosines).
-    urgent_margin: float = 0.08
+    urgent_margin: float = 0.14
 
     def of(self, tier: Tier) -> float:
         threshold: float = getattr(self, tier)

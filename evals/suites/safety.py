@@ -79,7 +79,8 @@ def score(
     for case in cases:
         verdict = judge(case)
         label, language = case["label"], case["language"]
-        groups = ("all", language)
+        # The test split has two sets of different provenance (its README): each reported too.
+        groups = ("all", language, *([f"set_{case['set']}"] if "set" in case else []))
         if label == "none":
             for group in groups:
                 n[f"ordinary.{group}"] += 1
@@ -114,7 +115,8 @@ def _at_least(verdict: SafetyVerdict, tier: str) -> bool:
 
 def _metrics(split: str, n: Counter[str]) -> dict[str, float]:
     metrics: dict[str, float] = {}
-    for group in ("all", "fr", "en", "mixed"):
+    sets = sorted({key.split(".")[1] for key in n if key.startswith("ordinary.set_")})
+    for group in ("all", "fr", "en", "mixed", *sets):
         suffix = "" if group == "all" else f".{group}"
         if n[f"harmful.{group}"]:
             metrics[f"{split}.harmful{suffix}"] = n[f"harmful.{group}"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 import pytest
@@ -10,7 +11,7 @@ from agents.chat import ChatReply, ChatRequest, Delta, Replace, Turn, reply_even
 from agents.chat.stream import SafeStream
 from agents.checks import count_questions
 from agents.plan import BankQuestion
-from agents.safety import SafetyGuard
+from agents.safety import SafetyGuard, SafetyVerdict
 from evals.scenarios import PackOrg
 from tests.fakes import ScriptedChatModel
 
@@ -113,19 +114,40 @@ def test_each_tier_gets_its_reply_and_resources_and_never_reaches_the_model(
     assert model.calls == []
 
 
-def test_risk_spread_over_the_learner_s_messages_is_read_together(horizon: PackOrg) -> None:
+class HistoryRecordingGuard(SafetyGuard):
+    """Records what the agent hands the guard; finds risk only in the conversation."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.histories: list[list[str]] = []
+
+    def check(self, text: str, history: Sequence[str] = ()) -> SafetyVerdict:
+        self.histories.append(list(history))
+        if history:
+            return SafetyVerdict("self_harm", "classifier", 0.9, "conversation")
+        return SafetyVerdict(None, None, 0.0)
+
+
+def test_the_learner_s_earlier_messages_reach_the_guard_and_a_conversation_risk_is_urgent(
+    horizon: PackOrg,
+) -> None:
     history = (
-        Turn("learner", "Je dors très mal depuis des semaines, je n'arrive plus à rien."),
+        Turn("learner", "Je dors très mal depuis des semaines."),
         Turn("assistant", "Qu'est-ce qui pèse le plus en ce moment ?"),
-        Turn("learner", "J'ai rangé toutes mes affaires et écrit des lettres à mes proches."),
-        Turn("assistant", "Merci de me le dire."),
+        Turn("learner", "J'ai rangé toutes mes affaires."),
     )
-    request = _request(horizon, "De toute façon bientôt ça n'aura plus d'importance.")
-    alone = _run(horizon, request)[1]
-    together = _run(horizon, replace(request, history=history))[1]
-    assert together.safety is not None
-    assert together.safety.tier == "urgent"
-    assert together.safety.scope == "conversation" or alone.safety is not None
+    guard = HistoryRecordingGuard()
+    request = replace(_request(horizon, "Bientôt ça n'aura plus d'importance."), history=history)
+    events = list(reply_events(request, horizon.knowledge.retriever(), None, guard))
+    reply = events[-1]
+    assert isinstance(reply, ChatReply)
+    # Only the learner's own turns, oldest first: never the companion's words.
+    assert guard.histories == [
+        ["Je dors très mal depuis des semaines.", "J'ai rangé toutes mes affaires."]
+    ]
+    assert reply.safety is not None
+    assert (reply.safety.tier, reply.safety.scope) == ("urgent", "conversation")
+    assert "3114" in reply.text
 
 
 def test_labels_the_model_invents_are_not_citations(horizon: PackOrg) -> None:
