@@ -19,8 +19,9 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from agents.safety import TIER_OF, SafetyGuard, SafetyVerdict, load_corpus
+from agents.safety import TIER_OF, SafetyGuard, SafetyVerdict, Tier, load_corpus
 from agents.safety.guard import Example, train_reader
+from agents.safety.taxonomy import tier_rank
 from evals.bench.results import percentile
 from evals.context import EvalContext
 from evals.metrics import rate
@@ -108,9 +109,8 @@ def score(
     return _metrics(split, n), failures
 
 
-def _at_least(verdict: SafetyVerdict, tier: str) -> bool:
-    order = ("out_of_scope", "support", "urgent")
-    return verdict.tier is not None and order.index(verdict.tier) >= order.index(tier)
+def _at_least(verdict: SafetyVerdict, tier: Tier) -> bool:
+    return tier_rank(verdict.tier) >= tier_rank(tier)
 
 
 def _metrics(split: str, n: Counter[str]) -> dict[str, float]:
