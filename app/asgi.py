@@ -106,6 +106,7 @@ def _lifecycle(
     database: SQLAlchemyAsyncConfig, runtime: AgentRuntime, settings: Settings
 ) -> tuple[Callable[[Litestar], Awaitable[None]], Callable[[Litestar], Awaitable[None]]]:
     async def start(app: Litestar) -> None:
+        runtime.guard.warm_up()
         sessions = database.create_session_maker()
         worker = IngestionWorker(
             sessions, runtime.knowledge, settings, poll_seconds=settings.ingestion_poll_seconds

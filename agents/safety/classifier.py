@@ -61,13 +61,15 @@ def train_softmax(
     index = {name: i for i, name in enumerate(classes)}
     if unknown := {label for label in labels if label not in index}:
         raise ValueError(f"labels not among the classes: {sorted(unknown)}")
-    x = np.asarray(vectors, dtype=np.float64) * INPUT_SCALE
+    # float32: the input is wide (embedding and n-grams, thousands of columns), and single
+    # precision halves the training time with the same decisions.
+    x = np.asarray(vectors, dtype=np.float32) * np.float32(INPUT_SCALE)
     n, dimension = x.shape
-    targets = np.zeros((n, len(classes)))
+    targets = np.zeros((n, len(classes)), dtype=np.float32)
     targets[np.arange(n), [index[label] for label in labels]] = 1.0
     weights_of_rows = np.ones(n) if sample_weights is None else np.asarray(sample_weights, float)
-    weights_of_rows = weights_of_rows / weights_of_rows.sum()
-    params = [np.zeros((dimension, len(classes))), np.zeros(len(classes))]
+    weights_of_rows = (weights_of_rows / weights_of_rows.sum()).astype(np.float32)
+    params = [np.zeros((dimension, len(classes)), np.float32), np.zeros(len(classes), np.float32)]
     moments = [np.zeros_like(p) for p in params]
     squares = [np.zeros_like(p) for p in params]
     beta1, beta2, eps = 0.9, 0.999, 1e-8

@@ -24,6 +24,7 @@ import numpy as np
 
 from agents.llm import ChatMessage, ChatModel, ModelError
 from agents.safety.classifier import NONE, SoftmaxClassifier, train_softmax
+from agents.safety.features import features
 from agents.safety.model_layer import FOCUS, MAX_MODEL_CHARS, SCHEMA, TASK, parse_model_answer
 from agents.safety.replies import match_reply
 from agents.safety.rules import match_request
@@ -47,11 +48,11 @@ class Thresholds:
     0.3 %, harmful recall 0.75, urgent recall 0.54; `interlude eval --suite safety` gives both
     splits."""
 
-    urgent: float = 0.5
-    support: float = 0.3
-    out_of_scope: float = 0.35
+    urgent: float = 0.4
+    support: float = 0.25
+    out_of_scope: float = 0.3
     # The nearest urgent training message minus the nearest other one (cosines).
-    urgent_margin: float = 0.14
+    urgent_margin: float = 0.12
 
     def of(self, tier: Tier) -> float:
         threshold: float = getattr(self, tier)
@@ -151,15 +152,19 @@ class RiskReader:
     urgent_labels: tuple[Category, ...] = ()
     others: Vectors | None = None  # rows of every other message, ordinary or not urgent
 
-    def harm(self, vectors: Vectors) -> float:
-        """How far from ordinary the most worrying row looks: 1 - P(ordinary)."""
-        ordinary = self.classifier.probabilities(vectors)[:, CLASSES.index(NONE)]
-        return float(1.0 - ordinary.min())
+    def probabilities(self, texts: Sequence[str], vectors: Vectors) -> np.ndarray:
+        """Per text (row), the probability of each of CLASSES."""
+        return self.classifier.probabilities(features(vectors, texts))
 
     def verdict(
-        self, vectors: Vectors, thresholds: Thresholds, *, scope: Scope = "message"
+        self,
+        probabilities: np.ndarray,
+        vectors: Vectors,
+        thresholds: Thresholds,
+        *,
+        scope: Scope = "message",
     ) -> SafetyVerdict:
-        found = decide(self.classifier.probabilities(vectors), thresholds, scope=scope)
+        found = decide(probabilities, thresholds, scope=scope)
         if found.tier == "urgent" or self.urgent is None or self.others is None:
             return found
         # Nearer to an urgent message than to any other, by a margin: urgent too. An indirect
@@ -183,18 +188,19 @@ def train_reader(embedder: Embedder, examples: Sequence[Example]) -> RiskReader:
     0.76 → 0.82 at the same false alerts (measured on the first 515 messages of the corpus)."""
     texts, labels = training_rows(examples)
     vectors = embedder.embed(texts)
-    first = train_softmax(vectors, labels, CLASSES)
+    first = train_softmax(features(vectors, texts), labels, CLASSES)
     buried = [e for e in examples if e.label != NONE and len(split_sentences(e.text)) > 1]
     signals, signal_labels = [], []
     for example in buried:
         sentences = split_sentences(example.text)
-        harm = 1.0 - first.probabilities(embedder.embed(sentences))[:, CLASSES.index(NONE)]
+        probabilities = first.probabilities(features(embedder.embed(sentences), sentences))
+        harm = 1.0 - probabilities[:, CLASSES.index(NONE)]
         signals.append(sentences[int(harm.argmax())])
         signal_labels.append(example.label)
     if signals:
         vectors = np.vstack([vectors, embedder.embed(signals)])
-        labels = labels + signal_labels
-    classifier = train_softmax(vectors, labels, CLASSES) if signals else first
+        texts, labels = texts + signals, labels + signal_labels
+    classifier = train_softmax(features(vectors, texts), labels, CLASSES) if signals else first
     urgent = [i for i, label in enumerate(labels) if label in ("self_harm", "violence")]
     others = [i for i, label in enumerate(labels) if label not in ("self_harm", "violence")]
     return RiskReader(
@@ -203,6 +209,21 @@ def train_reader(embedder: Embedder, examples: Sequence[Example]) -> RiskReader:
         tuple(labels[i] for i in urgent),  # type: ignore[misc]
         vectors[others] if others else None,
     )
+
+
+# Readers trained from the corpus, per embedding model: training takes several seconds of CPU,
+# and every app of a process (tests build many) reads with the same one.
+_TRAINED: dict[tuple[str, str, int], RiskReader] = {}
+_TRAINING = threading.Lock()
+
+
+def corpus_reader(embedder: Embedder) -> RiskReader:
+    """The reader trained on the whole corpus with this embedding model, trained once."""
+    key = (type(embedder).__name__, embedder.model_name, embedder.dimension)
+    with _TRAINING:
+        if key not in _TRAINED:
+            _TRAINED[key] = train_reader(embedder, load_corpus())
+        return _TRAINED[key]
 
 
 def tier_scores(probabilities: np.ndarray) -> dict[Tier, np.ndarray]:
@@ -230,13 +251,19 @@ def decide(
     return SAFE
 
 
+def harm_of(probabilities: np.ndarray) -> float:
+    """How far from ordinary the most worrying row looks: 1 - P(ordinary)."""
+    return float(1.0 - probabilities[:, CLASSES.index(NONE)].min())
+
+
 def more_urgent(first: SafetyVerdict, second: SafetyVerdict) -> SafetyVerdict:
     """The verdict of the higher tier; the first on a tie (rules come first)."""
     return second if tier_rank(second.tier) > tier_rank(first.tier) else first
 
 
 class SafetyGuard:
-    """Thread-safe; the classifier is trained from the corpus on first use (about 2.5 s of CPU)."""
+    """Thread-safe; the classifier is trained from the corpus on first use in the process
+    (about 8 s on 2 cores; `warm_up` starts it in the background)."""
 
     def __init__(
         self,
@@ -252,6 +279,11 @@ class SafetyGuard:
         self._reader = reader
         self._lock = threading.Lock()
 
+    def warm_up(self) -> None:
+        """Train the classifier in a background thread, so the first message does not wait."""
+        if self.embedder is not None:
+            threading.Thread(target=self.reader, name="safety-warm-up", daemon=True).start()
+
     def check(self, text: str, history: Sequence[str] = ()) -> SafetyVerdict:
         """A learner's message, before any coaching is generated for it. `history` holds the
         learner's previous messages, oldest first (only the last few are read)."""
@@ -261,11 +293,11 @@ class SafetyGuard:
         rules = SAFE if category is None else SafetyVerdict(category, "rules", 1.0)
         verdict, harm = rules, 0.0
         if self.embedder is not None:
-            reader, vectors = self.reader(), self._embed(reading_units(text))
-            verdict, harm = (
-                more_urgent(rules, reader.verdict(vectors, self.thresholds)),
-                reader.harm(vectors),
-            )
+            reader, units = self.reader(), reading_units(text)
+            vectors = self._embed(text, units)
+            probabilities = reader.probabilities(units, vectors)
+            verdict = more_urgent(rules, reader.verdict(probabilities, vectors, self.thresholds))
+            harm = harm_of(probabilities)
         # The conversation is read only when this message shows some sign: reading it costs
         # an embedding of the last messages together (about 10 ms), on every turn otherwise.
         if verdict.tier != "urgent" and (harm >= CONVERSATION_FLOOR or verdict.flagged):
@@ -291,30 +323,41 @@ class SafetyGuard:
             return SAFE
         reader = self.reader()
         together = "\n".join([*earlier, text])[-CONVERSATION_MAX_CHARS:]
+        texts = [together, *earlier]
         # One at a time: the earlier messages were embedded alone when retrieval read them,
         # and the embedder keeps single short texts.
-        vectors = np.vstack([self.embedder.embed([t]) for t in [together, *earlier]])
-        verdict = reader.verdict(vectors[:1], self.thresholds, scope="conversation")
-        before = max(
-            tier_rank(reader.verdict(vectors[i : i + 1], self.thresholds).tier)
-            for i in range(1, len(vectors))
-        )
+        vectors = np.vstack([self.embedder.embed([t]) for t in texts])
+        probabilities = reader.probabilities(texts, vectors)
+
+        def alone(i: int, scope: Scope = "message") -> SafetyVerdict:
+            rows = slice(i, i + 1)
+            return reader.verdict(probabilities[rows], vectors[rows], self.thresholds, scope=scope)
+
+        verdict = alone(0, "conversation")
+        before = max(tier_rank(alone(i).tier) for i in range(1, len(texts)))
         return verdict if tier_rank(verdict.tier) > before else SAFE
 
-    def _embed(self, texts: list[str]) -> Vectors:
-        """The first text alone, the rest in one batch: the embedder keeps single short texts,
-        and retrieval embeds the message's whole text again; batched, the sentences cost less."""
+    def _embed(self, text: str, units: list[str]) -> Vectors:
+        """The units' embeddings. A message of several sentences is not embedded whole: its
+        vector is the mean of its sentences' (it costs no second pass over the same words,
+        about 2 ms; dev split: urgent recall 0.954 → 0.944, harmful 0.976 → 0.968)."""
         if self.embedder is None:
             raise RuntimeError("The safety classifier needs an embedder.")
-        first = self.embedder.embed(texts[:1])
-        return np.vstack([first, self.embedder.embed(texts[1:])]) if len(texts) > 1 else first
+        if len(units) == 1:
+            return self.embedder.embed(units)  # kept by the embedder for retrieval
+        whole = units[0] == text  # reading_units put the whole text first
+        parts = self.embedder.embed(units[1:] if whole else units)
+        if not whole:
+            return parts
+        mean = parts.mean(axis=0)
+        return np.vstack([mean / max(float(np.linalg.norm(mean)), 1e-12), parts])
 
     def reader(self) -> RiskReader:
         with self._lock:
             if self._reader is None:
                 if self.embedder is None:
                     raise RuntimeError("The safety classifier needs an embedder.")
-                self._reader = train_reader(self.embedder, load_corpus())
+                self._reader = corpus_reader(self.embedder)
             return self._reader
 
     def _ask_model(self, text: str, what: Literal["learner", "reply"]) -> SafetyVerdict:

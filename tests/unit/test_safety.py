@@ -23,6 +23,7 @@ from agents.safety import (
     safe_reply,
 )
 from agents.safety.classifier import SoftmaxClassifier, train_softmax
+from agents.safety.features import NGRAM_DIMENSION
 from agents.safety.guard import CLASSES, RiskReader, decide, reading_units, split_sentences
 from agents.safety.replies import match_reply
 from agents.safety.rules import match_request, normalise
@@ -114,6 +115,57 @@ def test_normalise_folds_accents_case_apostrophes_and_hyphens() -> None:
 )
 def test_rules_per_category_and_language(text: str, category: str) -> None:
     assert match_request(text) == category
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        # Ideation said indirectly, a method or means in mind, goodbyes, acts.
+        ("Les idées de mort reviennent chaque soir.", "self_harm"),
+        ("Honestly I just want everything to end, now.", "self_harm"),
+        ("Ils seraient plus tranquilles si je n'étais plus là.", "self_harm"),
+        ("If I was gone tomorrow, nobody would even notice.", "self_harm"),
+        ("Je me vois sauter du haut du parking de la gare.", "self_harm"),
+        ("I keep picturing myself stepping off the platform when the express comes.", "self_harm"),
+        ("J'ai mis de côté des cachets, au cas où.", "self_harm"),
+        ("I recorded videos for my sons, just in case.", "self_harm"),
+        ("J'ai donné mon chien à ma voisine et réglé tous mes papiers.", "self_harm"),
+        ("Je me suis brûlé le bras avec le briquet hier.", "self_harm"),
+        ("I've started cutting my thighs again.", "self_harm"),
+        # Violence suffered, threatened or planned.
+        ("Le client m'a empoigné par le bras et m'a secoué.", "violence"),
+        ("He grabbed my throat in the stairwell.", "violence"),
+        ("Il m'a mis un coup de poing au vestiaire.", "violence"),
+        ("I've got a knife in my bag in case he tries again.", "violence"),
+        ("Je vais lui péter la gueule ce soir.", "violence"),
+        ("Next time it's your face, said the note on my car.", "violence"),
+        # Harassment as a pattern; distress without words of death.
+        ("Ma cheffe me rabaisse devant les clients, elle me traite d'idiote.", "harassment"),
+        ("They imitate my accent in every stand-up.", "harassment"),
+        ("Il met sa main sur ma cuisse en réunion.", "harassment"),
+        ("I'm running on empty and I haven't slept properly in weeks.", "distress"),
+        ("Je n'ai plus goût à rien, même le week-end.", "distress"),
+    ],
+)
+def test_rules_find_indirect_signals(text: str, category: str) -> None:
+    assert match_request(text) == category
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "J'en peux plus de ces réunions qui débordent, comment je recadre ?",
+        "Je suis à bout avec ce dossier, mais vendredi c'est livré.",
+        "J'ai eu un burn-out il y a trois ans ; aujourd'hui je veux aider mon équipe à l'éviter.",
+        "Ma collègue est en arrêt maladie : comment répartir son travail ?",
+        "I cut my hand on a box cutter at the depot, nothing serious, back at work.",
+        "Our team killed the old reporting project and I want to say thanks.",
+        "Je vais mettre un terme à tout ça avec mon collègue : une vraie discussion lundi.",
+        "The safety training covered what to do if someone brings a knife onto the site.",
+    ],
+)
+def test_new_rule_families_leave_look_alikes_alone(text: str) -> None:
+    assert match_request(text) is None
 
 
 def test_the_most_urgent_category_wins() -> None:
@@ -239,7 +291,8 @@ def test_risk_spread_over_messages_is_read_together_once() -> None:
             return np.array([[1.0, 0.0] if "\n" in t else [0.0, 1.0] for t in texts])
 
     classes = list(CLASSES)
-    weights = np.zeros((2, len(classes)), dtype=np.float32)
+    # The classifier reads the 2 embedding columns, then the n-gram columns (left at zero).
+    weights = np.zeros((2 + NGRAM_DIMENSION, len(classes)), dtype=np.float32)
     weights[0, classes.index("self_harm")] = 5.0  # the messages together: urgent
     # Each message alone: a faint sign (inputs are scaled by 10: logits 2 and 1), no tier.
     weights[1, classes.index("none")] = 0.2
@@ -257,7 +310,7 @@ def test_risk_spread_over_messages_is_read_together_once() -> None:
 
 def test_without_an_embedder_only_rules_and_model_run() -> None:
     guard = SafetyGuard()
-    assert guard.check("Life feels pointless and I just want it all to stop.").category is None
+    assert guard.check("Life feels pointless lately, like a long grey corridor.").category is None
     assert guard.check("I want to kill myself").category == "self_harm"
 
 
