@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Literal
 
 import numpy as np
+from threadpoolctl import ThreadpoolController
 
 from agents.llm import ChatMessage, ChatModel, ModelError
 from agents.safety.classifier import NONE, SoftmaxClassifier, train_softmax
@@ -251,6 +252,11 @@ def decide(
     return SAFE
 
 
+@cache
+def _blas_controller() -> ThreadpoolController:
+    return ThreadpoolController()  # inspects the loaded libraries once (about 20 ms)
+
+
 def harm_of(probabilities: np.ndarray) -> float:
     """How far from ordinary the most worrying row looks: 1 - P(ordinary)."""
     return float(1.0 - probabilities[:, CLASSES.index(NONE)].min())
@@ -287,6 +293,12 @@ class SafetyGuard:
     def check(self, text: str, history: Sequence[str] = ()) -> SafetyVerdict:
         """A learner's message, before any coaching is generated for it. `history` holds the
         learner's previous messages, oldest first (only the last few are read)."""
+        # One BLAS thread: the products here are small, and a second thread spinning on them
+        # doubled the CPU per message (p95 13.8 → 6.5 ms on the test split) for no wall time.
+        with _blas_controller().limit(limits=1, user_api="blas"):
+            return self._check(text, history)
+
+    def _check(self, text: str, history: Sequence[str]) -> SafetyVerdict:
         if not text.strip():
             return SAFE
         category = match_request(text)
