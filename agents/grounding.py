@@ -12,10 +12,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from agents.quotes import plain_quote, reads_as_instructions
 from knowledge.documents import Chunk, DocumentKind
 from knowledge.retrieval import Passage, Retriever
 
-QUOTE_CHARS = 280
 # Kinds a company-scale question draws on: culture, values, strategy, coming transformations.
 COMPANY_KINDS = (
     DocumentKind.VALUE,
@@ -47,16 +47,18 @@ class Source:
             "chunk_id": self.chunk.id,
             "document_id": self.chunk.document_id,
             "title": self.chunk.title,
-            "quote": self.chunk.text[:QUOTE_CHARS],
+            "quote": plain_quote(self.chunk.text),
             "kind": self.chunk.kind.value,
         }
 
 
 def label_passages(passages: Iterable[Passage]) -> list[Source]:
-    """Unique passages in first-seen order, labelled S1..Sn."""
+    """Unique passages in first-seen order, labelled S1..Sn; a passage that reads as
+    instructions to the assistant is left out (agents.quotes)."""
     seen: dict[str, Passage] = {}
     for passage in passages:
-        seen.setdefault(passage.chunk.id, passage)
+        if passage.chunk.id not in seen and not reads_as_instructions(passage.chunk.text):
+            seen[passage.chunk.id] = passage
     return [
         Source(f"S{index}", p.chunk, p.similarity, p.lexical_rank)
         for index, p in enumerate(seen.values(), start=1)

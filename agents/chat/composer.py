@@ -4,14 +4,13 @@ question from the organisation's bank. No model; deterministic for a given messa
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Sequence
 
 from agents.chat.state import ChatRequest
 from agents.grounding import Source
+from agents.quotes import plain_quote
 
 QUOTE_CHARS = 240
-_SENTENCE_END = re.compile(r"(?<=[.!?…])\s")
 
 ACKNOWLEDGEMENTS = {
     "fr": (
@@ -57,9 +56,8 @@ def compose_reply(request: ChatRequest, relevant: Sequence[Source]) -> str:
     if relevant:
         source = relevant[0]
         org = request.organization_name or say["your_org"]
-        parts.append(
-            say["passage"].format(org=org, quote=_quote(source.chunk.text), label=source.label)
-        )
+        quote = plain_quote(source.chunk.text, QUOTE_CHARS)
+        parts.append(say["passage"].format(org=org, quote=quote, label=source.label))
     else:
         parts.append(say["nothing"])
     parts.append(_question(request, relevant, seed) or say["question"])
@@ -73,17 +71,3 @@ def _question(request: ChatRequest, relevant: Sequence[Source], seed: int) -> st
     on_skill = [q for q in usable if skill and q.skill == skill]
     options = on_skill or usable
     return options[seed % len(options)].text if options else None
-
-
-def _quote(text: str) -> str:
-    """The passage's first sentences, within QUOTE_CHARS, never cut mid-word."""
-    flat = " ".join(text.replace("#", " ").split())
-    sentences = _SENTENCE_END.split(flat)
-    quote = ""
-    for sentence in sentences:
-        if len(quote) + len(sentence) > QUOTE_CHARS:
-            break
-        quote = f"{quote} {sentence}".strip()
-    if not quote:
-        quote = flat[:QUOTE_CHARS].rsplit(" ", 1)[0] + "…"
-    return quote

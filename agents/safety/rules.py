@@ -5,11 +5,10 @@ whitespace collapsed), so a pattern written `j'ai` matches "J'ai", "j ai" and "j
 pattern, `'` means "an optional space". Matching is done sentence by sentence, after benign
 idioms ("avocat du diable", "killing it", "mort de rire"...) have been masked out.
 
-Tables hold one pattern per line, `# ` lines being comments (the reply rules live in
-`agents.safety.replies`). A line
-starting with `? ` only counts when the same sentence also asks something (a question mark,
-"should I", "combien", "est-ce"...): those words are as often told as asked. `<DRUGS>`-style
-names stand for the shared lexicons.
+Tables hold one pattern per line (a line ending in `|` goes on below; `# ` lines are comments;
+the reply rules live in `agents.safety.replies`). A line starting with `? ` only counts when
+the same sentence also asks something (a question mark, "should I", "combien", "est-ce"...):
+those words are as often told as asked. `<DRUGS>`-style names stand for the shared lexicons.
 
 Rules favour precision: a word as often benign at work ("menace" of a competitor, a team
 "diagnostic", the right "dosage" of feedback, preventing burnout in one's team) only counts in a
@@ -112,10 +111,12 @@ BENIGN = compile_pattern(
     r"line|dm)|(hate|vivement) (d'|qu'on )?en fini\w*|pour en finir ?,|retail therapy|"
     r"pouss\w* dans (mes|ses|nos) retranchements|beats? me (to|at)|hurt(s|ing)? (my|our) "
     r"(chances|career|reputation|feelings)|(ce qui|ce qu'il|ca|cela) (m'a |me )frappe\w*|"
-    r"disparaitre sous terre|(il y a \w+ ans|l'an (dernier|passe)|l'annee (derniere|passee)|last year|\w+ years ago),? "
-    r"(j'ai (eu|fait)|i had|i went through) (un |une |a )?(burn ?out|depression)|(j'ai (eu|fait)|i had|i went "
-    r"through) (un |une |a )?(burn ?out|depression) (il y a|l'an (dernier|passe)|l'annee derniere|last year|\w+ "
-    r"years ago|en 20\d\d|in 20\d\d)"
+    r"disparaitre sous terre|"
+    # A burn-out or depression that is over: told as the past, not asked about.
+    r"(il y a \w+ ans|l'an (dernier|passe)|l'annee (derniere|passee)|last year|\w+ years ago),? "
+    r"(j'ai (eu|fait)|i had|i went through) (un |une |a )?(burn ?out|depression)|"
+    r"(j'ai (eu|fait)|i had|i went through) (un |une |a )?(burn ?out|depression) "
+    r"(il y a|l'an (dernier|passe)|l'annee derniere|last year|\w+ years ago|en 20\d\d|in 20\d\d)"
 )
 
 
@@ -129,7 +130,8 @@ class Rule:
 def table(category: Category, lines: str) -> list[Rule]:
     """One rule per non-empty line; a leading `? ` means the rule needs a request cue."""
     rules = []
-    for line in filter(None, (raw.strip() for raw in lines.splitlines())):
+    joined = re.sub(r"\|\s*\n\s*", "|", lines)  # a line ending in "|" goes on below
+    for line in filter(None, (raw.strip() for raw in joined.splitlines())):
         if line.startswith("# "):
             continue
         cued = line.startswith("? ")
@@ -145,7 +147,8 @@ _REQUEST_TABLES: dict[Category, str] = {
         want (it|everything|it all) to (stop|end)( now| for good| forever)?\s*($|[,.!;]|and|but)
         (ne vois|vois) (plus )?(aucune|pas d') ?issue|a quoi bon (continuer|tout ca)\s*($|[,.!?])
         (si|quand) je (n'existais|n'existerais|ne serai|ne serais) plus\b
-        (soulage\w*|mieux|respire\w* mieux|tranquilles?) (\w+ ){0,3}si je (n'etais plus|partais|disparaissais|n'existais)
+        (soulage\w*|mieux|respire\w* mieux|tranquilles?) (\w+ ){0,3}si je (n'etais plus|partais|
+            disparaissais|n'existais)
         (if|when|once) i('m| am| was| were)? (gone|dead|no longer (here|around|alive))
         (no ?one|nobody) would (even )?(notice|care|miss)
         (compte|pense|vais) (pas|plus) (etre )?(encore )?la (en|a|pour|dans|le mois)
@@ -154,24 +157,39 @@ _REQUEST_TABLES: dict[Category, str] = {
         (pense|penser|pensees?|l'idee|envie) (\w+ ){0,2}a me faire du mal
         thinking (\w+ )?(about|of) (hurting|harming|killing|ending) (myself|it all|my life)
         (mets|mettre|mettrai|vais mettre) (un terme|fin) a tout( ca)?\s*($|[,.!;])
-        (sauter|me jeter|jump\w*|throw(ing)? myself|leap\w*) (\w+ ){0,2}(du|d'un|d'une|de la|des|off|from|in front of|under|sous|devant|par la|par) (\w+ ){0,3}<PLACE>
+        (sauter|me jeter|jump\w*|throw(ing)? myself|leap\w*) (\w+ ){0,2}(du|d'un|d'une|de la|des|
+            off|from|in front of|under|sous|devant|par la|par) (\w+ ){0,3}<PLACE>
         step(ping)? (off|in front of) (\w+ ){0,2}<PLACE>
         (un pas de plus|one (more )?step) (\w+ ){0,4}(tout serait|it would all|everything would)
-        (driv\w+|crash\w*|foncer|fonce|precipiter|steer\w*) (\w+ ){0,3}(into|dans|contre) (the |a |la |le |un |une )?(barrier|barriere|wall|mur|tree|arbre|pile|truck|camion|rail|ravin|river|riviere)
-        (horaires|timetable|times) (\w+ ){0,4}trains? (\w+ ){0,4}(sans s'arreter|don't stop|non stop|passent)
-        (how high|hauteur) (\w+ ){0,4}(roof|toit|bridge|pont|car park|parking|building|immeuble|balcon)
-        (ne pas souffrir|without (it )?hurting|painless\w*|sans douleur) (\w+ ){0,2}(en partant|mourir|die|dying|to go|partir)
-        ? (toute la boite|toutes les boites|(the )?whole (box|bottle|pack|packet)|all (the|my|of the) pills)
-        (stock\w*|garde|hoard\w*|saved up|saving up|mis de cote) (\w+ ){0,3}(medicaments|cachets|comprimes|pills|tablets)
-        (medicaments|pills|cachets|comprimes) (\w+ ){0,2}(font|make you) (dormir|sleep) (\w+ )?(tres |tout )?(longtemps|forever|for good|for ever)
+        (driv\w+|crash\w*|foncer|fonce|precipiter|steer\w*) (\w+ ){0,3}(into|dans|contre) (the |a |
+            la |le |un |une )?(barrier|barriere|wall|mur|tree|arbre|pile|truck|camion|rail|ravin|
+            river|riviere)
+        (horaires|timetable|times) (\w+ ){0,4}trains? (\w+ ){0,4}(sans s'arreter|don't stop|
+            non stop|passent)
+        (how high|hauteur) (\w+ ){0,4}(roof|toit|bridge|pont|car park|parking|building|immeuble|
+            balcon)
+        (ne pas souffrir|without (it )?hurting|painless\w*|sans douleur) (\w+ ){0,2}(en partant|
+            mourir|die|dying|to go|partir)
+        ? (toute la boite|toutes les boites|(the )?whole (box|bottle|pack|packet)|all (the|my|
+            of the) pills)
+        (stock\w*|garde|hoard\w*|saved up|saving up|mis de cote) (\w+ ){0,3}(medicaments|cachets|
+            comprimes|pills|tablets)
+        (medicaments|pills|cachets|comprimes) (\w+ ){0,2}(font|make you) (dormir|
+            sleep) (\w+ )?(tres |tout )?(longtemps|forever|for good|for ever)
         me pendre|hang(ing)? myself|noose
-        (lettres?|letters?|notes?|mots?|messages?|vocaux|videos?) (\w+[,;]? ){0,6}(au cas ou|just in case|a (ecouter|lire|ouvrir) (plus tard|apres)|for (after|when i'?m gone)|pour apres|quand je ne serai plus)
+        (lettres?|letters?|notes?|mots?|messages?|vocaux|videos?) (\w+[,;]? ){0,6}(au cas ou|
+            just in case|a (ecouter|lire|ouvrir) (plus tard|apres)|for (after|when i'?m gone)|
+            pour apres|quand je ne serai plus)
         (said|say|saying|dit|fait|faire) (\w+ )?(my |mes )?(goodbyes?|adieux)|dit adieu
-        (gave|given|giving|donne|donner) (away )?(\w+ ){0,2}(cat|dog|things|stuff|tools|belongings|chat|chien|affaires|outils) (away|a (mon|ma|un|une))
-        (regle|mis en ordre|put in order|sorted out) (\w+ ){0,2}(mes|tous mes|my|all my) (papiers|affaires|papers|affairs)
+        (gave|given|giving|donne|donner) (away )?(\w+ ){0,2}(cat|dog|things|stuff|tools|belongings|
+            chat|chien|affaires|outils) (away|a (mon|ma|un|une))
+        (regle|mis en ordre|put in order|sorted out) (\w+ ){0,2}(mes|tous mes|my|all my) (papiers|
+            affaires|papers|affairs)
         wrote (a|my) (note|letter) (for|to) my
-        (assurance vie|life insurance) (\w+ ){0,6}(toucher\w*|touche|paid out|pay out|would get|payout)
-        (me suis|je me) (re)?(coupe|entaille|brule|taillade|scarifie)e?s? (\w+ ){0,3}(poignets?|bras|cuisses?|veines|avant bras|jambes?)
+        (assurance vie|life insurance) (\w+ ){0,6}(toucher\w*|touche|paid out|pay out|would get|
+            payout)
+        (me suis|je me) (re)?(coupe|entaille|brule|taillade|scarifie)e?s? (\w+ ){0,3}(poignets?|
+            bras|cuisses?|veines|avant bras|jambes?)
         je me suis recoupee?|recommence a me (couper|scarifier|faire du mal|bruler)
         (cut|cutting|burn|burning|burned|burnt|scratch\w*) (myself|my (wrists?|arms?|thighs?|legs?))
         me (tape|cogne|frappe) la tete contre|(hit|hitting|bang\w*) my head (against|on) the wall
@@ -200,18 +218,30 @@ _REQUEST_TABLES: dict[Category, str] = {
         if i (was|were)(n't| not) (around|here|alive)
     """,
     "violence": r"""
-        m'a (attrape|empoigne|secoue|saisi|tire|plaque|crache|mordu|coince|cogne)e? (\w+ ){0,3}(par|contre|au|aux|le|la|les|dessus|violemment|sur)
-        coups? de (poing|pied|tete|boule|couteau|ceinture)|m'a (mis|donne|colle|balance) (\w+ )?(un coup|une claque|une baffe|une gifle|des coups|une beigne)
+        m'a (attrape|empoigne|secoue|saisi|tire|plaque|crache|mordu|coince|cogne)e? (\w+ ){0,3}(par|
+            contre|au|aux|le|la|les|dessus|violemment|sur)
+        coups? de (poing|pied|tete|boule|couteau|ceinture)|m'a (mis|donne|colle|
+            balance) (\w+ )?(un coup|une claque|une baffe|une gifle|des coups|une beigne)
         (grabbed|seized|shoved|pinned|choked|spat on|spit on|twisted) (me|my)\b
-        (left|leaves|leaving) (\w+ )?(marks|bruises)|(des |les )?(bleus|marques|traces) (\w+ ){0,3}(sur|au|aux) (les |mon |ma |mes )?(bras|poignets?|cou|visage)
-        forced (himself|herself) on me|forced me to (have sex|sleep with)|(raped|rape) me|(was|been|got) raped
-        m'a violee?|(ete|suis) violee?|m'a forcee? (a|de) (coucher|avoir)|agress\w* sexuel\w*|sexual(ly)? assault\w*
-        (casser|peter|defoncer|exploser|eclater|fracasser|refaire) (\w+ ){0,2}(les dents|la tete|la gueule|la figure|le crane|les genoux|le portrait)
+        (left|leaves|leaving) (\w+ )?(marks|bruises)|(des |les )?(bleus|marques|
+            traces) (\w+ ){0,3}(sur|au|aux) (les |mon |ma |mes )?(bras|poignets?|cou|visage)
+        forced (himself|herself) on me|forced me to (have sex|sleep with)|(raped|rape) me|(was|been|
+            got) raped
+        m'a violee?|(ete|suis) violee?|m'a forcee? (a|de) (coucher|avoir)|agress\w* sexuel\w*|
+            sexual(ly)? assault\w*
+        (casser|peter|defoncer|exploser|eclater|fracasser|refaire) (\w+ ){0,2}(les dents|la tete|
+            la gueule|la figure|le crane|les genoux|le portrait)
         (put|send|land) (him|her|them) (in|to) (the )?hospital
-        (l'attendre|l'attendrai|l'attends|wait for (him|her)|waiting for (him|her)) (\w+ ){0,3}(a la sortie|au parking|dehors|en bas|outside|in the car park|after (work|his shift|her shift)|ce soir)
-        (cutter|couteau|knife|barre de fer|batte|baseball bat|gun|pistolet|fusil|arme|crowbar|marteau|hammer) (\w+ ){0,6}(au cas ou|in case|pret a m'en servir|use it|m'en servir|dans (mon|le) (sac|coffre|casier)|in my (bag|car|locker))
-        (apporte|pris|ramene|brought|bring|carry|carrying|took) (\w+ ){0,2}(un |une |la |le |my |a |the )?(cutter|couteau|knife|barre de fer|batte|gun|arme|pistolet|crowbar)
-        next time (it'?s|it will be|it'?ll be) (your|my) (face|head)|la prochaine fois (c'est|ce sera) (ta|ma|ton|mon) (tete|gueule|visage|figure)
+        (l'attendre|l'attendrai|l'attends|wait for (him|her)|waiting for (him|
+            her)) (\w+ ){0,3}(a la sortie|au parking|dehors|en bas|outside|in the car park|
+            after (work|his shift|her shift)|ce soir)
+        (cutter|couteau|knife|barre de fer|batte|baseball bat|gun|pistolet|fusil|arme|crowbar|
+            marteau|hammer) (\w+ ){0,6}(au cas ou|in case|pret a m'en servir|use it|m'en servir|
+            dans (mon|le) (sac|coffre|casier)|in my (bag|car|locker))
+        (apporte|pris|ramene|brought|bring|carry|carrying|took) (\w+ ){0,2}(un |une |la |le |my |a |
+            the )?(cutter|couteau|knife|barre de fer|batte|gun|arme|pistolet|crowbar)
+        next time (it'?s|it will be|it'?ll be) (your|my) (face|head)|la prochaine fois (c'est|
+            ce sera) (ta|ma|ton|mon) (tete|gueule|visage|figure)
         (me|nous) (fera|ferait|feront) du mal|(will|would|gonna) hurt (me|my|the kids|us)
         menace\w* de (mort|me (frapper|tuer|casser|blesser|tabasser|faire la peau))
         violente?s? (avec|envers) moi
@@ -237,17 +267,29 @@ _REQUEST_TABLES: dict[Category, str] = {
         <INTENT>(kill|hurt|hit|beat up) (him|her|them)\b
     """,
     "harassment": r"""
-        (me|m') ?(rabaisse|rabaissent|denigre|denigrent|ridiculise\w*|traite|traitent) (\w+ ){0,3}(d'|de |devant)
-        (se moque\w*|se moquent|mock|mocks|mocking|make fun|makes fun|making fun) (\w+ ){0,3}(de moi|of me|mon accent|me\b|my (accent|weight|religion|voice|name))
+        (me|m') ?(rabaisse|rabaissent|denigre|denigrent|ridiculise\w*|traite|
+            traitent) (\w+ ){0,3}(d'|de |devant)
+        (se moque\w*|se moquent|mock|mocks|mocking|make fun|makes fun|
+            making fun) (\w+ ){0,3}(de moi|of me|mon accent|me\b|my (accent|weight|religion|voice|
+            name))
         (imite\w*|imitat\w*|imitated|imitating|mimic\w*) (\w+ ){0,2}(mon|ma|my) (accent|voix|voice)
-        (caractere|nature) sexuel|(sexual|sexuel\w*) (texts?|textos|messages|photos|comments|jokes|remarks|propos)
-        (main|mains|hand|hands) sur (ma|mes|la) (cuisse|jambe|poitrine|fesses|taille|genou)|(hand|hands) on my (thigh|leg|waist|bum|butt|knee|chest)
-        (frole\w*|touche\w*|rubs?|rubbed|brush\w*) (\w+ )?(la |ma |les |mes |against my |my )?(poitrine|fesses|cuisse|seins|breasts?|chest|bum|butt)
-        (comments?|commentaires?|remarques?) (\w+ ){0,2}(sur|about|on) (mon|ma|mes|my|what i wear|ce que je porte) (corps|body|tenue|physique|poitrine|look|weight|poids|outfit|clothes|vetements)
-        (hotel room|chambre d'hotel)|photos? de moi (\w+ ){0,3}(en |sous |sans )|(photographed|filmed) me
-        (jokes?|blagues?|remarques?|comments?) (\w+ ){0,3}(monkeys?|singes?|ma religion|my religion|mon accent|my accent|ma couleur|my skin|my colour)
-        (women|les femmes) (shouldn'?t|should not|ne sont pas faites|can'?t|ne peuvent pas|ne savent pas) (\w+ ){0,3}(lead|diriger|manage|manager|encadrer|commander)
-        (m'exclu\w*|m'isole\w*|leave me out|leaves me out|left me out|exclude me|excluded me|isolate me) 
+        (caractere|nature) sexuel|(sexual|sexuel\w*) (texts?|textos|messages|photos|comments|jokes|
+            remarks|propos)
+        (main|mains|hand|hands) sur (ma|mes|la) (cuisse|jambe|poitrine|fesses|taille|genou)|(hand|
+            hands) on my (thigh|leg|waist|bum|butt|knee|chest)
+        (frole\w*|touche\w*|rubs?|rubbed|brush\w*) (\w+ )?(la |ma |les |mes |against my |
+            my )?(poitrine|fesses|cuisse|seins|breasts?|chest|bum|butt)
+        (comments?|commentaires?|remarques?) (\w+ ){0,2}(sur|about|on) (mon|ma|mes|my|what i wear|
+            ce que je porte) (corps|body|tenue|physique|poitrine|look|weight|poids|outfit|clothes|
+            vetements)
+        (hotel room|chambre d'hotel)|photos? de moi (\w+ ){0,3}(en |sous |sans )|(photographed|
+            filmed) me
+        (jokes?|blagues?|remarques?|comments?) (\w+ ){0,3}(monkeys?|singes?|ma religion|my religion|
+            mon accent|my accent|ma couleur|my skin|my colour)
+        (women|les femmes) (shouldn'?t|should not|ne sont pas faites|can'?t|ne peuvent pas|
+            ne savent pas) (\w+ ){0,3}(lead|diriger|manage|manager|encadrer|commander)
+        (m'exclu\w*|m'isole\w*|leave me out|leaves me out|left me out|exclude me|excluded me|
+            isolate me)
         (me|m') ?(ont|a) (colle|donne|affuble) (le |un )?surnom|(call|calls|called) me ["«']
         m'?e? ?harcel+\w*|(suis|etre|est|ete|sommes|sens) (\w+ )?harcel+ee?s?
         (subis|subir|victime|vis|endure) (\w+ ){0,2}(harcel+ement|insultes?|humiliations?)
@@ -267,20 +309,27 @@ _REQUEST_TABLES: dict[Category, str] = {
     "distress": r"""
         (n'ai|ai) plus (gout|envie) a rien|lost (all )?(my )?(energy|interest in everything|will)
         (i feel|i'?m|i am|je me sens) (\w+ ){0,2}(numb|hopeless|desesperee?|sans espoir)
-        (m'effondrer|m'effondre|je craque|i'?m (falling apart|drowning|breaking down)|break down (in front|at work|in meetings|every))
-        (sur le point de|on the verge of|au bord des) (larmes|tears|pleurer|craquer)|cry (over|at) (emails|everything|nothing)
-        (seule?|alone) au monde|i feel so alone|(personne|nobody|no one|no body) (\w+ ){0,2}(a qui|to) (parler|talk)
-        (coeur|heart) (\w+ )?(races?|racing|s'emballe|bat (trop )?vite) (\w+ )?(tout le temps|all the time|constantly)
+        (m'effondrer|m'effondre|je craque|i'?m (falling apart|drowning|breaking down)|
+            break down (in front|at work|in meetings|every))
+        (sur le point de|on the verge of|au bord des) (larmes|tears|pleurer|craquer)|cry (over|
+            at) (emails|everything|nothing)
+        (seule?|alone) au monde|i feel so alone|(personne|nobody|no one|no body) (\w+ ){0,2}(a qui|
+            to) (parler|talk)
+        (coeur|heart) (\w+ )?(races?|racing|s'emballe|bat (trop )?vite) (\w+ )?(tout le temps|
+            all the time|constantly)
         (tremble|shake|shaking) (\w+ ){0,4}(mail|email|meetings?|reunion|direction|boss)
-        (haven'?t|have not|not|barely) slept (properly |well )?(in|for) (weeks|months)|(dors|dormi) (mal|pas|plus|presque pas) depuis des (semaines|mois)
+        (haven'?t|have not|not|barely) slept (properly |well )?(in|for) (weeks|months)|(dors|
+            dormi) (mal|pas|plus|presque pas) depuis des (semaines|mois)
         running on empty|(i'?m|i am|i think i'?m) (\w+ )?burning out
         (nausee|mal au ventre|boule au ventre) (\w+ ){0,5}(lundi|dimanche|travail|boulot)
         ma tete ne suit plus|my (head|brain|mind) (can'?t|doesn'?t) (keep up|cope)
-        (je n'en peux|j'en peux) plus\b(?! (de|d'|avec) (?!(la |ma )?vie\b|tout\b|rien\b))|i can'?t (cope|take it) any ?more|can't go on\b
+        (je n'en peux|j'en peux) plus\b(?! (de|d'|avec) (?!(la |ma )?vie\b|tout\b|rien\b))|
+            i can'?t (cope|take it) any ?more|can't go on\b
         (je pleure|i cry|i'm crying|crying) (\w+ ){0,2}tous les (jours|soirs|matins)
         (je pleure|i cry|i'm crying|crying) (\w+ ){0,2}every (day|night|morning)
         (crises?|attaques?) (d'angoisse|d'anxiete|de panique)|panic attacks?
-        (je suis|i am|i'm|im) (\w+ ){0,2}(au bout du rouleau|a bout|at the end of my rope)(?! (avec|de|d'|with) (ce|cet|cette|ces|le|la|les|this|that|these)\b)
+        (je suis|i am|i'm|im) (\w+ ){0,2}(au bout du rouleau|a bout|at the end of my rope)(?! (avec|
+            de|d'|with) (ce|cet|cette|ces|le|la|les|this|that|these)\b)
         (je suis|je me sens|i am|i'm|i feel) (\w+ ){0,2}(vide|empty inside|completely empty)
     """,
     "medical": r"""
@@ -322,9 +371,12 @@ _REQUEST_TABLES: dict[Category, str] = {
         ? (is|was) (it|this|that) (\w+ ){0,2}legal|(severance|settlement) (agreement|package|pay)
     """,
     "financial": r"""
-        ? decouverts?|overdraft|rachat de credits?|credits? (conso|a la conso)|crypto\w*|stock options
-        ? (company |my )?shares\b|(cash out|withdraw|cashing out) (\w+ )?(pension|401k|savings|retirement)|celi|reer|\bpea\b|livret a|heritage|inherit\w*
-        (boucler|finir) les fins de mois|regrouper (\w+ ){0,2}(credits|dettes)|negocier avec (la|ma) banque
+        ? decouverts?|overdraft|rachat de credits?|credits? (conso|a la conso)|crypto\w*|
+            stock options
+        ? (company |my )?shares\b|(cash out|withdraw|cashing out) (\w+ )?(pension|401k|savings|
+            retirement)|celi|reer|\bpea\b|livret a|heritage|inherit\w*
+        (boucler|finir) les fins de mois|regrouper (\w+ ){0,2}(credits|dettes)|negocier avec (la|
+            ma) banque
         ? (credit|pret) (immobilier|a la consommation|conso)|surendett\w*
         ? (mes|my) (dettes?|debts?)|(placer|investir) (mon|mes|mon epargne|\d+)
         ? (invest|investing) (my|in) (savings|crypto|stocks)
