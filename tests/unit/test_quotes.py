@@ -23,7 +23,8 @@ def test_a_quote_ends_at_a_sentence_within_the_limit_and_never_mid_word() -> Non
     text = "Une phrase courte. " + "Une très longue phrase " * 20 + "."
     assert plain_quote(text, limit=60) == "Une phrase courte."
     cut = plain_quote("mot " * 100, limit=40)
-    assert cut.endswith("…") and len(cut) <= 40 and "mo…" not in cut
+    assert cut.endswith(" mot…")
+    assert len(cut) <= 40
 
 
 def test_plain_text_is_a_fixed_point() -> None:
