@@ -62,6 +62,17 @@ class Conflict(AppError):
     code = "conflict"
 
 
+class Unavailable(AppError):
+    """A dependency (the chat model) failed for now: the client may retry after a while."""
+
+    status_code = 503
+    code = "unavailable"
+
+    def __init__(self, message: str, *, retry_after_s: int, code: str | None = None) -> None:
+        super().__init__(message, code=code)
+        self.retry_after_s = retry_after_s
+
+
 class Stale(AppError):
     """The caller's If-Match names a version that is no longer the current one."""
 
@@ -80,7 +91,10 @@ def _json(status: int, code: str, message: str, field: str | None = None) -> Res
 
 
 def app_error_handler(_: Request[Any, Any, Any], exc: AppError) -> Response[Any]:
-    return _json(exc.status_code, exc.code, exc.message, exc.field)
+    response = _json(exc.status_code, exc.code, exc.message, exc.field)
+    if isinstance(exc, Unavailable):
+        response.headers["Retry-After"] = str(exc.retry_after_s)
+    return response
 
 
 _MSGSPEC_PATH = re.compile(r" - at `\$\.?([^`]*)`")

@@ -15,6 +15,7 @@ from uuid import UUID
 import httpx
 import pytest
 from litestar.testing import TestClient
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agents.llm import ModelError
@@ -374,6 +375,37 @@ def test_the_brief_cites_what_the_learner_shared_and_only_that(
     assert with_key(client, alpha.admin).get(path).status_code == 403
     assert with_key(client, alpha.idle_coach).post(path).status_code == 404
     assert with_key(client, seeded[1].coach).get(path).status_code == 404
+
+
+def test_a_model_failure_during_the_brief_answers_503_with_a_retry_hint_never_500(
+    seeded: list[OrgWorld], start_app: Callable[..., TestClient[Any]], settings: Settings
+) -> None:
+    alpha = seeded[0]
+    learner_person = alpha.learners[0]
+    model = ScriptedChatModel([ModelError("timeout", "the model did not answer in time")])
+    client = start_app(model)
+    coach = with_key(client, alpha.coach)
+    path = f"/api/v1/learners/{learner_person.id}/brief"
+
+    response = coach.post(path)
+
+    assert response.status_code == 503, response.text
+    assert response.headers["Retry-After"] == "30"
+    error = response.json()["error"]
+    assert error["code"] == "model_unavailable"
+    assert "timeout" in error["message"]
+    assert "retry" in error["message"]
+
+    async def failed_briefs(db: AsyncSession) -> list[str]:
+        runs = await db.scalars(
+            select(AgentRun).where(AgentRun.kind == "brief", AgentRun.status == "failed")
+        )
+        return [run.error for run in runs]
+
+    errors = run_db(settings, failed_briefs)
+    assert len(errors) == 1  # the failure is kept, with its cause
+    assert "timeout" in errors[0]
+    assert coach.get(path).status_code == 404  # a failed attempt is not a brief
 
 
 def test_a_reply_that_cannot_be_stored_leaves_the_message_failed_and_retryable(

@@ -12,10 +12,12 @@ from typing import Any
 from uuid import UUID
 
 import anyio.to_thread
+import structlog
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agents.brief import Brief, BriefRequest, Evidence, draft_brief
+from agents.llm import ModelError
 from app.db.models import (
     AgentRun,
     Answer,
@@ -29,11 +31,13 @@ from app.db.models import (
 from app.db.models.enums import MessageRole, Role, RunStatus, SuggestionState
 from app.domain import access
 from app.domain.agents.runtime import AgentRuntime
-from app.lib.errors import NotFound
+from app.lib.errors import NotFound, Unavailable
 from app.lib.identity import Identity
 
 BRIEF = "brief"
 MAX_EVIDENCE = 60
+RETRY_AFTER_S = 30
+log = structlog.get_logger("interlude.briefs")
 
 
 async def _latest_session(
@@ -133,7 +137,17 @@ async def write_brief(
 ) -> AgentRun:
     request = await brief_request(db, identity, learner_id)
     started = time.perf_counter()
-    brief = await anyio.to_thread.run_sync(draft_brief, request, runtime.llm)
+    try:
+        brief = await anyio.to_thread.run_sync(draft_brief, request, runtime.llm)
+    except ModelError as error:
+        await _model_failed(db, identity, learner_id, error)
+        raise Unavailable(
+            f"The model could not write the brief ({error.kind}); nothing was lost: "
+            f"retry in {RETRY_AFTER_S} s, or the brief is written without a model when "
+            "none is configured.",
+            retry_after_s=RETRY_AFTER_S,
+            code="model_unavailable",
+        ) from error
     run = AgentRun(
         organization_id=identity.organization_id,
         kind=BRIEF,
@@ -153,6 +167,24 @@ async def write_brief(
     await db.flush()
     await db.refresh(run)
     return run
+
+
+async def _model_failed(
+    db: AsyncSession, identity: Identity, learner_id: UUID, error: ModelError
+) -> None:
+    """The failed run is recorded, and committed now: the error answer rolls back the rest."""
+    db.add(
+        AgentRun(
+            organization_id=identity.organization_id,
+            kind=BRIEF,
+            learner_id=learner_id,
+            requested_by_id=identity.user_id,
+            status=RunStatus.FAILED.value,
+            error=f"{type(error).__name__} ({error.kind}): {error}"[:500],
+        )
+    )
+    await db.commit()
+    log.warning("brief_model_failed", learner_id=str(learner_id), kind=error.kind)
 
 
 def brief_content(brief: Brief, request: BriefRequest) -> dict[str, Any]:
@@ -182,6 +214,7 @@ async def latest_brief(db: AsyncSession, identity: Identity, learner_id: UUID) -
         select(AgentRun)
         .where(
             AgentRun.kind == BRIEF,
+            AgentRun.status == RunStatus.DONE.value,  # a failed attempt is not a brief
             AgentRun.learner_id == learner_id,
             access.visible_runs(identity),
         )
