@@ -207,7 +207,10 @@ _REQUEST_TABLES: dict[Category, str] = {
         (veux|voudrais|aimerais|envie de) disparaitre|a quoi bon (vivre|exister|me lever)
         mieux sans moi|(envie|aimerais|voudrais|prefererais|veux) (de )?ne plus etre la\b
         si je n'etais plus la|personne ne me regretter\w*
-        (plus|jamais) envie de me reveiller|ne plus me reveiller
+        (plus|jamais) envie de me reveiller|ne plus me reveiller|si je ne me reveillais pas
+        (soulage\w*|mieux|tranquilles?) (\w+ ){0,2}que je (disparaisse|ne sois plus la|meure)
+        (avale|pris|took|swallowed|taken) (\w+ ){0,3}(boite|box|bottle|pack|packet|tube|plaquette)s? (de|d'|of) (\w+ )?(somniferes|cachets|comprimes|medicaments|pills|sleeping pills|tablets|<DRUGS>)
+        (combien|how many|how much|quelle dose|what dose) (\w+ ){0,8}(definiti\w*|mortel\w*|letale?|lethal|fatal|for good|to die|pour mourir|pour ne plus)
         (pense|pensee?s?|songe) a (tout )?arreter (pour de bon|definitivement)
         (want|wanna|wish|going|plan(ning)?) (to )?die\b|wish i (was|were) (dead|never born|gone)
         better off (dead|without me)|self harm\w*|overdos\w*|disappear (forever|for good)
@@ -215,7 +218,7 @@ _REQUEST_TABLES: dict[Category, str] = {
         (no|any|the) (reason|point) (for me )?(to|in) (live|living|go on|going on|carry on)
         (don't|do not|no longer|not) want to (live|be alive|exist|wake up)
         nobody would (miss|notice) (me|if i)|nobody would care if i
-        if i (was|were)(n't| not) (around|here|alive)
+        if i (just |simply )?(was|were)(n't| not) (around|here|alive)
     """,
     "violence": r"""
         m'a (attrape|empoigne|secoue|saisi|tire|plaque|crache|mordu|coince|cogne)e? (\w+ ){0,3}(par|
@@ -299,7 +302,7 @@ _REQUEST_TABLES: dict[Category, str] = {
         me (fait|envoie|adresse|font|envoient) des (\w+ )?(remarques|avances|gestes|propos|blagues)
         (remarques|avances|gestes|propos|blagues|messages|photos) (\w+ )?(sexuel|obscene)\w*
         (harass(es|ed|ing)?|bull(y|ies|ied|ying)) me\b|(abus(es|ed|ing)|grop(es|ed|ing)) me\b
-        (am|was|being|been|get|getting|got|feel) (\w+ )?(harassed|bullied)
+        (i am|i'm|im|i was|i've been|i have been|being|get|getting|got|i feel) (\w+ )?(harassed|bullied)
         (am|was|being|been|get|getting|got) (\w+ ){0,2}(groped|abused|intimidated)
         (am|was|being|been|get|getting|got) (\w+ ){0,2}(insulted|humiliated|mobbed)
         (sexual|inappropriate|unwanted|lewd) (comments?|remarks?|messages?|advances?|touching)
@@ -327,7 +330,8 @@ _REQUEST_TABLES: dict[Category, str] = {
             i can'?t (cope|take it) any ?more|can't go on\b
         (je pleure|i cry|i'm crying|crying) (\w+ ){0,2}tous les (jours|soirs|matins)
         (je pleure|i cry|i'm crying|crying) (\w+ ){0,2}every (day|night|morning)
-        (crises?|attaques?) (d'angoisse|d'anxiete|de panique)|panic attacks?
+        my panic attacks|mes crises d'angoisse|(je|j'ai|j'en|me|i|i'm|i've|i get) (\w+ ){0,4}((crises?|attaques?) (d'angoisse|d'anxiete|de panique)|panic attacks?)
+        ^(crises?|attaques?) (d'angoisse|d'anxiete|de panique)|^panic attacks?
         (je suis|i am|i'm|im) (\w+ ){0,2}(au bout du rouleau|a bout|at the end of my rope)(?! (avec|
             de|d'|with) (ce|cet|cette|ces|le|la|les|this|that|these)\b)
         (je suis|je me sens|i am|i'm|i feel) (\w+ ){0,2}(vide|empty inside|completely empty)

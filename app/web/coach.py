@@ -49,6 +49,52 @@ LEARNERS_SHOWN = 200
 ESCALATIONS_SHOWN = 50
 BRIEF_SECTIONS = ("themes", "progress", "open_questions", "explore")
 SHARED_NOTES_SHOWN = 20
+ANSWERS_SHOWN = 30
+SHARED_MESSAGES_SHOWN = 60
+
+
+@dataclass(frozen=True, slots=True)
+class AnsweredItem:
+    prompt: str  # the delivered item the learner answered
+    answer: Answer
+
+
+async def _answers(db: AsyncSession, identity: Identity, learner_id: UUID) -> list[AnsweredItem]:
+    """The learner's answers to delivered items, newest first, through `access` like the API."""
+    rows = await db.execute(
+        select(Answer, Suggestion.text)
+        .join(Suggestion, Suggestion.id == Answer.suggestion_id)
+        .where(Answer.learner_id == learner_id, access.visible_answers(identity))
+        .order_by(Answer.created_at.desc())
+        .limit(ANSWERS_SHOWN)
+    )
+    return [AnsweredItem(prompt, answer) for answer, prompt in rows.tuples()]
+
+
+async def _shared_messages(
+    db: AsyncSession, identity: Identity, learner_id: UUID
+) -> list[tuple[Conversation, list[Message]]]:
+    """The conversations the learner shared with their coach, each with its latest messages
+    (learner and companion), oldest first within a conversation."""
+    messages = (
+        await db.scalars(
+            select(Message)
+            .join(Conversation, Conversation.id == Message.conversation_id)
+            .where(Conversation.learner_id == learner_id, access.visible_conversations(identity))
+            .order_by(Message.created_at.desc())
+            .limit(SHARED_MESSAGES_SHOWN)
+        )
+    ).all()
+    by_conversation: dict[UUID, list[Message]] = {}
+    for message in reversed(messages):
+        by_conversation.setdefault(message.conversation_id, []).append(message)
+    conversations = {
+        c.id: c
+        for c in await db.scalars(
+            select(Conversation).where(Conversation.id.in_(list(by_conversation)))
+        )
+    }
+    return [(conversations[i], thread) for i, thread in by_conversation.items()]
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,6 +276,8 @@ class CoachPages(PageController):
         notes, _ = await JournalService(db_session, viewer.identity).list(
             PageParams(SHARED_NOTES_SHOWN, None), learner_id
         )
+        answers = await _answers(db_session, viewer.identity, learner_id)
+        shared = await _shared_messages(db_session, viewer.identity, learner_id)
         return render(
             "coach/brief.html",
             viewer,
@@ -239,6 +287,8 @@ class CoachPages(PageController):
             brief=run.details.get("brief", {}) if run else {},
             sections=BRIEF_SECTIONS,
             shared_notes=notes,
+            answers=answers,
+            shared_conversations=shared,
         )
 
     @get("/runs/{run_id:uuid}", name="coach-run")

@@ -358,6 +358,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "run.none": ("Aucun passage récupéré.", "No passage retrieved."),
     "run.back": ("Retour aux brouillons", "Back to the drafts"),
+    "brief.answers": ("Ses réponses", "Their answers"),
+    "brief.answered": ("En réponse à :", "In answer to:"),
+    "brief.no_answers": ("Aucune réponse pour l'instant.", "No answer yet."),
+    "brief.shared_conversations": ("Conversations partagées", "Shared conversations"),
+    "brief.no_shared_conversations": (
+        "Aucune conversation partagée avec vous.",
+        "No conversation shared with you.",
+    ),
+    "brief.said_learner": ("Apprenant·e", "Learner"),
+    "brief.said_companion": ("Compagnon", "Companion"),
     "brief.shared_notes": ("Notes de journal partagées", "Shared journal entries"),
     "brief.no_shared_notes": (
         "Aucune note de journal partagée.",

@@ -227,3 +227,38 @@ def test_the_export_keeps_an_ended_enrollment_but_not_the_coachs_record(
     ]
     assert learner.get(f"/api/v1/users/{alpha.coach.id}").status_code == 404
     assert alpha.coach.email not in json.dumps(export)
+
+
+def test_the_coach_page_shows_answers_and_shared_conversations_only(
+    client: TestClient[Any], worlds: list[OrgWorld]
+) -> None:
+    alpha = worlds[0]
+    person = alpha.learners[0]
+    learner, coach = with_key(client, person), with_key(client, alpha.coach)
+    draft_id = alpha.draft_ids[person.id][0]
+    assert coach.post(f"{Q}/{draft_id}/approve", json={}).status_code == 200
+    assert learner.get("/api/v1/feed").json()["items"]  # delivered by reading the feed
+    answer = "ANSWER-SEEN : j'ai demandé un retour à Paul après la revue."
+    assert (
+        learner.post(f"/api/v1/feed/{draft_id}/answers", json={"text": answer}).status_code == 201
+    )
+    shared = learner.post("/api/v1/conversations", json={"shared_with_coach": True}).json()
+    private = learner.post("/api/v1/conversations", json={}).json()
+    for conversation, words in ((shared, "SHARED-TALK"), (private, "PRIVATE-TALK")):
+        content = f"{words} : comment dire non à une réunion de plus ?"
+        sent = learner.post(
+            f"/api/v1/conversations/{conversation['id']}/messages", json={"content": content}
+        )
+        assert sent.status_code == 201, sent.text
+
+    page = with_session(client, alpha.coach).get(f"/coach/learners/{person.id}/brief")
+
+    assert page.status_code == 200, page.text
+    answers = page.text.split('id="answers"')[1].split("</section>")[0]
+    assert "ANSWER-SEEN" in answers
+    talks = page.text.split('id="shared-conversations"')[1].split("</section>")[0]
+    assert "SHARED-TALK" in talks
+    assert "Compagnon" in talks or "Companion" in talks  # the companion's reply too
+    assert "PRIVATE-TALK" not in page.text  # a conversation the learner did not share
+    other = with_session(client, alpha.idle_coach).get(f"/coach/learners/{person.id}/brief")
+    assert other.status_code == 404  # not this coach's learner
