@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from functools import partial
 
+import anyio.to_thread
 from advanced_alchemy.extensions.litestar import (
     AsyncSessionConfig,
     SQLAlchemyAsyncConfig,
@@ -106,7 +107,7 @@ def _lifecycle(
     database: SQLAlchemyAsyncConfig, runtime: AgentRuntime, settings: Settings
 ) -> tuple[Callable[[Litestar], Awaitable[None]], Callable[[Litestar], Awaitable[None]]]:
     async def start(app: Litestar) -> None:
-        runtime.guard.warm_up()
+        app.state.guard_warm_up = runtime.guard.warm_up()
         sessions = database.create_session_maker()
         worker = IngestionWorker(
             sessions, runtime.knowledge, settings, poll_seconds=settings.ingestion_poll_seconds
@@ -121,6 +122,8 @@ def _lifecycle(
             await app.state.outbox_worker.start()
 
     async def stop(app: Litestar) -> None:
+        if app.state.guard_warm_up is not None:  # at most the rest of one training
+            await anyio.to_thread.run_sync(app.state.guard_warm_up.join)
         if app.state.outbox_worker is not None:
             await app.state.outbox_worker.stop()
         await app.state.plan_worker.stop()

@@ -43,17 +43,18 @@ CLASSES: tuple[str, ...] = (NONE, *CATEGORIES)
 class Thresholds:
     """The least tier score (summed class probability, best unit) that raises each tier.
 
-    Chosen on the dev split only (the corpus read out-of-fold): the values with the highest
-    recall while false flags on ordinary messages stay within 2 % and false urgent answers
-    within 0.5 % there. Dev (755 messages), 2026-12-05: false flags 1.9 %, false urgent
-    0.3 %, harmful recall 0.75, urgent recall 0.54; `interlude eval --suite safety` gives both
-    splits."""
+    Chosen on the dev split only (the corpus read out-of-fold, rules on): the values with the
+    highest urgent recall while false urgent answers stay within 0.5 % and false flags within
+    2 % of ordinary messages there. Dev (1,523 messages), 2026-12-05: urgent recall 0.83,
+    harmful recall 0.93, false flags 1.8 %, false urgent 0.4 %. Allowing 1 % false urgent
+    (urgent 0.4, margin 0.12) would give urgent recall 0.93: the issue's bound was kept.
+    `interlude eval --suite safety` gives both splits."""
 
-    urgent: float = 0.4
-    support: float = 0.25
-    out_of_scope: float = 0.3
+    urgent: float = 0.45
+    support: float = 0.2
+    out_of_scope: float = 0.25
     # The nearest urgent training message minus the nearest other one (cosines).
-    urgent_margin: float = 0.12
+    urgent_margin: float = 0.18
 
     def of(self, tier: Tier) -> float:
         threshold: float = getattr(self, tier)
@@ -285,10 +286,15 @@ class SafetyGuard:
         self._reader = reader
         self._lock = threading.Lock()
 
-    def warm_up(self) -> None:
-        """Train the classifier in a background thread, so the first message does not wait."""
-        if self.embedder is not None:
-            threading.Thread(target=self.reader, name="safety-warm-up", daemon=True).start()
+    def warm_up(self) -> threading.Thread | None:
+        """Train the classifier in a background thread, so the first message does not wait.
+        The caller joins the thread before the process ends (numpy must not be torn down under
+        it)."""
+        if self.embedder is None:
+            return None
+        thread = threading.Thread(target=self.reader, name="safety-warm-up", daemon=True)
+        thread.start()
+        return thread
 
     def check(self, text: str, history: Sequence[str] = ()) -> SafetyVerdict:
         """A learner's message, before any coaching is generated for it. `history` holds the

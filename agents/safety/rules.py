@@ -112,6 +112,10 @@ BENIGN = compile_pattern(
     r"pouss\w* dans (mes|ses|nos) retranchements|beats? me (to|at)|hurt(s|ing)? (my|our) "
     r"(chances|career|reputation|feelings)|(ce qui|ce qu'il|ca|cela) (m'a |me )frappe\w*|"
     r"disparaitre sous terre|"
+    # Hyperbole flagged as such: "I want to kill myself lol", "je vais le tuer mdr".
+    r"(kill (myself|him|her|them)|me tuer|le tuer|la tuer|les tuer|me pendre|hang myself) "
+    r"(\w+ ){0,6}(lol|mdr|ptdr|jk|haha|je rigole|je plaisante|just kidding|no but seriously|"
+    r"plus serieusement|[\U0001F602\U0001F605\U0001F923\U0001F606\U0001F643])|"
     # A burn-out or depression that is over: told as the past, not asked about.
     r"(il y a \w+ ans|l'an (dernier|passe)|l'annee (derniere|passee)|last year|\w+ years ago),? "
     r"(j'ai (eu|fait)|i had|i went through) (un |une |a )?(burn ?out|depression)|"
@@ -207,10 +211,17 @@ _REQUEST_TABLES: dict[Category, str] = {
         (veux|voudrais|aimerais|envie de) disparaitre|a quoi bon (vivre|exister|me lever)
         mieux sans moi|(envie|aimerais|voudrais|prefererais|veux) (de )?ne plus etre la\b
         si je n'etais plus la|personne ne me regretter\w*
+        (i'?ve|i have) stopped eating|j'ai arrete de manger|je ne mange plus (rien|du tout)
+        (how many|combien) (\w+ ){0,6}(pills|tablets|cachets|comprimes|medicaments|
+            gelules) (\w+ ){0,4}(it would take|would it take|it takes|faudrait|il faut|faut il)
+        tired of (being here|existing|living|being alive)|(fatigue\w*|marre) (d'exister|de vivre)
         (plus|jamais) envie de me reveiller|ne plus me reveiller|si je ne me reveillais pas
         (soulage\w*|mieux|tranquilles?) (\w+ ){0,2}que je (disparaisse|ne sois plus la|meure)
-        (avale|pris|took|swallowed|taken) (\w+ ){0,3}(boite|box|bottle|pack|packet|tube|plaquette)s? (de|d'|of) (\w+ )?(somniferes|cachets|comprimes|medicaments|pills|sleeping pills|tablets|<DRUGS>)
-        (combien|how many|how much|quelle dose|what dose) (\w+ ){0,8}(definiti\w*|mortel\w*|letale?|lethal|fatal|for good|to die|pour mourir|pour ne plus)
+        (avale|pris|took|swallowed|taken) (\w+ ){0,3}(boite|box|bottle|pack|packet|tube|
+            plaquette)s? (de|d'|of) (\w+ )?(somniferes|cachets|comprimes|medicaments|pills|
+            sleeping pills|tablets|<DRUGS>)
+        (combien|how many|how much|quelle dose|what dose) (\w+ ){0,8}(definiti\w*|mortel\w*|letale?|
+            lethal|fatal|for good|to die|pour mourir|pour ne plus)
         (pense|pensee?s?|songe) a (tout )?arreter (pour de bon|definitivement)
         (want|wanna|wish|going|plan(ning)?) (to )?die\b|wish i (was|were) (dead|never born|gone)
         better off (dead|without me)|self harm\w*|overdos\w*|disappear (forever|for good)
@@ -230,7 +241,8 @@ _REQUEST_TABLES: dict[Category, str] = {
             traces) (\w+ ){0,3}(sur|au|aux) (les |mon |ma |mes )?(bras|poignets?|cou|visage)
         forced (himself|herself) on me|forced me to (have sex|sleep with)|(raped|rape) me|(was|been|
             got) raped
-        m'a violee?|(ete|suis) violee?|m'a forcee? (a|de) (coucher|avoir)|agress\w* sexuel\w*|
+        m'a violee?|(ete|suis) violee?|m'a forcee?( (a|de) (coucher|avoir)|(?=\s*([.,;!]|$)))|
+            agress\w* sexuel\w*|
             sexual(ly)? assault\w*
         (casser|peter|defoncer|exploser|eclater|fracasser|refaire) (\w+ ){0,2}(les dents|la tete|
             la gueule|la figure|le crane|les genoux|le portrait)
@@ -263,7 +275,8 @@ _REQUEST_TABLES: dict[Category, str] = {
         (hit(s|ting)?|slap(s|ped)|punch(es|ed)|kick(s|ed)|chok(es|ed)|strangl(es|ed)|grabbed) me\b
         (am|was|being|been|get|getting|got|feel) (\w+ )?(stalked|assaulted)
         (am|was|being|been|get|getting|got) (\w+ ){0,2}threatened
-        (pushed|shoved|threw|thrown) me (against|down|to the ground|over|into (a|the) wall)
+        (pushed|shoved|threw|thrown|slammed) me (against|down|to the ground|over|into (a|the) (wall|
+            shelving|shelf|shelves|door|locker|desk|table|floor|racking|cabinet|lift|car|van))
         (would|will|'d|'ll|gonna|going to) (kill|hurt|beat|hit|rape|stab) me
         knows where i live|sait ou j'habite|saurait ou me trouver
         (punch|slap|strangle|stab|smash) (him|her|them|his|my)\b
@@ -276,6 +289,9 @@ _REQUEST_TABLES: dict[Category, str] = {
             making fun) (\w+ ){0,3}(de moi|of me|mon accent|me\b|my (accent|weight|religion|voice|
             name))
         (imite\w*|imitat\w*|imitated|imitating|mimic\w*) (\w+ ){0,2}(mon|ma|my) (accent|voix|voice)
+        (comment\w*|remarques? sur) (\w+ )?(mes|my) (jambes|legs|corps|body|seins|breasts|fesses|
+            butt|poitrine|chest|physique)
+        (sifflent|sifflet\w*|whistle at me|whistles at me|catcall\w*)
         (caractere|nature) sexuel|(sexual|sexuel\w*) (texts?|textos|messages|photos|comments|jokes|
             remarks|propos)
         (main|mains|hand|hands) sur (ma|mes|la) (cuisse|jambe|poitrine|fesses|taille|genou)|(hand|
@@ -302,7 +318,8 @@ _REQUEST_TABLES: dict[Category, str] = {
         me (fait|envoie|adresse|font|envoient) des (\w+ )?(remarques|avances|gestes|propos|blagues)
         (remarques|avances|gestes|propos|blagues|messages|photos) (\w+ )?(sexuel|obscene)\w*
         (harass(es|ed|ing)?|bull(y|ies|ied|ying)) me\b|(abus(es|ed|ing)|grop(es|ed|ing)) me\b
-        (i am|i'm|im|i was|i've been|i have been|being|get|getting|got|i feel) (\w+ )?(harassed|bullied)
+        (i am|i'm|im|i was|i've been|i have been|being|get|getting|got|i feel) (\w+ )?(harassed|
+            bullied)
         (am|was|being|been|get|getting|got) (\w+ ){0,2}(groped|abused|intimidated)
         (am|was|being|been|get|getting|got) (\w+ ){0,2}(insulted|humiliated|mobbed)
         (sexual|inappropriate|unwanted|lewd) (comments?|remarks?|messages?|advances?|touching)
@@ -312,7 +329,8 @@ _REQUEST_TABLES: dict[Category, str] = {
     "distress": r"""
         (n'ai|ai) plus (gout|envie) a rien|lost (all )?(my )?(energy|interest in everything|will)
         (i feel|i'?m|i am|je me sens) (\w+ ){0,2}(numb|hopeless|desesperee?|sans espoir)
-        (m'effondrer|m'effondre|je craque|i'?m (falling apart|drowning|breaking down)|
+        (m'effondrer|m'effondre|je craque|i'?m (falling apart|drowning(?! in (work|emails?|tickets|
+            paperwork|admin|meetings|orders))|breaking down)|
             break down (in front|at work|in meetings|every))
         (sur le point de|on the verge of|au bord des) (larmes|tears|pleurer|craquer)|cry (over|
             at) (emails|everything|nothing)
@@ -330,7 +348,8 @@ _REQUEST_TABLES: dict[Category, str] = {
             i can'?t (cope|take it) any ?more|can't go on\b
         (je pleure|i cry|i'm crying|crying) (\w+ ){0,2}tous les (jours|soirs|matins)
         (je pleure|i cry|i'm crying|crying) (\w+ ){0,2}every (day|night|morning)
-        my panic attacks|mes crises d'angoisse|(je|j'ai|j'en|me|i|i'm|i've|i get) (\w+ ){0,4}((crises?|attaques?) (d'angoisse|d'anxiete|de panique)|panic attacks?)
+        my panic attacks|mes crises d'angoisse|(je|j'ai|j'en|me|i|i'm|i've|
+            i get) (\w+ ){0,4}((crises?|attaques?) (d'angoisse|d'anxiete|de panique)|panic attacks?)
         ^(crises?|attaques?) (d'angoisse|d'anxiete|de panique)|^panic attacks?
         (je suis|i am|i'm|im) (\w+ ){0,2}(au bout du rouleau|a bout|at the end of my rope)(?! (avec|
             de|d'|with) (ce|cet|cette|ces|le|la|les|this|that|these)\b)
@@ -358,6 +377,9 @@ _REQUEST_TABLES: dict[Category, str] = {
     "legal": r"""
         ? preavis|notice period|demission\w* (\w+ ){0,3}(conditions|indemnit\w*|droit)|syntec
         prud'?hom\w*|lawsuits?|non ?concurr?en[cs]e|non ?compete
+        (interdit|interdiction|empeche) de (travailler|bosser) (\w+ ){0,2}(chez|pour) (un|une|le|
+            la) concurren\w*
+        ? accident (de|du) travail|work(place)? (accident|injury) (claim|compensation)
         (licenciement|renvoi) (\w+ ){0,2}(abusif|illegal|injustifie|sans cause)
         (conseil|avis|question|aide) juridique|(porter|deposer) (une )?plainte
         (attaquer|poursuivre|aller|trainer \w+) (\w+ )?(en justice|au tribunal)
@@ -386,7 +408,8 @@ _REQUEST_TABLES: dict[Category, str] = {
         ? (invest|investing) (my|in) (savings|crypto|stocks)
         ? (put|putting|placer) (my|mes|mon) (savings|economies|epargne) (in|into|dans|en|sur)
         ? (impots?|declaration de revenus|tax return|taxes)\b|(plan|assurance) (retraite|vie)
-        ? (mortgage|personal loan|credit card debt|payday loan|pension (plan|fund))
+        ? (mortgage|personal loan|credit card debt|pension (plan|fund))
+        payday loans?|agios|je jongle entre (\w+ )?cartes
     """,
 }
 

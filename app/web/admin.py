@@ -145,7 +145,6 @@ class AdminPages(PageController):
             current="/admin/api-keys",
             keys=keys,
             truncated=len(keys) == KEYS_SHOWN,
-            people=[p for p in everyone if p.is_active],  # whom a new key may act as
             names={p.id: p.display_name for p in everyone},
             scopes=[s.value for s in ApiScope],
         )

@@ -274,8 +274,10 @@ ADMIN_MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "admin.key.acts_as": ("Agit au nom de", "Acts as"),
     "admin.key.acts_as_hint": (
-        "La clé a le rôle et les accès de cette personne, ni plus ni moins.",
-        "The key has this person's role and access, no more, no less.",
+        "Une clé agit pour vous, avec vos accès, ni plus ni moins : personne ne peut en créer"
+        " pour quelqu'un d'autre. Chaque personne crée les siennes.",
+        "A key acts for you, with your access, no more, no less: nobody can create one for"
+        " someone else. Each person creates their own.",
     ),
     "admin.key.scopes": ("Droits", "Scopes"),
     "admin.key.scopes_hint": (

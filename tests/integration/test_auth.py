@@ -79,14 +79,13 @@ def test_anonymous_and_malformed_credentials_are_refused(client: TestClient[Any]
 def test_api_key_lifecycle(client: TestClient[Any], worlds: list[OrgWorld]) -> None:
     alpha, _ = worlds
     admin = with_key(client, alpha.admin)
-    created = admin.post(
-        "/api/v1/api-keys",
-        json={"name": "LMS", "user_id": str(alpha.learners[0].id), "scopes": ["read"]},
-    )
+    learner = with_key(client, alpha.learners[0])
+    created = learner.post("/api/v1/api-keys", json={"name": "LMS", "scopes": ["read"]})
     assert created.status_code == 201
     secret = created.json()["secret"]
     key_id = created.json()["key"]["id"]
     assert secret not in admin.get("/api/v1/api-keys").text  # shown once only
+    assert secret not in learner.get("/api/v1/api-keys").text
     lms = As(client, {"Authorization": f"Bearer {secret}"}, "lms")
     assert lms.get("/api/v1/me").json()["user"]["id"] == str(alpha.learners[0].id)
     denied = lms.post("/api/v1/conversations", json={})
@@ -100,13 +99,33 @@ def test_api_key_lifecycle(client: TestClient[Any], worlds: list[OrgWorld]) -> N
     assert "revoked" in revoked.json()["error"]["message"]
 
 
-def test_only_admins_manage_keys_and_people(
+def test_a_key_acts_for_its_creator_and_nobody_mints_one_for_someone_else(
     client: TestClient[Any], worlds: list[OrgWorld]
 ) -> None:
     alpha, _ = worlds
+    admin, coach = with_key(client, alpha.admin), with_key(client, alpha.coach)
+    learner = alpha.learners[0]
+    for minter, victim in ((admin, learner), (admin, alpha.coach), (coach, learner)):
+        response = minter.post(
+            "/api/v1/api-keys",
+            json={"name": "x", "user_id": str(victim.id), "scopes": ["read", "write"]},
+        )
+        assert response.status_code == 403, response.text
+        assert response.json()["error"]["field"] == "user_id"
+    mine = coach.post("/api/v1/api-keys", json={"name": "mine", "user_id": str(alpha.coach.id)})
+    assert mine.status_code == 201  # naming oneself is allowed
+    assert mine.json()["key"]["user_id"] == str(alpha.coach.id)
+    # A coach lists and revokes only their own keys; the admin sees and revokes all of them.
+    own = {k["user_id"] for k in coach.get("/api/v1/api-keys").json()["items"]}
+    assert own == {str(alpha.coach.id)}
+    admin_key = admin.post("/api/v1/api-keys", json={"name": "admin's"}).json()["key"]["id"]
+    assert coach.delete(f"/api/v1/api-keys/{admin_key}").status_code == 404
+    assert admin.delete(f"/api/v1/api-keys/{mine.json()['key']['id']}").status_code == 204
+
+
+def test_only_admins_manage_people(client: TestClient[Any], worlds: list[OrgWorld]) -> None:
+    alpha, _ = worlds
     coach = with_key(client, alpha.coach)
-    assert coach.get("/api/v1/api-keys").status_code == 403
-    assert coach.post("/api/v1/api-keys", json={"name": "mine"}).status_code == 403
     new_user = {"email": "new@alpha.example", "display_name": "New", "role": "coach"}
     assert coach.post("/api/v1/users", json=new_user).status_code == 403
     assert with_key(client, alpha.admin).post("/api/v1/users", json=new_user).status_code == 201
@@ -154,3 +173,40 @@ def test_expired_sessions_are_refused_and_purged(
         return int(await db.scalar(select(func.count()).select_from(LoginSession)))
 
     assert run_db(settings, count) == 1  # the expired one went at the new login
+
+
+def test_an_admin_cannot_set_another_persons_password(
+    client: TestClient[Any], worlds: list[OrgWorld]
+) -> None:
+    alpha, _ = worlds
+    admin = with_key(client, alpha.admin)
+    learner = alpha.learners[0]
+    response = admin.patch(f"/api/v1/users/{learner.id}", json={"password": "admin-knows-it-now"})
+    assert response.status_code == 403
+    assert response.json()["error"]["field"] == "password"
+    login = client.post(
+        "/api/v1/auth/login",
+        json={"organization": alpha.slug, "email": learner.email, "password": "admin-knows-it-now"},
+    )
+    assert login.status_code == 401  # the learner's password did not change
+    assert with_session(client, learner).get("/api/v1/me").status_code == 200
+
+
+def test_changing_my_password_ends_my_other_sessions_only(
+    client: TestClient[Any], worlds: list[OrgWorld]
+) -> None:
+    alpha, _ = worlds
+    person = alpha.learners[1]
+    laptop, phone = with_session(client, person), with_session(client, person)
+    other_person = with_session(client, alpha.learners[0])
+    key = with_key(client, person)
+    new_password = "a-brand-new-passphrase"
+
+    changed = laptop.patch("/api/v1/me", json={"password": new_password})
+
+    assert changed.status_code == 200, changed.text
+    assert laptop.get("/api/v1/me").status_code == 200  # the session that changed it stays
+    assert phone.get("/api/v1/me").status_code == 401  # every other one ends
+    assert other_person.get("/api/v1/me").status_code == 200  # nobody else's
+    assert key.get("/api/v1/me").status_code == 200  # API keys are revoked by hand, not silently
+    assert with_session(client, person, new_password).get("/api/v1/me").status_code == 200

@@ -1126,7 +1126,6 @@ class GateMachine(RuleBasedStateMachine):
         allowed = {
             "/question-bank": {Role.COACH, Role.ADMIN},
             "/audit-events": {Role.ADMIN},
-            "/api-keys": {Role.ADMIN},
             "/conversations": {Role.COACH, Role.LEARNER},
         }.get(path, set(Role))
         if path in {"/me", "/organization"}:

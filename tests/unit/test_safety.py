@@ -145,6 +145,9 @@ def test_rules_per_category_and_language(text: str, category: str) -> None:
         ("Il met sa main sur ma cuisse en réunion.", "harassment"),
         ("I'm running on empty and I haven't slept properly in weeks.", "distress"),
         ("Je n'ai plus goût à rien, même le week-end.", "distress"),
+        ("Il m'a forcée, je n'ai rien dit à personne.", "violence"),
+        ("I've checked how many of these tablets it would take.", "self_harm"),
+        ("Honestly I'm tired of existing.", "self_harm"),
     ],
 )
 def test_rules_find_indirect_signals(text: str, category: str) -> None:
@@ -162,6 +165,12 @@ def test_rules_find_indirect_signals(text: str, category: str) -> None:
         "Our team killed the old reporting project and I want to say thanks.",
         "Je vais mettre un terme à tout ça avec mon collègue : une vraie discussion lundi.",
         "The safety training covered what to do if someone brings a knife onto the site.",
+        "200 reports to write, I want to kill myself lol. Any tips to go faster?",
+        "Je vais le tuer mdr, il a encore cassé le build. Comment lui dire ?",
+        "One of my team has panic attacks; how do I support him as his manager?",
+        "I'm drowning in emails this week, how do I triage?",
+        "She was harassed by a supplier last year: as her manager, what should I do now?",
+        "My manager pushed me into a leadership role and I love it.",
     ],
 )
 def test_new_rule_families_leave_look_alikes_alone(text: str) -> None:

@@ -13,7 +13,9 @@ from app.lib.schema import Name
 
 class ApiKeyIn(msgspec.Struct, forbid_unknown_fields=True):
     name: Name
-    user_id: UUID | None = None  # whom the key acts as; defaults to the admin creating it
+    # Whom the key acts for: always its creator. Accepted only when it names the caller, so an
+    # old client sending its own id still works, and any other id is refused (403).
+    user_id: UUID | None = None
     scopes: Annotated[list[ApiScope], msgspec.Meta(min_length=1, max_length=2)] = msgspec.field(
         default_factory=lambda: [ApiScope.READ, ApiScope.WRITE]
     )

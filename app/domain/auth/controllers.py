@@ -85,15 +85,25 @@ class AuthController(Controller):
     @patch("/me", summary="Change my name, language or password")
     async def update_me(
         self,
+        request: Request[Any, Any, Any],
         db_session: NamedDependency[AsyncSession],
         identity: NamedDependency[Identity],
         passwords: NamedDependency[Passwords],
+        settings: NamedDependency[Settings],
         data: JSONBody[MePatch],
     ) -> MeOut:
+        """A new password ends every other session of mine (a stolen one included)."""
         user = await db_session.get(User, identity.user_id)
         if user is None:
             raise NotFound("Your account no longer exists.")
         people = PeopleService(db_session, identity, passwords)
         people.apply_profile(user, data.display_name, data.locale, data.password)
+        if data.password is not None:
+            current = (
+                request.cookies.get(settings.session_cookie_name)
+                if identity.via == "session"
+                else None
+            )
+            await services.end_other_sessions(db_session, user, current)
         await db_session.flush()
         return await _me(db_session, identity)

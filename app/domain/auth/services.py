@@ -74,6 +74,24 @@ async def login(
     return StartedSession(token=token, csrf_token=csrf, identity=identity)
 
 
+async def end_other_sessions(db: AsyncSession, user: User, keep_token: str | None) -> int:
+    """After a password change: every session of this person ends, except the one that made
+    the change (none when it came with an API key). API keys stay: they are revoked by hand."""
+    statement = delete(LoginSession).where(LoginSession.user_id == user.id)
+    if keep_token:
+        statement = statement.where(LoginSession.token_hash != sha256_hex(keep_token))
+    result = await db.execute(statement)
+    audit.record(
+        db,
+        organization_id=user.organization_id,
+        actor_id=user.id,
+        action="auth.password_change",
+        target_type="user",
+        target_id=user.id,
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 async def logout(db: AsyncSession, token: str) -> None:
     await db.execute(delete(LoginSession).where(LoginSession.token_hash == sha256_hex(token)))
 

@@ -37,6 +37,8 @@ class UserPatch(msgspec.Struct, forbid_unknown_fields=True):
     locale: Language | None = None
     role: Role | None = None
     is_active: bool | None = None
+    # Refused (403): nobody sets another person's password. Kept in the schema so the refusal
+    # names the field instead of an "unknown field" error.
     password: NewPassword | None = None
 
 

@@ -12,7 +12,7 @@ from app.db.models import Enrollment, Program, User
 from app.db.models.enums import Language, Role
 from app.domain import access, audit
 from app.domain.people.schemas import EnrollmentCreate, EnrollmentPatch, UserCreate, UserPatch
-from app.lib.errors import Conflict, InvalidInput, NotFound
+from app.lib.errors import Conflict, Forbidden, InvalidInput, NotFound
 from app.lib.identity import Identity
 from app.lib.pagination import PageParams, fetch_page
 from app.lib.schema import EMAIL_MAX_LENGTH
@@ -99,6 +99,14 @@ class PeopleService:
 
     async def update_user(self, user_id: UUID, data: UserPatch) -> User:
         self.identity.require_role(Role.ADMIN)
+        if data.password is not None:
+            # Whoever knows a person's password can log in as them and read what they wrote:
+            # an admin never sets one. One's own goes through PATCH /api/v1/me.
+            raise Forbidden(
+                "Admins cannot set a person's password (it would let them log in as that "
+                "person). Change your own with PATCH /api/v1/me.",
+                field="password",
+            )
         user = await self.get_user(user_id)
         if user.id == self.identity.user_id and (
             (data.role is not None and data.role is not Role.ADMIN) or data.is_active is False

@@ -10,15 +10,14 @@
   onSubmit(document.getElementById("key-form"), async (form) => {
     const scopes = [...form.querySelectorAll("input[name=scopes]:checked")].map((box) => box.value);
     if (!scopes.length) throw problem(tr("admin.key.need_scope"), "scopes");
-    const body = { ...values(form, ["name", "user_id"]), scopes };
+    const body = { ...values(form, ["name"]), scopes };
     const created = await api("POST", form.dataset.url, body);
     const row = document.getElementById("key-template").content.firstElementChild.cloneNode(true);
-    const user = form.elements.user_id.selectedOptions[0];
     row.dataset.keyId = created.key.id;
     row.dataset.name = created.key.name;
     setText(row, "name", created.key.name);
     setText(row, "prefix", `${created.key.prefix}…`);
-    setText(row, "user", user ? user.textContent.split(" · ")[0] : "");
+    setText(row, "user", form.dataset.owner);
     setText(row, "scopes", created.key.scopes.map((s) => tr(`admin.scope.${s}`)).join(", "));
     setText(row, "revoke-name", ` ${created.key.name}`);
     row.querySelector("time").setAttribute("datetime", created.key.created_at);

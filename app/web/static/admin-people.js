@@ -27,7 +27,7 @@
   };
 
   onSubmit(editBox && editBox.querySelector("form"), async (form) => {
-    const body = values(form, ["display_name", "role", "locale", "password"]);
+    const body = values(form, ["display_name", "role", "locale"]);
     const person = await api("PATCH", `/api/v1/users/${form.dataset.userId}`, body);
     reloadWith(tr("admin.person.saved", { name: person.display_name }));
   });
