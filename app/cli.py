@@ -234,7 +234,9 @@ def bench_throughput(
     "--suite",
     "suites",
     multiple=True,
-    type=click.Choice(["plan", "chat", "safety", "injection", "tenancy", "gate"]),
+    type=click.Choice(
+        ["plan", "chat", "safety", "relevance", "relevance-dev", "injection", "tenancy", "gate"]
+    ),
     help="Run only these (repeatable); default: all.",
 )
 @click.option(

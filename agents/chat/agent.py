@@ -33,6 +33,8 @@ PASSAGES = 4
 COMPOSER_VERSION = "composer-chat-2026-11-23"
 # The question bank is a source of questions, not of knowledge to cite.
 KNOWLEDGE_KINDS = tuple(k for k in DocumentKind if k is not DocumentKind.QUESTION_BANK)
+# Where the program's skills are written: the follow-up question comes from the nearest one.
+SKILL_KINDS = (DocumentKind.PROGRAM_MODULE, DocumentKind.QUESTION_BANK)
 _UNKNOWN_LABEL = re.compile(r"\s?\[S\d{1,2}\]")
 
 
@@ -54,22 +56,35 @@ def reply_events(
         return
     sources = label_passages(retriever.search(request.message, PASSAGES, kinds=KNOWLEDGE_KINDS))
     relevant = [s for s in sources if is_relevant(s)]
+    skill = closest_skill(retriever, request)
     stream = SafeStream(request.allowed_link_hosts)
     stats = StreamStats()
     if llm is None:
         # The composer's reply exists whole: one piece, sanitised once. Cut into words, each
         # piece re-sanitised the text so far (about 60 passes per reply, for nothing).
-        pieces: Iterator[str] = iter([compose_reply(request, relevant)])
+        pieces: Iterator[str] = iter([compose_reply(request, relevant, skill)])
     else:
         pieces = llm.stream(chat_messages(request, relevant), stats=stats)
     for piece in pieces:
         yield from stream.feed(piece)
-    reply = _checked(request, stream.raw, relevant, llm, guard)
+    reply = _checked(request, stream.raw, relevant, llm, guard, skill)
     reply.tokens_in, reply.tokens_out = stats.tokens_in, stats.tokens_out
     reply.first_token_ms = stats.first_token_ms
     reply.retrieved_ids = [s.chunk.id for s in sources]
     yield from stream.finish(reply.text)
     yield reply
+
+
+def closest_skill(retriever: Retriever, request: ChatRequest) -> str:
+    """The program skill nearest to what the learner said: that of the closest module or
+    question-bank section (a bank section is headed by its skill). "" when none is found."""
+    skills = {q.skill for q in request.bank}
+    for passage in retriever.search(request.message, 3, kinds=SKILL_KINDS):
+        chunk = passage.chunk
+        found = chunk.skill or next((h for h in chunk.heading_path if h in skills), "")
+        if found:
+            return found
+    return ""
 
 
 def is_relevant(source: Source) -> bool:
@@ -82,6 +97,7 @@ def _checked(
     relevant: Sequence[Source],
     llm: ChatModel | None,
     guard: SafetyGuard,
+    skill: str = "",
 ) -> ChatReply:
     text = sanitize_reply(raw, request.allowed_link_hosts).strip()
     problems: list[str] = []
@@ -94,7 +110,7 @@ def _checked(
         reasons = ["the reply revealed the prompt"] if leaks_prompt(text, SYSTEM) else []
         reasons = reasons or language_problems(text, request.language)
         if reasons:
-            reply = _reply(request, compose_reply(request, relevant), relevant, None)
+            reply = _reply(request, compose_reply(request, relevant, skill), relevant, None)
             reply.fallback_used, reply.fallback_reason = True, reasons[0]
             return reply
         if count_questions(text) > 1:

@@ -4,6 +4,7 @@ question from the organisation's bank. No model; deterministic for a given messa
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Sequence
 
 from agents.chat.state import ChatRequest
@@ -11,6 +12,7 @@ from agents.grounding import Source
 from agents.quotes import plain_quote
 
 QUOTE_CHARS = 240
+_WORD = re.compile(r"\w{4,}")
 
 ACKNOWLEDGEMENTS = {
     "fr": (
@@ -48,7 +50,8 @@ PHRASES = {
 }
 
 
-def compose_reply(request: ChatRequest, relevant: Sequence[Source]) -> str:
+def compose_reply(request: ChatRequest, relevant: Sequence[Source], skill: str = "") -> str:
+    """`skill`: the program skill nearest to the message (the question is drawn from it)."""
     say = PHRASES.get(request.language, PHRASES["en"])
     seed = int.from_bytes(hashlib.sha256((request.seed + request.message).encode()).digest()[:8])
     acknowledgements = ACKNOWLEDGEMENTS.get(request.language, ACKNOWLEDGEMENTS["en"])
@@ -60,14 +63,25 @@ def compose_reply(request: ChatRequest, relevant: Sequence[Source]) -> str:
         parts.append(say["passage"].format(org=org, quote=quote, label=source.label))
     else:
         parts.append(say["nothing"])
-    parts.append(_question(request, relevant, seed) or say["question"])
+    parts.append(_question(request, relevant, skill, seed) or say["question"])
     return " ".join(parts)
 
 
-def _question(request: ChatRequest, relevant: Sequence[Source], seed: int) -> str | None:
-    """A bank question in the learner's language, on the passage's skill when there is one."""
+def _question(
+    request: ChatRequest, relevant: Sequence[Source], skill: str, seed: int
+) -> str | None:
+    """A bank question in the learner's language: of the skill nearest to the message (else
+    the passage's), and among those, the one sharing most words with the message."""
     usable = [q for q in request.bank if q.language == request.language]
-    skill = relevant[0].chunk.skill if relevant else ""
-    on_skill = [q for q in usable if skill and q.skill == skill]
-    options = on_skill or usable
-    return options[seed % len(options)].text if options else None
+    skill = skill or (relevant[0].chunk.skill if relevant else "")
+    options = [q for q in usable if skill and q.skill == skill] or usable
+    if not options:
+        return None
+    said = _words(request.message)
+    best = max(len(said & _words(q.text)) for q in options)
+    closest = [q for q in options if len(said & _words(q.text)) == best]
+    return closest[seed % len(closest)].text
+
+
+def _words(text: str) -> set[str]:
+    return {w.casefold() for w in _WORD.findall(text)}

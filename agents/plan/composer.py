@@ -14,7 +14,14 @@ from typing import TypeVar
 
 from agents.checks import action_problems, language_problems, question_problems
 from agents.grounding import Source
-from agents.plan.state import BankQuestion, ItemKind, ModuleInfo, PlanItem, PlanRequest
+from agents.plan.state import (
+    MAX_ITEMS,
+    BankQuestion,
+    ItemKind,
+    ModuleInfo,
+    PlanItem,
+    PlanRequest,
+)
 from agents.plan.templates import phrases
 from knowledge.documents import DocumentKind
 
@@ -80,12 +87,24 @@ def compose_plan(request: PlanRequest, sources: Sequence[Source]) -> list[PlanIt
     )
     items.append(item("team_question", team_text, say["why_team"], team_source))
 
-    actions = [a for a in request.agreed_actions if a.strip()]
-    if actions:
-        text = say["action"].format(action=_sentence(actions[0]))
-        if not action_problems(text, request.language):
-            items.append(item("micro_action", text, say["why_action"], program_source))
-    return items
+    actions = [
+        item("micro_action", text, say["why_action"], program_source)
+        for text in _action_texts(request, say)
+    ]
+    # Room for every agreed action: the second company question goes first.
+    while len(items) + len(actions) > MAX_ITEMS and len(company) > 1:
+        items.remove(company.pop())
+    return items + actions[: MAX_ITEMS - len(items)]
+
+
+def _action_texts(request: PlanRequest, say: dict[str, str]) -> list[str]:
+    """Every action agreed in session, in the coach's words (the plan follows the session),
+    framed with a moment to look back, or alone when the frame would make it too long."""
+    texts = []
+    for agreed in (a for a in request.agreed_actions if a.strip()):
+        framed = say["action"].format(action=_sentence(agreed))
+        texts.append(_sentence(agreed) if action_problems(framed, request.language) else framed)
+    return texts
 
 
 def focus_module(request: PlanRequest) -> ModuleInfo | None:

@@ -192,3 +192,14 @@ def test_the_safe_stream_holds_unfinished_markup_back() -> None:
     assert "evil" not in text
     final = stream.finish("Voyez ceci lien fin.")
     assert all(isinstance(e, Delta | Replace) for e in final)
+
+
+def test_the_follow_up_question_comes_from_the_skill_nearest_to_the_message(
+    horizon: PackOrg,
+) -> None:
+    message = "Je n'ose jamais prendre la parole face à la direction, même quand j'ai une idée."
+    _, reply = _run(horizon, _request(horizon, message))
+
+    bank = {q.text: q.skill for q in horizon.pack.questions}
+    asked = [skill for text, skill in bank.items() if text in reply.text]
+    assert asked == ["audace"]

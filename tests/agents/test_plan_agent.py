@@ -209,3 +209,18 @@ def test_absurdly_nested_json_is_a_problem_to_repair_not_a_crash(horizon: PackOr
     result = draft_plan(_request(horizon), horizon.knowledge.retriever(), model)
     assert result.fallback_used
     assert model.calls[1]["messages"][-1].content.count("not usable JSON") == 1
+
+
+def test_every_agreed_action_becomes_an_item_in_the_coach_s_words(horizon: PackOrg) -> None:
+    actions = (
+        "Demander un retour à un pair chaque semaine.",
+        "Préparer le point du lundi avec deux questions ouvertes",
+        "Noter chaque soir une situation où j'ai parlé vrai",
+    )
+    result = draft_plan(_request(horizon, agreed_actions=actions), horizon.knowledge.retriever())
+
+    texts = [item.text.casefold() for item in result.items if item.kind == "micro_action"]
+    for action in actions:
+        assert any(action.rstrip(".").casefold() in text for text in texts), action
+    assert len(result.items) <= 6  # room was made: a company question gave way
+    assert {item.kind for item in result.items} >= set(REQUIRED_KINDS)

@@ -22,7 +22,6 @@
     form.elements.display_name.value = row.dataset.name;
     form.elements.role.value = row.dataset.role;
     form.elements.locale.value = row.dataset.locale;
-    form.elements.password.value = "";
     editBox.showModal();
   };
 

@@ -1,0 +1,154 @@
+"""Relevance: does the companion quote the passage a coach would pick, ask from the right skill,
+and do plans keep what the session agreed and draw on the closest value or strategy?
+
+Measured on a labelled set written from the packs only, by a hand that never saw the agents
+(`evals/datasets/relevance/`, frozen by hash; `relevance-dev/` is the split to tune on). A
+passage is named by its pack file and its section heading, so labels survive re-chunking.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from agents.checks import count_questions
+from agents.grounding import COMPANY_KINDS
+from agents.llm import ModelError
+from agents.plan import draft_plan
+from evals.context import EvalContext, read_dataset
+from evals.metrics import rate
+from evals.suites.chat import chat_request, reply_to
+
+TITLE_SEPARATOR = " › "
+
+
+def acceptable(citation: Mapping[str, Any], passages: Iterable[Mapping[str, str]]) -> bool:
+    """The citation points at one of the labelled sections (same file, heading on its path)."""
+    path = str(citation.get("title", "")).split(TITLE_SEPARATOR)
+    return any(
+        citation.get("document_id") == p["doc"] and p["heading"] in path for p in passages
+    )
+
+
+def question_skill(text: str, bank: Sequence[tuple[str, str]]) -> str | None:
+    """The skill of the bank question the reply asks, when it asks one of the bank's."""
+    folded = " ".join(text.split()).casefold()
+    for skill, question in bank:
+        if " ".join(question.split()).casefold() in folded:
+            return skill
+    return None
+
+
+def run_relevance(
+    ctx: EvalContext, cases: list[dict[str, Any]]
+) -> tuple[dict[str, float], list[str]]:
+    """`cases` are the chat cases; the sessions of the same split are read alongside."""
+    split = "relevance-dev" if cases and cases[0]["id"].startswith("dev-") else "relevance"
+    chat, failures = _chat(ctx, cases)
+    sessions = read_dataset(f"{split}/sessions")
+    plans, plan_failures = _plans(ctx, sessions)
+    return {**chat, **plans}, failures + plan_failures
+
+
+def _chat(ctx: EvalContext, cases: list[dict[str, Any]]) -> tuple[dict[str, float], list[str]]:
+    n: Counter[str] = Counter()
+    failures: list[str] = []
+    for case in cases:
+        org = ctx.orgs[case["pack"]]
+        request = chat_request(ctx, case["pack"], case["message"], case["language"], case["id"])
+        try:
+            reply = reply_to(ctx, request, case["pack"])
+        except ModelError as error:
+            n["errors"] += 1
+            failures.append(f"{case['id']}: model error {error.kind}")
+            continue
+        n["turns"] += 1
+        n["one_question"] += count_questions(reply.text) <= 1
+        groups = ("all", case["kind"], case["language"])
+        passages = case["acceptable_passages"]
+        if passages:
+            first = reply.citations[0] if reply.citations else None
+            good = first is not None and acceptable(first, passages)
+            for group in groups:
+                n[f"cite_cases.{group}"] += 1
+                n[f"cite_ok.{group}"] += good
+            if not good:
+                what = first["title"] if first else "nothing"
+                failures.append(f"{case['id']}: cited {what}")
+        else:
+            n["none_cases"] += 1
+            n["none_ok"] += not reply.citations
+            if reply.citations:
+                failures.append(f"{case['id']}: off topic, cited {reply.citations[0]['title']}")
+        if case["acceptable_skills"]:
+            bank = [(q.skill, q.text) for q in org.pack.questions]
+            skill = question_skill(reply.text, bank)
+            good_skill = skill in case["acceptable_skills"]
+            for group in groups:
+                n[f"skill_cases.{group}"] += 1
+                n[f"skill_ok.{group}"] += good_skill
+    metrics: dict[str, float] = {
+        "chat_turns": n["turns"],
+        "chat_one_question_rate": rate(n["one_question"], n["turns"]),
+        "chat_no_citation_when_none": rate(n["none_ok"], n["none_cases"]),
+        "chat_model_error_rate": rate(n["errors"], len(cases)),
+    }
+    for group in ("all", "situation", "question", "fr", "en"):
+        suffix = "" if group == "all" else f".{group}"
+        if n[f"cite_cases.{group}"]:
+            metrics[f"chat_cited_acceptable{suffix}"] = rate(
+                n[f"cite_ok.{group}"], n[f"cite_cases.{group}"]
+            )
+        if n[f"skill_cases.{group}"]:
+            metrics[f"chat_question_skill_acceptable{suffix}"] = rate(
+                n[f"skill_ok.{group}"], n[f"skill_cases.{group}"]
+            )
+    return metrics, failures
+
+
+def _plans(
+    ctx: EvalContext, sessions: list[dict[str, Any]]
+) -> tuple[dict[str, float], list[str]]:
+    n: Counter[str] = Counter()
+    failures: list[str] = []
+    for case in sessions:
+        org = ctx.orgs[case["pack"]]
+        request = org.plan_request(
+            case["goal"],
+            focus_skills=tuple(case["focus_skills"]),
+            notes=case["notes"],
+            agreed_actions=tuple(case["agreed_actions"]),
+            language=case["language"],
+            seed=case["id"],
+        )
+        try:
+            result = draft_plan(request, org.knowledge.retriever(), ctx.llm)
+        except ModelError as error:
+            n["errors"] += 1
+            failures.append(f"{case['id']}: model error {error.kind}")
+            continue
+        n["plans"] += 1
+        texts = " ".join(" ".join(i.text.split()) for i in result.items).casefold()
+        for action in case["agreed_actions"]:
+            # Kept verbatim: the coach's words inside an item (case and the final stop aside).
+            kept = " ".join(action.split()).rstrip(".!").casefold() in texts
+            n["actions"] += 1
+            n["actions_kept"] += kept
+            if not kept:
+                failures.append(f"{case['id']}: agreed action not kept: {action[:60]}")
+        company = [i for i in result.items if i.kind == "company_question"]
+        for item in company:
+            cited = [c for c in item.citations if c["kind"] in COMPANY_KINDS]
+            good = any(acceptable(c, case["acceptable_company_passages"]) for c in cited)
+            n["company"] += 1
+            n["company_ok"] += good
+            if not good:
+                titles = [c["title"] for c in cited] or ["nothing"]
+                failures.append(f"{case['id']}: company question cites {titles[0]}")
+    return {
+        "plans": n["plans"],
+        "plan_agreed_actions_kept": rate(n["actions_kept"], n["actions"]),
+        "plan_company_passage_acceptable": rate(n["company_ok"], n["company"]),
+        "plan_model_error_rate": rate(n["errors"], len(sessions)),
+    }, failures
