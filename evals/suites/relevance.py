@@ -26,9 +26,7 @@ TITLE_SEPARATOR = " › "
 def acceptable(citation: Mapping[str, Any], passages: Iterable[Mapping[str, str]]) -> bool:
     """The citation points at one of the labelled sections (same file, heading on its path)."""
     path = str(citation.get("title", "")).split(TITLE_SEPARATOR)
-    return any(
-        citation.get("document_id") == p["doc"] and p["heading"] in path for p in passages
-    )
+    return any(citation.get("document_id") == p["doc"] and p["heading"] in path for p in passages)
 
 
 def question_skill(text: str, bank: Sequence[tuple[str, str]]) -> str | None:
@@ -107,9 +105,7 @@ def _chat(ctx: EvalContext, cases: list[dict[str, Any]]) -> tuple[dict[str, floa
     return metrics, failures
 
 
-def _plans(
-    ctx: EvalContext, sessions: list[dict[str, Any]]
-) -> tuple[dict[str, float], list[str]]:
+def _plans(ctx: EvalContext, sessions: list[dict[str, Any]]) -> tuple[dict[str, float], list[str]]:
     n: Counter[str] = Counter()
     failures: list[str] = []
     for case in sessions:
