@@ -127,8 +127,10 @@ def _plans(ctx: EvalContext, sessions: list[dict[str, Any]]) -> tuple[dict[str, 
         n["plans"] += 1
         texts = " ".join(" ".join(i.text.split()) for i in result.items).casefold()
         for action in case["agreed_actions"]:
-            # Kept verbatim: the coach's words inside an item (case and the final stop aside).
-            kept = " ".join(action.split()).rstrip(".!").casefold() in texts
+            # Kept verbatim: the coach's words inside an item (case, question marks, which an
+            # action item may not hold, and the final stop aside).
+            words = " ".join(action.replace("?", "").split()).rstrip(".!").casefold()
+            kept = words in texts
             n["actions"] += 1
             n["actions_kept"] += kept
             if not kept:
