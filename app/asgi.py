@@ -52,6 +52,7 @@ from app.domain.question_bank.controllers import QuestionBankController
 from app.domain.suggestions.controllers import FeedController, SuggestionController
 from app.lib.deps import provide_passwords, provide_settings
 from app.lib.errors import EXCEPTION_HANDLERS
+from app.lib.json_limits import check_json_depth
 from app.lib.logging import AccessLogMiddleware, configure_logging
 from app.lib.pagination import provide_page_params
 from app.lib.security import Passwords
@@ -183,6 +184,7 @@ def create_app(
             }
         ),
         exception_handlers=EXCEPTION_HANDLERS,
+        before_request=check_json_depth,
         middleware=[DefineMiddleware(AccessLogMiddleware)],
         openapi_config=_openapi(),
         template_config=template_config(settings),

@@ -102,3 +102,47 @@ def test_a_message_of_only_blank_or_invisible_characters_is_refused(
     assert "visible text" in error["message"]
     assert "regex" not in error["message"]  # said in words, not as a pattern
     assert learner.get(path).json()["items"] == []
+
+
+@pytest.mark.parametrize(
+    ("email", "why"),
+    [
+        ("admin\u200b@alpha.example", "invisible"),
+        ("\u0430dmin@alpha.example", "alphabets"),  # a Cyrillic a among Latin letters
+        ("admin@alph\u0430.example", "alphabets"),
+    ],
+)
+def test_look_alike_emails_are_refused_naming_email(
+    client: TestClient[Any], worlds: list[OrgWorld], email: str, why: str
+) -> None:
+    admin = with_key(client, worlds[0].admin)
+    response = admin.post(
+        "/api/v1/users", json={"email": email, "display_name": "Look-alike", "role": "admin"}
+    )
+    assert response.status_code == 400, response.text
+    assert response.json()["error"]["field"] == "email"
+    assert why in response.json()["error"]["message"]
+
+
+def test_a_full_width_email_is_the_same_address(
+    client: TestClient[Any], worlds: list[OrgWorld]
+) -> None:
+    admin = with_key(client, worlds[0].admin)
+    body = {"email": "\uff5a\uff4f\uff45@alpha.example", "display_name": "Zoe", "role": "learner"}
+    assert admin.post("/api/v1/users", json=body).json()["email"] == "zoe@alpha.example"
+    body["email"] = "ZOE@alpha.example"
+    assert admin.post("/api/v1/users", json=body).status_code == 409  # NFKC: same address
+
+
+def test_deeply_nested_json_is_refused_before_parsing_even_before_login(
+    client: TestClient[Any],
+) -> None:
+    for depth in (1_000, 100_000):
+        body = "[" * depth + "]" * depth
+        response = client.post(
+            "/api/v1/auth/login", content=body, headers={"Content-Type": "application/json"}
+        )
+        assert response.status_code == 400, (depth, response.status_code)
+        assert "32 levels" in response.json()["error"]["message"]
+    shallow = client.post("/api/v1/auth/login", json={"organization": "x", "email": "a@b.c"})
+    assert shallow.status_code == 400  # an ordinary validation error: the hook lets it through

@@ -11,8 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.db.models import ApiKey, LoginSession, Organization, User
 from app.db.models.enums import ApiScope
 from app.domain import audit
+from app.domain.people.services import normalise_email
 from app.lib.clock import utcnow
-from app.lib.errors import Unauthenticated
+from app.lib.errors import InvalidInput, Unauthenticated
 from app.lib.identity import Identity
 from app.lib.security import Passwords, api_key_prefix, constant_time_equals, new_token, sha256_hex
 
@@ -29,6 +30,15 @@ class StartedSession:
     identity: Identity
 
 
+def _lookup_email(email: str) -> str:
+    """The stored form of an address (people.services.normalise_email), or one that matches
+    nobody when it could not be stored: login answers the same 401 either way."""
+    try:
+        return normalise_email(email)
+    except InvalidInput:
+        return ""
+
+
 async def login(
     db: AsyncSession,
     passwords: Passwords,
@@ -41,7 +51,7 @@ async def login(
     user = await db.scalar(
         select(User)
         .join(Organization, Organization.id == User.organization_id)
-        .where(Organization.slug == organization_slug, User.email == email.strip().lower())
+        .where(Organization.slug == organization_slug, User.email == _lookup_email(email))
     )
     # Verify even when the user is unknown, so response time does not reveal who exists.
     valid = passwords.verify(user.password_hash if user else None, password)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Sequence
 from uuid import UUID
 
@@ -15,12 +17,28 @@ from app.domain.people.schemas import EnrollmentCreate, EnrollmentPatch, UserCre
 from app.lib.errors import Conflict, Forbidden, InvalidInput, NotFound
 from app.lib.identity import Identity
 from app.lib.pagination import PageParams, fetch_page
-from app.lib.schema import EMAIL_MAX_LENGTH
+from app.lib.schema import EMAIL_MAX_LENGTH, INVISIBLE
 from app.lib.security import Passwords
 
 
 def normalise_email(email: str) -> str:
-    normalised = email.strip().lower()
+    """The address as stored and looked up: NFKC (full-width and compatibility forms folded),
+    lower case. An address with invisible characters, or with a part (before the @, or a
+    label of the domain) whose letters mix scripts (a Cyrillic "a", U+0430, among Latin
+    letters), is refused: it would pass for someone else's."""
+    normalised = unicodedata.normalize("NFKC", email).strip().lower()
+    if _INVISIBLE.search(normalised):
+        raise InvalidInput(
+            "The email address contains invisible characters (zero-width spaces, direction "
+            "marks): type it again.",
+            field="email",
+        )
+    if any(len(_scripts(part)) > 1 for part in re.split(r"[@.]", normalised)):
+        raise InvalidInput(
+            "The email address mixes alphabets (for example a Cyrillic letter among Latin "
+            "ones), so it could pass for another address: type it again.",
+            field="email",
+        )
     if len(normalised) > EMAIL_MAX_LENGTH:  # some letters grow when lower-cased (İ -> i̇)
         raise InvalidInput(
             f"The email address is too long in lower case ({len(normalised)} characters; "
@@ -28,6 +46,14 @@ def normalise_email(email: str) -> str:
             field="email",
         )
     return normalised
+
+
+_INVISIBLE = re.compile(f"[{INVISIBLE}\x00-\x1f\x7f]")
+
+
+def _scripts(text: str) -> set[str]:
+    """The scripts of the letters (LATIN, CYRILLIC, GREEK...), from their Unicode names."""
+    return {unicodedata.name(c, "UNKNOWN").split()[0] for c in text if c.isalpha()}
 
 
 async def add_user(
