@@ -174,14 +174,28 @@ const Interlude = (() => {
     const body = dialog.querySelector("#passage-text");
     body.replaceChildren();
     // The quote the citation was made from is marked inside the passage (text nodes only).
-    const at = quote ? text.indexOf(quote.trim()) : -1;
-    if (at < 0) {
+    // A quote is plain text (markup and links taken out), so its words are looked for with
+    // markup or line breaks allowed between them.
+    const found = quote ? findQuote(text, quote) : null;
+    if (!found) {
       body.textContent = text;
       return;
     }
     const mark = document.createElement("mark");
-    mark.textContent = text.slice(at, at + quote.trim().length);
-    body.append(text.slice(0, at), mark, text.slice(at + quote.trim().length));
+    mark.textContent = text.slice(found.start, found.end);
+    body.append(text.slice(0, found.start), mark, text.slice(found.end));
+  }
+
+  function findQuote(text, quote) {
+    const words = quote.replace(/…$/, "").trim().split(/\s+/).filter(Boolean);
+    const escape = (word) => word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    for (const count of [words.length, 12, 6]) {
+      if (!count || count > words.length) continue;
+      const pattern = words.slice(0, count).map(escape).join("[\\s*_#>`|\\-]*");
+      const match = new RegExp(pattern).exec(text);
+      if (match) return { start: match.index, end: match.index + match[0].length };
+    }
+    return null;
   }
 
   async function openPassage(button) {
