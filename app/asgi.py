@@ -50,12 +50,13 @@ from app.domain.privacy.controllers import PrivacyController
 from app.domain.programs.controllers import ProgramController
 from app.domain.question_bank.controllers import QuestionBankController
 from app.domain.suggestions.controllers import FeedController, SuggestionController
-from app.lib.deps import provide_passwords, provide_settings
+from app.lib.deps import provide_login_throttle, provide_passwords, provide_settings
 from app.lib.errors import EXCEPTION_HANDLERS
 from app.lib.json_limits import check_json_depth
 from app.lib.logging import AccessLogMiddleware, configure_logging
 from app.lib.pagination import provide_page_params
 from app.lib.security import Passwords
+from app.lib.throttle import STORE, AccountThrottle, build_store, login_rate_limit
 from app.settings import Settings, get_settings
 from app.web.routes import WEB_CONTROLLERS, static_files_router, template_config
 from knowledge.base import KnowledgeBase
@@ -155,6 +156,10 @@ def create_app(
         create_all=False,  # the schema comes from Alembic migrations only
     )
     passwords = Passwords.from_settings(settings)
+    store = build_store(settings)
+    login_throttle = AccountThrottle(
+        store, settings.login_failures_per_account, settings.login_failure_window_s
+    )
     knowledge = build_knowledge(settings)
     runtime = (agents or partial(AgentRuntime.from_settings, settings))(knowledge)
     start, stop = _lifecycle(database, runtime, settings)
@@ -166,6 +171,7 @@ def create_app(
         dependencies={
             "settings": Provide(provide_settings, sync_to_thread=False),
             "passwords": Provide(provide_passwords, sync_to_thread=False),
+            "login_throttle": Provide(provide_login_throttle, sync_to_thread=False),
             "identity": Provide(provide_identity),
             "page": Provide(provide_page_params, sync_to_thread=False),
             "knowledge": Provide(provide_knowledge, sync_to_thread=False),
@@ -177,6 +183,7 @@ def create_app(
             {
                 "settings": settings,
                 "passwords": passwords,
+                "login_throttle": login_throttle,
                 "knowledge": knowledge,
                 "agents": runtime,
                 "alert_mail": AlertMail(settings.public_url) if settings.sends_mail else None,
@@ -185,7 +192,8 @@ def create_app(
         ),
         exception_handlers=EXCEPTION_HANDLERS,
         before_request=check_json_depth,
-        middleware=[DefineMiddleware(AccessLogMiddleware)],
+        middleware=[DefineMiddleware(AccessLogMiddleware), login_rate_limit(settings).middleware],
+        stores={STORE: store},
         openapi_config=_openapi(),
         template_config=template_config(settings),
         request_max_body_size=settings.max_request_bytes,

@@ -49,6 +49,15 @@ class Settings(BaseSettings):
     max_request_bytes: int = Field(default=1_000_000, ge=1_024)
     max_message_chars: int = Field(default=8_000, ge=1)
 
+    # Login throttling (app/lib/throttle.py): per client address, and failed logins per account.
+    login_attempts_per_minute: int = Field(default=20, ge=1)
+    login_failures_per_account: int = Field(default=10, ge=1)
+    login_failure_window_s: int = Field(default=900, ge=1)
+    # Shared store for the throttling counts (several server processes); memory when unset.
+    redis_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("REDIS_URL", "INTERLUDE_REDIS_URL")
+    )
+
     # Web sessions: an opaque token in a cookie, its hash in the database.
     session_cookie_name: str = "interlude_session"
     session_ttl_hours: int = Field(default=12, ge=1)

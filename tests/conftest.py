@@ -112,4 +112,5 @@ def settings(db_url: str, tmp_path: Path) -> Settings:
         log_format="console",
         log_level="WARNING",
         ingestion_poll_seconds=0.1,
+        login_attempts_per_minute=10_000,  # every test logs in; throttling has its own tests
     )

@@ -154,9 +154,14 @@ def http_error_handler(_: Request[Any, Any, Any], exc: HTTPException) -> Respons
     message = str(exc.detail)
     if status == 413:
         message = "The request body is too large. Send less data in one request."
+    if status == 429 and message == "Too Many Requests":  # Litestar's rate-limit middleware
+        message = "Too many login attempts from this address: wait a minute and try again."
     response = _json(status, _HTTP_CODES.get(status, "bad_request"), message)
     if exc.headers:
         response.headers.update(exc.headers)
+    if status == 429 and "Retry-After" not in response.headers:
+        # The middleware says when its window resets (RateLimit-Reset, in seconds).
+        response.headers["Retry-After"] = response.headers.get("RateLimit-Reset", "60")
     return response
 
 

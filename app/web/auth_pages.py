@@ -13,6 +13,7 @@ from typing import Any
 from litestar import Request, Response, get, post
 from litestar.datastructures import Cookie
 from litestar.di import NamedDependency
+from litestar.exceptions import TooManyRequestsException
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,6 +21,7 @@ from app.domain.auth import services as auth
 from app.lib.errors import Unauthenticated
 from app.lib.identity import Identity
 from app.lib.security import Passwords, constant_time_equals, new_token
+from app.lib.throttle import AccountThrottle
 from app.settings import Settings
 from app.web.i18n import locale_from_header, text
 from app.web.pages import HOME_BY_ROLE, PageController, render, safe_next
@@ -111,6 +113,7 @@ class AuthPages(PageController):
         db_session: NamedDependency[AsyncSession],
         passwords: NamedDependency[Passwords],
         settings: NamedDependency[Settings],
+        login_throttle: NamedDependency[AccountThrottle],
     ) -> Response[Any]:
         form = await request.form()
 
@@ -156,7 +159,20 @@ class AuthPages(PageController):
                 email=email,
                 password=password,
                 ttl=ttl,
+                throttle=login_throttle,
             )
+        except TooManyRequestsException as refused:
+            page = _login_form(
+                request,
+                settings,
+                status_code=429,
+                error=text("login.too_many", locale),
+                organization=organization,
+                email=email,
+                next_path=field("next"),
+            )
+            page.headers["Retry-After"] = (refused.headers or {}).get("Retry-After", "60")
+            return page
         except Unauthenticated:
             error = text("login.bad_credentials", locale)
             return _login_form(

@@ -75,6 +75,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Votre session a pris fin. Reconnectez-vous : vous reviendrez là où vous étiez.",
         "Your session has ended. Log in again to go back where you were.",
     ),
+    "login.too_many": (
+        "Trop de tentatives de connexion échouées pour ce compte : réessayez dans quelques"
+        " minutes, ou demandez à votre administrateur de vérifier le compte.",
+        "Too many failed logins for this account: try again in a few minutes, or ask your"
+        " admin to check the account.",
+    ),
     "login.bad_credentials": (
         "Organisation, e-mail ou mot de passe incorrect. Vérifiez les trois, puis réessayez.",
         "The organisation, email or password is wrong. Check all three, then try again.",

@@ -96,6 +96,7 @@ def _index(settings: Settings, world: OrgWorld) -> None:
 def _server_env(data_dir: Path, database_url: str) -> dict[str, str]:
     inherited = {k: v for k, v in os.environ.items() if not k.startswith(("INTERLUDE_", "OPENAI_"))}
     inherited.pop("DATABASE_URL", None)
+    inherited.pop("REDIS_URL", None)
     return {
         **inherited,
         "INTERLUDE_ENVIRONMENT": "test",
@@ -103,6 +104,7 @@ def _server_env(data_dir: Path, database_url: str) -> dict[str, str]:
         "DATABASE_URL": database_url,
         "INTERLUDE_ARGON2_TIME_COST": "1",
         "INTERLUDE_ARGON2_MEMORY_KIB": "1024",
+        "INTERLUDE_LOGIN_ATTEMPTS_PER_MINUTE": "10000",  # the browser tests log in often
         "INTERLUDE_LOG_FORMAT": "console",
         "INTERLUDE_LOG_LEVEL": "WARNING",
         "INTERLUDE_CHAT_PROVIDER": "composer",

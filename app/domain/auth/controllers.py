@@ -17,6 +17,7 @@ from app.domain.people.services import PeopleService
 from app.lib.errors import NotFound
 from app.lib.identity import Identity
 from app.lib.security import Passwords
+from app.lib.throttle import AccountThrottle
 from app.settings import Settings
 
 
@@ -38,6 +39,7 @@ class AuthController(Controller):
         db_session: NamedDependency[AsyncSession],
         passwords: NamedDependency[Passwords],
         settings: NamedDependency[Settings],
+        login_throttle: NamedDependency[AccountThrottle],
         data: JSONBody[LoginIn],
     ) -> Response[LoginOut]:
         ttl = timedelta(hours=settings.session_ttl_hours)
@@ -48,6 +50,7 @@ class AuthController(Controller):
             email=data.email,
             password=data.password,
             ttl=ttl,
+            throttle=login_throttle,
         )
         cookie = Cookie(
             key=settings.session_cookie_name,

@@ -16,6 +16,7 @@ from app.lib.clock import utcnow
 from app.lib.errors import InvalidInput, Unauthenticated
 from app.lib.identity import Identity
 from app.lib.security import Passwords, api_key_prefix, constant_time_equals, new_token, sha256_hex
+from app.lib.throttle import AccountThrottle
 
 ALL_SCOPES = frozenset(ApiScope)
 # Writing last_used_at on every request would turn reads into writes; once a minute is enough.
@@ -47,14 +48,39 @@ async def login(
     email: str,
     password: str,
     ttl: timedelta,
+    throttle: AccountThrottle,
+) -> StartedSession:
+    """A session for a right password; 401 otherwise (counted against the account), 429 when
+    the account had too many failures lately (no hash computed then)."""
+    lookup = _lookup_email(email)
+    await throttle.check(organization_slug, lookup)
+    try:
+        started = await _login(db, passwords, organization_slug, lookup, password, ttl, throttle)
+    except Unauthenticated:
+        await throttle.failed(organization_slug, lookup)
+        raise
+    await throttle.succeeded(organization_slug, lookup)
+    return started
+
+
+async def _login(
+    db: AsyncSession,
+    passwords: Passwords,
+    organization_slug: str,
+    email: str,
+    password: str,
+    ttl: timedelta,
+    throttle: AccountThrottle,
 ) -> StartedSession:
     user = await db.scalar(
         select(User)
         .join(Organization, Organization.id == User.organization_id)
-        .where(Organization.slug == organization_slug, User.email == _lookup_email(email))
+        .where(Organization.slug == organization_slug, User.email == email)
     )
     # Verify even when the user is unknown, so response time does not reveal who exists.
-    valid = passwords.verify(user.password_hash if user else None, password)
+    valid = await throttle.hash_check(
+        passwords.verify, user.password_hash if user else None, password
+    )
     if user is None or not valid or not user.is_active:
         raise Unauthenticated(BAD_CREDENTIALS)
     now = utcnow()
