@@ -145,3 +145,50 @@ def test_an_outdated_index_answers_503_with_what_to_do(
     error = response.json()["error"]
     assert error["code"] == "knowledge_unavailable"
     assert "interlude knowledge reindex" in error["message"]
+
+
+@pytest.mark.parametrize("stage", ["read_not_written", "written_not_recorded"])
+def test_a_document_deleted_while_it_is_indexed_leaves_nothing_searchable(
+    client: TestClient[Any],
+    worlds: list[OrgWorld],
+    monkeypatch: pytest.MonkeyPatch,
+    stage: str,
+) -> None:
+    """The indexing thread is held while the admin deletes the document: after the file was
+    read but before its passages are written, or after they are written but before the
+    document's row says so."""
+    import threading
+
+    from knowledge.base import OrganizationKnowledge
+
+    started, release = threading.Event(), threading.Event()
+    original = OrganizationKnowledge.index_document
+
+    def held(self: OrganizationKnowledge, *args: Any, **kwargs: Any) -> Any:
+        if stage == "written_not_recorded":
+            result = original(self, *args, **kwargs)
+            started.set()
+            release.wait(30)
+            return result
+        started.set()
+        release.wait(30)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(OrganizationKnowledge, "index_document", held)
+    alpha, _ = worlds
+    admin, coach = with_session(client, alpha.admin), with_key(client, alpha.coach)
+    response = upload(admin, "valeurs.md", values_md("CANARY-DELETED"))
+    assert started.wait(30), "the worker never started indexing"
+
+    assert admin.delete(f"{DOCS}/{response.json()['id']}").status_code == 204
+    release.set()
+
+    deadline = time.monotonic() + 30
+    while (
+        admin.get(DOCS).json()["items"]
+        or coach.get("/api/v1/knowledge/search", params={"q": "dire son désaccord"}).json()
+    ):
+        assert time.monotonic() < deadline, "the deleted document is still there"
+        time.sleep(0.2)
+    time.sleep(1.5)  # the worker has finished with it: nothing comes back later
+    assert coach.get("/api/v1/knowledge/search", params={"q": "dire son désaccord"}).json() == []

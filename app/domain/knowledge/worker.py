@@ -9,9 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from uuid import UUID
 
+import anyio.to_thread
 import structlog
+from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.exc import StaleDataError
 
 from app.db.models import Document
 from app.domain.knowledge import services
@@ -60,13 +65,33 @@ class IngestionWorker:
         async with self._sessions() as db, db.begin():
             claimed = await services.claim_pending(db)
         for document_id in claimed:
+            outcome = await self._index_claimed(document_id)
+            log.info("document_indexed", document_id=str(document_id), outcome=outcome)
+        return len(claimed)
+
+    async def _index_claimed(self, document_id: UUID) -> str:
+        organization_id = None
+        interrupted: Exception | None = None
+        try:
             async with self._sessions() as db, db.begin():
                 document = await db.get(Document, document_id)
                 if document is None:
-                    continue
+                    return "deleted"
+                organization_id = document.organization_id
                 outcome = await self._index(db, document)
-            log.info("document_indexed", document_id=str(document_id), outcome=outcome)
-        return len(claimed)
+        except (StaleDataError, DBAPIError) as error:  # the row went while it was indexed
+            interrupted, outcome = error, "interrupted"
+        # Deletion wins: a document deleted at any moment of its indexing ends with nothing
+        # searchable, even what the indexing thread wrote after the deletion removed it.
+        async with self._sessions() as db:
+            gone = await db.scalar(select(Document.id).where(Document.id == document_id)) is None
+        if gone:
+            organization = self._knowledge.organization(str(organization_id))
+            await anyio.to_thread.run_sync(organization.remove_document, str(document_id))
+            return "deleted"
+        if interrupted is not None:
+            raise interrupted
+        return str(outcome)
 
     async def _index(self, db: AsyncSession, document: Document) -> Any:
         return await services.index(
