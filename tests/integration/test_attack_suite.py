@@ -1,0 +1,103 @@
+"""A repeatable attack suite: every operation of the API, called by every role of another
+organisation (and by nobody) with the victim organisation's real ids, must be refused, and no
+answer may carry the victim's canary text.
+
+The victim (beta) is given one resource of each kind first: a conversation with a message, a
+journal entry, a document and its passage, a run, an escalation, keys. The operations come from
+the OpenAPI schema, so a new endpoint is attacked the day it is added. The count of attacks is
+printed and recorded in the README.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from litestar.testing import TestClient
+
+from tests.support import As, OrgWorld, with_key
+
+ALLOWED = {400, 401, 403, 404, 405, 409, 412, 413, 415, 422}
+
+
+def _victim_ids(client: TestClient[Any], beta: OrgWorld) -> dict[str, str]:
+    """One real id of each kind in the victim organisation, made through its own API."""
+    learner = beta.learners[0]
+    as_learner, as_coach = with_key(client, learner), with_key(client, beta.coach)
+    as_admin = with_key(client, beta.admin)
+    conversation = as_learner.post("/api/v1/conversations", json={"shared_with_coach": True})
+    turn = as_learner.post(
+        f"/api/v1/conversations/{conversation.json()['id']}/messages",
+        json={"content": f"{beta.canary} : comment préparer ma réunion de lundi ?"},
+    ).json()
+    entry = as_learner.post(
+        "/api/v1/journal", json={"text": f"{beta.canary} journal", "shared_with_coach": True}
+    ).json()
+    document = as_admin.request(
+        "POST",
+        "/api/v1/knowledge/documents",
+        files={"file": ("v.md", f"---\nkind: value\n---\n# V\n\n## W\n\n{beta.canary}".encode())},
+    ).json()
+    key = as_learner.post("/api/v1/api-keys", json={"name": "victim's key"}).json()["key"]
+    session_id = str(beta.session_ids[learner.id])
+    run_id = as_coach.get(f"/api/v1/sessions/{session_id}/plan").json().get("id", session_id)
+    question = as_coach.post(
+        "/api/v1/question-bank",
+        json={"skill": "feedback", "scale": "team", "text": f"{beta.canary} ?", "language": "fr"},
+    ).json()
+    enrollments = as_admin.get("/api/v1/enrollments").json()["items"]
+    return {
+        "conversation_id": conversation.json()["id"],
+        "message_id": turn.get("message", {}).get("id", conversation.json()["id"]),
+        "entry_id": entry["id"],
+        "document_id": document["id"],
+        "chunk_id": f"{document['id']}:1:0",
+        "key_id": key["id"],
+        "session_id": session_id,
+        "run_id": str(run_id),
+        "question_id": question.get("id", session_id),
+        "enrollment_id": enrollments[0]["id"],
+        "program_id": str(beta.program_id),
+        "learner_id": str(learner.id),
+        "user_id": str(learner.id),
+        "suggestion_id": str(beta.draft_ids[learner.id][0]),
+        "item_id": str(beta.draft_ids[learner.id][0]),
+        "escalation_id": session_id,  # none exists yet: any id of the victim's must 404 too
+    }
+
+
+def _operations(client: TestClient[Any]) -> list[tuple[str, str]]:
+    schema = client.get("/schema/openapi.json").json()
+    return [
+        (method.upper(), path)
+        for path, item in schema["paths"].items()
+        for method in item
+        if method in {"get", "post", "put", "patch", "delete"} and "{" in path
+    ]
+
+
+def test_no_role_of_another_organisation_reaches_the_victim_s_resources(
+    client: TestClient[Any], worlds: list[OrgWorld]
+) -> None:
+    alpha, beta = worlds
+    ids = _victim_ids(client, beta)
+    attackers = [with_key(client, p) for p in alpha.people]
+    attackers.append(As(client, {}, "anonymous"))
+    operations = _operations(client)
+    assert len(operations) > 30  # the schema really was read
+    tried, breaches = 0, []
+    for method, path in operations:
+        names = re.findall(r"\{(\w+)(?::\w+)?\}", path)
+        if any(name not in ids for name in names):
+            breaches.append(f"{method} {path}: no victim id for {names}")
+            continue
+        url = re.sub(r"\{(\w+)(?::\w+)?\}", lambda m: ids[m.group(1)], path)
+        for attacker in attackers:
+            body = {} if method in {"POST", "PUT", "PATCH"} else None
+            response = attacker.request(method, url, json=body)
+            tried += 1
+            if response.status_code not in ALLOWED or beta.canary in response.text:
+                breaches.append(f"{attacker.label} {method} {url}: {response.status_code}")
+    summary = f"{tried} attacks, {len(operations)} operations, {len(breaches)} breaches"
+    print(f"\nattack suite: {summary}")
+    assert breaches == []
