@@ -1,5 +1,6 @@
-"""The offline default reply: a reflective acknowledgement, the most relevant passage, one
-question from the organisation's bank. No model; deterministic for a given message."""
+"""The offline default reply: a reflective acknowledgement (none for a factual question about
+the organisation: it gets the passage), the most relevant passage, one question from the
+organisation's bank. No model; deterministic for a given message."""
 
 from __future__ import annotations
 
@@ -29,6 +30,8 @@ ACKNOWLEDGEMENTS = {
 PHRASES = {
     "fr": {
         "passage": "Un passage de {org} peut éclairer votre réflexion : « {quote} » [{label}]",
+        "answer": "Voici ce que dit {org} à ce sujet : « {quote} » [{label}]",
+        "original": " (cité dans sa langue d'origine)",
         "nothing": (
             "Je n'ai rien trouvé dans les contenus de votre organisation qui s'y rapporte "
             "directement, et je préfère ne rien inventer."
@@ -40,6 +43,8 @@ PHRASES = {
     },
     "en": {
         "passage": "A passage from {org} may shed light on this: “{quote}” [{label}]",
+        "answer": "Here is what {org} says about it: “{quote}” [{label}]",
+        "original": " (quoted in its original language)",
         "nothing": (
             "I found nothing in your organisation's content that relates to this directly, "
             "and I would rather not make something up."
@@ -55,16 +60,44 @@ def compose_reply(request: ChatRequest, relevant: Sequence[Source], skill: str =
     say = PHRASES.get(request.language, PHRASES["en"])
     seed = int.from_bytes(hashlib.sha256((request.seed + request.message).encode()).digest()[:8])
     acknowledgements = ACKNOWLEDGEMENTS.get(request.language, ACKNOWLEDGEMENTS["en"])
-    parts = [acknowledgements[seed % len(acknowledgements)]]
+    factual = asks_about_facts(request.message)
+    parts = [] if factual and relevant else [acknowledgements[seed % len(acknowledgements)]]
     if relevant:
         source = relevant[0]
         org = request.organization_name or say["your_org"]
         quote = plain_quote(source.chunk.text, QUOTE_CHARS)
-        parts.append(say["passage"].format(org=org, quote=quote, label=source.label))
+        frame = say["answer" if factual else "passage"]
+        parts.append(frame.format(org=org, quote=quote, label=source.label))
+        if source.chunk.language and source.chunk.language != request.language:
+            parts[-1] += say["original"]
     else:
         parts.append(say["nothing"])
     parts.append(_question(request, relevant, skill, seed) or say["question"])
     return " ".join(parts)
+
+
+# A question about facts (when, where, what is, who...) and no word of feeling: the learner
+# wants the information, not a reflective acknowledgement.
+_FACT_QUESTION = re.compile(
+    r"\b(quand|où|ou est|qui|quel(le)?s?|combien|c'est quoi|qu'est-ce que|est-ce que|"
+    r"when|where|who|what is|what are|what's|which|how many|how much|is there|are there|"
+    r"do we|does the|when's)\b",
+    re.IGNORECASE,
+)
+# ...and nothing personal: a feeling, or advice asked for oneself.
+_PERSONAL = re.compile(
+    r"\b(je me sens|j'ai peur|j'ose|je n'ose|je stresse|angoiss\w*|peur|honte|gêné\w*|"
+    r"mal à l'aise|comment (je|faire|puis-je|dire|gérer|oser)|je peux|puis-je|dois-je|"
+    r"devrais-je|je devrais|i feel|i'm (scared|afraid|nervous|worried|anxious|stuck)|afraid|"
+    r"ashamed|struggl\w*|how (do|can|should) i|i don't know how|(can|should|could) i)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_about_facts(message: str) -> bool:
+    """A factual question about the organisation (a ritual, a date, a place, a value)."""
+    text = message.replace("\u2019", "'")
+    return "?" in text and bool(_FACT_QUESTION.search(text)) and not _PERSONAL.search(text)
 
 
 def _question(

@@ -203,3 +203,30 @@ def test_the_follow_up_question_comes_from_the_skill_nearest_to_the_message(
     bank = {q.text: q.skill for q in horizon.pack.questions}
     asked = [skill for text, skill in bank.items() if text in reply.text]
     assert asked == ["audace"]
+
+
+def test_a_factual_question_gets_the_passage_not_empathy(horizon: PackOrg) -> None:
+    from agents.chat.composer import ACKNOWLEDGEMENTS
+
+    _, reply = _run(horizon, _request(horizon, "Quand a lieu le séminaire Cap Horizon ?"))
+
+    assert reply.citations
+    assert reply.text.startswith("Voici ce que dit Atelier Horizon à ce sujet")
+    assert not any(formula in reply.text for formula in ACKNOWLEDGEMENTS["fr"])
+
+
+def test_a_situation_keeps_its_acknowledgement(horizon: PackOrg) -> None:
+    from agents.chat.composer import ACKNOWLEDGEMENTS
+
+    message = "J'ai peur de dire mon désaccord à ma cheffe devant toute l'équipe."
+    _, reply = _run(horizon, _request(horizon, message))
+
+    assert any(reply.text.startswith(formula) for formula in ACKNOWLEDGEMENTS["fr"])
+
+
+def test_a_passage_in_another_language_says_it_is_quoted_as_written(horizon: PackOrg) -> None:
+    message = "How do I tell my team I disagree without putting them on the defensive?"
+    _, reply = _run(horizon, _request(horizon, message, language="en"))
+
+    assert reply.citations
+    assert "(quoted in its original language)" in reply.text
