@@ -85,12 +85,14 @@ class Retriever:
         kinds: Sequence[DocumentKind] = (),
         skill: str | None = None,
         mode: Mode = "hybrid",
+        dense_weight: float = DENSE_WEIGHT,
     ) -> list[Passage]:
+        """`dense_weight`: the dense share of a hybrid score (the lexical one is the rest)."""
         if not query.strip() or k <= 0:
             return []
         vector = self._embedder.embed([query])[0] if mode in ("hybrid", "dense") else None
         for attempt in range(ATTEMPTS):
-            passages, raced = self._search_once(query, vector, k, kinds, skill, mode)
+            passages, raced = self._search_once(query, vector, k, kinds, skill, mode, dense_weight)
             if not raced or attempt == ATTEMPTS - 1:
                 break
         return passages[:k]
@@ -103,6 +105,7 @@ class Retriever:
         kinds: Sequence[DocumentKind],
         skill: str | None,
         mode: Mode,
+        dense_weight: float = DENSE_WEIGHT,
     ) -> tuple[list[Passage], bool]:
         pool = k * CANDIDATES_PER_RESULT
         dense: list[tuple[str, float]] = []
@@ -112,7 +115,7 @@ class Retriever:
         with self._catalogue.snapshot():
             if mode in ("hybrid", "lexical"):
                 lexical = self._catalogue.search(query, pool, kinds, skill)
-            weight = {"hybrid": DENSE_WEIGHT, "dense": 1.0, "lexical": 0.0}[mode]
+            weight = {"hybrid": dense_weight, "dense": 1.0, "lexical": 0.0}[mode]
             fused = fuse(dense, lexical, weight)
             live = self._catalogue.live_chunks([i for i, _ in fused])
         dense_rank = {chunk_id: rank for rank, (chunk_id, _) in enumerate(dense, start=1)}
