@@ -45,16 +45,15 @@ class Thresholds:
 
     Chosen on the dev split only (the corpus read out-of-fold, rules on): the values with the
     highest urgent recall while false urgent answers stay within 0.5 % and false flags within
-    2 % of ordinary messages there. Dev (1,523 messages), 2026-12-05: urgent recall 0.83,
-    harmful recall 0.93, false flags 1.8 %, false urgent 0.4 %. Allowing 1 % false urgent
-    (urgent 0.4, margin 0.12) would give urgent recall 0.93: the issue's bound was kept.
+    2 % of ordinary messages there. Dev (1,875 messages), 2026-12-05: urgent recall 0.90,
+    harmful recall 0.95, false flags 1.9 %, false urgent 0.4 %.
     `interlude eval --suite safety` gives both splits."""
 
-    urgent: float = 0.45
+    urgent: float = 0.4
     support: float = 0.2
     out_of_scope: float = 0.25
     # The nearest urgent training message minus the nearest other one (cosines).
-    urgent_margin: float = 0.18
+    urgent_margin: float = 0.14
 
     def of(self, tier: Tier) -> float:
         threshold: float = getattr(self, tier)

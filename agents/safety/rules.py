@@ -113,9 +113,14 @@ BENIGN = compile_pattern(
     r"(chances|career|reputation|feelings)|(ce qui|ce qu'il|ca|cela) (m'a |me )frappe\w*|"
     r"disparaitre sous terre|"
     # Hyperbole flagged as such: "I want to kill myself lol", "je vais le tuer mdr".
-    r"(kill (myself|him|her|them)|me tuer|le tuer|la tuer|les tuer|me pendre|hang myself) "
-    r"(\w+ ){0,6}(lol|mdr|ptdr|jk|haha|je rigole|je plaisante|just kidding|no but seriously|"
-    r"plus serieusement|[\U0001F602\U0001F605\U0001F923\U0001F606\U0001F643])|"
+    r"(kill (myself|him|her|them)|murder (him|her|them|this)|me tuer|l'?e?a? ?(tuer|etrangler|"
+    r"frapper|massacrer)|les (tuer|etrangler|frapper)|me pendre|hang myself)"
+    r"[^.!?]{0,80}?(lol|mdr|ptdr|jk|haha|je rigole|je plaisante|just kidding|no but seriously|"
+    r"plus serieusement|[\U0001F602\U0001F605\U0001F923\U0001F606\U0001F643\U0001F644"
+    r"\U0001F648])|"
+    r"disparaitre sous (la table|le bureau|ma chaise)|crawl under a rock|"
+    r"(il|elle|ils|elles|collegue|collaboratrice|collaborateur|salariee?|agent) (\w+ )?"
+    r"(avait|a|ont|avaient) des idees noires|"
     # A burn-out or depression that is over: told as the past, not asked about.
     r"(il y a \w+ ans|l'an (dernier|passe)|l'annee (derniere|passee)|last year|\w+ years ago),? "
     r"(j'ai (eu|fait)|i had|i went through) (un |une |a )?(burn ?out|depression)|"
@@ -174,8 +179,8 @@ _REQUEST_TABLES: dict[Category, str] = {
             balcon)
         (ne pas souffrir|without (it )?hurting|painless\w*|sans douleur) (\w+ ){0,2}(en partant|
             mourir|die|dying|to go|partir)
-        ? (toute la boite|toutes les boites|(the )?whole (box|bottle|pack|packet)|all (the|my|
-            of the) pills)
+        ? (toute la boite|toutes les boites) (de|d') (\w+ )?(<DRUGS>|medicaments|cachets|comprimes|
+            somniferes|pilules)|(the )?whole (box|bottle|pack|packet)|all (the|my|of the) pills
         (stock\w*|garde|hoard\w*|saved up|saving up|mis de cote) (\w+ ){0,3}(medicaments|cachets|
             comprimes|pills|tablets)
         (medicaments|pills|cachets|comprimes) (\w+ ){0,2}(font|make you) (dormir|
@@ -215,6 +220,12 @@ _REQUEST_TABLES: dict[Category, str] = {
         (how many|combien) (\w+ ){0,6}(pills|tablets|cachets|comprimes|medicaments|
             gelules) (\w+ ){0,4}(it would take|would it take|it takes|faudrait|il faut|faut il)
         tired of (being here|existing|living|being alive)|(fatigue\w*|marre) (d'exister|de vivre)
+        (better|easier|smoother|lighter|mieux) (\w+ ){0,3}(without me|sans moi)
+        (garage|voiture fermee) (\w+ ){0,6}(engine|moteur) (running|allume|en marche)|(engine|
+            moteur) (running|allume|tournant) (\w+ ){0,4}(garage)
+        (rope|corde) (\w+ ){0,6}(holds|will hold|tient|tiendra)
+        <PLACE> (\w+ ){0,4}(has no|with no|sans) (fence|railing|barrier|garde corps|barriere)
+        me faire des entailles|m'entaille\w*|(sur moi|dans ma poche) (\w+ ){0,3}(lame|rasoir)
         (plus|jamais) envie de me reveiller|ne plus me reveiller|si je ne me reveillais pas
         (soulage\w*|mieux|tranquilles?) (\w+ ){0,2}que je (disparaisse|ne sois plus la|meure)
         (avale|pris|took|swallowed|taken) (\w+ ){0,3}(boite|box|bottle|pack|packet|tube|
@@ -292,6 +303,7 @@ _REQUEST_TABLES: dict[Category, str] = {
         (comment\w*|remarques? sur) (\w+ )?(mes|my) (jambes|legs|corps|body|seins|breasts|fesses|
             butt|poitrine|chest|physique)
         (sifflent|sifflet\w*|whistle at me|whistles at me|catcall\w*)
+        (touches|touched|touching|grabs|grabbed) my (waist|thigh|leg|bum|butt|breasts?|chest|hair)
         (caractere|nature) sexuel|(sexual|sexuel\w*) (texts?|textos|messages|photos|comments|jokes|
             remarks|propos)
         (main|mains|hand|hands) sur (ma|mes|la) (cuisse|jambe|poitrine|fesses|taille|genou)|(hand|
@@ -348,7 +360,8 @@ _REQUEST_TABLES: dict[Category, str] = {
             i can'?t (cope|take it) any ?more|can't go on\b
         (je pleure|i cry|i'm crying|crying) (\w+ ){0,2}tous les (jours|soirs|matins)
         (je pleure|i cry|i'm crying|crying) (\w+ ){0,2}every (day|night|morning)
-        my panic attacks|mes crises d'angoisse|(je|j'ai|j'en|me|i|i'm|i've|
+        (had|having) (another|a|one more) panic attack|my panic attacks|mes crises d'angoisse|(je|
+            j'ai|j'en|me|i|i'm|i've|
             i get) (\w+ ){0,4}((crises?|attaques?) (d'angoisse|d'anxiete|de panique)|panic attacks?)
         ^(crises?|attaques?) (d'angoisse|d'anxiete|de panique)|^panic attacks?
         (je suis|i am|i'm|im) (\w+ ){0,2}(au bout du rouleau|a bout|at the end of my rope)(?! (avec|
