@@ -269,7 +269,7 @@ def more_urgent(first: SafetyVerdict, second: SafetyVerdict) -> SafetyVerdict:
 
 class SafetyGuard:
     """Thread-safe; the classifier is trained from the corpus on first use in the process
-    (about 8 s on 2 cores; `warm_up` starts it in the background)."""
+    (about 25 s on 2 cores; `warm_up` starts it in the background)."""
 
     def __init__(
         self,
