@@ -29,7 +29,7 @@ ACKNOWLEDGEMENTS = {
 }
 PHRASES = {
     "fr": {
-        "passage": "Un passage de {org} peut éclairer votre réflexion : « {quote} » [{label}]",
+        "passage": "Un passage {of_org} peut éclairer votre réflexion : « {quote} » [{label}]",
         "answer": "Voici ce que dit {org} à ce sujet : « {quote} » [{label}]",
         "original": " (cité dans sa langue d'origine)",
         "nothing": (
@@ -37,12 +37,14 @@ PHRASES = {
             "directement, et je préfère ne rien inventer."
         ),
         "your_org": "votre organisation",
+        "of": "de {org}",
+        "of_vowel": "d'{org}",
         "question": (
             "Qu'est-ce qui vous semblerait un premier pas possible d'ici votre prochaine séance ?"
         ),
     },
     "en": {
-        "passage": "A passage from {org} may shed light on this: “{quote}” [{label}]",
+        "passage": "A passage {of_org} may shed light on this: “{quote}” [{label}]",
         "answer": "Here is what {org} says about it: “{quote}” [{label}]",
         "original": " (quoted in its original language)",
         "nothing": (
@@ -50,6 +52,8 @@ PHRASES = {
             "and I would rather not make something up."
         ),
         "your_org": "your organisation",
+        "of": "from {org}",
+        "of_vowel": "from {org}",
         "question": "What would feel like a possible first step before your next session?",
     },
 }
@@ -67,7 +71,11 @@ def compose_reply(request: ChatRequest, relevant: Sequence[Source], skill: str =
         org = request.organization_name or say["your_org"]
         quote = plain_quote(source.chunk.text, QUOTE_CHARS)
         frame = say["answer" if factual else "passage"]
-        parts.append(frame.format(org=org, quote=quote, label=source.label))
+        # French elides before a vowel: "un passage d'Atelier Horizon", "de Brightwater Labs".
+        of_org = say["of_vowel" if org[:1].casefold() in "aeiouyhàâéèêîôû" else "of"]
+        parts.append(
+            frame.format(org=org, of_org=of_org.format(org=org), quote=quote, label=source.label)
+        )
         if source.chunk.language and source.chunk.language != request.language:
             parts[-1] += say["original"]
     else:

@@ -230,3 +230,11 @@ def test_a_passage_in_another_language_says_it_is_quoted_as_written(horizon: Pac
 
     assert reply.citations
     assert "(quoted in its original language)" in reply.text
+
+
+def test_french_elides_before_the_organisation_s_name(horizon: PackOrg) -> None:
+    message = "J'ai peur de dire mon désaccord à ma cheffe devant toute l'équipe."
+    _, reply = _run(horizon, _request(horizon, message))
+
+    assert "Un passage d'Atelier Horizon" in reply.text
+    assert "de Atelier" not in reply.text
