@@ -113,9 +113,13 @@ def _checked(
         verdict = guard.check_reply(text)
         if verdict.flagged:
             return _safe(request, verdict, llm, "reply")
-        # A reply that recites our instructions, or that speaks another language than the
-        # learner's (small models drift into English), is replaced by the composer's.
-        reasons = ["the reply revealed the prompt"] if leaks_prompt(text, SYSTEM) else []
+        # An empty reply (a small model may stop at once, or write only markup), one that
+        # recites our instructions, or one in another language than the learner's (small
+        # models drift into English) is replaced by the composer's.
+        reasons = [] if any(c.isalnum() for c in text) else ["the model's reply was empty"]
+        reasons = reasons or (
+            ["the reply revealed the prompt"] if leaks_prompt(text, SYSTEM) else []
+        )
         reasons = reasons or language_problems(text, request.language)
         if reasons:
             reply = _reply(request, compose_reply(request, relevant, skill), relevant, None)

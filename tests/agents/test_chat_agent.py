@@ -238,3 +238,14 @@ def test_french_elides_before_the_organisation_s_name(horizon: PackOrg) -> None:
 
     assert "Un passage d'Atelier Horizon" in reply.text
     assert "de Atelier" not in reply.text
+
+
+@pytest.mark.parametrize("empty", ["", "   ", "<b></b>", "**"])
+def test_an_empty_model_reply_is_replaced_by_the_composers(horizon: PackOrg, empty: str) -> None:
+    model = ScriptedChatModel([empty])
+    events, reply = _run(horizon, _request(horizon, "Comment mieux écouter mes collègues ?"), model)
+
+    assert reply.fallback_used
+    assert reply.fallback_reason == "the model's reply was empty"
+    assert reply.text.strip()
+    assert any(getattr(event, "text", "") for event in events)  # the learner sees it stream
