@@ -385,6 +385,55 @@ def user_create(
     click.echo(f"User created ({_in_transaction(settings, work)}).")
 
 
+def _password_link(org_slug: str, email: str, purpose: str) -> None:
+    from sqlalchemy import select
+
+    from app.db.models import User
+    from app.domain.auth import links
+    from app.domain.organizations.services import get_by_slug
+    from app.domain.people.services import normalise_email
+
+    settings = _settings()
+
+    async def work(db: AsyncSession) -> links.IssuedLink:
+        organization = await get_by_slug(db, org_slug)
+        if organization is None:
+            raise AppError(f"No organisation with slug '{org_slug}'.")
+        person = await db.scalar(
+            select(User).where(
+                User.organization_id == organization.id, User.email == normalise_email(email)
+            )
+        )
+        if person is None:
+            raise AppError(f"Nobody in '{org_slug}' has the address {email}.")
+        return await links.issue(db, settings, person, purpose, actor_id=None)  # type: ignore[arg-type]
+
+    issued = _in_transaction(settings, work)
+    until = issued.expires_at.strftime("%Y-%m-%d %H:%M UTC")
+    if issued.mailed:
+        click.echo(
+            f"Link e-mailed to {email} by the server's outbox; it works once, until {until}."
+        )
+        return
+    click.echo(f"No e-mail server is configured: give this link to {email} yourself, privately.")
+    click.echo(f"It works once, until {until}:")
+    click.echo(issued.url)
+
+
+@user.command("invite", help="Make the link with which a new person sets their password.")
+@click.option("--org", "org_slug", required=True, help="Organisation slug.")
+@click.option("--email", required=True)
+def user_invite(org_slug: str, email: str) -> None:
+    _password_link(org_slug, email, "invitation")
+
+
+@user.command("reset-link", help="Make a link with which a person sets a new password.")
+@click.option("--org", "org_slug", required=True, help="Organisation slug.")
+@click.option("--email", required=True)
+def user_reset_link(org_slug: str, email: str) -> None:
+    _password_link(org_slug, email, "reset")
+
+
 def _register_subcommands() -> None:
     from app.knowledge_cli import knowledge
 

@@ -108,6 +108,9 @@ class Settings(BaseSettings):
     # Where people open the app, for links in e-mails.
     public_url: str = "http://127.0.0.1:8000"
     outbox_poll_seconds: float = Field(default=5.0, gt=0)
+    # Password links (app/domain/auth/links.py): an invitation waits days, a reset an hour.
+    invitation_ttl_hours: float = Field(default=168.0, gt=0)
+    password_reset_ttl_minutes: float = Field(default=60.0, gt=0)
 
     # Password of the demo accounts: shown by `interlude demo`, refused in production.
     demo_password: SecretStr = SecretStr("interlude-demo")

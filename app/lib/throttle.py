@@ -21,7 +21,15 @@ from litestar.stores.memory import MemoryStore
 from app.settings import Settings
 
 STORE = "rate_limit"
-LOGIN_PATHS = ("/api/v1/auth/login", "/login")  # the API and the login form
+# Where a password is tried or a password link asked for or used: the API and the forms.
+LOGIN_PATHS = (
+    "/api/v1/auth/login",
+    "/login",
+    "/api/v1/auth/password-reset",
+    "/api/v1/auth/password",
+    "/password/forgot",
+    "/password/new",
+)
 # At most this many password checks at once per process; the others wait their turn.
 HASH_CHECKS_AT_ONCE = 2
 _FAILURES = "login-failures::"

@@ -99,6 +99,7 @@ class AdminPages(PageController):
     ) -> Template:
         _admin(viewer)
         people = await _people(db_session, viewer)
+        org = await db_session.get(Organization, viewer.identity.organization_id)
         enrollments = await _rows(
             db_session,
             select(Enrollment)
@@ -124,6 +125,7 @@ class AdminPages(PageController):
             enrollments=enrollments,
             programs=programs,
             program_names={p.id: p.name for p in programs},
+            organization_slug=org.slug if org else "",
         )
 
     @get("/api-keys", name="admin-api-keys")

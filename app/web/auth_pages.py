@@ -54,6 +54,7 @@ def _login_form(
         next=safe_next(next_path or request.query_params.get("next")) or "",
         expired=request.query_params.get("expired") == "1",
         erased=request.query_params.get("erased") == "1",
+        password_set=request.query_params.get("password_set") == "1",
         error=error,
         field_errors=field_errors or {},
         organization=organization or request.query_params.get("organization", ""),

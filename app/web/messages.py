@@ -435,4 +435,82 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Votre compte et vos données ont été effacés.",
         "Your account and your data have been erased.",
     ),
+    "login.forgot": ("Mot de passe oublié ?", "Forgot your password?"),
+    "login.password_set": (
+        "Votre mot de passe est enregistré : connectez-vous avec lui.",
+        "Your password is saved: log in with it.",
+    ),
+    # Password links (app/web/account_pages.py)
+    "password.forgot_title": ("Mot de passe oublié", "Forgot your password"),
+    "password.forgot_intro": (
+        "Indiquez votre organisation et votre adresse : nous y enverrons un lien pour choisir "
+        "un nouveau mot de passe.",
+        "Enter your organisation and your address: we will send a link there to choose a new "
+        "password.",
+    ),
+    "password.forgot_submit": ("Recevoir le lien", "Send me the link"),
+    "password.back_to_login": ("Retour à la connexion", "Back to log in"),
+    "password.sent": (
+        "Si cette adresse a un compte dans cette organisation, un lien vient de lui être "
+        "envoyé. Il sert une fois et expire dans l'heure.",
+        "If this address has an account in this organisation, a link is on its way. It works "
+        "once and expires within the hour.",
+    ),
+    "password.no_mail": (
+        "Cette installation n'envoie pas d'e-mails : aucun lien ne peut vous être envoyé. "
+        "Demandez à votre administrateur, qui peut en faire établir un.",
+        "This installation sends no e-mail, so no link can be sent to you. Ask your admin, "
+        "who can have one made.",
+    ),
+    "password.new_title": ("Choisir votre mot de passe", "Choose your password"),
+    "password.new_intro": (
+        "Au moins 10 caractères. Une phrase que vous seul connaissez fait un bon mot de passe.",
+        "At least 10 characters. A sentence only you know makes a good password.",
+    ),
+    "password.password": ("Nouveau mot de passe", "New password"),
+    "password.confirm": ("Le même, une seconde fois", "The same again"),
+    "password.new_submit": ("Enregistrer le mot de passe", "Save the password"),
+    "password.bad_link": (
+        "Ce lien ne fonctionne pas : il a expiré, a déjà servi ou a été remplacé par un plus "
+        "récent.",
+        "This link does not work: it has expired, was already used, or was replaced by a newer "
+        "one.",
+    ),
+    "password.ask_again": ("Demander un nouveau lien", "Ask for a new link"),
+    # One's own account (/account)
+    "nav.account": ("Mon compte", "My account"),
+    "account.title": ("Mon compte", "My account"),
+    "account.profile": ("Nom et langue", "Name and language"),
+    "account.name": ("Nom affiché", "Display name"),
+    "account.language": ("Langue", "Language"),
+    "account.save": ("Enregistrer", "Save"),
+    "account.saved_profile": ("Nom et langue enregistrés.", "Name and language saved."),
+    "account.saved_password": (
+        "Mot de passe changé. Vos autres sessions (autres appareils) sont fermées.",
+        "Password changed. Your other sessions (other devices) are closed.",
+    ),
+    "account.password": ("Mot de passe", "Password"),
+    "account.password_hint": (
+        "Changer de mot de passe ferme vos sessions sur les autres appareils.",
+        "Changing your password closes your sessions on other devices.",
+    ),
+    "account.current_password": ("Mot de passe actuel", "Current password"),
+    "account.change_password": ("Changer le mot de passe", "Change the password"),
+    "account.current_wrong": (
+        "Ce n'est pas votre mot de passe actuel.",
+        "This is not your current password.",
+    ),
+    "account.password_short": (
+        "Au moins {count} caractères.",
+        "At least {count} characters.",
+    ),
+    "account.password_mismatch": (
+        "Les deux saisies diffèrent : tapez le même mot de passe deux fois.",
+        "The two differ: type the same password twice.",
+    ),
+    "account.need_name": (
+        "Indiquez un nom (200 caractères au plus).",
+        "Enter a name (at most 200 characters).",
+    ),
+    "account.need_language": ("Choisissez le français ou l'anglais.", "Choose French or English."),
 }

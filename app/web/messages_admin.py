@@ -183,15 +183,32 @@ ADMIN_MESSAGES: dict[str, tuple[str, str]] = {
         "Celle de l'organisation par défaut",
         "The organisation's default",
     ),
-    "admin.person.password": ("Mot de passe (facultatif)", "Password (optional)"),
-    "admin.person.password_hint": (
-        "Au moins 10 caractères, à transmettre à la personne. Sans mot de passe, elle ne peut "
-        "pas se connecter tant qu'un administrateur n'en a pas donné un.",
-        "At least 10 characters, to pass on to the person. Without one, they cannot log in "
-        "until an administrator sets one.",
+    "admin.person.invite_hint": (
+        "La personne reçoit un lien pour choisir elle-même son mot de passe : personne d'autre "
+        "ne le connaît, pas même vous.",
+        "The person gets a link to choose their password themselves: nobody else knows it, "
+        "not even you.",
     ),
     "admin.person.submit": ("Ajouter", "Add"),
     "admin.person.added": ("{name} est ajouté.", "{name} is added."),
+    "admin.person.invited": (
+        "{name} est ajouté ; l'invitation part à {email}.",
+        "{name} is added; the invitation is on its way to {email}.",
+    ),
+    "admin.person.invitation_sent": (
+        "Invitation envoyée à {email}.",
+        "Invitation sent to {email}.",
+    ),
+    "admin.person.no_mail": (
+        "Aucun serveur d'e-mail n'est configuré : rien n'est parti. Sur le serveur, lancez "
+        "« interlude user invite --org {org} --email {email} » et transmettez le lien à la "
+        "personne.",
+        "No e-mail server is configured: nothing was sent. On the server, run "
+        '"interlude user invite --org {org} --email {email}" and pass the link on to the '
+        "person.",
+    ),
+    "admin.person.invite": ("Envoyer l'invitation", "Send the invitation"),
+    "admin.person.pending": ("Invitation en attente", "Invitation pending"),
     "admin.person.status": ("État", "Status"),
     "admin.person.you": ("vous", "you"),
     "admin.person.active": ("Actif", "Active"),
@@ -427,6 +444,9 @@ ADMIN_JS_KEYS: tuple[str, ...] = (
     "admin.search.nothing",
     "admin.search.score",
     "admin.person.added",
+    "admin.person.invited",
+    "admin.person.invitation_sent",
+    "admin.person.no_mail",
     "admin.person.saved",
     "admin.person.deactivate",
     "admin.person.deactivate_title",

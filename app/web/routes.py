@@ -15,6 +15,7 @@ from litestar.types import ControllerRouterHandler
 
 from app.settings import Settings
 from app.web import i18n
+from app.web.account_pages import AccountPages, PasswordLinkPages
 from app.web.admin import AdminPages
 from app.web.auth_pages import AuthPages
 from app.web.coach import CoachPages
@@ -25,7 +26,14 @@ WEB_DIR = Path(__file__).parent
 TEMPLATES_DIR = WEB_DIR / "templates"
 STATIC_DIR = WEB_DIR / "static"
 
-WEB_CONTROLLERS: list[ControllerRouterHandler] = [AuthPages, LearnerPages, CoachPages, AdminPages]
+WEB_CONTROLLERS: list[ControllerRouterHandler] = [
+    AuthPages,
+    PasswordLinkPages,
+    AccountPages,
+    LearnerPages,
+    CoachPages,
+    AdminPages,
+]
 
 
 def _asset_version() -> str:

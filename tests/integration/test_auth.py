@@ -202,7 +202,20 @@ def test_changing_my_password_ends_my_other_sessions_only(
     key = with_key(client, person)
     new_password = "a-brand-new-passphrase"
 
-    changed = laptop.patch("/api/v1/me", json={"password": new_password})
+    # The current password is asked for: an open session alone cannot take the account over.
+    missing = laptop.patch("/api/v1/me", json={"password": new_password})
+    assert missing.status_code == 400
+    assert missing.json()["error"]["field"] == "current_password"
+    wrong = laptop.patch(
+        "/api/v1/me", json={"password": new_password, "current_password": "a wrong guess"}
+    )
+    assert wrong.status_code == 403
+    assert wrong.json()["error"]["field"] == "current_password"
+    assert phone.get("/api/v1/me").status_code == 200  # a refused change ends nothing
+
+    changed = laptop.patch(
+        "/api/v1/me", json={"password": new_password, "current_password": PASSWORD}
+    )
 
     assert changed.status_code == 200, changed.text
     assert laptop.get("/api/v1/me").status_code == 200  # the session that changed it stays

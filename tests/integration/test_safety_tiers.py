@@ -8,24 +8,21 @@ through a real SMTP server (aiosmtpd on loopback), with the outbox's clock moved
 
 from __future__ import annotations
 
-import email
 import json
 from collections.abc import Callable, Iterator
 from datetime import timedelta
-from email.message import EmailMessage as MailMessage
-from email.policy import default
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from litestar.testing import TestClient
 from sqlalchemy import select
 
 from app.db.models import OutboundEmail
-from app.domain.notifications.outbox import OutboxWorker, SmtpMailer, retry_delay
+from app.domain.notifications.outbox import retry_delay
 from app.lib.clock import utcnow
 from app.settings import Settings
 from evals.llama_server import free_port
+from tests.mail import Inbox, mail_settings, send_due, smtp_server
 from tests.support import OrgWorld, build_worlds, with_key
 
 POLICY = {
@@ -40,27 +37,10 @@ SUPPORT = (
 OUT_OF_SCOPE = "Est-ce que je peux attaquer mon employeur aux prud'hommes pour mes heures sup ?"
 
 
-class Inbox:
-    """What the SMTP server received."""
-
-    def __init__(self) -> None:
-        self.messages: list[MailMessage] = []  # parsed with the modern policy: get_body()
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
-        self.messages.append(email.message_from_bytes(envelope.content, policy=default))
-        return "250 OK"
-
-
 @pytest.fixture
 def smtp() -> Iterator[tuple[Inbox, int]]:
-    inbox = Inbox()
-    port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield inbox, port
-    finally:
-        controller.stop()
+    with smtp_server() as running:
+        yield running
 
 
 @pytest.fixture
@@ -69,12 +49,8 @@ def worlds(settings: Settings) -> list[OrgWorld]:
 
 
 def _start(start_app: Callable[..., TestClient[Any]], port: int | None) -> TestClient[Any]:
-    mail: dict[str, Any] = {}
-    if port is not None:
-        # The loop's own pass runs at start; later sends are driven by the test's clock.
-        mail = {"smtp_host": "127.0.0.1", "smtp_port": port, "smtp_security": "none",
-                "outbox_poll_seconds": 3600, "public_url": "https://coach.example"}  # fmt: skip
-    return start_app(**mail)
+    # The loop's own pass runs at start; later sends are driven by the test's clock.
+    return start_app(**(mail_settings(port) if port is not None else {}))
 
 
 def _turn(client: TestClient[Any], world: OrgWorld, text: str) -> tuple[str, dict[str, Any]]:
@@ -85,21 +61,6 @@ def _turn(client: TestClient[Any], world: OrgWorld, text: str) -> tuple[str, dic
     turn = learner.post(f"/api/v1/conversations/{conversation}/messages", json={"content": text})
     assert turn.status_code == 201, turn.text
     return conversation, turn.json()["reply"]
-
-
-def _send_due(client: TestClient[Any], settings: Settings, port: int, *, at: Any) -> int:
-    """One pass of an outbox worker whose clock says `at`."""
-    worker = OutboxWorker(
-        client.app.state.session_maker,
-        SmtpMailer(
-            settings.model_copy(
-                update={"smtp_host": "127.0.0.1", "smtp_port": port, "smtp_security": "none"}
-            )
-        ),
-        settings,
-        clock=lambda: at,
-    )
-    return client.blocking_portal.call(worker.send_due)  # on the app's own event loop
 
 
 def test_urgent_alerts_the_coach_and_e_mails_them_once(
@@ -121,8 +82,8 @@ def test_urgent_alerts_the_coach_and_e_mails_them_once(
     assert [(a["tier"], a["category"]) for a in alerts] == [("urgent", "self_harm")]
 
     # Sent by a worker pass (the app's own loop may have sent it already): exactly once.
-    _send_due(client, settings, port, at=utcnow() + timedelta(minutes=10))
-    _send_due(client, settings, port, at=utcnow() + timedelta(minutes=20))
+    send_due(client, settings, port, at=utcnow() + timedelta(minutes=10))
+    send_due(client, settings, port, at=utcnow() + timedelta(minutes=20))
     assert len(inbox.messages) == 1
     mail = inbox.messages[0]
     assert mail["To"] == alpha.coach.email
@@ -144,15 +105,15 @@ def test_a_failed_send_is_retried_with_backoff_then_recorded(
     _turn(client, worlds[0], URGENT)
     now = utcnow() + timedelta(minutes=10)  # past the app's own first attempt and its lease
 
-    _send_due(client, settings, dead_port, at=now)
+    send_due(client, settings, dead_port, at=now)
     row = _email_row(client)
     assert row.status == "pending"
     assert row.attempts >= 1
     assert "Connection" in row.last_error or "refused" in row.last_error.lower()
     attempts = row.attempts
-    assert _send_due(client, settings, dead_port, at=now + timedelta(seconds=1)) == 0  # not due
+    assert send_due(client, settings, dead_port, at=now + timedelta(seconds=1)) == 0  # not due
     later = now + retry_delay(attempts) + timedelta(seconds=1)
-    assert _send_due(client, settings, dead_port, at=later) == 1
+    assert send_due(client, settings, dead_port, at=later) == 1
     assert _email_row(client).attempts == attempts + 1
 
 

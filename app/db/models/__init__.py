@@ -1,5 +1,6 @@
 """Every ORM model, imported here so Alembic and the app share one metadata."""
 
+from app.db.models._account_token import AccountToken
 from app.db.models._agent_run import AgentRun
 from app.db.models._api_key import ApiKey
 from app.db.models._audit_event import AuditEvent
@@ -20,6 +21,7 @@ from app.db.models.base import Base
 metadata = Base.metadata
 
 __all__ = [
+    "AccountToken",
     "AgentRun",
     "Answer",
     "ApiKey",

@@ -14,7 +14,8 @@ class OutboundEmail(TenantMixin, Base):
     """An e-mail to send, written in the same transaction as what it announces (the outbox):
     nothing is lost if the process stops before sending, and the unique key sends it once.
 
-    It names a learner (`learner_id`) when it is about one, so erasing the learner erases it.
+    It names the person it is about (`learner_id`: a learner's alert, or anyone's invitation or
+    password link), so erasing that person erases it.
     """
 
     __tablename__ = "outbound_email"
@@ -32,3 +33,6 @@ class OutboundEmail(TenantMixin, Base):
     next_attempt_at: Mapped[datetime] = mapped_column(DateTimeUTC, index=True)
     last_error: Mapped[str] = mapped_column(sa.Text, default="")
     sent_at: Mapped[datetime | None] = mapped_column(DateTimeUTC, default=None)
+    # A mail carrying a password link: its text is blanked once sent, so the database does
+    # not keep a usable link (the token's hash alone stays, in account_token).
+    erase_after_send: Mapped[bool] = mapped_column(sa.Boolean, default=False)

@@ -10,8 +10,15 @@ from litestar.params import JSONBody
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import Organization, User
-from app.domain.auth import services
-from app.domain.auth.schemas import LoginIn, LoginOut, MeOut
+from app.domain.auth import links, services
+from app.domain.auth.schemas import (
+    LoginIn,
+    LoginOut,
+    MeOut,
+    ResetRequestIn,
+    ResetRequestOut,
+    SetPasswordIn,
+)
 from app.domain.people.schemas import MePatch, UserOut
 from app.domain.people.services import PeopleService
 from app.lib.errors import NotFound
@@ -64,6 +71,36 @@ class AuthController(Controller):
         body = LoginOut(await _me(db_session, started.identity), started.csrf_token)
         return Response(body, cookies=[cookie])
 
+    @post(
+        "/auth/password-reset",
+        status_code=202,
+        summary="Forgot my password: e-mail me a link to set a new one",
+        description="Answers the same whether or not the address has an account.",
+    )
+    async def request_reset(
+        self,
+        db_session: NamedDependency[AsyncSession],
+        settings: NamedDependency[Settings],
+        data: JSONBody[ResetRequestIn],
+    ) -> ResetRequestOut:
+        email = services.lookup_email(data.email)
+        await links.reset_requested(db_session, settings, data.organization, email)
+        return ResetRequestOut(services.reset_answer(settings))
+
+    @post(
+        "/auth/password",
+        status_code=204,
+        summary="Set my password with the token of an invitation or reset link",
+        description="The link works once; every session of the account ends.",
+    )
+    async def set_password(
+        self,
+        db_session: NamedDependency[AsyncSession],
+        passwords: NamedDependency[Passwords],
+        data: JSONBody[SetPasswordIn],
+    ) -> None:
+        await links.set_password(db_session, passwords, data.token, data.password)
+
     @post("/auth/logout", status_code=204, summary="End this web session")
     async def logout(
         self,
@@ -85,7 +122,7 @@ class AuthController(Controller):
     ) -> MeOut:
         return await _me(db_session, identity)
 
-    @patch("/me", summary="Change my name, language or password")
+    @patch("/me", summary="Change my name, language or password (with the current one)")
     async def update_me(
         self,
         request: Request[Any, Any, Any],
@@ -95,10 +132,13 @@ class AuthController(Controller):
         settings: NamedDependency[Settings],
         data: JSONBody[MePatch],
     ) -> MeOut:
-        """A new password ends every other session of mine (a stolen one included)."""
+        """A new password needs the current one, and ends every other session of mine (a
+        stolen one included)."""
         user = await db_session.get(User, identity.user_id)
         if user is None:
             raise NotFound("Your account no longer exists.")
+        if data.password is not None:
+            await services.check_current_password(passwords, user, data.current_password)
         people = PeopleService(db_session, identity, passwords)
         people.apply_profile(user, data.display_name, data.locale, data.password)
         if data.password is not None:

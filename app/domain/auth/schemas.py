@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from typing import Annotated
+
 import msgspec
 
 from app.domain.people.schemas import UserOut
-from app.lib.schema import Email, Password, Slug
+from app.lib.schema import Email, NewPassword, Password, Slug
 
 
 class LoginIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -22,3 +24,17 @@ class MeOut(msgspec.Struct):
 class LoginOut(msgspec.Struct):
     me: MeOut
     csrf_token: str  # send back as X-CSRF-Token on requests that change data
+
+
+class ResetRequestIn(msgspec.Struct, forbid_unknown_fields=True):
+    organization: Slug
+    email: Email
+
+
+class ResetRequestOut(msgspec.Struct):
+    detail: str
+
+
+class SetPasswordIn(msgspec.Struct, forbid_unknown_fields=True):
+    token: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+    password: NewPassword

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+import anyio.to_thread
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -13,10 +14,11 @@ from app.db.models.enums import ApiScope
 from app.domain import audit
 from app.domain.people.services import normalise_email
 from app.lib.clock import utcnow
-from app.lib.errors import InvalidInput, Unauthenticated
+from app.lib.errors import Forbidden, InvalidInput, Unauthenticated
 from app.lib.identity import Identity
 from app.lib.security import Passwords, api_key_prefix, constant_time_equals, new_token, sha256_hex
 from app.lib.throttle import AccountThrottle
+from app.settings import Settings
 
 ALL_SCOPES = frozenset(ApiScope)
 # Writing last_used_at on every request would turn reads into writes; once a minute is enough.
@@ -31,7 +33,7 @@ class StartedSession:
     identity: Identity
 
 
-def _lookup_email(email: str) -> str:
+def lookup_email(email: str) -> str:
     """The stored form of an address (people.services.normalise_email), or one that matches
     nobody when it could not be stored: login answers the same 401 either way."""
     try:
@@ -52,7 +54,7 @@ async def login(
 ) -> StartedSession:
     """A session for a right password; 401 otherwise (counted against the account), 429 when
     the account had too many failures lately (no hash computed then)."""
-    lookup = _lookup_email(email)
+    lookup = lookup_email(email)
     await throttle.check(organization_slug, lookup)
     try:
         started = await _login(db, passwords, organization_slug, lookup, password, ttl, throttle)
@@ -108,6 +110,33 @@ async def _login(
     )
     identity = Identity(user.organization_id, user.id, user.role, "session", ALL_SCOPES)
     return StartedSession(token=token, csrf_token=csrf, identity=identity)
+
+
+def reset_answer(settings: Settings) -> str:
+    """What "forgot your password" answers, whoever asks: nobody learns who has an account."""
+    if settings.sends_mail:
+        return (
+            "If this address has an account in this organisation, a link to set a new password "
+            "is on its way. It works once and expires within the hour."
+        )
+    return (
+        "This installation sends no e-mail, so no link can be sent: ask your admin, who can "
+        "have one made for you."
+    )
+
+
+async def check_current_password(
+    passwords: Passwords, user: User, current_password: str | None
+) -> None:
+    """Changing one's password needs the current one (403 naming `current_password`)."""
+    if current_password is None:
+        raise InvalidInput(
+            "Type your current password too (current_password) to choose a new one.",
+            field="current_password",
+        )
+    # Argon2id takes tens of milliseconds: off the event loop.
+    if not await anyio.to_thread.run_sync(passwords.verify, user.password_hash, current_password):
+        raise Forbidden("Your current password is not right.", field="current_password")
 
 
 async def end_other_sessions(db: AsyncSession, user: User, keep_token: str | None) -> int:

@@ -74,8 +74,10 @@ async def queue_email(
     text: str,
     html: str = "",
     learner_id: UUID | None = None,
+    erase_after_send: bool = False,
 ) -> None:
-    """Queue one e-mail in the caller's transaction; a key already queued changes nothing."""
+    """Queue one e-mail in the caller's transaction; a key already queued changes nothing.
+    `erase_after_send`: the text carries a secret (a password link), blanked once settled."""
     if await db.scalar(select(OutboundEmail.id).where(OutboundEmail.idempotency_key == key)):
         return
     db.add(
@@ -88,6 +90,7 @@ async def queue_email(
             text_body=text,
             html_body=html,
             next_attempt_at=utcnow(),
+            erase_after_send=erase_after_send,
         )
     )
 
@@ -171,12 +174,19 @@ def settle(row: OutboundEmail, error: str, now: datetime) -> None:
     row.attempts += 1
     if not error:
         row.status, row.sent_at, row.last_error = "sent", now, ""
+        _erase_secret(row)
         log.info("mail_sent", email_id=str(row.id), attempts=row.attempts)
         return
     row.last_error = error
     if row.attempts >= MAX_ATTEMPTS:
         row.status = "failed"
+        _erase_secret(row)
     else:
         row.next_attempt_at = now + retry_delay(row.attempts)
     # The address and the text stay out of the log: the row id says which mail.
     log.warning("mail_failed", email_id=str(row.id), attempts=row.attempts, status=row.status)
+
+
+def _erase_secret(row: OutboundEmail) -> None:
+    if row.erase_after_send:
+        row.text_body = row.html_body = ""

@@ -10,10 +10,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import Organization
 from app.db.models.enums import Language, Role
+from app.domain.auth import links
 from app.domain.people.schemas import (
     EnrollmentCreate,
     EnrollmentOut,
     EnrollmentPatch,
+    InvitationOut,
     UserCreate,
     UserOut,
     UserPatch,
@@ -23,6 +25,7 @@ from app.lib.identity import Identity
 from app.lib.pagination import PageParams
 from app.lib.schema import Page
 from app.lib.security import Passwords
+from app.settings import Settings
 
 
 def provide_people(
@@ -65,6 +68,40 @@ class UserController(Controller):
         org = await db_session.get(Organization, identity.organization_id)
         default_locale = org.default_language if org else Language.FR
         return UserOut.of(await people.create_user(data, default_locale))
+
+    @post(
+        "/{user_id:uuid}/invitation",
+        status_code=202,
+        summary="Send a person the link to set their password (admin)",
+        description=(
+            "Replaces any earlier unused link. The link goes to the person's address only "
+            "(never in this response); with no SMTP server configured, the operator prints it "
+            "with `interlude user invite`."
+        ),
+    )
+    async def invite(
+        self,
+        people: NamedDependency[PeopleService],
+        db_session: NamedDependency[AsyncSession],
+        identity: NamedDependency[Identity],
+        settings: NamedDependency[Settings],
+        user_id: FromPath[UUID],
+    ) -> InvitationOut:
+        identity.require_role(Role.ADMIN)
+        user = await people.get_user(user_id)
+        issued = await links.issue(
+            db_session, settings, user, "invitation", actor_id=identity.user_id
+        )
+        detail = (
+            f"Invitation e-mailed to {user.email}."
+            if issued.mailed
+            else (
+                "No e-mail server is configured (INTERLUDE_SMTP_HOST), so nothing was sent. "
+                "On the server, run: interlude user invite --org <organisation> "
+                f"--email {user.email}"
+            )
+        )
+        return InvitationOut(user.id, issued.expires_at, issued.mailed, detail)
 
     @patch("/{user_id:uuid}", summary="Change a person (admin)")
     async def update(

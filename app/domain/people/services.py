@@ -110,6 +110,13 @@ class PeopleService:
 
     async def create_user(self, data: UserCreate, default_locale: Language) -> User:
         self.identity.require_role(Role.ADMIN)
+        if data.password is not None:
+            raise Forbidden(
+                "Admins do not choose a person's password (it would let them log in as that "
+                "person). Create the account without one, then send the invitation: POST "
+                "/api/v1/users/{id}/invitation.",
+                field="password",
+            )
         user = await add_user(
             self.db,
             self.passwords,
@@ -118,7 +125,7 @@ class PeopleService:
             display_name=data.display_name,
             role=data.role,
             locale=data.locale or default_locale,
-            password=data.password,
+            password=None,
         )
         self._audit("user.create", user.id, role=user.role.value)
         return user

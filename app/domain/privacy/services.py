@@ -20,6 +20,7 @@ from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import (
+    AccountToken,
     AgentRun,
     Answer,
     ApiKey,
@@ -214,4 +215,5 @@ class PrivacyService:
         await purge("enrollments", Enrollment, Enrollment.learner_id == learner_id)
         await purge("login_sessions", LoginSession, LoginSession.user_id == learner_id)
         await purge("api_keys", ApiKey, ApiKey.user_id == learner_id)
+        await purge("account_tokens", AccountToken, AccountToken.user_id == learner_id)
         return counts

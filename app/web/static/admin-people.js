@@ -6,11 +6,31 @@
   const { clearProblems, reloadWith, onSubmit, values, confirmed, actions, rowAction } = InterludeAdmin;
 
   // --- people --------------------------------------------------------------------------------
+  // The person chooses their own password: adding them sends the invitation (or says how to
+  // make one when this installation sends no e-mail).
+  function invitationNote(sent, person, org) {
+    const values = { name: person.display_name, email: person.email, org };
+    return sent.mailed ? tr("admin.person.invited", values)
+      : `${tr("admin.person.added", values)} ${tr("admin.person.no_mail", values)}`;
+  }
+
   onSubmit(document.getElementById("person-form"), async (form) => {
-    const body = values(form, ["display_name", "email", "role", "locale", "password"]);
+    const body = values(form, ["display_name", "email", "role", "locale"]);
     const person = await api("POST", form.dataset.url, body);
-    reloadWith(tr("admin.person.added", { name: person.display_name }));
+    const sent = await api("POST", `/api/v1/users/${person.id}/invitation`, {});
+    reloadWith(invitationNote(sent, person, form.dataset.org));
   });
+
+  actions["invite-person"] = async (button) => {
+    const row = button.closest("tr");
+    const org = document.getElementById("person-form").dataset.org;
+    await rowAction(button, async () => {
+      const sent = await api("POST", `/api/v1/users/${row.dataset.userId}/invitation`, {});
+      const values = { name: row.dataset.name, email: row.dataset.email, org };
+      reloadWith(sent.mailed ? tr("admin.person.invitation_sent", values)
+        : tr("admin.person.no_mail", values));
+    });
+  };
 
   const editBox = document.getElementById("person-edit");
   actions["edit-person"] = (button) => {

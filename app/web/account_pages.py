@@ -1,0 +1,237 @@
+"""One's own account: "forgot your password?", the page a password link opens, and `/account`
+(name, language, password).
+
+Like the login form, these post forms (no script needed), and their errors come back beside
+the field, in the reader's language. The password link's token travels in the URL's fragment
+(never sent to a server); `password.js` copies it into the form.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, Response, get, post
+from litestar.datastructures import ResponseHeader
+from litestar.di import NamedDependency
+from litestar.response import Redirect, Template
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.models import User
+from app.db.models.enums import Language
+from app.domain.auth import links
+from app.domain.auth import services as auth
+from app.lib.errors import AppError, Forbidden, NotFound
+from app.lib.identity import Identity
+from app.lib.security import Passwords
+from app.settings import Settings
+from app.web.i18n import locale_from_header, text
+from app.web.pages import PAGE_HEADERS, PageController, Viewer, render
+
+MAX_FIELD_CHARS = 1_000
+MIN_PASSWORD_CHARS = 10  # as the API's NewPassword
+# The link page holds a token in its URL: no Referer may carry the URL anywhere.
+LINK_PAGE_HEADERS = [
+    *(h for h in PAGE_HEADERS if h.name != "Referrer-Policy"),
+    ResponseHeader(name="Referrer-Policy", value="no-referrer"),
+]
+
+
+def _field(form: Any, name: str, *, strip: bool = True) -> str:
+    value = form.get(name)
+    if not isinstance(value, str):
+        return ""
+    return (value.strip() if strip else value)[:MAX_FIELD_CHARS]
+
+
+def _new_password_problems(password: str, confirm: str, locale: str) -> dict[str, str]:
+    if len(password) < MIN_PASSWORD_CHARS:
+        return {"password": text("account.password_short", locale, count=MIN_PASSWORD_CHARS)}
+    if password != confirm:
+        return {"confirm": text("account.password_mismatch", locale)}
+    return {}
+
+
+def _reader_locale(request: Request[Any, Any, Any]) -> str:
+    return locale_from_header(request.headers.get("accept-language"))
+
+
+class PasswordLinkPages(PageController):
+    """Pages for people who cannot log in: no `viewer` is asked for."""
+
+    @get("/password/forgot", name="password-forgot")
+    async def forgot_page(self, request: Request[Any, Any, Any]) -> Template:
+        return render(
+            "password_forgot.html",
+            None,
+            locale=_reader_locale(request),
+            organization=request.query_params.get("organization", "")[:100],
+            sent="",
+            field_errors={},
+        )
+
+    @post("/password/forgot", name="password-forgot-submit", status_code=200)
+    async def forgot_submit(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[AsyncSession],
+        settings: NamedDependency[Settings],
+    ) -> Template:
+        form = await request.form()
+        locale = _reader_locale(request)
+        organization, email = _field(form, "organization").lower(), _field(form, "email")
+        problems = {}
+        if not organization:
+            problems["organization"] = text("login.need_organization", locale)
+        if "@" not in email:
+            problems["email"] = text("login.need_email", locale)
+        if not problems:
+            await links.reset_requested(
+                db_session, settings, organization, auth.lookup_email(email)
+            )
+            await db_session.commit()
+        sent = (
+            ""
+            if problems
+            else text("password.sent" if settings.sends_mail else "password.no_mail", locale)
+        )
+        return render(
+            "password_forgot.html",
+            None,
+            locale=locale,
+            status_code=400 if problems else 200,
+            organization=organization,
+            sent=sent,
+            field_errors=problems,
+        )
+
+    @get("/password/new", name="password-new", response_headers=LINK_PAGE_HEADERS)
+    async def new_page(self, request: Request[Any, Any, Any]) -> Template:
+        return render(
+            "password_new.html", None, locale=_reader_locale(request), error="", field_errors={}
+        )
+
+    @post(
+        "/password/new",
+        name="password-new-submit",
+        status_code=303,
+        response_headers=LINK_PAGE_HEADERS,
+    )
+    async def new_submit(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[AsyncSession],
+        passwords: NamedDependency[Passwords],
+    ) -> Response[Any]:
+        form = await request.form()
+        locale = _reader_locale(request)
+        token = _field(form, "token")
+        password = _field(form, "password", strip=False)
+        problems = _new_password_problems(password, _field(form, "confirm", strip=False), locale)
+        error = "" if token else text("password.bad_link", locale)
+        if not problems and not error:
+            try:
+                user = await links.set_password(db_session, passwords, token, password)
+            except AppError:
+                error = text("password.bad_link", locale)
+            else:
+                await db_session.commit()  # a redirect is not committed by the handler
+                # The organisation is not known to the form; the address is, but stays out of URLs.
+                del user
+                return Redirect("/login?password_set=1", status_code=303)
+        return render(
+            "password_new.html",
+            None,
+            locale=locale,
+            status_code=400,
+            error=error,
+            field_errors=problems,
+        )
+
+
+class AccountPages(PageController):
+    @get("/account", name="account")
+    async def account_page(
+        self,
+        request: Request[Any, Any, Any],
+        viewer: NamedDependency[Viewer],
+        db_session: NamedDependency[AsyncSession],
+    ) -> Template:
+        return await _account(db_session, viewer, saved=request.query_params.get("saved", "")[:20])
+
+    @post("/account/profile", name="account-profile", status_code=303)
+    async def save_profile(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[AsyncSession],
+        identity: NamedDependency[Identity],  # checks the form's CSRF token
+        viewer: NamedDependency[Viewer],
+    ) -> Response[Any]:
+        form = await request.form()
+        user = await _user(db_session, identity)
+        name, language = _field(form, "display_name"), _field(form, "locale")
+        problems = {}
+        if not name or len(name) > 200:
+            problems["display_name"] = text("account.need_name", viewer.locale)
+        if language not in {lang.value for lang in Language}:
+            problems["locale"] = text("account.need_language", viewer.locale)
+        if problems:
+            return await _account(db_session, viewer, field_errors=problems, status_code=400)
+        user.display_name, user.locale = name, Language(language)
+        await db_session.commit()
+        return Redirect("/account?saved=profile", status_code=303)
+
+    @post("/account/password", name="account-password", status_code=303)
+    async def change_password(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[AsyncSession],
+        identity: NamedDependency[Identity],  # checks the form's CSRF token
+        viewer: NamedDependency[Viewer],
+        passwords: NamedDependency[Passwords],
+        settings: NamedDependency[Settings],
+    ) -> Response[Any]:
+        form = await request.form()
+        user = await _user(db_session, identity)
+        password = _field(form, "password", strip=False)
+        locale = viewer.locale
+        problems = _new_password_problems(password, _field(form, "confirm", strip=False), locale)
+        try:
+            current = _field(form, "current_password", strip=False)
+            await auth.check_current_password(passwords, user, current or None)
+        except (AppError, Forbidden):
+            problems["current_password"] = text("account.current_wrong", locale)
+        if problems:
+            return await _account(db_session, viewer, field_errors=problems, status_code=400)
+        user.password_hash = passwords.hash(password)
+        await auth.end_other_sessions(
+            db_session, user, request.cookies.get(settings.session_cookie_name)
+        )
+        await db_session.commit()
+        return Redirect("/account?saved=password", status_code=303)
+
+
+async def _user(db: AsyncSession, identity: Identity) -> User:
+    user = await db.get(User, identity.user_id)
+    if user is None:
+        raise NotFound("Your account no longer exists.")
+    return user
+
+
+async def _account(
+    db: AsyncSession,
+    viewer: Viewer,
+    *,
+    saved: str = "",
+    field_errors: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Template:
+    user = await _user(db, viewer.identity)
+    return render(
+        "account.html",
+        viewer,
+        current="/account",
+        status_code=status_code,
+        user=user,
+        saved=saved if saved in ("profile", "password") else "",
+        field_errors=field_errors or {},
+    )
