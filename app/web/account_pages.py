@@ -107,7 +107,12 @@ class PasswordLinkPages(PageController):
     @get("/password/new", name="password-new", response_headers=LINK_PAGE_HEADERS)
     async def new_page(self, request: Request[Any, Any, Any]) -> Template:
         return render(
-            "password_new.html", None, locale=_reader_locale(request), error="", field_errors={}
+            "password_new.html",
+            None,
+            locale=_reader_locale(request),
+            token="",
+            error="",
+            field_errors={},
         )
 
     @post(
@@ -143,6 +148,8 @@ class PasswordLinkPages(PageController):
             None,
             locale=locale,
             status_code=400,
+            # A typo in the new password: the form keeps the link's token, the person retypes.
+            token="" if error else token,
             error=error,
             field_errors=problems,
         )

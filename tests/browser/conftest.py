@@ -30,6 +30,7 @@ from knowledge.base import KnowledgeBase
 from knowledge.embeddings import UniversalSentenceEncoder
 from knowledge.loaders import load_document
 from knowledge.packs import PACKS_DIR, read_pack
+from tests.mail import Inbox, smtp_server
 from tests.support import OrgWorld, build_worlds
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -77,6 +78,7 @@ class Server:
     settings: Settings
     worlds: list[OrgWorld]
     log: Path
+    inbox: Inbox  # what the server e-mailed (a real SMTP server on loopback)
 
 
 def _free_port() -> int:
@@ -93,7 +95,7 @@ def _index(settings: Settings, world: OrgWorld) -> None:
         org.index_document(load_document(name, pack.files[name]), document_id=name, version=1)
 
 
-def _server_env(data_dir: Path, database_url: str) -> dict[str, str]:
+def _server_env(data_dir: Path, database_url: str, url: str, smtp_port: int) -> dict[str, str]:
     inherited = {k: v for k, v in os.environ.items() if not k.startswith(("INTERLUDE_", "OPENAI_"))}
     inherited.pop("DATABASE_URL", None)
     inherited.pop("REDIS_URL", None)
@@ -111,6 +113,11 @@ def _server_env(data_dir: Path, database_url: str) -> dict[str, str]:
         "INTERLUDE_JOB_POLL_SECONDS": "0.2",
         "INTERLUDE_INGESTION_POLL_SECONDS": "0.2",
         "INTERLUDE_PLAN_RETRY_SECONDS": "0",
+        "INTERLUDE_SMTP_HOST": "127.0.0.1",
+        "INTERLUDE_SMTP_PORT": str(smtp_port),
+        "INTERLUDE_SMTP_SECURITY": "none",
+        "INTERLUDE_OUTBOX_POLL_SECONDS": "0.2",
+        "INTERLUDE_PUBLIC_URL": url,
     }
 
 
@@ -141,28 +148,28 @@ def server(chromium: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     worlds = build_worlds(settings, "alpha", "beta")
     _index(settings, worlds[0])
     port = _free_port()
+    url = f"http://127.0.0.1:{port}"
     log = data_dir / "server.log"
-    with log.open("wb") as out:
+    with smtp_server() as (inbox, smtp_port), log.open("wb") as out:
         # The working directory is the data folder: a developer's .env is not read.
         command = [sys.executable, "-m", "uvicorn", "--factory", APP_FACTORY, "--host"]
         process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
             [*command, "127.0.0.1", "--port", str(port), "--no-access-log"],
             cwd=data_dir,
-            env=_server_env(data_dir, database_url),
+            env=_server_env(data_dir, database_url, url, smtp_port),
             stdout=out,
             stderr=subprocess.STDOUT,
         )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(url, process, log)
-        yield Server(url, settings, worlds, log)
-    finally:
-        process.terminate()
         try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+            _wait_until_up(url, process, log)
+            yield Server(url, settings, worlds, log, inbox)
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
 class Browser:

@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import httpx
 import pytest
@@ -48,6 +48,13 @@ def world(server: Server) -> OrgWorld:
     passwords = Passwords.from_settings(server.settings)
     slug = f"admin-{uuid4().hex[:8]}"
     return run_db(server.settings, lambda db: build_org(db, passwords, slug))
+
+
+def _mailed_link(server: Server, address: str) -> str | None:
+    try:
+        return server.inbox.link_to(address)
+    except AssertionError:
+        return None  # not sent yet: the outbox polls every 0.2 s
 
 
 def admin_browser(open_browser: Callable[..., Browser], world: OrgWorld, **kw: bool) -> Browser:
@@ -206,25 +213,41 @@ def test_an_admin_adds_a_person_and_enrolls_them(
     assert css(admin, "h3#role-learner .badge").text == "2"
     admin.shot("0-people")
     email = f"zoe.{world.slug}@example.org"
-    for field, value in (
-        ("display_name", "Zoé Martin"),
-        ("email", email),
-        ("password", "un mot de passe assez long"),
-    ):
+    assert not all_css(admin, "#person-form #password")  # admins never choose a password
+    for field, value in (("display_name", "Zoé Martin"), ("email", email)):
         css(admin, f"#{field}").send_keys(value)
     Select(css(admin, "#role")).select_by_value("learner")
     Select(css(admin, "#locale")).select_by_value("en")
     submit_and_reload(admin, "#person-form button[type=submit]")
-    assert "Zoé Martin" in wait(admin, lambda d: css(admin, "#flash").text)
+    flash = wait(admin, lambda d: css(admin, "#flash").text)
+    assert "Zoé Martin" in flash
+    assert email in flash  # "the invitation is on its way to ..."
     row = css(admin, "tr[data-name='Zoé Martin']")
     assert row.get_attribute("data-role") == "learner"
+    assert row.get_attribute("data-pending") == "true"
     assert css(admin, "h3#role-learner .badge").text == "3"
-    login = httpx.post(
-        f"{server.url}/api/v1/auth/login",
-        json={"organization": world.slug, "email": email, "password": "un mot de passe assez long"},
+
+    # Zoé opens the e-mailed link in her own browser and chooses her password.
+    link = wait(admin, lambda d: _mailed_link(server, email), timeout=20)
+    password = "un mot de passe assez long"
+    zoe = open_browser("invited")
+    zoe.driver.get(link)
+    assert "#token=" not in zoe.driver.current_url  # the script took the token out of sight
+    css(zoe, "#password").send_keys(password)
+    css(zoe, "#confirm").send_keys(password)
+    css(zoe, "#password-form button[type=submit]").click()
+    wait(zoe, lambda d: all_css(zoe, "#password-set-notice"))
+    zoe.shot("invitation-accepted")
+    log_in(zoe, Person(UUID(int=0), email, Role.LEARNER, world.slug, ""), password)
+    assert zoe.path == "/me"
+    assert css(zoe, "html").get_attribute("lang") == "en"  # the language the admin chose
+    zoe.go(link.removeprefix(server.url))  # the same link again: refused, with a way out
+    css(zoe, "#password").send_keys(password)
+    css(zoe, "#confirm").send_keys(password)
+    css(zoe, "#password-form button[type=submit]").click()
+    assert "/password/forgot" in wait(zoe, lambda d: css(zoe, "#password-error a")).get_attribute(
+        "href"
     )
-    assert login.status_code == 201, login.text  # the person can log in
-    assert login.json()["me"]["user"]["locale"] == "en"
 
     # The same email again: the API's reason, beside the email field.
     css(admin, "#display_name").send_keys("Zoé Bis")

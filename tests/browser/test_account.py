@@ -1,0 +1,118 @@
+"""One's own account in a real browser: "forgot your password?" through a real SMTP server,
+and the /account page (language, then password, which closes the other devices' sessions)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from uuid import UUID, uuid4
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.models.enums import Language, Role
+from app.domain.people.services import add_user
+from app.lib.security import Passwords
+from tests.browser.conftest import Browser, Server
+from tests.browser.test_loop import all_css, css, log_in, wait
+from tests.support import PASSWORD, Person, run_db
+
+
+def _new_person(server: Server, role: Role = Role.COACH) -> Person:
+    """Someone of their own: their password changes here, the other tests' people keep theirs."""
+    world = server.worlds[0]
+    email = f"account-{uuid4().hex[:8]}@{world.slug}.example"
+
+    async def create(db: AsyncSession) -> UUID:
+        user = await add_user(
+            db,
+            Passwords.from_settings(server.settings),
+            organization_id=world.id,
+            email=email,
+            display_name="Noor",
+            role=role,
+            locale=Language.FR,
+            password=PASSWORD,
+        )
+        return user.id
+
+    return Person(run_db(server.settings, create), email, role, world.slug, "")
+
+
+def _link(server: Server, address: str) -> str | None:
+    try:
+        return server.inbox.link_to(address)
+    except AssertionError:
+        return None  # the outbox polls every 0.2 s
+
+
+def test_a_person_who_forgot_their_password_sets_a_new_one(
+    server: Server, open_browser: Callable[..., Browser]
+) -> None:
+    person = _new_person(server)
+    browser = open_browser("forgot")
+    browser.go("/login")
+    css(browser, "#forgot-link").click()
+    wait(browser, lambda d: all_css(browser, "#forgot-form"))
+    css(browser, "#organization").send_keys(person.org_slug)
+    css(browser, "#email").send_keys(person.email.upper())  # as typed, not as stored
+    css(browser, "#forgot-form button[type=submit]").click()
+    sent = wait(browser, lambda d: css(browser, "#forgot-sent")).text
+    assert "If this address has an account" in sent  # the same words for an unknown address
+    browser.shot("forgot-sent")
+
+    link = wait(browser, lambda d: _link(server, person.email), timeout=20)
+    new_password = "mon nouveau mot de passe"
+    browser.driver.get(link)
+    css(browser, "#password").send_keys(new_password)
+    css(browser, "#confirm").send_keys("une faute de frappe")
+    css(browser, "#password-form button[type=submit]").click()
+    assert "differ" in wait(browser, lambda d: css(browser, "#confirm-error")).text
+    css(browser, "#password").send_keys(new_password)  # the form kept the link's token
+    css(browser, "#confirm").send_keys(new_password)
+    css(browser, "#password-form button[type=submit]").click()
+    wait(browser, lambda d: all_css(browser, "#password-set-notice"))
+    log_in(browser, person, PASSWORD)
+    assert all_css(browser, "#login-error")  # the old password no longer opens
+    log_in(browser, person, new_password)
+    assert browser.path == "/coach"
+    assert browser.console_errors("401", "400") == []
+
+
+def test_the_account_page_changes_language_then_password(
+    server: Server, open_browser: Callable[..., Browser]
+) -> None:
+    person = _new_person(server, Role.LEARNER)
+    other_device = open_browser("other-device")
+    other_device.go("/login")
+    log_in(other_device, person)
+    browser = open_browser("account")
+    browser.go("/login")
+    log_in(browser, person)
+    css(browser, "#account-link").click()
+    wait(browser, lambda d: all_css(browser, "#profile-form"))
+    assert css(browser, "#account-email").text == person.email
+
+    css(browser, "#locale option[value='en']").click()
+    css(browser, "#profile-form button[type=submit]").click()
+    wait(browser, lambda d: all_css(browser, "#account-saved"))
+    assert css(browser, "html").get_attribute("lang") == "en"
+    browser.shot("account-language")
+
+    # A wrong current password: refused beside the field, nothing changes.
+    css(browser, "#current_password").send_keys("not my password")
+    css(browser, "#password").send_keys("a new long passphrase")
+    css(browser, "#confirm").send_keys("a new long passphrase")
+    css(browser, "#password-change-form button[type=submit]").click()
+    error = wait(browser, lambda d: css(browser, "#current_password-error")).text
+    assert "not your current password" in error
+    assert css(browser, "#current_password").get_attribute("aria-invalid") == "true"
+
+    css(browser, "#current_password").send_keys(PASSWORD)
+    css(browser, "#password").send_keys("a new long passphrase")
+    css(browser, "#confirm").send_keys("a new long passphrase")
+    css(browser, "#password-change-form button[type=submit]").click()
+    assert "other devices" in wait(browser, lambda d: css(browser, "#account-saved")).text
+    browser.go("/me")
+    assert browser.path == "/me"  # this session stays
+    other_device.go("/me")
+    assert other_device.path.startswith("/login")  # the other device's session ended
+    assert browser.console_errors("400", "403") == []
