@@ -60,3 +60,38 @@ def test_demo_is_refused_in_production(cli_env: CliRunner, monkeypatch: pytest.M
     result = cli_env.invoke(main, ["demo"])
     assert result.exit_code == 1
     assert "refused in production" in result.output
+
+
+def test_password_links_are_printed_when_no_smtp_is_set(cli_env: CliRunner) -> None:
+    from app.domain.auth import links
+    from app.lib.security import Passwords
+    from tests.support import run_db
+
+    assert cli_env.invoke(main, ["org", "create", "acme", "Acme"]).exit_code == 0
+    args = ["user", "create", "--org", "acme", "--email", "a@acme.example", "--name", "A"]
+    assert (
+        cli_env.invoke(main, [*args, "--role", "admin", "--password", "long enough pw"]).exit_code
+        == 0
+    )
+
+    refused = cli_env.invoke(main, ["user", "invite", "--org", "acme", "--email", "a@acme.example"])
+    assert refused.exit_code == 1
+    assert "already set a password" in refused.output
+    unknown = cli_env.invoke(
+        main, ["user", "reset-link", "--org", "acme", "--email", "z@acme.example"]
+    )
+    assert unknown.exit_code == 1
+    assert "Nobody in 'acme'" in unknown.output
+
+    printed = cli_env.invoke(
+        main, ["user", "reset-link", "--org", "acme", "--email", "A@acme.example"]
+    )
+    assert printed.exit_code == 0, printed.output
+    assert "No e-mail server is configured" in printed.output
+    token = printed.output.strip().splitlines()[-1].split("#token=")[1]
+    settings = get_settings()
+    passwords = Passwords.from_settings(settings)
+    user = run_db(
+        settings, lambda db: links.set_password(db, passwords, token, "a new long password")
+    )
+    assert passwords.verify(user.password_hash, "a new long password")
