@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import click
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -385,7 +385,7 @@ def user_create(
     click.echo(f"User created ({_in_transaction(settings, work)}).")
 
 
-def _password_link(org_slug: str, email: str, purpose: str) -> None:
+def _password_link(org_slug: str, email: str, purpose: Literal["invitation", "reset"]) -> None:
     from sqlalchemy import select
 
     from app.db.models import User
@@ -406,7 +406,7 @@ def _password_link(org_slug: str, email: str, purpose: str) -> None:
         )
         if person is None:
             raise AppError(f"Nobody in '{org_slug}' has the address {email}.")
-        return await links.issue(db, settings, person, purpose, actor_id=None)  # type: ignore[arg-type]
+        return await links.issue(db, settings, person, purpose, actor_id=None)
 
     issued = _in_transaction(settings, work)
     until = issued.expires_at.strftime("%Y-%m-%d %H:%M UTC")
