@@ -1,6 +1,8 @@
 """A repeatable attack suite: every operation of the API, called by every role of another
 organisation (and by nobody) with the victim organisation's real ids, must be refused, and no
-answer may carry the victim's canary text.
+answer may carry the victim's canary text. Inside the victim's organisation, the people who are
+not the victim learner's (another learner, a coach without them, the admin) reach only what
+their role is for, listed in `IN_ORG_ALLOWED`.
 
 The victim (beta) is given one resource of each kind first: a conversation with a message, a
 journal entry, a document and its passage, a run, an escalation, keys. The operations come from
@@ -18,6 +20,24 @@ from litestar.testing import TestClient
 from tests.support import As, OrgWorld, with_key
 
 ALLOWED = {400, 401, 403, 404, 405, 409, 412, 413, 415, 422}
+
+
+# What a same-organisation person may do with the victim learner's ids: their own program is
+# every member's to read; the admin manages people, enrollments (whose goal they set),
+# programs and documents; the question bank is the organisation's, curated by every coach
+# (audited). Nothing else: no conversation, message, journal, answer, draft, session, plan, run
+# or escalation of the victim, and no key but one's own.
+IN_ORG_ALLOWED = {
+    ("coach", "DELETE", "/api/v1/question-bank/{question_id}"),
+    ("learner", "GET", "/api/v1/programs/{program_id}"),
+    ("coach", "GET", "/api/v1/programs/{program_id}"),
+    ("admin", "GET", "/api/v1/programs/{program_id}"),
+    ("admin", "GET", "/api/v1/users/{user_id}"),
+    ("admin", "PATCH", "/api/v1/users/{user_id}"),
+    ("admin", "GET", "/api/v1/enrollments/{enrollment_id}"),
+    ("admin", "PATCH", "/api/v1/enrollments/{enrollment_id}"),
+    ("admin", "GET", "/api/v1/knowledge/documents/{document_id}"),
+}
 
 
 def _victim_ids(client: TestClient[Any], beta: OrgWorld) -> dict[str, str]:
@@ -100,4 +120,32 @@ def test_no_role_of_another_organisation_reaches_the_victim_s_resources(
                 breaches.append(f"{attacker.label} {method} {url}: {response.status_code}")
     summary = f"{tried} attacks, {len(operations)} operations, {len(breaches)} breaches"
     print(f"\nattack suite: {summary}")
+    assert breaches == []
+
+
+def test_inside_the_organisation_each_role_reaches_only_what_it_is_for(
+    client: TestClient[Any], worlds: list[OrgWorld]
+) -> None:
+    _, beta = worlds
+    ids = _victim_ids(client, beta)
+    attackers = {
+        "learner": beta.learners[1],  # another learner
+        "coach": beta.idle_coach,  # a coach who does not coach the victim
+        "admin": beta.admin,  # never reads a learner's words, never acts as them
+    }
+    # Deletions last (they would remove what the other calls aim at), and not the admin's:
+    # deleting documents, keys and people is their job (tests/integration/test_auth.py...).
+    operations = sorted(_operations(client), key=lambda op: op[0] == "DELETE")
+    tried, breaches = 0, []
+    for method, path in operations:
+        url = re.sub(r"\{(\w+)(?::\w+)?\}", lambda m: ids[m.group(1)], path)
+        for role, person in attackers.items():
+            if (role, method, path) in IN_ORG_ALLOWED or (role == "admin" and method == "DELETE"):
+                continue
+            body = {} if method in {"POST", "PUT", "PATCH"} else None
+            response = with_key(client, person).request(method, url, json=body)
+            tried += 1
+            if response.status_code not in ALLOWED or beta.canary in response.text:
+                breaches.append(f"{role} {method} {path}: {response.status_code}")
+    print(f"\nattack suite, inside the organisation: {tried} attacks, {len(breaches)} breaches")
     assert breaches == []

@@ -223,3 +223,24 @@ def test_changing_my_password_ends_my_other_sessions_only(
     assert other_person.get("/api/v1/me").status_code == 200  # nobody else's
     assert key.get("/api/v1/me").status_code == 200  # API keys are revoked by hand, not silently
     assert with_session(client, person, new_password).get("/api/v1/me").status_code == 200
+
+
+def test_a_session_id_set_before_login_is_never_adopted(
+    client: TestClient[Any], worlds: list[OrgWorld]
+) -> None:
+    """Session fixation: an attacker who plants a cookie value in the victim's browser must not
+    find it logged in afterwards. The server makes a new token at every login."""
+    alpha, _ = worlds
+    planted = "attacker-chosen-session-value"
+    client.cookies.set("interlude_session", planted)
+    response = client.post(
+        LOGIN,
+        json={"organization": alpha.slug, "email": alpha.coach.email, "password": PASSWORD},
+    )
+    assert response.status_code == 201
+    issued = response.cookies["interlude_session"]
+    assert issued != planted
+    client.cookies.clear()
+    client.cookies.set("interlude_session", planted)
+    assert client.get("/api/v1/me").status_code == 401
+    client.cookies.clear()
