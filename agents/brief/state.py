@@ -63,7 +63,7 @@ class BriefPoint:
 @dataclass(slots=True)
 class Brief:
     changes: list[BriefPoint]  # counted, never written: what is new since the session, alerts
-    answers: list[BriefPoint]  # the learner's answers to delivered items, latest first
+    answers: list[BriefPoint]  # answers to delivered items: the latest five at least, cited
     themes: list[BriefPoint]
     progress: list[BriefPoint]  # one per agreed action
     open_questions: list[BriefPoint]  # questions the learner raised
