@@ -1,8 +1,9 @@
 """The offline default: a brief from the learner's own words, counted, not interpreted.
 
-No model, deterministic. Themes are the focus skills the learner wrote about and the words or
-phrases that come back across answers and messages; progress matches each agreed action with
-the material sharing its words; open questions are the learner's sentences ending in "?".
+No model, deterministic. The latest answers are quoted, each after the question it answers;
+themes are the focus skills the learner wrote about and the words or phrases that come back
+across answers and messages; progress matches each agreed action with the material sharing its
+words; open questions are the learner's sentences ending in "?".
 Every claim cites the evidence it counted. With no evidence, the brief says so.
 """
 
@@ -13,11 +14,15 @@ import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 
+from agents.brief.changes import day
 from agents.brief.state import MAX_POINTS, BriefPoint, BriefRequest, Evidence, Points, distinct
 
-COMPOSER_VERSION = "composer-2026-11-23"
+COMPOSER_VERSION = "composer-2026-12-05"
 MAX_THEMES = 3
 QUOTE_CHARS, ACTION_CHARS = 160, 120
+# An answer's point holds its question and its words: both cut so the point stays under the
+# 300 characters every brief point keeps to.
+ANSWER_PROMPT_CHARS, ANSWER_CHARS = 80, 150
 _TOKEN = re.compile(r"[^\W\d_]+")  # letters only: "d'équipe" gives "d" and "équipe"
 _QUESTION = re.compile(r"[^.!?…\n]*\?")
 _SUFFIXES = "ements ement ations ation ments ment ings ing ies ers ees es ed er ez ee e s".split()
@@ -50,6 +55,10 @@ _PHRASES: dict[str, dict[str, str]] = {
         "unanswered": "Question restée sans réponse : « {quote} »",
         "revisit": "Revenir sur l'action « {action} », dont la personne n'a pas parlé.",
         "silent_skill": "Explorer « {skill} » : aucune réponse ni aucun message n'en parle.",
+        "answered": "Le {date}, en réponse à « {prompt} » : « {quote} »",
+        "answered_bare": "Le {date}, une réponse : « {quote} »",
+        "check_in": "Prendre des nouvelles de la personne en début de séance, et accuser "
+        "réception de toute alerte encore ouverte.",
         "answer": "réponse",
         "journal": "note de journal",
         "journals": "notes de journal",
@@ -66,6 +75,10 @@ _PHRASES: dict[str, dict[str, str]] = {
         "unanswered": "Unanswered question: “{quote}”",
         "revisit": "Come back to the action “{action}”, which the learner has not mentioned.",
         "silent_skill": "Explore “{skill}”: no answer or message mentions it.",
+        "answered": "On {date}, answering “{prompt}”: “{quote}”",
+        "answered_bare": "On {date}, an answer: “{quote}”",
+        "check_in": "Check in with the learner at the start of the session, and acknowledge "
+        "any alert still open.",
         "answer": "answer",
         "journal": "journal entry",
         "journals": "journal entries",
@@ -98,18 +111,34 @@ def compose_brief(request: BriefRequest) -> Points:
         _point(say["mentioned" if h else "not_mentioned"].format(action=a, count=_count(h, say)), h)
         for a, h in action_hits
     ]
-    explore = [] if evidence else [say["ask_period"]]
+    explore = [say["check_in"]] if request.alerts else []
+    explore += [] if evidence else [say["ask_period"]]
     explore += [
         say["unanswered"].format(quote=_short(q, QUOTE_CHARS)) for q in distinct(request.unanswered)
     ]
     explore += [say["revisit"].format(action=a) for a, h in action_hits if not h]
     explore += [say["silent_skill"].format(skill=s) for s, h in skill_hits if not h]
     return {
+        "answers": _answers(evidence, say, request.language),
         "themes": themes if evidence else [BriefPoint(say["no_evidence"], ())],
         "progress": progress,
         "open_questions": _questions(evidence, say),
         "explore": [BriefPoint(text, ()) for text in explore[:MAX_POINTS]],
     }
+
+
+def _answers(evidence: Sequence[Evidence], say: dict[str, str], language: str) -> list[BriefPoint]:
+    """The latest answers, oldest first, each quoted after the question it answers."""
+    points = []
+    for item in [e for e in evidence if e.kind == "answer"][-MAX_POINTS:]:
+        quote, date = _short(item.text, ANSWER_CHARS), day(item.created_at, language)
+        if item.prompt:
+            prompt = _short(item.prompt, ANSWER_PROMPT_CHARS)
+            text = say["answered"].format(date=date, prompt=prompt, quote=quote)
+        else:
+            text = say["answered_bare"].format(date=date, quote=quote)
+        points.append(BriefPoint(text, (item.id,)))
+    return points
 
 
 def _fold(word: str) -> str:

@@ -1,5 +1,8 @@
 """The brief graph: draft → validate → (repair → validate) → done, or compose.
 
+What changed since the session and the open alerts are counted beside the graph, the same
+whichever writer wrote the rest.
+
 Without a model the graph is the composer alone. With one, an answer that fails validation
 gets one repair request; a second failure falls back to the composer, and the brief says so.
 Model errors (timeouts, 5xx...) propagate: the job decides to retry.
@@ -13,6 +16,7 @@ from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
 
 from agents.brief import nodes
+from agents.brief.changes import compose_changes
 from agents.brief.composer import COMPOSER_VERSION
 from agents.brief.prompts import PROMPT_VERSION
 from agents.brief.state import Brief, BriefRequest, BriefState
@@ -45,6 +49,8 @@ def draft_brief(request: BriefRequest, llm: ChatModel | None = None) -> Brief:
     state = build_brief_graph(llm).invoke({"request": request})
     points = state.get("points", {})
     return Brief(
+        changes=compose_changes(request),  # counted, whoever wrote the rest
+        answers=points.get("answers", []),
         themes=points.get("themes", []),
         progress=points.get("progress", []),
         open_questions=points.get("open_questions", []),

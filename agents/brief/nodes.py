@@ -13,7 +13,7 @@ from agents.llm import ChatMessage, ChatModel
 from agents.structured import ask_json
 
 MAX_REPAIRS = 1
-MAX_TOKENS = 1600  # four sections of up to five 300-character points, plus the JSON
+MAX_TOKENS = 2000  # five sections of up to five 300-character points, plus the JSON
 
 
 def draft(state: BriefState, llm: ChatModel) -> dict[str, Any]:

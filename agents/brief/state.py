@@ -6,11 +6,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal, TypedDict
 
-Section = Literal["themes", "progress", "open_questions", "explore"]
-SECTIONS: tuple[Section, ...] = ("themes", "progress", "open_questions", "explore")
+Section = Literal["answers", "themes", "progress", "open_questions", "explore"]
+# The sections a writer (model or composer) writes. The brief's first section, what changed
+# since the session and the open alerts, is counted by `agents.brief.changes`, never written:
+# a model must not be able to drop seven safety alerts.
+SECTIONS: tuple[Section, ...] = ("answers", "themes", "progress", "open_questions", "explore")
 # Sections whose points make claims about what the learner wrote: they must cite it.
 # Progress is not among them: "nothing was said about this action" has nothing to cite.
-CITING_SECTIONS: tuple[Section, ...] = ("themes", "open_questions")
+CITING_SECTIONS: tuple[Section, ...] = ("answers", "themes", "open_questions")
+AlertTier = Literal["urgent", "support"]
 MAX_POINTS = 5
 MIN_POINT_CHARS, MAX_POINT_CHARS = 10, 300
 
@@ -24,6 +28,17 @@ class Evidence:
     text: str
     created_at: str  # ISO 8601
     prompt: str = ""  # for an answer: the reflection or question it answers
+    thread: str = ""  # for a message: its conversation's id, to count shared conversations
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    """An open safety alert: its tier and date, never what was said (the coach reads the
+    conversation only if the learner shared it)."""
+
+    id: str  # the escalation's id (opaque)
+    tier: AlertTier
+    created_at: str  # ISO 8601
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +50,8 @@ class BriefRequest:
     agreed_actions: tuple[str, ...]
     evidence: tuple[Evidence, ...]  # oldest first; already filtered to what the coach may see
     unanswered: tuple[str, ...] = ()  # delivered questions the learner has not answered
+    since: str = ""  # ISO 8601: when the last session was held; the evidence is newer
+    alerts: tuple[Alert, ...] = ()  # open safety alerts, oldest first, whatever their date
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +62,8 @@ class BriefPoint:
 
 @dataclass(slots=True)
 class Brief:
+    changes: list[BriefPoint]  # counted, never written: what is new since the session, alerts
+    answers: list[BriefPoint]  # answers to delivered items: the latest five at least, cited
     themes: list[BriefPoint]
     progress: list[BriefPoint]  # one per agreed action
     open_questions: list[BriefPoint]  # questions the learner raised

@@ -20,6 +20,7 @@ from agents.brief.state import (
     Evidence,
     Points,
     distinct,
+    label_evidence,
 )
 from agents.structured import load_json_object
 from knowledge.language import detect_language
@@ -113,7 +114,25 @@ def brief_problems(points: Points, request: BriefRequest) -> list[str]:
             f"progress has {len(points.get('progress', []))} points; "
             f"give one per agreed action ({expected})"
         )
+    problems.extend(_answer_problems(points.get("answers", []), request))
     problems.extend(_language_problems(points, request.language))
+    return problems
+
+
+def _answer_problems(answers: Sequence[BriefPoint], request: BriefRequest) -> list[str]:
+    """Answers points cite answers only, and the latest answers are all cited: an answer left
+    out of the brief is an answer the coach never hears of."""
+    label_of = {item.id: label for label, item in label_evidence(request.evidence).items()}
+    answer_ids = [item.id for item in request.evidence if item.kind == "answer"]
+    problems = [
+        f"answers point {index} cites something other than an answer"
+        for index, point in enumerate(answers, start=1)
+        if set(point.evidence_ids) - set(answer_ids)
+    ]
+    cited = {evidence_id for point in answers for evidence_id in point.evidence_ids}
+    missing = [label_of[i] for i in answer_ids[-MAX_POINTS:] if i not in cited]
+    if missing:
+        problems.append(f"answers must cite every answer among the latest: {', '.join(missing)}")
     return problems
 
 

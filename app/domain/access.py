@@ -197,13 +197,22 @@ def visible_runs(identity: Identity) -> ColumnElement[bool]:
     )
 
 
+# Urgent: raised by the guard; support: the learner asked that their coach be told. An out-of-
+# scope message (medical, legal, financial) is not the employer's business: never the coach's,
+# even if a row of that tier were ever written.
+COACH_ALERT_TIERS = ("urgent", "support")
+
+
 def visible_escalations(identity: Identity) -> ColumnElement[bool]:
     return and_(
         in_tenant(Escalation, identity),
         _by_role(
             identity,
             learner=false,
-            coach=lambda: Escalation.learner_id.in_(coach_learner_ids(identity)),
+            coach=lambda: and_(
+                Escalation.tier.in_(COACH_ALERT_TIERS),
+                Escalation.learner_id.in_(coach_learner_ids(identity)),
+            ),
             admin=false,
         ),
     )

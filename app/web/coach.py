@@ -47,7 +47,8 @@ from knowledge.base import KnowledgeBase
 
 LEARNERS_SHOWN = 200
 ESCALATIONS_SHOWN = 50
-BRIEF_SECTIONS = ("themes", "progress", "open_questions", "explore")
+# A brief written before a section existed lacks it: the page shows the sections it has.
+BRIEF_SECTIONS = ("changes", "answers", "themes", "progress", "open_questions", "explore")
 SHARED_NOTES_SHOWN = 20
 ANSWERS_SHOWN = 30
 SHARED_MESSAGES_SHOWN = 60

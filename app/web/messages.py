@@ -319,21 +319,36 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "brief.title": ("Préparer la séance avec {name}", "Brief for the session with {name}"),
     "brief.intro": (
         "Tiré des réponses de l'apprenant, des conversations et des notes de journal qu'il a"
-        " partagées depuis la dernière séance.",
-        "Drawn from the learner's answers, and the conversations and journal entries they shared"
-        " since the last session.",
+        " partagées depuis la dernière séance, et des alertes de sécurité encore ouvertes.",
+        "Drawn from the learner's answers, the conversations and journal entries they shared"
+        " since the last session, and the safety alerts still open.",
     ),
     "brief.write": ("Rédiger la synthèse", "Write the brief"),
     "brief.rewrite": ("Rédiger une nouvelle synthèse", "Write a new brief"),
     "brief.writing": ("Rédaction…", "Writing…"),
     "brief.written": ("Rédigée", "Written"),
     "brief.evidence": ("{count} élément(s) pris en compte", "{count} item(s) considered"),
-    "brief.themes": ("Thèmes", "Themes"),
-    "brief.progress": ("Actions convenues", "Agreed actions"),
-    "brief.open_questions": ("Questions ouvertes", "Open questions"),
-    "brief.explore": ("À explorer en séance", "To explore in the session"),
+    # The brief's sections: a heading each, and what an empty one says (never "nothing to
+    # report": that is the brief's own first point, written only when nothing is new).
+    "brief.section.changes": ("Depuis la dernière séance", "Since the last session"),
+    "brief.section.answers": ("Ses réponses", "Their answers"),
+    "brief.section.themes": ("Thèmes", "Themes"),
+    "brief.section.progress": ("Actions convenues", "Agreed actions"),
+    "brief.section.open_questions": ("Questions ouvertes", "Open questions"),
+    "brief.section.explore": ("À explorer en séance", "To explore in the session"),
+    "brief.empty.changes": ("Pas de décompte dans cette synthèse.", "No count in this brief."),
+    "brief.empty.answers": ("Aucune réponse depuis la séance.", "No answer since the session."),
+    "brief.empty.themes": ("Aucun thème ne revient.", "No theme comes back."),
+    "brief.empty.progress": (
+        "Aucune action convenue lors de la séance.",
+        "No action was agreed in the session.",
+    ),
+    "brief.empty.open_questions": (
+        "La personne n'a posé aucune question.",
+        "The learner asked no question.",
+    ),
+    "brief.empty.explore": ("Aucune piste proposée.", "No suggestion."),
     "brief.draws_on": ("s'appuie sur {count} élément(s)", "draws on {count} item(s)"),
-    "brief.nothing": ("Rien à signaler.", "Nothing to report."),
     "brief.none": ("Aucune synthèse pour l'instant.", "No brief yet."),
     "brief.back": ("Retour à mes apprenants", "Back to my learners"),
     # The agent run behind a draft
@@ -364,7 +379,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "run.none": ("Aucun passage récupéré.", "No passage retrieved."),
     "run.back": ("Retour aux brouillons", "Back to the drafts"),
-    "brief.answers": ("Ses réponses", "Their answers"),
+    "brief.all_answers": ("Toutes ses réponses", "All their answers"),
     "brief.answered": ("En réponse à :", "In answer to:"),
     "brief.no_answers": ("Aucune réponse pour l'instant.", "No answer yet."),
     "brief.shared_conversations": ("Conversations partagées", "Shared conversations"),

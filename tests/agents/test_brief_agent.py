@@ -283,6 +283,12 @@ def test_with_no_evidence_the_brief_says_so_and_invents_nothing() -> None:
 def _model_brief(**changes: Any) -> str:
     """A valid French brief for `_request_fr()`, citing labels as the prompt showed them."""
     brief: dict[str, Any] = {
+        "answers": [
+            {
+                "text": "Elle a demandé un retour à un pair sur sa prise de parole en réunion.",
+                "evidence": ["E1"],
+            }
+        ],
         "themes": [
             {
                 "text": "La prise de parole en réunion d'équipe revient souvent.",
@@ -378,9 +384,7 @@ def test_a_brief_still_invalid_after_repair_falls_back_to_the_composer() -> None
         2,
     )
     composed = compose_brief(request)
-    assert [brief.themes, brief.progress, brief.open_questions, brief.explore] == [
-        composed[name] for name in SECTIONS
-    ]
+    assert [getattr(brief, name) for name in SECTIONS] == [composed[name] for name in SECTIONS]
 
 
 @pytest.mark.parametrize(

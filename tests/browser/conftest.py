@@ -99,8 +99,12 @@ def _server_env(data_dir: Path, database_url: str, url: str, smtp_port: int) -> 
     inherited = {k: v for k, v in os.environ.items() if not k.startswith(("INTERLUDE_", "OPENAI_"))}
     inherited.pop("DATABASE_URL", None)
     inherited.pop("REDIS_URL", None)
+    # The server runs from the data folder: without this it would import the package the
+    # virtualenv was installed from, which in a second worktree is another checkout's code.
+    pythonpath = os.pathsep.join(filter(None, [str(ROOT), inherited.get("PYTHONPATH", "")]))
     return {
         **inherited,
+        "PYTHONPATH": pythonpath,
         "INTERLUDE_ENVIRONMENT": "test",
         "INTERLUDE_DATA_DIR": str(data_dir),
         "DATABASE_URL": database_url,

@@ -8,6 +8,7 @@ import pytest
 
 from agents.safety import CATEGORIES
 from app.db.models.enums import SuggestionKind
+from app.web.coach import BRIEF_SECTIONS
 from app.web.filters import cite_numbers
 from app.web.i18n import JS_KEYS, MESSAGES, locale_from_header, text
 from app.web.pages import safe_next
@@ -78,7 +79,7 @@ def test_every_word_a_template_asks_for_exists() -> None:
         + [f"category.{c}" for c in CATEGORIES]
         + [f"error.{s}" for s in (400, 403, 404, 409, 500)]
         + ["error.403_why", "error.404_why"]
-        + [f"brief.{s}" for s in ("themes", "progress", "open_questions", "explore")]
+        + [f"brief.{kind}.{s}" for kind in ("section", "empty") for s in BRIEF_SECTIONS]
         + [f"login.{f}" for f in ("organization", "email", "password")]
         + [f"run.kind.{k}" for k in ("plan", "brief")]
     )

@@ -18,8 +18,9 @@ from app.lib.identity import Identity
 
 
 class BriefOut(msgspec.Struct):
-    """Themes, progress on agreed actions, open questions, what to explore; each point cites
-    the learner's answers and (shared) messages it draws on."""
+    """Open safety alerts and what is new since the session, answers, themes, progress on
+    agreed actions, open questions, what to explore; each point cites the learner's answers,
+    (shared) messages and journal entries, or the alerts, it draws on."""
 
     run_id: UUID
     learner_id: UUID | None

@@ -1,13 +1,16 @@
 """The pre-session brief: what the learner shared since the last session, for their coach.
 
-It draws only on what the coach may already read: answers to delivered items, messages of
-conversations the learner chose to share, and journal entries they shared. Each point cites
-the answers, messages and entries it uses.
+It draws only on what the coach may already read, through the rules of `access` as the API
+does: answers to delivered items, messages of conversations the learner chose to share,
+journal entries they shared, and the open safety alerts (tier and date; what was said stays
+in the conversation). Each point cites the answers, messages, entries and alerts it uses.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -16,19 +19,21 @@ import structlog
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agents.brief import Brief, BriefRequest, Evidence, draft_brief
+from agents.brief import Alert, Brief, BriefRequest, Evidence, draft_brief
+from agents.brief.state import AlertTier
 from agents.llm import ModelError
 from app.db.models import (
     AgentRun,
     Answer,
     CoachingSession,
     Conversation,
+    Escalation,
     JournalEntry,
     Message,
     Suggestion,
     User,
 )
-from app.db.models.enums import MessageRole, Role, RunStatus, SuggestionState
+from app.db.models.enums import EscalationStatus, MessageRole, Role, RunStatus, SuggestionState
 from app.domain import access
 from app.domain.agents.runtime import AgentRuntime
 from app.lib.errors import NotFound, Unavailable
@@ -36,6 +41,9 @@ from app.lib.identity import Identity
 
 BRIEF = "brief"
 MAX_EVIDENCE = 60
+MAX_ALERTS = 100  # far beyond what a coach leaves open; the query stays bounded
+# The tiers a coach is alerted on (`access.COACH_ALERT_TIERS`), as the agent names them.
+ALERT_TIERS: dict[str, AlertTier] = {"urgent": "urgent", "support": "support"}
 RETRY_AFTER_S = 30
 log = structlog.get_logger("interlude.briefs")
 
@@ -61,20 +69,59 @@ async def brief_request(db: AsyncSession, identity: Identity, learner_id: UUID) 
     identity.require_role(Role.COACH)
     session = await _latest_session(db, identity, learner_id)
     since = session.held_at
-    answers = (
-        await db.execute(
-            select(Answer, Suggestion.text)
-            .join(Suggestion, Suggestion.id == Answer.suggestion_id)
-            .where(
-                Answer.learner_id == learner_id,
-                access.visible_answers(identity),
-                Answer.created_at >= since,
-            )
-            .order_by(Answer.id)
-            .limit(MAX_EVIDENCE)
+    answers = await _answers(db, identity, learner_id, since)
+    answered = [answer.suggestion_id for answer, _ in answers]
+    evidence = [
+        Evidence(str(a.id), "answer", a.text, a.created_at.isoformat(), prompt)
+        for a, prompt in answers
+    ]
+    evidence += [
+        Evidence(
+            str(m.id), "message", m.content, m.created_at.isoformat(), thread=str(m.conversation_id)
         )
-    ).all()
-    messages = (
+        for m in await _shared_messages(db, identity, learner_id, since)
+    ]
+    evidence += [
+        Evidence(str(n.id), "journal", n.text, n.created_at.isoformat())
+        for n in await _shared_notes(db, identity, learner_id, since)
+    ]
+    evidence.sort(key=lambda e: e.created_at)
+    coach = await db.get(User, identity.user_id)
+    return BriefRequest(
+        organization_id=str(identity.organization_id),
+        language=coach.locale.value if coach else "fr",
+        goal=session.goal,
+        focus_skills=tuple(session.focus_skills),
+        agreed_actions=tuple(session.agreed_actions),
+        evidence=tuple(evidence),
+        unanswered=await _unanswered(db, identity, learner_id, since, answered),
+        since=since.isoformat(),
+        alerts=await _open_alerts(db, identity, learner_id),
+    )
+
+
+async def _answers(
+    db: AsyncSession, identity: Identity, learner_id: UUID, since: datetime
+) -> list[tuple[Answer, str]]:
+    """Answers since the session, each with the text of the delivered item it answers."""
+    rows = await db.execute(
+        select(Answer, Suggestion.text)
+        .join(Suggestion, Suggestion.id == Answer.suggestion_id)
+        .where(
+            Answer.learner_id == learner_id,
+            access.visible_answers(identity),
+            Answer.created_at >= since,
+        )
+        .order_by(Answer.id)
+        .limit(MAX_EVIDENCE)
+    )
+    return list(rows.tuples())
+
+
+async def _shared_messages(
+    db: AsyncSession, identity: Identity, learner_id: UUID, since: datetime
+) -> Sequence[Message]:
+    return (
         await db.scalars(
             select(Message)
             .join(Conversation, Conversation.id == Message.conversation_id)
@@ -88,7 +135,12 @@ async def brief_request(db: AsyncSession, identity: Identity, learner_id: UUID) 
             .limit(MAX_EVIDENCE)
         )
     ).all()
-    notes = (
+
+
+async def _shared_notes(
+    db: AsyncSession, identity: Identity, learner_id: UUID, since: datetime
+) -> Sequence[JournalEntry]:
+    return (
         await db.scalars(
             select(JournalEntry)
             .where(
@@ -100,35 +152,37 @@ async def brief_request(db: AsyncSession, identity: Identity, learner_id: UUID) 
             .limit(MAX_EVIDENCE)
         )
     ).all()
-    answered = {answer.suggestion_id for answer, _ in answers}
-    unanswered = (
-        await db.scalars(
-            select(Suggestion.text).where(
-                Suggestion.learner_id == learner_id,
-                access.visible_suggestions(identity, since),
-                Suggestion.state == SuggestionState.DELIVERED,
-                Suggestion.id.not_in(answered) if answered else Suggestion.id.is_not(None),
-            )
+
+
+async def _unanswered(
+    db: AsyncSession, identity: Identity, learner_id: UUID, since: datetime, answered: list[UUID]
+) -> tuple[str, ...]:
+    texts = await db.scalars(
+        select(Suggestion.text).where(
+            Suggestion.learner_id == learner_id,
+            access.visible_suggestions(identity, since),
+            Suggestion.state == SuggestionState.DELIVERED,
+            Suggestion.id.not_in(answered) if answered else Suggestion.id.is_not(None),
         )
-    ).all()
-    coach = await db.get(User, identity.user_id)
-    evidence = [
-        Evidence(str(a.id), "answer", a.text, a.created_at.isoformat(), prompt)
-        for a, prompt in answers
-    ]
-    evidence += [
-        Evidence(str(m.id), "message", m.content, m.created_at.isoformat()) for m in messages
-    ]
-    evidence += [Evidence(str(n.id), "journal", n.text, n.created_at.isoformat()) for n in notes]
-    evidence.sort(key=lambda e: e.created_at)
-    return BriefRequest(
-        organization_id=str(identity.organization_id),
-        language=coach.locale.value if coach else "fr",
-        goal=session.goal,
-        focus_skills=tuple(session.focus_skills),
-        agreed_actions=tuple(session.agreed_actions),
-        evidence=tuple(evidence),
-        unanswered=tuple(unanswered),
+    )
+    return tuple(texts.all())
+
+
+async def _open_alerts(db: AsyncSession, identity: Identity, learner_id: UUID) -> tuple[Alert, ...]:
+    """Every open alert, however old: an alert still open is still news. Tier and date only,
+    through the same rule as the escalations API (never an out-of-scope tier)."""
+    escalations = await db.scalars(
+        select(Escalation)
+        .where(
+            Escalation.learner_id == learner_id,
+            access.visible_escalations(identity),
+            Escalation.status == EscalationStatus.OPEN,
+        )
+        .order_by(Escalation.created_at)
+        .limit(MAX_ALERTS)
+    )
+    return tuple(
+        Alert(str(e.id), ALERT_TIERS[e.tier], e.created_at.isoformat()) for e in escalations
     )
 
 
@@ -188,7 +242,9 @@ async def _model_failed(
 
 
 def brief_content(brief: Brief, request: BriefRequest) -> dict[str, Any]:
-    kinds = {e.id: e.kind for e in request.evidence}
+    """The brief as stored and served: each point with what it cites (answer, message,
+    journal entry, or alert: an escalation the coach may open in the escalations API)."""
+    kinds = {e.id: e.kind for e in request.evidence} | {a.id: "alert" for a in request.alerts}
 
     def points(section: list[Any]) -> list[dict[str, Any]]:
         return [
@@ -200,11 +256,15 @@ def brief_content(brief: Brief, request: BriefRequest) -> dict[str, Any]:
         ]
 
     return {
+        "changes": points(brief.changes),
+        "answers": points(brief.answers),
         "themes": points(brief.themes),
         "progress": points(brief.progress),
         "open_questions": points(brief.open_questions),
         "explore": points(brief.explore),
         "evidence_count": len(request.evidence),
+        "alert_count": len(request.alerts),
+        "since": request.since,
     }
 
 
