@@ -332,3 +332,19 @@ def test_company_questions_are_natural_sentences_naming_the_passage_they_cite(
         section = cited["title"].split(" › ")[-1]
         assert section.casefold() in item.text.casefold(), (item.text, section)
 
+
+def test_the_model_prompt_gives_the_goal_s_direction_and_no_prompt_pulling_against_it(
+    horizon: PackOrg,
+) -> None:
+    model = ScriptedChatModel(["{}", "{}"])
+    draft_plan(
+        horizon.plan_request(LEA_GOAL, focus_skills=("feedback",)),
+        horizon.knowledge.retriever(),
+        model,
+    )
+    system, user = model.calls[0]["messages"][:2]
+    assert "goal_direction" in system.content
+    assert '"goal_direction": "give"' in user.content
+    # The module's prompt on how one reacts to criticism is not offered for a goal of giving.
+    assert "Comment réagissez-vous intérieurement" not in user.content
+    assert "Quel retour gardez-vous pour vous" in user.content
