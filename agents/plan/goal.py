@@ -36,6 +36,9 @@ _RECEIVE = re.compile(
     rf"{_FEEDBACK_EN}"
     rf"|\b(ask|asking|get|getting|seek\w*|invite|request|gather\w*)\b.{{0,50}}"
     rf"({_FEEDBACK_EN}|what i|how i)"
+    rf"|\bprendre (mal |)(les |des |un |une |ces )?{_FEEDBACK_FR}|\ble prendre mal\b"
+    rf"|\b(open to|learn\w* from|listen\w* to|react\w* \w* ?to) (the |more |honest )?"
+    rf"{_FEEDBACK_EN}|\btak(e|ing) (it|things|comments|feedback) personally\b"
 )
 _GIVE = re.compile(
     rf"\bdire (à|a|franchement|clairement|honnêtement|ce|que|non)\b"
@@ -45,6 +48,9 @@ _GIVE = re.compile(
     rf"|\b(give|giving|deliver\w*|offer\w*|shar(e|ing))\b (\w+ ){{0,2}}"
     rf"({_FEEDBACK_EN}|praise|recognition)"
     rf"|\b(raise|raising|flag|flagging|point(ing)? out|push(ing)? back|say(ing)? no)\b"
+    rf"|\bfaire part\b|\bexprimer (mon|un|ce|mes)\b|\b(féliciter|complimenter|alerter)\b"
+    rf"|\b(call(ing)? out|speak(ing)? up about|let (him|her|them) know|praise|prais\w*)\b"
+    rf"|\bbe (honest|direct|frank|clear) with\b|\b(address\w*|confront\w*)\b"
 )
 
 

@@ -20,6 +20,10 @@ from agents.plan.goal import fits, goal_clause, goal_direction, leans, with_de
         ("Clear the air between Field Operations and the platform squad.", "both"),
         ("Oser dire à un client que le modèle n'est pas fiable.", "other"),
         ("Garder mon calme pendant le rush de juillet.", "other"),
+        ("Ne plus prendre mal les remarques de mon chef.", "receive"),
+        ("Be more open to feedback from juniors.", "receive"),
+        ("Exprimer mon désaccord à ma directrice.", "give"),
+        ("Praise my team more specifically.", "give"),
     ],
 )
 def test_the_direction_of_a_goal(goal: str, direction: str) -> None:
