@@ -52,7 +52,7 @@ def draft_plan(
         items=state.get("items", []),
         provider=llm.provider if llm else "composer",
         model=llm.model if llm else "",
-        prompt_version=PROMPT_VERSION if llm else "composer-2026-11-23",
+        prompt_version=PROMPT_VERSION if llm else "composer-2026-12-05",
         retrieved_ids=[s.chunk.id for s in sources],
         fallback_used=bool(state.get("fallback_reason")),
         fallback_reason=state.get("fallback_reason", ""),

@@ -4,10 +4,27 @@ and do plans keep what the session agreed and draw on the closest value or strat
 Measured on a labelled set written from the packs only, by a hand that never saw the agents
 (`evals/datasets/relevance/`, frozen by hash; `relevance-dev/` is the split to tune on). A
 passage is named by its pack file and its section heading, so labels survive re-chunking.
+
+`plan_reflection_on_goal` is the share of plans whose reflection items all follow the session's
+goal in its labelled direction (`give`, `receive`, `both`, `other`). The judge is lexical, so anyone
+can check a verdict by eye (`reflection_on_goal`):
+- a reflection *restates the goal* when at least RESTATED of the goal's content words (4
+  letters or more, a few function words aside) are in it: the goal in the learner's terms;
+- it *leans* to giving or receiving when it holds a whole cue word of that direction
+  (GIVE_CUES, RECEIVE_CUES, French and English), beyond the goal's own words when restated;
+- `give` / `receive`: on goal when it restates the goal or leans its way, and does not lean the
+  other way; `both`: restates the goal or leans both ways; `other`: restates the goal and
+  leans neither way (a goal about daring, listening or calm asked as a feedback question is
+  off goal).
+Limits: a paraphrase in other words than the goal's and the cue lists is judged off goal (the
+judge is strict with a model's rewording); a restated goal wrapped in an unrelated question
+passes; the cue lists are short and were written from the label definitions in
+`relevance/README.md`, not tuned on cases. Read failures before trusting a small change.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -21,6 +38,51 @@ from evals.metrics import rate
 from evals.suites.chat import chat_request, reply_to
 
 TITLE_SEPARATOR = " › "
+RESTATED = 0.6
+_TOKEN = re.compile(r"\w+")
+_FUNCTION_WORDS = frozenset(
+    "avec dans pour sans quand elle elles nous vous leur leurs votre notre cette plus "
+    "moins très tout tous aussi mais être avoir fait faire that this with what when "
+    "their your from into about more very than them they have just".split()
+)
+# Whole words (regular expressions) of each direction, from the labels' definitions: giving
+# feedback or saying a hard thing; receiving criticism or asking for it.
+GIVE_CUES = (
+    r"donn(e|es|ent|er|ez|é|ons|ant|ait|erez|eriez)",
+    r"dire",
+    r"dites?",
+    r"formul\w*",
+    r"exprim\w*",
+    r"signal\w*",
+    r"recadr\w*",
+    r"annonc\w*",
+    r"giv\w*",
+    r"gave",
+    r"tell\w*",
+    r"told",
+    r"say\w*",
+    r"said",
+    r"rais(e|es|ed|ing)",
+    r"voic(e|es|ed|ing)",
+)
+RECEIVE_CUES = (
+    r"re[çc]u[es]*",
+    r"recev\w*",
+    r"re[çc]oi\w*",
+    r"accueil\w*",
+    r"critiqu\w*",
+    r"sollicit\w*",
+    r"demand\w*",
+    r"réagi\w*",
+    r"braqu\w*",
+    r"justifi\w*",
+    r"receiv\w*",
+    r"critici[sz]\w*",
+    r"react\w*",
+    r"defensive\w*",
+    r"ask\w*",
+    r"comments",
+)
 
 
 def acceptable(citation: Mapping[str, Any], passages: Iterable[Mapping[str, str]]) -> bool:
@@ -36,6 +98,36 @@ def question_skill(text: str, bank: Sequence[tuple[str, str]]) -> str | None:
         if " ".join(question.split()).casefold() in folded:
             return skill
     return None
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in _TOKEN.findall(text.casefold().replace("’", "'")) if not w.isdigit()]
+
+
+def _cues(words: Sequence[str], cues: Sequence[str]) -> Counter[str]:
+    return Counter(cue for cue in cues for w in words if re.fullmatch(cue, w))
+
+
+def restates_goal(text: str, goal: str) -> bool:
+    """At least RESTATED of the goal's content words are in the text."""
+    content = {w for w in _words(goal) if len(w) >= 4 and w not in _FUNCTION_WORDS}
+    return bool(content) and len(content & set(_words(text))) >= RESTATED * len(content)
+
+
+def reflection_on_goal(text: str, goal: str, direction: str) -> bool:
+    """Does a reflection address the goal in its labelled direction? (module docstring)"""
+    words, restated = _words(text), restates_goal(text, goal)
+    # A restated goal does not lean by its own words: only cue words beyond the goal's count.
+    goal_words = _words(goal) if restated else []
+    gives = bool(_cues(words, GIVE_CUES) - _cues(goal_words, GIVE_CUES))
+    receives = bool(_cues(words, RECEIVE_CUES) - _cues(goal_words, RECEIVE_CUES))
+    if direction == "give":
+        return (restated or gives) and not receives
+    if direction == "receive":
+        return (restated or receives) and not gives
+    if direction == "both":
+        return restated or (gives and receives)
+    return restated and not gives and not receives
 
 
 def run_relevance(
@@ -135,6 +227,14 @@ def _plans(ctx: EvalContext, sessions: list[dict[str, Any]]) -> tuple[dict[str, 
             n["actions_kept"] += kept
             if not kept:
                 failures.append(f"{case['id']}: agreed action not kept: {action[:60]}")
+        reflections = [i.text for i in result.items if i.kind == "reflection"]
+        on_goal = bool(reflections) and all(
+            reflection_on_goal(text, case["goal"], case["direction"]) for text in reflections
+        )
+        n["reflection_on_goal"] += on_goal
+        if not on_goal:
+            asked = reflections[0][:70] if reflections else "no reflection"
+            failures.append(f"{case['id']}: reflection off goal ({case['direction']}): {asked}")
         company = [i for i in result.items if i.kind == "company_question"]
         for item in company:
             cited = [c for c in item.citations if c["kind"] in COMPANY_KINDS]
@@ -146,6 +246,7 @@ def _plans(ctx: EvalContext, sessions: list[dict[str, Any]]) -> tuple[dict[str, 
                 failures.append(f"{case['id']}: company question cites {titles[0]}")
     return {
         "plans": n["plans"],
+        "plan_reflection_on_goal": rate(n["reflection_on_goal"], n["plans"]),
         "plan_agreed_actions_kept": rate(n["actions_kept"], n["actions"]),
         "plan_company_passage_acceptable": rate(n["company_ok"], n["company"]),
         "plan_model_error_rate": rate(n["errors"], len(sessions)),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 
 import pytest
 
@@ -70,8 +71,6 @@ def _model_plan(sources: dict[str, str]) -> str:
 
 
 def _labels(prompt: str) -> dict[str, str]:
-    import re
-
     return dict(re.findall(r'<source label="(S\d+)" kind="(\w+)"', prompt))
 
 
@@ -224,3 +223,128 @@ def test_every_agreed_action_becomes_an_item_in_the_coach_s_words(horizon: PackO
         assert any(action.rstrip(".").casefold() in text for text in texts), action
     assert len(result.items) <= 6  # room was made: a company question gave way
     assert {item.kind for item in result.items} >= set(REQUIRED_KINDS)
+
+
+# Issue #12: plans that follow the session. Léa wants to *give* direct feedback without hurting;
+# her reflection asked how she *receives* criticism.
+LEA_GOAL = "Donner des retours plus directs à mon équipe sans la blesser."
+RECEIVING = ("reçu", "recevez", "recevoir", "critique", "réagissez", "demander un retour")
+
+
+def _items(result: PlanResult, kind: str) -> list[str]:
+    return [i.text for i in result.items if i.kind == kind]
+
+
+def test_a_give_feedback_goal_gets_a_reflection_about_giving(horizon: PackOrg) -> None:
+    retriever = horizon.knowledge.retriever()
+    action = "Préparer le retour du lundi en trois temps."
+    for seed in ("lea-1", "lea-2", "lea-3"):  # whichever module prompt a seed would pick
+        request = horizon.plan_request(
+            LEA_GOAL, focus_skills=("feedback",), agreed_actions=(action,), seed=seed
+        )
+        result = draft_plan(request, retriever)
+
+        assert result.composer_problems == []
+        [reflection] = _items(result, "reflection")
+        # The goal in her own terms, addressed to her...
+        assert "donner des retours plus directs à votre équipe sans la blesser" in reflection
+        # ...asked after as giving, never as receiving.
+        assert not any(word in reflection.casefold() for word in RECEIVING), reflection
+        assert "dire" in reflection
+        assert any(
+            action.rstrip(".").casefold() in t.casefold() for t in _items(result, "micro_action")
+        )
+
+
+@pytest.mark.parametrize(
+    ("pack", "goal", "language", "clause", "receiving"),
+    [
+        (
+            "horizon",
+            "Arrêter de me braquer quand l'atelier critique mes plans.",
+            "fr",
+            "arrêter de vous braquer quand l'atelier critique vos plans",
+            "reçu",
+        ),
+        (
+            "brightwater",
+            "Stop getting defensive when my designs are criticised.",
+            "en",
+            "stop getting defensive when your designs are criticised",
+            "receive",
+        ),
+    ],
+)
+def test_a_receive_goal_gets_a_reflection_about_receiving(
+    pack: str, goal: str, language: str, clause: str, receiving: str, request: pytest.FixtureRequest
+) -> None:
+    org: PackOrg = request.getfixturevalue(pack)
+    skill = "feedback"
+    result = draft_plan(
+        org.plan_request(goal, focus_skills=(skill,), language=language, seed="receive-1"),
+        org.knowledge.retriever(),
+    )
+    [reflection] = _items(result, "reflection")
+    assert clause in reflection, reflection
+    assert receiving in reflection, reflection
+    assert not any(word in reflection for word in ("formuler", "dire", "giving", "tell", "say")), (
+        reflection
+    )
+
+
+@pytest.mark.parametrize(
+    ("pack", "goal", "language", "skill"),
+    [
+        ("horizon", LEA_GOAL, "fr", "feedback"),
+        ("horizon", "Tell my manager that our tender deadlines are unrealistic.", "en", "feedback"),
+        (
+            "brightwater",
+            "Écouter les critiques de l'équipe terrain sans me justifier.",
+            "fr",
+            "feedback",
+        ),
+        (
+            "brightwater",
+            "Really hear what my squad says about on-call fatigue.",
+            "en",
+            "active listening",
+        ),
+    ],
+)
+def test_company_questions_are_natural_sentences_naming_the_passage_they_cite(
+    pack: str, goal: str, language: str, skill: str, request: pytest.FixtureRequest
+) -> None:
+    org: PackOrg = request.getfixturevalue(pack)
+    result = draft_plan(
+        org.plan_request(goal, focus_skills=(skill,), language=language, seed="company-1"),
+        org.knowledge.retriever(),
+    )
+    assert result.composer_problems == []
+    for item in result.items:
+        if item.kind not in {"company_question", "team_question"}:
+            continue
+        # No mail-merge: at most one quoted name, never the goal quoted inside a template.
+        quoted = re.findall(r"«[^»]*»|“[^”]*”", item.text)
+        assert len(quoted) <= 1, item.text
+        assert not any(goal.rstrip(".")[5:40].casefold() in q.casefold() for q in quoted)
+    for item in (i for i in result.items if i.kind == "company_question"):
+        [cited] = [c for c in item.citations if c["kind"] in {"value", "strategy"}]
+        section = cited["title"].split(" › ")[-1]
+        assert section.casefold() in item.text.casefold(), (item.text, section)
+
+
+def test_the_model_prompt_gives_the_goal_s_direction_and_no_prompt_pulling_against_it(
+    horizon: PackOrg,
+) -> None:
+    model = ScriptedChatModel(["{}", "{}"])
+    draft_plan(
+        horizon.plan_request(LEA_GOAL, focus_skills=("feedback",)),
+        horizon.knowledge.retriever(),
+        model,
+    )
+    system, user = model.calls[0]["messages"][:2]
+    assert "goal_direction" in system.content
+    assert '"goal_direction": "give"' in user.content
+    # The module's prompt on how one reacts to criticism is not offered for a goal of giving.
+    assert "Comment réagissez-vous intérieurement" not in user.content
+    assert "Quel retour gardez-vous pour vous" in user.content
