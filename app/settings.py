@@ -9,6 +9,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -108,12 +109,37 @@ class Settings(BaseSettings):
     # Where people open the app, for links in e-mails.
     public_url: str = "http://127.0.0.1:8000"
     outbox_poll_seconds: float = Field(default=5.0, gt=0)
+    # A plan's rhythm (app/domain/suggestions/rhythm.py): when the next session is known, the
+    # plan's items are spread over these weekdays (Monday = 0) until then, at this local hour.
+    delivery_hour: int = Field(default=9, ge=0, le=23)
+    delivery_time_zone: str = "Europe/Paris"
+    delivery_weekdays: list[int] = Field(default_factory=lambda: [0, 1, 2, 3, 4])
     # Password links (app/domain/auth/links.py): an invitation waits days, a reset an hour.
     invitation_ttl_hours: float = Field(default=168.0, gt=0)
     password_reset_ttl_minutes: float = Field(default=60.0, gt=0)
 
     # Password of the demo accounts: shown by `interlude demo`, refused in production.
     demo_password: SecretStr = SecretStr("interlude-demo")
+
+    @field_validator("delivery_time_zone")
+    @classmethod
+    def _known_time_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown time zone {value!r}: use an IANA name such as Europe/Paris"
+            ) from None
+        return value
+
+    @field_validator("delivery_weekdays")
+    @classmethod
+    def _weekdays(cls, value: list[int]) -> list[int]:
+        if not value or any(day not in range(7) for day in value):
+            raise ValueError(
+                "give at least one weekday, 0 (Monday) to 6 (Sunday), e.g. [0,1,2,3,4]"
+            )
+        return sorted(set(value))
 
     @field_validator("database_url")
     @classmethod

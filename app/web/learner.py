@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -24,12 +24,13 @@ from app.db.models import (
     Suggestion,
     User,
 )
-from app.db.models.enums import Role
+from app.db.models.enums import Role, SuggestionState
 from app.domain import access
 from app.domain.conversations.services import ConversationService
 from app.domain.journal.services import JournalService
 from app.domain.people.services import PeopleService
 from app.domain.suggestions.services import FeedService
+from app.lib.clock import utcnow
 from app.lib.identity import Identity
 from app.lib.pagination import PageParams
 from app.lib.security import Passwords
@@ -73,6 +74,22 @@ async def _last_session(db: AsyncSession, identity: Identity) -> CoachingSession
         .limit(1)
     )
     return found
+
+
+async def _coming_up(db: AsyncSession, identity: Identity) -> tuple[int, datetime | None]:
+    """How many approved items are scheduled for later, and when the next one comes. Only the
+    count and the date: an item's words reach the learner on its day, not before."""
+    count, first = (
+        await db.execute(
+            select(func.count(Suggestion.id), func.min(Suggestion.deliver_at)).where(
+                Suggestion.organization_id == identity.organization_id,
+                Suggestion.learner_id == identity.user_id,
+                Suggestion.state.in_((SuggestionState.APPROVED, SuggestionState.EDITED)),
+                Suggestion.deliver_at > utcnow(),
+            )
+        )
+    ).one()
+    return int(count or 0), first
 
 
 async def _shared_counts(db: AsyncSession, identity: Identity) -> dict[str, int]:
@@ -125,6 +142,7 @@ class LearnerPages(PageController):
             answers=await _answers(db_session, identity, [i.id for i in items]),
             next_cursor=next_cursor,
             last_session=await _last_session(db_session, identity),
+            coming_up=await _coming_up(db_session, identity),
             **await _what_coach_sees(db_session, identity, passwords),
         )
 

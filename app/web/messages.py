@@ -104,6 +104,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "me.goal": ("Objectif :", "Goal:"),
     "me.actions": ("Actions convenues :", "Agreed actions:"),
     "me.feed": ("Réflexions et questions", "Reflections and questions"),
+    "me.coming_up": (
+        "À venir : {count} élément(s) de votre coach ; le prochain arrive le {date}.",
+        "Coming up: {count} item(s) from your coach; the next arrives on {date}.",
+    ),
     "me.empty": (
         "Rien pour l'instant : votre coach prépare la suite.",
         "Nothing yet: your coach is preparing what comes next.",
@@ -234,6 +238,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "session.title": ("Noter une séance", "Log a session"),
     "session.learner": ("Apprenant", "Learner"),
     "session.held_at": ("Date et heure de la séance", "Date and time of the session"),
+    "session.next_at": ("Prochaine séance (facultatif)", "Next session (optional)"),
+    "session.next_at_hint": (
+        "Les éléments du plan seront alors répartis sur les jours ouvrés d'ici là, à 9 h ; "
+        "sinon, chacun arrive dès que vous l'approuvez.",
+        "The plan's items are then spread over the working days until then, at 9:00; "
+        "otherwise each arrives as soon as you approve it.",
+    ),
     "session.notes": ("Notes", "Notes"),
     "session.notes_hint": (
         "Pour vous seul : l'apprenant ne les voit pas.",
@@ -285,6 +296,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "review.rationale": ("Pourquoi :", "Why:"),
     "review.no_rationale": ("(non précisé)", "(not given)"),
     "review.approve": ("Approuver", "Approve"),
+    "review.deliver_at": ("Envoi prévu", "Arrives on"),
     "review.edit": ("Modifier", "Edit"),
     "review.reject": ("Écarter", "Reject"),
     "review.edit_label": ("Texte que verra l'apprenant", "Text the learner will see"),

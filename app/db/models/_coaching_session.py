@@ -19,6 +19,8 @@ class CoachingSession(TenantMixin, Base):
     coach_id: Mapped[UUID] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
     learner_id: Mapped[UUID] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
     held_at: Mapped[datetime] = mapped_column(DateTimeUTC)
+    # When the next one is, if known: the plan's items are spread until then.
+    next_session_at: Mapped[datetime | None] = mapped_column(DateTimeUTC, default=None)
     notes: Mapped[str] = mapped_column(sa.Text, default="")
     goal: Mapped[str] = mapped_column(sa.Text, default="")
     focus_skills: Mapped[list[str]] = mapped_column(JsonB, default=list)

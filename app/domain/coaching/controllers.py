@@ -97,6 +97,7 @@ class CoachingSessionController(Controller):
             coach_id=identity.user_id,
             learner_id=enrollment.learner_id,
             held_at=data.held_at,
+            next_session_at=data.next_session_at,
             notes=data.notes.strip(),
             goal=(data.goal or enrollment.goal).strip(),
             focus_skills=[s.strip() for s in data.focus_skills],

@@ -19,9 +19,17 @@ class SessionIn(msgspec.Struct, forbid_unknown_fields=True):
     enrollment_id: UUID | None = None
     # Start drafting the between-session plan at once (a background job).
     draft_plan: bool = True
+    # When the next session is: the plan's items are spread until then (else over two weeks).
+    next_session_at: AwareDatetime | None = None
 
     def __post_init__(self) -> None:
         check_utc_range("held_at", self.held_at)
+        if self.next_session_at is not None:
+            check_utc_range("next_session_at", self.next_session_at)
+            if self.next_session_at <= self.held_at:
+                raise ValueError(
+                    "The next session must come after this one - at `$.next_session_at`"
+                )
 
 
 class SessionOut(msgspec.Struct):
@@ -38,6 +46,7 @@ class SessionOut(msgspec.Struct):
     agreed_actions: list[str]
     created_at: datetime
     plan_run_id: UUID | None = None  # follow it at /api/v1/sessions/{id}/plan
+    next_session_at: datetime | None = None
 
     @classmethod
     def of(cls, s: CoachingSession, plan_run_id: UUID | None = None) -> SessionOut:
@@ -53,6 +62,7 @@ class SessionOut(msgspec.Struct):
             s.agreed_actions,
             s.created_at,
             plan_run_id,
+            s.next_session_at,
         )
 
 
@@ -62,7 +72,8 @@ class LearnerSessionOut(msgspec.Struct):
     goal: str
     focus_skills: list[str]
     agreed_actions: list[str]
+    next_session_at: datetime | None = None
 
     @classmethod
     def of(cls, s: CoachingSession) -> LearnerSessionOut:
-        return cls(s.id, s.held_at, s.goal, s.focus_skills, s.agreed_actions)
+        return cls(s.id, s.held_at, s.goal, s.focus_skills, s.agreed_actions, s.next_session_at)

@@ -26,8 +26,9 @@ from app.db.models import (
 )
 from app.db.models.enums import Language, Role, RunStatus
 from app.domain import access
+from app.domain.suggestions.rhythm import Rhythm
 from app.domain.suggestions.schemas import DraftItem
-from app.domain.suggestions.services import create_drafts
+from app.domain.suggestions.services import DEFAULT_RHYTHM, create_drafts
 from app.lib.clock import utcnow
 from app.lib.errors import NotFound
 from app.lib.identity import Identity
@@ -162,7 +163,12 @@ async def plan_request(db: AsyncSession, run: AgentRun) -> PlanRequest:
 
 
 async def save_plan(
-    db: AsyncSession, run: AgentRun, result: PlanResult, language: str, latency_ms: int
+    db: AsyncSession,
+    run: AgentRun,
+    result: PlanResult,
+    language: str,
+    latency_ms: int,
+    rhythm: Rhythm = DEFAULT_RHYTHM,
 ) -> int:
     """Drafts for the coach (always pending_review) and the run's record, in one transaction."""
     session = await db.get(CoachingSession, run.session_id)
@@ -179,7 +185,7 @@ async def save_plan(
         )
         for item in result.items
     ]
-    await create_drafts(db, session=session, items=items, run_id=run.id)
+    await create_drafts(db, session=session, items=items, run_id=run.id, rhythm=rhythm)
     run.status = RunStatus.DONE.value
     run.provider = result.provider
     run.model = result.model

@@ -16,6 +16,7 @@ from app.db.models import AgentRun
 from app.db.models.enums import RunStatus
 from app.domain.agents.runtime import AgentRuntime
 from app.domain.plans import services
+from app.domain.suggestions.rhythm import Rhythm
 from app.lib.background import PollingLoop
 from app.lib.clock import utcnow
 from app.settings import Settings
@@ -82,7 +83,9 @@ class PlanWorker:
             run = await db.get(AgentRun, run_id)
             if run is None:
                 return
-            items = await services.save_plan(db, run, result, request.language, latency_ms)
+            items = await services.save_plan(
+                db, run, result, request.language, latency_ms, Rhythm.from_settings(self._settings)
+            )
         log.info(
             "plan_drafted",
             run_id=str(run_id),

@@ -27,12 +27,14 @@ from app.db.models.enums import (
     SuggestionState,
 )
 from app.domain import access, audit
+from app.domain.suggestions.rhythm import Rhythm, proposed_dates
 from app.domain.suggestions.schemas import DraftItem
 from app.lib.clock import utcnow
 from app.lib.errors import Conflict, InvalidInput, NotFound
 from app.lib.identity import Identity
 from app.lib.pagination import PageParams, fetch_page
 
+DEFAULT_RHYTHM = Rhythm()
 QUESTION_SCALES = {
     SuggestionKind.COMPANY_QUESTION: QuestionScale.COMPANY,
     SuggestionKind.TEAM_QUESTION: QuestionScale.TEAM,
@@ -45,11 +47,14 @@ async def create_drafts(
     session: CoachingSession,
     items: Sequence[DraftItem],
     run_id: UUID | None = None,
+    rhythm: Rhythm = DEFAULT_RHYTHM,
 ) -> list[Suggestion]:
-    """Save an agent's items for the session's learner. They always start pending_review."""
+    """Save an agent's items for the session's learner. They always start pending_review, each
+    with its proposed delivery date (the plan's rhythm), which the coach may change."""
     enrollment = await db.get(Enrollment, session.enrollment_id)
     if enrollment is None or enrollment.organization_id != session.organization_id:
         raise NotFound("The session's enrollment no longer exists.")
+    dates = proposed_dates(len(items), session.held_at, session.next_session_at, rhythm)
     drafts = [
         Suggestion(
             organization_id=session.organization_id,
@@ -64,8 +69,9 @@ async def create_drafts(
             skill=item.skill,
             language=item.language,
             state=SuggestionState.PENDING_REVIEW,
+            deliver_at=when,
         )
-        for item in items
+        for item, when in zip(items, dates, strict=True)
     ]
     db.add_all(drafts)
     await db.flush()
@@ -141,7 +147,8 @@ class ReviewService:
                 suggestion.state = SuggestionState.EDITED
             else:
                 suggestion.state = SuggestionState.APPROVED
-            suggestion.deliver_at = deliver_at or utcnow()
+            # No date named: the rhythm's proposal stands (a past one means now).
+            suggestion.deliver_at = deliver_at or suggestion.deliver_at or utcnow()
         self.db.add(
             ReviewDecision(
                 organization_id=suggestion.organization_id,

@@ -24,6 +24,17 @@
     updateBatch();
   }
 
+  // The plan's rhythm proposed a day for this item; the coach may pick another (same hour).
+  function deliverAt(card) {
+    const box = card.querySelector("[data-role=deliver-date]");
+    if (!box || !box.value) return {};
+    const proposed = new Date(box.dataset.time);
+    const [year, month, day] = box.value.split("-").map(Number);
+    const chosen = new Date(proposed);
+    chosen.setFullYear(year, month - 1, day);
+    return { deliver_at: chosen.toISOString() };
+  }
+
   async function decide(card, action, body) {
     const id = card.dataset.suggestionId;
     for (const b of card.querySelectorAll("button")) b.disabled = true;
@@ -60,7 +71,7 @@
     const card = button && button.closest("article.draft");
     if (!card) return;
     const action = button.dataset.action;
-    if (action === "approve") decide(card, "approve", {});
+    if (action === "approve") decide(card, "approve", deliverAt(card));
     else if (action === "edit") open(card, "edit");
     else if (action === "reject") open(card, "reject");
     else if (action === "save-to-bank") saveToBank(card, button);
@@ -68,7 +79,7 @@
       open(card, null);
       card.querySelector("[data-action=approve]").focus();
     } else if (action === "save-edit") {
-      decide(card, "edit", { text: card.querySelector(".edit textarea").value });
+      decide(card, "edit", { text: card.querySelector(".edit textarea").value, ...deliverAt(card) });
     } else if (action === "confirm-reject") {
       const reason = card.querySelector(".reject textarea");
       if (!reason.value.trim()) {
