@@ -41,6 +41,7 @@ from app.domain.knowledge.controllers import KnowledgeController
 from app.domain.knowledge.deps import build_knowledge, provide_knowledge, provide_worker
 from app.domain.knowledge.worker import IngestionWorker
 from app.domain.notifications.alerts import AlertMail
+from app.domain.notifications.announcer import ItemAnnouncer
 from app.domain.notifications.outbox import OutboxWorker, SmtpMailer
 from app.domain.organizations.controllers import OrganizationController
 from app.domain.people.controllers import EnrollmentController, UserController
@@ -118,14 +119,18 @@ def _lifecycle(
         await worker.start()
         app.state.plan_worker = PlanWorker(sessions, runtime, settings)
         await app.state.plan_worker.start()
-        app.state.outbox_worker = None
+        app.state.outbox_worker = app.state.announcer = None
         if settings.sends_mail:
             app.state.outbox_worker = OutboxWorker(sessions, SmtpMailer(settings), settings)
             await app.state.outbox_worker.start()
+            app.state.announcer = ItemAnnouncer(sessions, settings)
+            await app.state.announcer.start()
 
     async def stop(app: Litestar) -> None:
         if app.state.guard_warm_up is not None:  # at most the rest of one training
             await anyio.to_thread.run_sync(app.state.guard_warm_up.join)
+        if app.state.announcer is not None:
+            await app.state.announcer.stop()
         if app.state.outbox_worker is not None:
             await app.state.outbox_worker.stop()
         await app.state.plan_worker.stop()

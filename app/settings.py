@@ -109,6 +109,8 @@ class Settings(BaseSettings):
     # Where people open the app, for links in e-mails.
     public_url: str = "http://127.0.0.1:8000"
     outbox_poll_seconds: float = Field(default=5.0, gt=0)
+    # How often due items are looked for, to e-mail their learner (with SMTP only).
+    announce_poll_seconds: float = Field(default=60.0, gt=0)
     # A plan's rhythm (app/domain/suggestions/rhythm.py): when the next session is known, the
     # plan's items are spread over these weekdays (Monday = 0) until then, at this local hour.
     delivery_hour: int = Field(default=9, ge=0, le=23)

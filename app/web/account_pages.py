@@ -14,10 +14,11 @@ from litestar import Request, Response, get, post
 from litestar.datastructures import ResponseHeader
 from litestar.di import NamedDependency
 from litestar.response import Redirect, Template
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import User
-from app.db.models.enums import Language
+from app.db.models.enums import Language, Role
 from app.domain.auth import links
 from app.domain.auth import services as auth
 from app.lib.errors import AppError, Forbidden, NotFound
@@ -155,6 +156,46 @@ class PasswordLinkPages(PageController):
         )
 
 
+class UnsubscribePages(PageController):
+    """The link at the bottom of "something new from your coach" e-mails: one click on the
+    page's button stops them (a GET changes nothing: mail scanners open links)."""
+
+    @get("/unsubscribe", name="unsubscribe")
+    async def unsubscribe_page(self, request: Request[Any, Any, Any]) -> Template:
+        return render(
+            "unsubscribe.html",
+            None,
+            locale=_reader_locale(request),
+            token=request.query_params.get("token", "")[:200],
+            done=False,
+            known=True,
+        )
+
+    @post("/unsubscribe", name="unsubscribe-submit", status_code=200)
+    async def unsubscribe(
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]
+    ) -> Template:
+        form = await request.form()
+        token = _field(form, "token")
+        user = (
+            await db_session.scalar(select(User).where(User.unsubscribe_token == token))
+            if token
+            else None
+        )
+        if user is not None:
+            user.item_emails = False
+            await db_session.commit()
+        return render(
+            "unsubscribe.html",
+            None,
+            locale=user.locale.value if user else _reader_locale(request),
+            status_code=200 if user else 400,
+            token=token,
+            done=user is not None,
+            known=user is not None,
+        )
+
+
 class AccountPages(PageController):
     @get("/account", name="account")
     async def account_page(
@@ -176,6 +217,7 @@ class AccountPages(PageController):
         form = await request.form()
         user = await _user(db_session, identity)
         name, language = _field(form, "display_name"), _field(form, "locale")
+        item_emails = _field(form, "item_emails") == "on"
         problems = {}
         if not name or len(name) > 200:
             problems["display_name"] = text("account.need_name", viewer.locale)
@@ -184,6 +226,8 @@ class AccountPages(PageController):
         if problems:
             return await _account(db_session, viewer, field_errors=problems, status_code=400)
         user.display_name, user.locale = name, Language(language)
+        if user.role is Role.LEARNER:
+            user.item_emails = item_emails
         await db_session.commit()
         return Redirect("/account?saved=profile", status_code=303)
 

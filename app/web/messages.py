@@ -535,6 +535,28 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Les deux saisies diffèrent : tapez le même mot de passe deux fois.",
         "The two differ: type the same password twice.",
     ),
+    "account.item_emails": (
+        "M'écrire quand une réflexion ou une question de mon coach arrive (l'e-mail ne "
+        "contient pas son texte).",
+        "E-mail me when a reflection or question from my coach arrives (the e-mail does not "
+        "hold its words).",
+    ),
+    "unsubscribe.title": ("Ne plus recevoir ces e-mails", "Stop these e-mails"),
+    "unsubscribe.intro": (
+        "Vous ne serez plus prévenu par e-mail quand votre coach vous envoie quelque chose ; "
+        "tout reste dans Interlude. Vous pourrez les réactiver dans « Mon compte ».",
+        "You will no longer be told by e-mail when your coach sends you something; "
+        'everything stays in Interlude. You can turn them back on in "My account".',
+    ),
+    "unsubscribe.submit": ("Ne plus recevoir ces e-mails", "Stop these e-mails"),
+    "unsubscribe.done": (
+        "C'est fait : vous ne recevrez plus ces e-mails.",
+        "Done: you will no longer receive these e-mails.",
+    ),
+    "unsubscribe.unknown": (
+        "Ce lien n'est pas reconnu. Désactivez les e-mails depuis « Mon compte » après connexion.",
+        'This link is not recognised. Turn the e-mails off in "My account" after logging in.',
+    ),
     "account.need_name": (
         "Indiquez un nom (200 caractères au plus).",
         "Enter a name (at most 200 characters).",

@@ -15,7 +15,7 @@ from litestar.types import ControllerRouterHandler
 
 from app.settings import Settings
 from app.web import i18n
-from app.web.account_pages import AccountPages, PasswordLinkPages
+from app.web.account_pages import AccountPages, PasswordLinkPages, UnsubscribePages
 from app.web.admin import AdminPages
 from app.web.auth_pages import AuthPages
 from app.web.coach import CoachPages
@@ -29,6 +29,7 @@ STATIC_DIR = WEB_DIR / "static"
 WEB_CONTROLLERS: list[ControllerRouterHandler] = [
     AuthPages,
     PasswordLinkPages,
+    UnsubscribePages,
     AccountPages,
     LearnerPages,
     CoachPages,

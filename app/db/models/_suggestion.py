@@ -17,7 +17,11 @@ class Suggestion(TenantMixin, Base):
 
     __tablename__ = "suggestion"
     # The review queue: one organisation, one state, in id order (keyset pagination).
-    __table_args__ = (sa.Index("ix_suggestion_queue", "organization_id", "state", "id"),)
+    __table_args__ = (
+        sa.Index("ix_suggestion_queue", "organization_id", "state", "id"),
+        # The announcer's scan: items due and not yet announced.
+        sa.Index("ix_suggestion_announce", "announced_at", "deliver_at"),
+    )
 
     learner_id: Mapped[UUID] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
     coach_id: Mapped[UUID] = mapped_column(sa.ForeignKey("user_account.id"))
@@ -36,6 +40,8 @@ class Suggestion(TenantMixin, Base):
     )
     deliver_at: Mapped[datetime | None] = mapped_column(DateTimeUTC, default=None)
     delivered_at: Mapped[datetime | None] = mapped_column(DateTimeUTC, default=None)
+    # When the learner was told by e-mail that it arrived (or when that was decided against).
+    announced_at: Mapped[datetime | None] = mapped_column(DateTimeUTC, default=None)
 
 
 class ReviewDecision(TenantMixin, Base):

@@ -25,6 +25,10 @@ class User(TenantMixin, Base):
     # Set when the person erased their account: the row stays, emptied, so the audit trail
     # and other people's records keep their references; everything they wrote is deleted.
     erased_at: Mapped[datetime | None] = mapped_column(DateTimeUTC, default=None)
+    # E-mail me when a new item from my coach arrives; the mails' one-click link turns it off.
+    item_emails: Mapped[bool] = mapped_column(default=True)
+    # In that link: it can only turn the e-mails off, so it is kept as is (made on first mail).
+    unsubscribe_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True, default=None)
 
 
 class LoginSession(TenantMixin, Base):

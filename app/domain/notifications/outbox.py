@@ -75,11 +75,12 @@ async def queue_email(
     html: str = "",
     learner_id: UUID | None = None,
     erase_after_send: bool = False,
-) -> None:
-    """Queue one e-mail in the caller's transaction; a key already queued changes nothing.
-    `erase_after_send`: the text carries a secret (a password link), blanked once settled."""
+) -> bool:
+    """Queue one e-mail in the caller's transaction; a key already queued changes nothing
+    (False). `erase_after_send`: the text carries a secret (a password link), blanked once
+    settled."""
     if await db.scalar(select(OutboundEmail.id).where(OutboundEmail.idempotency_key == key)):
-        return
+        return False
     db.add(
         OutboundEmail(
             organization_id=organization_id,
@@ -93,6 +94,7 @@ async def queue_email(
             erase_after_send=erase_after_send,
         )
     )
+    return True
 
 
 def build_message(row: OutboundEmail, sender: str) -> EmailMessage:

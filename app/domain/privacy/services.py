@@ -137,6 +137,7 @@ class PrivacyService:
         user.display_name = "—"
         user.password_hash = None
         user.is_active = False
+        user.item_emails, user.unsubscribe_token = False, None
         user.erased_at = now
         audit.record(
             self.db,

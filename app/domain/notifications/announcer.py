@@ -1,0 +1,150 @@
+"""Telling a learner by e-mail that something from their coach has arrived.
+
+Between two sessions the learner does not log in every day: on the day an approved item
+becomes due (its `deliver_at`, a plan's rhythm), one e-mail says so, in their language, with a
+link to their page and one to stop these e-mails. It never carries the item's words (the
+coaching stays in the app, behind the login), only how many items arrived.
+
+Each item is announced once (`announced_at`), through the outbox (sent once, retried); items of
+one learner due in the same pass share one e-mail. A learner who turned the e-mails off still
+has their items marked, so turning them on again does not flood them with old news.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from datetime import datetime
+from html import escape
+from uuid import UUID
+
+import structlog
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.models import Suggestion, User
+from app.db.models.enums import SuggestionState
+from app.domain.notifications.outbox import queue_email
+from app.lib.background import PollingLoop
+from app.lib.clock import utcnow
+from app.lib.security import new_token
+from app.settings import Settings
+
+log = structlog.get_logger("interlude.announcer")
+BATCH = 500
+UNSUBSCRIBE_PATH = "/unsubscribe"
+_DUE = (SuggestionState.APPROVED, SuggestionState.EDITED)
+
+_WORDS = {
+    "fr": {
+        "subject": "Du nouveau de votre coach",
+        "body": (
+            "Bonjour {name},\n\n"
+            "{count} de la part de votre coach vous attend dans Interlude.\n\n"
+            "Le lire : {link}\n\n"
+            "Ne plus recevoir ces e-mails : {unsubscribe}\n"
+        ),
+        "count_one": "Une réflexion ou une question",
+        "count_many": "{n} réflexions ou questions",
+    },
+    "en": {
+        "subject": "Something new from your coach",
+        "body": (
+            "Hello {name},\n\n"
+            "{count} from your coach is waiting for you in Interlude.\n\n"
+            "Read it: {link}\n\n"
+            "Stop these e-mails: {unsubscribe}\n"
+        ),
+        "count_one": "A reflection or a question",
+        "count_many": "{n} reflections or questions",
+    },
+}
+
+
+def unsubscribe_url(settings: Settings, token: str) -> str:
+    return f"{settings.public_url.rstrip('/')}{UNSUBSCRIBE_PATH}?token={token}"
+
+
+class ItemAnnouncer:
+    """Runs with the app when SMTP is configured; the clock is a parameter for tests."""
+
+    def __init__(
+        self,
+        sessions: Callable[[], AsyncSession],
+        settings: Settings,
+        *,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self._sessions = sessions
+        self._settings = settings
+        self._clock = clock
+        self._loop = PollingLoop("announcer", self.announce_due, settings.announce_poll_seconds)
+
+    async def start(self) -> None:
+        self._loop.start()
+
+    async def stop(self) -> None:
+        await self._loop.stop()
+
+    async def announce_due(self) -> int:
+        """Queue one e-mail per learner with items due now and not yet announced; returns
+        how many e-mails were queued. One transaction: the marks and the mails commit together
+        (two servers racing queue the same idempotency key once)."""
+        now = self._clock()
+        async with self._sessions() as db, db.begin():
+            due = (
+                await db.scalars(
+                    select(Suggestion)
+                    .where(
+                        Suggestion.announced_at.is_(None),
+                        Suggestion.deliver_at <= now,
+                        Suggestion.state.in_(_DUE),
+                    )
+                    .order_by(Suggestion.deliver_at, Suggestion.id)
+                    .limit(BATCH)
+                    .with_for_update(skip_locked=True)
+                )
+            ).all()
+            by_learner: dict[UUID, list[Suggestion]] = defaultdict(list)
+            for item in due:
+                item.announced_at = now
+                by_learner[item.learner_id].append(item)
+            queued = 0
+            for learner_id, items in by_learner.items():
+                learner = await db.get(User, learner_id)
+                if learner is None or not learner.is_active or not learner.item_emails:
+                    continue
+                queued += await self._queue(db, learner, items)
+        if queued:
+            log.info("items_announced", emails=queued, items=len(due))
+        return queued
+
+    async def _queue(self, db: AsyncSession, learner: User, items: list[Suggestion]) -> bool:
+        if learner.unsubscribe_token is None:
+            learner.unsubscribe_token = new_token()
+        language = "fr" if learner.locale.value.startswith("fr") else "en"
+        words = _WORDS[language]
+        count = words["count_one"] if len(items) == 1 else words["count_many"].format(n=len(items))
+        values = {
+            "name": learner.display_name,
+            "count": count,
+            "link": f"{self._settings.public_url.rstrip('/')}/me",
+            "unsubscribe": unsubscribe_url(self._settings, learner.unsubscribe_token),
+        }
+        text = words["body"].format(**values)
+        safe = {key: escape(value) for key, value in values.items()}
+        for key in ("link", "unsubscribe"):
+            safe[key] = f'<a href="{escape(values[key])}">{escape(values[key])}</a>'
+        html = "".join(
+            f"<p>{part}</p>" for part in words["body"].format(**safe).split("\n\n")
+        ).replace("\n", "<br>")
+        return await queue_email(
+            db,
+            organization_id=learner.organization_id,
+            key=f"items:{items[0].id}",  # each item is announced once: its id is a unique key
+            to=learner.email,
+            subject=words["subject"],
+            text=text,
+            html=html,
+            learner_id=learner.id,
+        )

@@ -1,0 +1,128 @@
+"""E-mails when an item arrives, through a real SMTP server (aiosmtpd on loopback) and a clock
+moved by the test: on an approved item's day its learner gets one e-mail (never the item's
+words), once; the e-mail's link turns them off at once."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+from litestar.testing import TestClient
+
+from app.domain.notifications.announcer import ItemAnnouncer
+from app.lib.clock import utcnow
+from app.settings import Settings
+from tests.integration.test_agents_api import _drafts_of, _log_session, _wait_for_plan, seeded
+from tests.mail import Inbox, mail_settings, send_due, smtp_server
+from tests.support import OrgWorld, with_key
+
+__all__ = ["seeded"]  # the fixture, shared with the agents' API tests
+
+NEXT_SESSION = "2026-12-04T09:00:00Z"
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[Inbox, int]]:
+    with smtp_server() as running:
+        yield running
+
+
+def _announce(client: TestClient[Any], settings: Settings, at: datetime) -> int:
+    announcer = ItemAnnouncer(client.app.state.session_maker, settings, clock=lambda: at)
+    return client.blocking_portal.call(announcer.announce_due)
+
+
+def _when(value: str) -> datetime:
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+def test_a_learner_is_told_once_on_the_item_s_day_and_can_stop_it(
+    seeded: list[OrgWorld],
+    start_app: Callable[..., TestClient[Any]],
+    smtp: tuple[Inbox, int],
+    settings: Settings,
+) -> None:
+    inbox, port = smtp
+    client = start_app(**mail_settings(port), announce_poll_seconds=3600)
+    configured = settings.model_copy(update=mail_settings(port))
+    alpha = seeded[0]
+    coach = with_key(client, alpha.coach)
+    learner = alpha.learners[0]
+    session = _log_session(coach, learner.id, next_session_at=NEXT_SESSION)
+    run = _wait_for_plan(coach, session["id"])
+    first, second, *_ = sorted(_drafts_of(coach, run["id"]), key=lambda d: d["deliver_at"])
+    for draft in (first, second):
+        assert coach.post(f"/api/v1/suggestions/{draft['id']}/approve", json={}).status_code == 200
+    day_one, day_two = _when(first["deliver_at"]), _when(second["deliver_at"])
+
+    assert _announce(client, configured, day_one - timedelta(hours=1)) == 0  # not its day yet
+    assert _announce(client, configured, day_one + timedelta(minutes=1)) == 1
+    assert _announce(client, configured, day_one + timedelta(minutes=2)) == 0  # once
+    # The outbox queued it at the real time (the test's days are in November).
+    send_due(client, settings, port, at=utcnow() + timedelta(minutes=1))
+    assert [m["To"] for m in inbox.messages] == [learner.email]
+    body = inbox.text_of(inbox.messages[0])
+    assert "Une réflexion ou une question" in body  # the learner's language
+    assert "https://coach.example/me" in body
+    assert first["text"][:40] not in body  # the coaching stays behind the login
+
+    link = re.search(r"https://coach\.example(/unsubscribe\?token=[\w-]+)", body)
+    assert link
+    page = client.get(link.group(1))
+    assert page.status_code == 200  # opening the link changes nothing (mail scanners do)
+    token = link.group(1).split("token=")[1]
+    done = client.post("/unsubscribe", data={"token": token})
+    assert done.status_code == 200
+    assert "unsubscribed" in done.text
+    assert client.post("/unsubscribe", data={"token": "not-a-token"}).status_code == 400
+
+    # The next item arrives: marked, not mailed.
+    assert _announce(client, configured, day_two + timedelta(minutes=1)) == 0
+    send_due(client, settings, port, at=utcnow() + timedelta(minutes=2))
+    assert len(inbox.messages) == 1
+
+
+def test_two_announcers_at_once_send_each_item_once(
+    seeded: list[OrgWorld],
+    start_app: Callable[..., TestClient[Any]],
+    smtp: tuple[Inbox, int],
+    settings: Settings,
+) -> None:
+    inbox, port = smtp
+    client = start_app(**mail_settings(port), announce_poll_seconds=3600)
+    configured = settings.model_copy(update=mail_settings(port))
+    alpha = seeded[0]
+    coach = with_key(client, alpha.coach)
+    session = _log_session(coach, alpha.learners[1].id)  # no rhythm: due when approved
+    run = _wait_for_plan(coach, session["id"])
+    drafts = _drafts_of(coach, run["id"])
+    for draft in drafts[:3]:
+        assert coach.post(f"/api/v1/suggestions/{draft['id']}/approve", json={}).status_code == 200
+    later = utcnow() + timedelta(minutes=1)
+
+    async def both() -> list[int]:
+        import anyio
+
+        counts: list[int] = []
+
+        async def one() -> None:
+            announcer = ItemAnnouncer(
+                client.app.state.session_maker, configured, clock=lambda: later
+            )
+            counts.append(await announcer.announce_due())
+
+        async with anyio.create_task_group() as group:
+            group.start_soon(one)
+            group.start_soon(one)
+        return counts
+
+    counts = client.blocking_portal.call(both)
+    # One announcer took the items; the other found none (PostgreSQL: locked rows skipped) or
+    # found their e-mail already queued (SQLite: one writer at a time).
+    assert sorted(counts) == [0, 1]
+    send_due(client, settings, port, at=later + timedelta(minutes=1))
+    assert len(inbox.messages) == 1
+    assert "3 réflexions ou questions" in inbox.text_of(inbox.messages[0])
