@@ -42,6 +42,7 @@ from app.domain.knowledge.deps import build_knowledge, provide_knowledge, provid
 from app.domain.knowledge.worker import IngestionWorker
 from app.domain.notifications.alerts import AlertMail
 from app.domain.notifications.announcer import ItemAnnouncer
+from app.domain.notifications.digest import CoachDigest
 from app.domain.notifications.outbox import OutboxWorker, SmtpMailer
 from app.domain.organizations.controllers import OrganizationController
 from app.domain.people.controllers import EnrollmentController, UserController
@@ -119,16 +120,20 @@ def _lifecycle(
         await worker.start()
         app.state.plan_worker = PlanWorker(sessions, runtime, settings)
         await app.state.plan_worker.start()
-        app.state.outbox_worker = app.state.announcer = None
+        app.state.outbox_worker = app.state.announcer = app.state.digest = None
         if settings.sends_mail:
             app.state.outbox_worker = OutboxWorker(sessions, SmtpMailer(settings), settings)
             await app.state.outbox_worker.start()
             app.state.announcer = ItemAnnouncer(sessions, settings)
             await app.state.announcer.start()
+            app.state.digest = CoachDigest(sessions, settings)
+            await app.state.digest.start()
 
     async def stop(app: Litestar) -> None:
         if app.state.guard_warm_up is not None:  # at most the rest of one training
             await anyio.to_thread.run_sync(app.state.guard_warm_up.join)
+        if app.state.digest is not None:
+            await app.state.digest.stop()
         if app.state.announcer is not None:
             await app.state.announcer.stop()
         if app.state.outbox_worker is not None:

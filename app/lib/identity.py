@@ -15,7 +15,7 @@ class Identity:
     organization_id: UUID
     user_id: UUID
     role: Role
-    via: Literal["session", "api_key"]
+    via: Literal["session", "api_key", "job"]  # job: a scheduled task acting for the person
     scopes: frozenset[ApiScope]
 
     @property

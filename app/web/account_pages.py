@@ -226,7 +226,7 @@ class AccountPages(PageController):
         if problems:
             return await _account(db_session, viewer, field_errors=problems, status_code=400)
         user.display_name, user.locale = name, Language(language)
-        if user.role is Role.LEARNER:
+        if user.role in (Role.LEARNER, Role.COACH):
             user.item_emails = item_emails
         await db_session.commit()
         return Redirect("/account?saved=profile", status_code=303)

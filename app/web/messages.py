@@ -535,7 +535,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Les deux saisies diffèrent : tapez le même mot de passe deux fois.",
         "The two differ: type the same password twice.",
     ),
-    "account.item_emails": (
+    "account.item_emails_coach": (
+        "M'envoyer chaque lundi le résumé de la semaine de mes apprenants (des chiffres, "
+        "aucun de leurs mots).",
+        "Send me each Monday my learners' week in a digest (counts, none of their words).",
+    ),
+    "account.item_emails_learner": (
         "M'écrire quand une réflexion ou une question de mon coach arrive (l'e-mail ne "
         "contient pas son texte).",
         "E-mail me when a reflection or question from my coach arrives (the e-mail does not "
@@ -543,10 +548,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "unsubscribe.title": ("Ne plus recevoir ces e-mails", "Stop these e-mails"),
     "unsubscribe.intro": (
-        "Vous ne serez plus prévenu par e-mail quand votre coach vous envoie quelque chose ; "
-        "tout reste dans Interlude. Vous pourrez les réactiver dans « Mon compte ».",
-        "You will no longer be told by e-mail when your coach sends you something; "
-        'everything stays in Interlude. You can turn them back on in "My account".',
+        "Vous ne recevrez plus les e-mails d'Interlude sur le parcours (nouveaux éléments, "
+        "résumé de la semaine) ; tout reste dans l'application, et les alertes de sécurité "
+        "urgentes continuent d'arriver aux coachs. Vous pourrez les réactiver dans « Mon compte ».",
+        "You will no longer get Interlude's e-mails about the programme (new items, the weekly "
+        "digest); everything stays in the app, and urgent safety alerts still reach coaches. "
+        'You can turn them back on in "My account".',
     ),
     "unsubscribe.submit": ("Ne plus recevoir ces e-mails", "Stop these e-mails"),
     "unsubscribe.done": (

@@ -84,6 +84,7 @@ def test_every_word_a_template_asks_for_exists() -> None:
         + [f"login.{f}" for f in ("organization", "email", "password")]
         + [f"run.kind.{k}" for k in ("plan", "brief")]
         + [f"account.saved_{what}" for what in ("profile", "password")]
+        + [f"account.item_emails_{role}" for role in ("learner", "coach")]
         + [f"password.{f}" for f in ("password", "confirm")]
     )
     missing = (_template_keys() | set(dynamic)) - set(MESSAGES)

@@ -1,6 +1,6 @@
-"""E-mails when an item arrives, through a real SMTP server (aiosmtpd on loopback) and a clock
-moved by the test: on an approved item's day its learner gets one e-mail (never the item's
-words), once; the e-mail's link turns them off at once."""
+"""E-mails between sessions, through a real SMTP server (aiosmtpd on loopback) and a clock moved
+by the test: on an approved item's day its learner gets one e-mail (never the item's words),
+once; the e-mail's link turns them off at once; the coach gets one weekly digest of counts."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import pytest
 from litestar.testing import TestClient
 
 from app.domain.notifications.announcer import ItemAnnouncer
+from app.domain.notifications.digest import CoachDigest, digest_due_since
 from app.lib.clock import utcnow
 from app.settings import Settings
 from tests.integration.test_agents_api import _drafts_of, _log_session, _wait_for_plan, seeded
@@ -46,7 +47,7 @@ def test_a_learner_is_told_once_on_the_item_s_day_and_can_stop_it(
     settings: Settings,
 ) -> None:
     inbox, port = smtp
-    client = start_app(**mail_settings(port), announce_poll_seconds=3600)
+    client = start_app()  # no SMTP for the app itself: the test runs every pass
     configured = settings.model_copy(update=mail_settings(port))
     alpha = seeded[0]
     coach = with_key(client, alpha.coach)
@@ -92,7 +93,7 @@ def test_two_announcers_at_once_send_each_item_once(
     settings: Settings,
 ) -> None:
     inbox, port = smtp
-    client = start_app(**mail_settings(port), announce_poll_seconds=3600)
+    client = start_app()  # no SMTP for the app itself: the test runs every pass
     configured = settings.model_copy(update=mail_settings(port))
     alpha = seeded[0]
     coach = with_key(client, alpha.coach)
@@ -126,3 +127,48 @@ def test_two_announcers_at_once_send_each_item_once(
     send_due(client, settings, port, at=later + timedelta(minutes=1))
     assert len(inbox.messages) == 1
     assert "3 réflexions ou questions" in inbox.text_of(inbox.messages[0])
+
+
+def test_the_coach_gets_one_weekly_digest_of_counts(
+    seeded: list[OrgWorld],
+    start_app: Callable[..., TestClient[Any]],
+    smtp: tuple[Inbox, int],
+    settings: Settings,
+) -> None:
+    inbox, port = smtp
+    # No SMTP for the app itself: its own digest pass at start would run before the answer.
+    client = start_app()
+    configured = settings.model_copy(update=mail_settings(port))
+    alpha = seeded[0]
+    coach = with_key(client, alpha.coach)
+    session = _log_session(coach, alpha.learners[0].id)  # due when approved
+    run = _wait_for_plan(coach, session["id"])
+    draft = _drafts_of(coach, run["id"])[0]
+    assert coach.post(f"/api/v1/suggestions/{draft['id']}/approve", json={}).status_code == 200
+    learner = with_key(client, alpha.learners[0])
+    answer = "Ma réponse privée CANARY-ANSWER à la réflexion."
+    assert (
+        learner.post(f"/api/v1/feed/{draft['id']}/answers", json={"text": answer}).status_code
+        == 201
+    )
+
+    now = utcnow()
+    monday = digest_due_since(now, configured)
+    digest = CoachDigest(client.app.state.session_maker, configured, clock=lambda: now)
+    before = CoachDigest(
+        client.app.state.session_maker, configured, clock=lambda: monday - timedelta(minutes=1)
+    )
+    assert client.blocking_portal.call(before.send_weekly) == 0  # Sunday night: not yet
+    assert client.blocking_portal.call(digest.send_weekly) == 2  # each organisation's coach
+    assert client.blocking_portal.call(digest.send_weekly) == 0  # once a week
+    send_due(client, settings, port, at=now + timedelta(minutes=1))
+
+    to_coach = [m for m in inbox.messages if m["To"] == alpha.coach.email]
+    assert len(to_coach) == 1
+    body = inbox.text_of(to_coach[0])
+    assert "1 réponse(s)" in body
+    assert "CANARY-ANSWER" not in body  # counts, never the learner's words
+    assert "https://coach.example/coach" in body
+    assert "/unsubscribe?token=" in body
+    # The idle coach (no learners) gets nothing.
+    assert not [m for m in inbox.messages if m["To"] == alpha.idle_coach.email]

@@ -1,0 +1,201 @@
+"""The coach's weekly digest by e-mail: for each of their learners, what arrived and what was
+answered in the last seven days, who went silent, and the open alerts, as counts (no learner's
+words: the coach reads those in the app).
+
+Sent once a week per coach, from Monday at the delivery hour (local time): the outbox's
+idempotency key (`digest:<coach>:<ISO week>`) makes it once even across restarts and several
+servers, and a server that was down on Monday sends it when it comes back that week.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from html import escape
+from zoneinfo import ZoneInfo
+
+import structlog
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.models import Answer, Enrollment, Escalation, Suggestion, User
+from app.db.models.enums import ApiScope, EscalationStatus, Role
+from app.domain import access
+from app.domain.notifications.announcer import unsubscribe_url
+from app.domain.notifications.outbox import queue_email
+from app.lib.background import PollingLoop
+from app.lib.clock import utcnow
+from app.lib.identity import Identity
+from app.lib.security import new_token
+from app.settings import Settings
+
+log = structlog.get_logger("interlude.digest")
+WEEK = timedelta(days=7)
+
+_WORDS = {
+    "fr": {
+        "subject": "Interlude : votre semaine (semaine {week})",
+        "intro": "Bonjour {name},\n\nVos apprenants ces sept derniers jours :",
+        "line": "- {learner} : {delivered} élément(s) reçu(s), {answered} réponse(s)",
+        "silent": " ; aucune réponse depuis sept jours",
+        "alerts": " ; {alerts} alerte(s) ouverte(s)",
+        "outro": "Tout lire : {link}\n\nNe plus recevoir ce résumé : {unsubscribe}\n",
+    },
+    "en": {
+        "subject": "Interlude: your week (week {week})",
+        "intro": "Hello {name},\n\nYour learners over the last seven days:",
+        "line": "- {learner}: {delivered} item(s) arrived, {answered} answer(s)",
+        "silent": "; no answer for seven days",
+        "alerts": "; {alerts} open alert(s)",
+        "outro": "Read everything: {link}\n\nStop this digest: {unsubscribe}\n",
+    },
+}
+
+
+@dataclass(frozen=True, slots=True)
+class LearnerWeek:
+    name: str
+    delivered: int
+    answered: int
+    open_alerts: int
+
+    @property
+    def silent(self) -> bool:
+        return self.delivered > 0 and self.answered == 0
+
+
+def digest_due_since(now: datetime, settings: Settings) -> datetime:
+    """This week's Monday at the delivery hour, local time: the digest is due from then."""
+    zone = ZoneInfo(settings.delivery_time_zone)
+    local = now.astimezone(zone)
+    monday = local.date() - timedelta(days=local.weekday())
+    return datetime.combine(monday, time(hour=settings.delivery_hour), zone)
+
+
+class CoachDigest:
+    def __init__(
+        self,
+        sessions: Callable[[], AsyncSession],
+        settings: Settings,
+        *,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self._sessions = sessions
+        self._settings = settings
+        self._clock = clock
+        self._loop = PollingLoop("digest", self.send_weekly, settings.announce_poll_seconds)
+
+    async def start(self) -> None:
+        self._loop.start()
+
+    async def stop(self) -> None:
+        await self._loop.stop()
+
+    async def send_weekly(self) -> int:
+        """Queue this week's digest of every coach who has learners; returns how many."""
+        now = self._clock()
+        if now < digest_due_since(now, self._settings):
+            return 0
+        year, week, _ = now.astimezone(ZoneInfo(self._settings.delivery_time_zone)).isocalendar()
+        queued = 0
+        async with self._sessions() as db, db.begin():
+            coaches = (
+                await db.scalars(
+                    select(User).where(
+                        User.role == Role.COACH,
+                        User.is_active.is_(True),
+                        User.item_emails.is_(True),
+                        User.id.in_(select(Enrollment.coach_id).where(Enrollment.is_active)),
+                    )
+                )
+            ).all()
+            for coach in coaches:
+                weeks = await _learner_weeks(db, coach, now)
+                if weeks:
+                    queued += await self._queue(db, coach, weeks, f"{year}-W{week:02d}", week)
+        if queued:
+            log.info("digests_queued", emails=queued)
+        return queued
+
+    async def _queue(
+        self, db: AsyncSession, coach: User, weeks: list[LearnerWeek], key: str, week: int
+    ) -> bool:
+        if coach.unsubscribe_token is None:
+            coach.unsubscribe_token = new_token()
+        language = "fr" if coach.locale.value.startswith("fr") else "en"
+        words = _WORDS[language]
+        lines = []
+        for item in weeks:
+            line = words["line"].format(
+                learner=item.name, delivered=item.delivered, answered=item.answered
+            )
+            if item.silent:
+                line += words["silent"]
+            if item.open_alerts:
+                line += words["alerts"].format(alerts=item.open_alerts)
+            lines.append(line)
+        link = f"{self._settings.public_url.rstrip('/')}/coach"
+        unsubscribe = unsubscribe_url(self._settings, coach.unsubscribe_token)
+        intro = words["intro"].format(name=coach.display_name)
+        outro = words["outro"].format(link=link, unsubscribe=unsubscribe)
+        text = "\n".join([intro, *lines]) + "\n\n" + outro
+        html = (
+            f"<p>{escape(intro).replace(chr(10), '<br>')}</p><ul>"
+            + "".join(f"<li>{escape(line[2:])}</li>" for line in lines)
+            + "</ul>"
+            + "".join(f"<p>{escape(part)}</p>" for part in outro.strip().split("\n\n"))
+        )
+        return await queue_email(
+            db,
+            organization_id=coach.organization_id,
+            key=f"digest:{coach.id}:{key}",
+            to=coach.email,
+            subject=words["subject"].format(week=week),
+            text=text,
+            html=html,
+        )
+
+
+async def _learner_weeks(db: AsyncSession, coach: User, now: datetime) -> list[LearnerWeek]:
+    """Counts only, read through the coach's own access rules."""
+    identity = Identity(coach.organization_id, coach.id, Role.COACH, "job", frozenset(ApiScope))
+    since = now - WEEK
+    learners = (
+        await db.scalars(
+            select(User)
+            .where(User.id.in_(access.coach_learner_ids(identity)), User.is_active.is_(True))
+            .order_by(User.display_name)
+        )
+    ).all()
+    weeks = []
+    for learner in learners:
+        delivered = await db.scalar(
+            select(func.count(Suggestion.id)).where(
+                access.visible_suggestions(identity, now),
+                access.learner_can_see_suggestion(now),  # arrived: approved, and due
+                Suggestion.learner_id == learner.id,
+                Suggestion.deliver_at > since,
+                Suggestion.deliver_at <= now,
+            )
+        )
+        answered = await db.scalar(
+            select(func.count(Answer.id)).where(
+                access.visible_answers(identity),
+                Answer.learner_id == learner.id,
+                Answer.created_at > since,
+            )
+        )
+        alerts = await db.scalar(
+            select(func.count(Escalation.id)).where(
+                access.visible_escalations(identity),
+                Escalation.learner_id == learner.id,
+                Escalation.status == EscalationStatus.OPEN,
+            )
+        )
+        weeks.append(
+            LearnerWeek(
+                learner.display_name, int(delivered or 0), int(answered or 0), int(alerts or 0)
+            )
+        )
+    return weeks
