@@ -29,6 +29,11 @@ class Inbox:
         self.messages.append(email.message_from_bytes(envelope.content, policy=default))
         return "250 OK"
 
+    def about(self, pattern: str) -> list[MailMessage]:
+        """The messages whose subject matches `pattern` (a regular expression): an app started
+        with SMTP also sends what is due on its own, e.g. the coaches' weekly digest."""
+        return [m for m in self.messages if re.search(pattern, str(m["Subject"]))]
+
     def text_of(self, message: MailMessage) -> str:
         body = message.get_body(preferencelist=("plain",))
         assert body is not None

@@ -16,11 +16,18 @@ _RECANCEL_S = 1.0
 
 class PollingLoop:
     def __init__(
-        self, name: str, run_once: Callable[[], Awaitable[int]], poll_seconds: float
+        self,
+        name: str,
+        run_once: Callable[[], Awaitable[int]],
+        poll_seconds: float,
+        *,
+        wait_first: bool = False,
     ) -> None:
+        """`wait_first`: the first pass comes one interval after `start`, not at once."""
         self.name = name
         self._run_once = run_once
         self._poll = poll_seconds
+        self._wait_first = wait_first
         self._wake = asyncio.Event()
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
@@ -59,6 +66,8 @@ class PollingLoop:
                 log.error("job_loop_ended_with_error", loop=self.name, error=type(error).__name__)
 
     async def _run(self) -> None:
+        if self._wait_first:
+            await self._pause()
         while not self._stopping:
             try:
                 handled = await self._run_once()
@@ -67,8 +76,12 @@ class PollingLoop:
                 handled = 0
             if handled or self._stopping:
                 continue  # more may be waiting, or we are asked to end
-            # asyncio.timeout, not wait_for: it never swallows a cancellation.
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(self._poll):
-                    await self._wake.wait()
-            self._wake.clear()
+            await self._pause()
+
+    async def _pause(self) -> None:
+        """Until woken or the interval has passed."""
+        # asyncio.timeout, not wait_for: it never swallows a cancellation.
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(self._poll):
+                await self._wake.wait()
+        self._wake.clear()

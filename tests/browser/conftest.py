@@ -20,18 +20,23 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from uuid import UUID, uuid4
 
 import httpx
 import pytest
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db import migrate
+from app.db.models.enums import Language, Role
+from app.domain.people.services import add_user
+from app.lib.security import Passwords
 from app.settings import Settings
 from knowledge.base import KnowledgeBase
 from knowledge.embeddings import UniversalSentenceEncoder
 from knowledge.loaders import load_document
 from knowledge.packs import PACKS_DIR, read_pack
 from tests.mail import Inbox, smtp_server
-from tests.support import OrgWorld, build_worlds
+from tests.support import PASSWORD, OrgWorld, Person, build_worlds, run_db
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -174,6 +179,29 @@ def server(chromium: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+def add_person(server: Server, prefix: str, role: Role, locale: Language = Language.FR) -> Person:
+    """Someone of the first organisation made for one test (erased, or their password changed,
+    without touching the other tests' people), as the operator's `interlude user create` does:
+    with the test password (admins no longer set one)."""
+    world = server.worlds[0]
+    email = f"{prefix}-{uuid4().hex[:8]}@{world.slug}.example"
+
+    async def create(db: AsyncSession) -> UUID:
+        user = await add_user(
+            db,
+            Passwords.from_settings(server.settings),
+            organization_id=world.id,
+            email=email,
+            display_name=prefix.title(),
+            role=role,
+            locale=locale,
+            password=PASSWORD,
+        )
+        return user.id
+
+    return Person(run_db(server.settings, create), email, role, world.slug, "")
 
 
 class Browser:

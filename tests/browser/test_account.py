@@ -4,37 +4,11 @@ and the /account page (language, then password, which closes the other devices' 
 from __future__ import annotations
 
 from collections.abc import Callable
-from uuid import UUID, uuid4
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from app.db.models.enums import Language, Role
-from app.domain.people.services import add_user
-from app.lib.security import Passwords
-from tests.browser.conftest import Browser, Server
+from app.db.models.enums import Role
+from tests.browser.conftest import Browser, Server, add_person
 from tests.browser.test_loop import all_css, css, log_in, wait
-from tests.support import PASSWORD, Person, run_db
-
-
-def _new_person(server: Server, role: Role = Role.COACH) -> Person:
-    """Someone of their own: their password changes here, the other tests' people keep theirs."""
-    world = server.worlds[0]
-    email = f"account-{uuid4().hex[:8]}@{world.slug}.example"
-
-    async def create(db: AsyncSession) -> UUID:
-        user = await add_user(
-            db,
-            Passwords.from_settings(server.settings),
-            organization_id=world.id,
-            email=email,
-            display_name="Noor",
-            role=role,
-            locale=Language.FR,
-            password=PASSWORD,
-        )
-        return user.id
-
-    return Person(run_db(server.settings, create), email, role, world.slug, "")
+from tests.support import PASSWORD
 
 
 def _link(server: Server, address: str) -> str | None:
@@ -47,7 +21,7 @@ def _link(server: Server, address: str) -> str | None:
 def test_a_person_who_forgot_their_password_sets_a_new_one(
     server: Server, open_browser: Callable[..., Browser]
 ) -> None:
-    person = _new_person(server)
+    person = add_person(server, "forgot", Role.COACH)
     browser = open_browser("forgot")
     browser.go("/login")
     css(browser, "#forgot-link").click()
@@ -80,7 +54,7 @@ def test_a_person_who_forgot_their_password_sets_a_new_one(
 def test_the_account_page_changes_language_then_password(
     server: Server, open_browser: Callable[..., Browser]
 ) -> None:
-    person = _new_person(server, Role.LEARNER)
+    person = add_person(server, "account", Role.LEARNER)
     other_device = open_browser("other-device")
     other_device.go("/login")
     log_in(other_device, person)

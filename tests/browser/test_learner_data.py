@@ -8,18 +8,12 @@ the field, then ends at the login page, where the account no longer opens.
 
 from __future__ import annotations
 
-from uuid import UUID, uuid4
-
 import httpx
 from selenium.webdriver.support.ui import WebDriverWait
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models.enums import Language, Role
-from app.domain.people.services import add_user
-from app.lib.security import Passwords
-from tests.browser.conftest import Browser, Server
+from tests.browser.conftest import Browser, Server, add_person
 from tests.browser.test_loop import all_css, css, fetch_status, log_in, no_horizontal_scroll, wait
-from tests.support import PASSWORD, Person, run_db
 
 JOURNAL_TEXT = "Aujourd'hui j'ai osé dire mon désaccord en réunion, calmement."
 
@@ -33,28 +27,6 @@ def _coach_reads_journal(server: Server) -> list[str]:
     )
     assert response.status_code == 200, response.text
     return [entry["text"] for entry in response.json()["items"]]
-
-
-def _new_learner(server: Server) -> Person:
-    """A learner of their own, so erasing them leaves the other tests' people alone. Made as
-    the operator's `interlude user create` does (with a password): admins no longer set one."""
-    world = server.worlds[0]
-    email = f"erase-{uuid4().hex[:8]}@{world.slug}.example"
-
-    async def create(db: AsyncSession) -> UUID:
-        user = await add_user(
-            db,
-            Passwords.from_settings(server.settings),
-            organization_id=world.id,
-            email=email,
-            display_name="Camille",
-            role=Role.LEARNER,
-            locale=Language.EN,
-            password=PASSWORD,
-        )
-        return user.id
-
-    return Person(run_db(server.settings, create), email, Role.LEARNER, world.slug, "")
 
 
 def test_a_journal_entry_is_private_until_shared(
@@ -101,7 +73,7 @@ def test_a_journal_entry_is_private_until_shared(
 def test_a_learner_downloads_then_erases_their_data(
     server: Server, open_browser: type[Browser]
 ) -> None:
-    person = _new_learner(server)
+    person = add_person(server, "erase", Role.LEARNER, Language.EN)
     learner = open_browser("learner", phone=True)
     learner.go("/login")
     log_in(learner, person)

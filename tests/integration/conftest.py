@@ -11,6 +11,7 @@ from app.asgi import create_app
 from app.domain.agents.runtime import AgentRuntime
 from app.settings import Settings
 from tests.fakes import ScriptedChatModel
+from tests.mail import Inbox, smtp_server
 from tests.support import OrgWorld, build_worlds
 
 
@@ -18,6 +19,13 @@ from tests.support import OrgWorld, build_worlds
 def worlds(settings: Settings) -> list[OrgWorld]:
     """Two organisations, seeded before the app starts."""
     return build_worlds(settings, "alpha", "beta")
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[Inbox, int]]:
+    """A real SMTP server on loopback (aiosmtpd) and its port, for one test."""
+    with smtp_server() as running:
+        yield running
 
 
 @pytest.fixture

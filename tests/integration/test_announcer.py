@@ -5,11 +5,10 @@ once; the e-mail's link turns them off at once; the coach gets one weekly digest
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-import pytest
 from litestar.testing import TestClient
 
 from app.domain.notifications.announcer import ItemAnnouncer
@@ -17,18 +16,12 @@ from app.domain.notifications.digest import CoachDigest, digest_due_since
 from app.lib.clock import utcnow
 from app.settings import Settings
 from tests.integration.test_agents_api import _drafts_of, _log_session, _wait_for_plan, seeded
-from tests.mail import Inbox, mail_settings, send_due, smtp_server
+from tests.mail import Inbox, mail_settings, send_due
 from tests.support import OrgWorld, with_key
 
 __all__ = ["seeded"]  # the fixture, shared with the agents' API tests
 
 NEXT_SESSION = "2026-12-04T09:00:00Z"
-
-
-@pytest.fixture
-def smtp() -> Iterator[tuple[Inbox, int]]:
-    with smtp_server() as running:
-        yield running
 
 
 def _announce(client: TestClient[Any], settings: Settings, at: datetime) -> int:

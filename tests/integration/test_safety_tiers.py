@@ -9,11 +9,10 @@ through a real SMTP server (aiosmtpd on loopback), with the outbox's clock moved
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-import pytest
 from litestar.testing import TestClient
 from sqlalchemy import select
 
@@ -22,8 +21,8 @@ from app.domain.notifications.outbox import retry_delay
 from app.lib.clock import utcnow
 from app.settings import Settings
 from evals.llama_server import free_port
-from tests.mail import Inbox, mail_settings, send_due, smtp_server
-from tests.support import OrgWorld, build_worlds, with_key
+from tests.mail import Inbox, mail_settings, send_due
+from tests.support import OrgWorld, with_key
 
 POLICY = {
     "escalation_resources": [{"label": "Ligne d'écoute", "contact": "3114"}],
@@ -35,17 +34,6 @@ SUPPORT = (
     "Mon manager me fait des remarques sexuelles depuis des semaines, je ne sais plus quoi faire."
 )
 OUT_OF_SCOPE = "Est-ce que je peux attaquer mon employeur aux prud'hommes pour mes heures sup ?"
-
-
-@pytest.fixture
-def smtp() -> Iterator[tuple[Inbox, int]]:
-    with smtp_server() as running:
-        yield running
-
-
-@pytest.fixture
-def worlds(settings: Settings) -> list[OrgWorld]:
-    return build_worlds(settings, "alpha", "beta")
 
 
 def _start(start_app: Callable[..., TestClient[Any]], port: int | None) -> TestClient[Any]:

@@ -69,3 +69,25 @@ def test_stop_reports_a_loop_that_had_crashed_and_can_be_called_twice() -> None:
 
 async def _crash() -> int:
     raise RuntimeError("boom")
+
+
+def test_a_loop_told_to_wait_first_runs_only_after_an_interval_or_a_wake() -> None:
+    async def scenario() -> list[int]:
+        runs = 0
+
+        async def run_once() -> int:
+            nonlocal runs
+            runs += 1
+            return 0
+
+        loop = PollingLoop("test", run_once, poll_seconds=60, wait_first=True)
+        loop.start()
+        await asyncio.sleep(0.05)
+        seen = [runs]  # nothing at start
+        loop.wake()
+        await asyncio.sleep(0.05)
+        seen.append(runs)
+        await asyncio.wait_for(loop.stop(), timeout=5)
+        return seen
+
+    assert asyncio.run(scenario()) == [0, 1]

@@ -13,7 +13,7 @@ from typing import Literal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import User
-from app.domain.notifications.outbox import queue_email
+from app.domain.notifications.outbox import html_paragraphs, queue_email
 
 _WORDS = {
     "fr": {
@@ -79,9 +79,7 @@ async def queue_link_mail(
     body = words[f"{purpose}.body"].format(**values)
     safe = {name: escape(value) for name, value in values.items()}
     safe["link"] = f'<a href="{escape(link)}">{escape(link)}</a>'
-    html = "".join(
-        f"<p>{paragraph}</p>" for paragraph in words[f"{purpose}.body"].format(**safe).split("\n\n")
-    ).replace("\n", "<br>")
+    html = html_paragraphs(words[f"{purpose}.body"].format(**safe))
     await queue_email(
         db,
         organization_id=user.organization_id,

@@ -13,7 +13,7 @@ from uuid import UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import Escalation, User
-from app.domain.notifications.outbox import queue_email
+from app.domain.notifications.outbox import html_paragraphs, queue_email
 from app.web.i18n import text
 
 _WORDS = {
@@ -64,9 +64,7 @@ async def queue_urgent_alert(
     }
     body = words["body"].format(**values)
     html_values = {key: escape(value) for key, value in values.items()}
-    html = "".join(
-        f"<p>{line}</p>" for line in words["body"].format(**html_values).split("\n\n")
-    ).replace("\n", "<br>")
+    html = html_paragraphs(words["body"].format(**html_values))
     await queue_email(
         db,
         organization_id=escalation.organization_id,

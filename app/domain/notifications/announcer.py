@@ -13,8 +13,6 @@ has their items marked, so turning them on again does not flood them with old ne
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
-from datetime import datetime
 from html import escape
 from uuid import UUID
 
@@ -24,9 +22,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import Suggestion, User
 from app.db.models.enums import SuggestionState
-from app.domain.notifications.outbox import queue_email
-from app.lib.background import PollingLoop
-from app.lib.clock import utcnow
+from app.domain.notifications.outbox import html_paragraphs, queue_email
+from app.domain.notifications.scheduled import MailJob
 from app.lib.security import new_token
 from app.settings import Settings
 
@@ -65,26 +62,13 @@ def unsubscribe_url(settings: Settings, token: str) -> str:
     return f"{settings.public_url.rstrip('/')}{UNSUBSCRIBE_PATH}?token={token}"
 
 
-class ItemAnnouncer:
-    """Runs with the app when SMTP is configured; the clock is a parameter for tests."""
+class ItemAnnouncer(MailJob):
+    """Runs with the app when SMTP is configured."""
 
-    def __init__(
-        self,
-        sessions: Callable[[], AsyncSession],
-        settings: Settings,
-        *,
-        clock: Callable[[], datetime] = utcnow,
-    ) -> None:
-        self._sessions = sessions
-        self._settings = settings
-        self._clock = clock
-        self._loop = PollingLoop("announcer", self.announce_due, settings.announce_poll_seconds)
+    name = "announcer"
 
-    async def start(self) -> None:
-        self._loop.start()
-
-    async def stop(self) -> None:
-        await self._loop.stop()
+    async def run_once(self) -> int:
+        return await self.announce_due()
 
     async def announce_due(self) -> int:
         """Queue one e-mail per learner with items due now and not yet announced; returns
@@ -135,9 +119,7 @@ class ItemAnnouncer:
         safe = {key: escape(value) for key, value in values.items()}
         for key in ("link", "unsubscribe"):
             safe[key] = f'<a href="{escape(values[key])}">{escape(values[key])}</a>'
-        html = "".join(
-            f"<p>{part}</p>" for part in words["body"].format(**safe).split("\n\n")
-        ).replace("\n", "<br>")
+        html = html_paragraphs(words["body"].format(**safe))
         return await queue_email(
             db,
             organization_id=learner.organization_id,

@@ -9,7 +9,6 @@ servers, and a server that was down on Monday sends it when it comes back that w
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from html import escape
@@ -24,8 +23,7 @@ from app.db.models.enums import ApiScope, EscalationStatus, Role
 from app.domain import access
 from app.domain.notifications.announcer import unsubscribe_url
 from app.domain.notifications.outbox import queue_email
-from app.lib.background import PollingLoop
-from app.lib.clock import utcnow
+from app.domain.notifications.scheduled import MailJob
 from app.lib.identity import Identity
 from app.lib.security import new_token
 from app.settings import Settings
@@ -73,24 +71,11 @@ def digest_due_since(now: datetime, settings: Settings) -> datetime:
     return datetime.combine(monday, time(hour=settings.delivery_hour), zone)
 
 
-class CoachDigest:
-    def __init__(
-        self,
-        sessions: Callable[[], AsyncSession],
-        settings: Settings,
-        *,
-        clock: Callable[[], datetime] = utcnow,
-    ) -> None:
-        self._sessions = sessions
-        self._settings = settings
-        self._clock = clock
-        self._loop = PollingLoop("digest", self.send_weekly, settings.announce_poll_seconds)
+class CoachDigest(MailJob):
+    name = "digest"
 
-    async def start(self) -> None:
-        self._loop.start()
-
-    async def stop(self) -> None:
-        await self._loop.stop()
+    async def run_once(self) -> int:
+        return await self.send_weekly()
 
     async def send_weekly(self) -> int:
         """Queue this week's digest of every coach who has learners; returns how many."""

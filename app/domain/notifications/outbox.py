@@ -97,6 +97,12 @@ async def queue_email(
     return True
 
 
+def html_paragraphs(text: str) -> str:
+    """A plain-text mail body as HTML: blank lines part paragraphs, line ends become <br>.
+    The text must be escaped already (links may be added as <a> after escaping)."""
+    return "".join(f"<p>{part}</p>" for part in text.split("\n\n")).replace("\n", "<br>")
+
+
 def build_message(row: OutboundEmail, sender: str) -> EmailMessage:
     message = EmailMessage()
     message["From"] = sender
