@@ -92,12 +92,13 @@ class UserController(Controller):
         issued = await links.issue(
             db_session, settings, user, "invitation", actor_id=identity.user_id
         )
+        org = await db_session.get(Organization, identity.organization_id)
         detail = (
             f"Invitation e-mailed to {user.email}."
             if issued.mailed
             else (
                 "No e-mail server is configured (INTERLUDE_SMTP_HOST), so nothing was sent. "
-                "On the server, run: interlude user invite --org <organisation> "
+                f"On the server, run: interlude user invite --org {org.slug if org else '<slug>'} "
                 f"--email {user.email}"
             )
         )
