@@ -35,6 +35,15 @@ ADMIN_MESSAGES: dict[str, tuple[str, str]] = {
     "admin.figures.sessions": ("Séances tenues", "Sessions held"),
     "admin.figures.delivered": ("Éléments remis", "Items delivered"),
     "admin.figures.answered": ("Éléments répondus", "Items answered"),
+    "admin.figures.weeks": ("Semaine après semaine", "Week by week"),
+    "admin.figures.weeks_intro": (
+        "Les éléments arrivés chez les apprenants chaque semaine (du lundi), et combien ont "
+        "reçu une réponse depuis. Toute l'organisation, des chiffres seulement.",
+        "Items that reached learners each week (from Monday), and how many were answered "
+        "since. The whole organisation, counts only.",
+    ),
+    "admin.figures.week_of": ("Semaine du", "Week of"),
+    "admin.figures.arrived": ("Arrivés", "Arrived"),
     "admin.figures.rate": ("Taux de réponse", "Answer rate"),
     "admin.figures.everyone": ("Toute l'organisation", "The whole organisation"),
     "admin.figures.hidden": (

@@ -52,6 +52,7 @@ def test_figures_are_hidden_for_a_group_under_the_minimum_size(
         assert figures["suppressed"] is True
         assert figures["learners"] is None
         assert figures["sessions_held"] is None
+    assert body["weeks"] == []  # the organisation is under the minimum: no weekly figure
 
 
 def test_a_large_enough_group_shows_counts_and_never_content(
@@ -89,6 +90,13 @@ def test_a_large_enough_group_shows_counts_and_never_content(
     assert by_name["Small"]["suppressed"] is True  # one learner: hidden
     assert body["organization"]["learners"] == 6
     assert body["organization"]["active_learners"] == 2
+    # Week by week: the item arrived this week (approved without a day: at once), answered.
+    weeks = body["weeks"]
+    assert len(weeks) == 8
+    assert weeks[-1]["items_arrived"] == 1
+    assert weeks[-1]["items_answered"] == 1
+    assert weeks[-1]["answer_rate"] == 1.0
+    assert all(w["items_arrived"] == 0 and w["answer_rate"] is None for w in weeks[:-1])
     for text in ("ANSWER-TEXT", "JOURNAL-TEXT", "BETA", beta.canary, "notes", "rationale"):
         assert text not in response.text
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from uuid import UUID
 
 import msgspec
@@ -19,6 +19,16 @@ class GroupFigures(msgspec.Struct):
     active_learners: int | None = None  # answered, wrote in their journal or chatted lately
 
 
+class WeekFigures(msgspec.Struct):
+    """One week (Monday, UTC) of the organisation: items that reached their learner that week,
+    and how many of those were answered since."""
+
+    week_start: date
+    items_arrived: int
+    items_answered: int
+    answer_rate: float | None
+
+
 class ProgramFigures(msgspec.Struct):
     program_id: UUID
     name: str
@@ -31,3 +41,5 @@ class InsightsOut(msgspec.Struct):
     active_days: int
     organization: GroupFigures
     programs: list[ProgramFigures]
+    # The last WEEKS weeks, oldest first; empty when the organisation's group is hidden.
+    weeks: list[WeekFigures] = msgspec.field(default_factory=list)

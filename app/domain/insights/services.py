@@ -8,7 +8,7 @@ number could point at someone in a small team.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -27,13 +27,15 @@ from app.db.models import (
     Suggestion,
 )
 from app.db.models.enums import MessageRole, Role, SuggestionState
-from app.domain.insights.schemas import GroupFigures, InsightsOut, ProgramFigures
+from app.domain.insights.schemas import GroupFigures, InsightsOut, ProgramFigures, WeekFigures
 from app.domain.organizations.schemas import Policy
 from app.lib.clock import utcnow
 from app.lib.errors import NotFound
 from app.lib.identity import Identity
 
 ACTIVE_DAYS = 30
+WEEKS = 8
+ARRIVED = (SuggestionState.APPROVED, SuggestionState.EDITED, SuggestionState.DELIVERED)
 
 
 async def _count(db: AsyncSession, statement: Any) -> int:
@@ -56,15 +58,52 @@ class InsightsService:
                 select(Program).where(Program.organization_id == org.id).order_by(Program.name)
             )
         ).all()
+        organization = await self._group(None, minimum)
         return InsightsOut(
             generated_at=utcnow(),
             min_group_size=minimum,
             active_days=ACTIVE_DAYS,
-            organization=await self._group(None, minimum),
+            organization=organization,
             programs=[
                 ProgramFigures(p.id, p.name, await self._group(p.id, minimum)) for p in programs
             ],
+            weeks=[] if organization.suppressed else await self._weeks(),
         )
+
+    async def _weeks(self) -> list[WeekFigures]:
+        """Items that reached enrolled learners, week by week, and how many were answered."""
+        org_id, now = self.identity.organization_id, utcnow()
+        this_monday = now.date() - timedelta(days=now.weekday())
+        mondays = [this_monday - timedelta(weeks=n) for n in reversed(range(WEEKS))]
+        since = datetime.combine(mondays[0], time(), UTC)
+        learners = select(Enrollment.learner_id).where(
+            Enrollment.organization_id == org_id, Enrollment.is_active.is_(True)
+        )
+        arrived = select(Suggestion.id, Suggestion.deliver_at).where(
+            Suggestion.organization_id == org_id,
+            Suggestion.learner_id.in_(learners),
+            Suggestion.state.in_(ARRIVED),
+            Suggestion.deliver_at >= since,
+            Suggestion.deliver_at <= now,
+        )
+        rows = (await self.db.execute(arrived)).all()
+        answered = set(
+            await self.db.scalars(
+                select(distinct(Answer.suggestion_id)).where(
+                    Answer.organization_id == org_id,
+                    Answer.suggestion_id.in_(select(arrived.subquery().c.id)),
+                )
+            )
+        )
+        counts = {monday: [0, 0] for monday in mondays}
+        for item_id, when in rows:
+            monday = when.date() - timedelta(days=when.weekday())
+            counts[monday][0] += 1
+            counts[monday][1] += item_id in answered
+        return [
+            WeekFigures(monday, n, a, round(a / n, 3) if n else None)
+            for monday, (n, a) in counts.items()
+        ]
 
     async def _group(self, program_id: UUID | None, minimum: int) -> GroupFigures:
         """One program's enrolled learners, or the whole organisation's (`program_id` None)."""
