@@ -22,13 +22,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import Suggestion, User
 from app.db.models.enums import SuggestionState
-from app.domain.notifications.outbox import html_paragraphs, queue_email
+from app.domain.notifications.outbox import html_paragraphs, queue_email, queued_keys
 from app.domain.notifications.scheduled import MailJob
 from app.lib.security import new_token
 from app.settings import Settings
 
 log = structlog.get_logger("interlude.announcer")
-BATCH = 500
+BATCH = 2_000
 UNSUBSCRIBE_PATH = "/unsubscribe"
 _DUE = (SuggestionState.APPROVED, SuggestionState.EDITED)
 
@@ -58,6 +58,11 @@ _WORDS = {
 }
 
 
+def _key(items: list[Suggestion]) -> str:
+    """Each item is announced once: the first item's id makes the e-mail's unique key."""
+    return f"items:{items[0].id}"
+
+
 def unsubscribe_url(settings: Settings, token: str) -> str:
     return f"{settings.public_url.rstrip('/')}{UNSUBSCRIBE_PATH}?token={token}"
 
@@ -84,7 +89,8 @@ class ItemAnnouncer(MailJob):
                         Suggestion.deliver_at <= now,
                         Suggestion.state.in_(_DUE),
                     )
-                    .order_by(Suggestion.deliver_at, Suggestion.id)
+                    # A learner's items together: one e-mail for all that are due at once.
+                    .order_by(Suggestion.learner_id, Suggestion.deliver_at, Suggestion.id)
                     .limit(BATCH)
                     .with_for_update(skip_locked=True)
                 )
@@ -93,12 +99,16 @@ class ItemAnnouncer(MailJob):
             for item in due:
                 item.announced_at = now
                 by_learner[item.learner_id].append(item)
+            # Two queries for the whole batch, not two per learner.
+            learners = await db.scalars(select(User).where(User.id.in_(by_learner)))
+            queued_already = await queued_keys(db, [_key(items) for items in by_learner.values()])
             queued = 0
-            for learner_id, items in by_learner.items():
-                learner = await db.get(User, learner_id)
-                if learner is None or not learner.is_active or not learner.item_emails:
+            for learner in learners:
+                items = by_learner[learner.id]
+                if not learner.is_active or not learner.item_emails:
                     continue
-                queued += await self._queue(db, learner, items)
+                if _key(items) not in queued_already:
+                    queued += await self._queue(db, learner, items)
         if queued:
             log.info("items_announced", emails=queued, items=len(due))
         return queued
@@ -123,7 +133,8 @@ class ItemAnnouncer(MailJob):
         return await queue_email(
             db,
             organization_id=learner.organization_id,
-            key=f"items:{items[0].id}",  # each item is announced once: its id is a unique key
+            key=_key(items),
+            key_checked=True,
             to=learner.email,
             subject=words["subject"],
             text=text,

@@ -75,11 +75,13 @@ async def queue_email(
     html: str = "",
     learner_id: UUID | None = None,
     erase_after_send: bool = False,
+    key_checked: bool = False,
 ) -> bool:
     """Queue one e-mail in the caller's transaction; a key already queued changes nothing
     (False). `erase_after_send`: the text carries a secret (a password link), blanked once
-    settled."""
-    if await db.scalar(select(OutboundEmail.id).where(OutboundEmail.idempotency_key == key)):
+    settled. `key_checked`: the caller looked the key up already (`queued_keys`), for many
+    mails at once; the unique key still refuses a duplicate at commit."""
+    if not key_checked and await queued_keys(db, [key]):
         return False
     db.add(
         OutboundEmail(
@@ -95,6 +97,16 @@ async def queue_email(
         )
     )
     return True
+
+
+async def queued_keys(db: AsyncSession, keys: list[str]) -> set[str]:
+    """Which of these idempotency keys are queued already (sent or not)."""
+    if not keys:
+        return set()
+    found = await db.scalars(
+        select(OutboundEmail.idempotency_key).where(OutboundEmail.idempotency_key.in_(keys))
+    )
+    return set(found)
 
 
 def html_paragraphs(text: str) -> str:
