@@ -138,23 +138,6 @@ def bench_queue(suggestions: int, repeat: int, backend: str, postgres_url: str) 
         click.echo(table)
 
 
-@bench.command("announce", help="E-mails between sessions: announce 5 due items per learner.")
-@click.option("--learners", type=int, default=10_000, show_default=True)
-@click.option("--db", "backend", type=click.Choice(["sqlite", "postgresql", "all"]), default="all")
-@click.option(
-    "--postgres-url",
-    default="postgresql+asyncpg://postgres@127.0.0.1:5432/test",
-    show_default=True,
-    help="A server where a scratch database may be created (and dropped).",
-)
-def bench_announce(learners: int, backend: str, postgres_url: str) -> None:
-    from evals.bench.announce import run_announce_bench
-
-    backends = ["sqlite", "postgresql"] if backend == "all" else [backend]
-    for table in run_announce_bench(backends, learners, postgres_url):
-        click.echo(table)
-
-
 @bench.command("retrieval", help="Retrieval quality, latency at growing sizes, ingestion speed.")
 @click.option("--sizes", default="1000,10000,100000", show_default=True, help="Corpus sizes.")
 @click.option("--repeat", type=int, default=200, show_default=True, help="Timed queries per size.")
@@ -243,6 +226,21 @@ def bench_throughput(
     for table in run_throughput_bench(
         backends, learners, seconds, postgres_url, reports or REPORTS
     ):
+        click.echo(table)
+
+
+@bench.command("announce", help="E-mails between sessions: announce 5 due items per learner.")
+@_BENCH_DATABASE
+@click.option("--learners", type=int, default=10_000, show_default=True)
+@_BENCH_POSTGRES
+@_BENCH_REPORTS
+def bench_announce(database: str, learners: int, postgres_url: str, reports: Path | None) -> None:
+    from evals.bench.announce import run_announce_bench
+    from evals.bench.results import REPORTS
+    from evals.bench.throughput import chosen_backends
+
+    backends = chosen_backends(database, postgres_url, click.echo)
+    for table in run_announce_bench(backends, learners, postgres_url, reports or REPORTS):
         click.echo(table)
 
 

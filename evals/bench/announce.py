@@ -9,6 +9,7 @@ import asyncio
 import logging
 import time
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -25,7 +26,7 @@ from app.domain.organizations.services import create_organization
 from app.lib.clock import utcnow
 from app.settings import Settings
 from evals.bench.queue import INSERT_BATCH, bench_database
-from evals.bench.results import Report
+from evals.bench.results import REPORTS, Report
 
 ITEMS_PER_LEARNER = 5
 
@@ -108,7 +109,9 @@ async def _run(url: str, learners: int) -> dict[str, float]:
     }
 
 
-def run_announce_bench(backends: list[str], learners: int, postgres_url: str) -> list[str]:
+def run_announce_bench(
+    backends: list[str], learners: int, postgres_url: str, reports: Path = REPORTS
+) -> list[str]:
     logging.getLogger("alembic").setLevel(logging.WARNING)
     tables = []
     for backend in backends:
@@ -120,5 +123,5 @@ def run_announce_bench(backends: list[str], learners: int, postgres_url: str) ->
             parameters={"learners": learners, "items_per_learner": ITEMS_PER_LEARNER},
             metrics=metrics,
         )
-        tables.append(report.save_and_compare())
+        tables.append(report.save_and_compare(reports))
     return tables

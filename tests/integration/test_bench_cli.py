@@ -1,6 +1,6 @@
-"""`interlude bench overhead` and `bench throughput` run end to end with tiny parameters and
-write their reports (into a temporary folder, never evals/reports/bench). Smoke tests: the
-figures themselves are judged by running the benchmarks, not here."""
+"""`interlude bench overhead`, `throughput`, `safety` and `announce` run end to end with tiny
+parameters and write their reports (into a temporary folder, never evals/reports/bench). Smoke
+tests: the figures themselves are judged by running the benchmarks, not here."""
 
 from __future__ import annotations
 
@@ -89,3 +89,12 @@ def test_safety_bench_measures_the_guard(tmp_path: Path) -> None:
     assert 0 < metrics["message_wall_p50_ms"] <= metrics["message_wall_p95_ms"]
     assert metrics["with_history_cpu_p95_ms"] > 0
     assert metrics["training_cpu_s"] > 0
+
+
+def test_announce_marks_every_item_and_queues_one_e_mail_per_learner(
+    database: str, tmp_path: Path
+) -> None:
+    _run(["announce", "--learners", "30"], database, tmp_path)
+    metrics = _report(tmp_path, f"announce-{database}")["metrics"]
+    assert metrics["emails"] == 30  # one per learner, for their 5 items
+    assert metrics["seconds"] > 0
