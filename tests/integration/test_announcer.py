@@ -17,7 +17,7 @@ from app.lib.clock import utcnow
 from app.settings import Settings
 from tests.integration.test_agents_api import _drafts_of, _log_session, _wait_for_plan, seeded
 from tests.mail import Inbox, mail_settings, send_due
-from tests.support import OrgWorld, with_key
+from tests.support import As, OrgWorld, Person, with_key
 
 __all__ = ["seeded"]  # the fixture, shared with the agents' API tests
 
@@ -27,6 +27,15 @@ NEXT_SESSION = "2026-12-04T09:00:00Z"
 def _announce(client: TestClient[Any], settings: Settings, at: datetime) -> int:
     announcer = ItemAnnouncer(client.app.state.session_maker, settings, clock=lambda: at)
     return client.blocking_portal.call(announcer.announce_due)
+
+
+def _drafted(
+    client: TestClient[Any], world: OrgWorld, learner: Person, **session: Any
+) -> tuple[As, list[dict[str, Any]]]:
+    """The coach logs a session for the learner; the drafts of its plan, once drafted."""
+    coach = with_key(client, world.coach)
+    run = _wait_for_plan(coach, _log_session(coach, learner.id, **session)["id"])
+    return coach, _drafts_of(coach, run["id"])
 
 
 def _when(value: str) -> datetime:
@@ -43,11 +52,9 @@ def test_a_learner_is_told_once_on_the_item_s_day_and_can_stop_it(
     client = start_app()  # no SMTP for the app itself: the test runs every pass
     configured = settings.model_copy(update=mail_settings(port))
     alpha = seeded[0]
-    coach = with_key(client, alpha.coach)
     learner = alpha.learners[0]
-    session = _log_session(coach, learner.id, next_session_at=NEXT_SESSION)
-    run = _wait_for_plan(coach, session["id"])
-    first, second, *_ = sorted(_drafts_of(coach, run["id"]), key=lambda d: d["deliver_at"])
+    coach, drafts = _drafted(client, alpha, learner, next_session_at=NEXT_SESSION)
+    first, second, *_ = sorted(drafts, key=lambda d: d["deliver_at"])
     for draft in (first, second):
         assert coach.post(f"/api/v1/suggestions/{draft['id']}/approve", json={}).status_code == 200
     day_one, day_two = _when(first["deliver_at"]), _when(second["deliver_at"])
@@ -89,10 +96,7 @@ def test_two_announcers_at_once_send_each_item_once(
     client = start_app()  # no SMTP for the app itself: the test runs every pass
     configured = settings.model_copy(update=mail_settings(port))
     alpha = seeded[0]
-    coach = with_key(client, alpha.coach)
-    session = _log_session(coach, alpha.learners[1].id)  # no rhythm: due when approved
-    run = _wait_for_plan(coach, session["id"])
-    drafts = _drafts_of(coach, run["id"])
+    coach, drafts = _drafted(client, alpha, alpha.learners[1])  # no rhythm: due when approved
     for draft in drafts[:3]:
         assert coach.post(f"/api/v1/suggestions/{draft['id']}/approve", json={}).status_code == 200
     later = utcnow() + timedelta(minutes=1)
@@ -133,10 +137,8 @@ def test_the_coach_gets_one_weekly_digest_of_counts(
     client = start_app()
     configured = settings.model_copy(update=mail_settings(port))
     alpha = seeded[0]
-    coach = with_key(client, alpha.coach)
-    session = _log_session(coach, alpha.learners[0].id)  # due when approved
-    run = _wait_for_plan(coach, session["id"])
-    draft = _drafts_of(coach, run["id"])[0]
+    coach, drafts = _drafted(client, alpha, alpha.learners[0])  # due when approved
+    draft = drafts[0]
     assert coach.post(f"/api/v1/suggestions/{draft['id']}/approve", json={}).status_code == 200
     learner = with_key(client, alpha.learners[0])
     answer = "Ma réponse privée CANARY-ANSWER à la réflexion."
