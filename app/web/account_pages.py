@@ -21,7 +21,7 @@ from app.db.models import User
 from app.db.models.enums import Language, Role
 from app.domain.auth import links
 from app.domain.auth import services as auth
-from app.lib.errors import AppError, Forbidden, NotFound
+from app.lib.errors import AppError, NotFound
 from app.lib.identity import Identity
 from app.lib.security import Passwords
 from app.settings import Settings
@@ -136,13 +136,11 @@ class PasswordLinkPages(PageController):
         error = "" if token else text("password.bad_link", locale)
         if not problems and not error:
             try:
-                user = await links.set_password(db_session, passwords, token, password)
+                await links.set_password(db_session, passwords, token, password)
             except AppError:
                 error = text("password.bad_link", locale)
             else:
                 await db_session.commit()  # a redirect is not committed by the handler
-                # The organisation is not known to the form; the address is, but stays out of URLs.
-                del user
                 return Redirect("/login?password_set=1", status_code=303)
         return render(
             "password_new.html",
@@ -249,14 +247,12 @@ class AccountPages(PageController):
         try:
             current = _field(form, "current_password", strip=False)
             await auth.check_current_password(passwords, user, current or None)
-        except (AppError, Forbidden):
+        except AppError:  # missing (400) or wrong (403)
             problems["current_password"] = text("account.current_wrong", locale)
         if problems:
             return await _account(db_session, viewer, field_errors=problems, status_code=400)
-        user.password_hash = passwords.hash(password)
-        await auth.end_other_sessions(
-            db_session, user, request.cookies.get(settings.session_cookie_name)
-        )
+        keep = request.cookies.get(settings.session_cookie_name)
+        await auth.set_own_password(db_session, passwords, user, password, keep)
         await db_session.commit()
         return Redirect("/account?saved=password", status_code=303)
 

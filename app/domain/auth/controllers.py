@@ -139,14 +139,13 @@ class AuthController(Controller):
             raise NotFound("Your account no longer exists.")
         if data.password is not None:
             await services.check_current_password(passwords, user, data.current_password)
-        people = PeopleService(db_session, identity, passwords)
-        people.apply_profile(user, data.display_name, data.locale, data.password)
-        if data.password is not None:
-            current = (
+            keep = (
                 request.cookies.get(settings.session_cookie_name)
                 if identity.via == "session"
                 else None
             )
-            await services.end_other_sessions(db_session, user, current)
+            await services.set_own_password(db_session, passwords, user, data.password, keep)
+        people = PeopleService(db_session, identity, passwords)
+        people.apply_profile(user, data.display_name, data.locale, None)
         await db_session.flush()
         return await _me(db_session, identity)

@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.db.models import AccountToken, LoginSession, Organization, User
 from app.domain import audit
 from app.domain.auth.link_mail import queue_link_mail
+from app.domain.auth.services import account_by_email
 from app.lib.clock import utcnow
 from app.lib.errors import Conflict, InvalidInput
 from app.lib.security import Passwords, new_token, sha256_hex
@@ -119,11 +120,7 @@ async def reset_requested(
     """ "Forgot your password?": a reset link to the address if it is an active account of
     this organisation. The caller answers the same whatever happens here, so nobody learns
     which addresses have accounts; without SMTP nothing is sent (the page says so)."""
-    user = await db.scalar(
-        select(User)
-        .join(Organization, Organization.id == User.organization_id)
-        .where(Organization.slug == organization_slug, User.email == email)
-    )
+    user = await account_by_email(db, organization_slug, email)
     if user is None or not user.is_active or not settings.sends_mail:
         return
     recent = await db.scalar(

@@ -74,11 +74,7 @@ async def _login(
     ttl: timedelta,
     throttle: AccountThrottle,
 ) -> StartedSession:
-    user = await db.scalar(
-        select(User)
-        .join(Organization, Organization.id == User.organization_id)
-        .where(Organization.slug == organization_slug, User.email == email)
-    )
+    user = await account_by_email(db, organization_slug, email)
     # Verify even when the user is unknown, so response time does not reveal who exists.
     valid = await throttle.hash_check(
         passwords.verify, user.password_hash if user else None, password
@@ -123,6 +119,25 @@ def reset_answer(settings: Settings) -> str:
         "This installation sends no e-mail, so no link can be sent: ask your admin, who can "
         "have one made for you."
     )
+
+
+async def account_by_email(db: AsyncSession, organization_slug: str, email: str) -> User | None:
+    """The account with this (stored-form) address in this organisation, if any."""
+    found: User | None = await db.scalar(
+        select(User)
+        .join(Organization, Organization.id == User.organization_id)
+        .where(Organization.slug == organization_slug, User.email == email)
+    )
+    return found
+
+
+async def set_own_password(
+    db: AsyncSession, passwords: Passwords, user: User, new_password: str, keep_token: str | None
+) -> None:
+    """One's own new password (after `check_current_password`), through the API or the account
+    page: every other session ends (`keep_token`: the session that made the change)."""
+    user.password_hash = passwords.hash(new_password)
+    await end_other_sessions(db, user, keep_token)
 
 
 async def check_current_password(

@@ -63,8 +63,11 @@ def _key(items: list[Suggestion]) -> str:
     return f"items:{items[0].id}"
 
 
-def unsubscribe_url(settings: Settings, token: str) -> str:
-    return f"{settings.public_url.rstrip('/')}{UNSUBSCRIBE_PATH}?token={token}"
+def unsubscribe_url(settings: Settings, person: User) -> str:
+    """The link that stops these e-mails for this person; their token is made on first use."""
+    if person.unsubscribe_token is None:
+        person.unsubscribe_token = new_token()
+    return f"{settings.public_url.rstrip('/')}{UNSUBSCRIBE_PATH}?token={person.unsubscribe_token}"
 
 
 class ItemAnnouncer(MailJob):
@@ -114,8 +117,6 @@ class ItemAnnouncer(MailJob):
         return queued
 
     async def _queue(self, db: AsyncSession, learner: User, items: list[Suggestion]) -> bool:
-        if learner.unsubscribe_token is None:
-            learner.unsubscribe_token = new_token()
         language = "fr" if learner.locale.value.startswith("fr") else "en"
         words = _WORDS[language]
         count = words["count_one"] if len(items) == 1 else words["count_many"].format(n=len(items))
@@ -123,7 +124,7 @@ class ItemAnnouncer(MailJob):
             "name": learner.display_name,
             "count": count,
             "link": f"{self._settings.public_url.rstrip('/')}/me",
-            "unsubscribe": unsubscribe_url(self._settings, learner.unsubscribe_token),
+            "unsubscribe": unsubscribe_url(self._settings, learner),
         }
         text = words["body"].format(**values)
         safe = {key: escape(value) for key, value in values.items()}

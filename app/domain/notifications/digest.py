@@ -25,7 +25,6 @@ from app.domain.notifications.announcer import unsubscribe_url
 from app.domain.notifications.outbox import queue_email
 from app.domain.notifications.scheduled import MailJob
 from app.lib.identity import Identity
-from app.lib.security import new_token
 from app.settings import Settings
 
 log = structlog.get_logger("interlude.digest")
@@ -106,8 +105,6 @@ class CoachDigest(MailJob):
     async def _queue(
         self, db: AsyncSession, coach: User, weeks: list[LearnerWeek], key: str, week: int
     ) -> bool:
-        if coach.unsubscribe_token is None:
-            coach.unsubscribe_token = new_token()
         language = "fr" if coach.locale.value.startswith("fr") else "en"
         words = _WORDS[language]
         lines = []
@@ -121,7 +118,7 @@ class CoachDigest(MailJob):
                 line += words["alerts"].format(alerts=item.open_alerts)
             lines.append(line)
         link = f"{self._settings.public_url.rstrip('/')}/coach"
-        unsubscribe = unsubscribe_url(self._settings, coach.unsubscribe_token)
+        unsubscribe = unsubscribe_url(self._settings, coach)
         intro = words["intro"].format(name=coach.display_name)
         outro = words["outro"].format(link=link, unsubscribe=unsubscribe)
         text = "\n".join([intro, *lines]) + "\n\n" + outro
