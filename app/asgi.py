@@ -47,6 +47,7 @@ from app.domain.notifications.outbox import OutboxWorker, SmtpMailer
 from app.domain.organizations.controllers import OrganizationController
 from app.domain.people.controllers import EnrollmentController, UserController
 from app.domain.plans.controllers import PlanController
+from app.domain.plans.events import EventDrafter
 from app.domain.plans.worker import PlanWorker
 from app.domain.privacy.controllers import PrivacyController
 from app.domain.programs.controllers import ProgramController
@@ -120,6 +121,8 @@ def _lifecycle(
         await worker.start()
         app.state.plan_worker = PlanWorker(sessions, runtime, settings)
         await app.state.plan_worker.start()
+        app.state.event_drafter = EventDrafter(sessions, runtime, settings)
+        await app.state.event_drafter.start()
         app.state.outbox_worker = app.state.announcer = app.state.digest = None
         if settings.sends_mail:
             app.state.outbox_worker = OutboxWorker(sessions, SmtpMailer(settings), settings)
@@ -138,6 +141,7 @@ def _lifecycle(
             await app.state.announcer.stop()
         if app.state.outbox_worker is not None:
             await app.state.outbox_worker.stop()
+        await app.state.event_drafter.stop()
         await app.state.plan_worker.stop()
         await app.state.ingestion_worker.stop()
         # Litestar runs on_shutdown hooks after the plugins' lifespans, so the SQLAlchemy

@@ -116,6 +116,12 @@ class Settings(BaseSettings):
     delivery_hour: int = Field(default=9, ge=0, le=23)
     delivery_time_zone: str = "Europe/Paris"
     delivery_weekdays: list[int] = Field(default_factory=lambda: [0, 1, 2, 3, 4])
+    # Company events on the path (app/domain/plans/events.py): a preparation question is
+    # drafted from this many days before an event, a lessons-learned one until this many days
+    # after it; events are looked for at this interval.
+    event_prepare_days: int = Field(default=7, ge=1, le=60)
+    event_debrief_days: int = Field(default=7, ge=1, le=60)
+    event_poll_seconds: float = Field(default=3600.0, gt=0)
     # Password links (app/domain/auth/links.py): an invitation waits days, a reset an hour.
     invitation_ttl_hours: float = Field(default=168.0, gt=0)
     password_reset_ttl_minutes: float = Field(default=60.0, gt=0)

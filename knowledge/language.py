@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+# The languages the product speaks, named as a prompt to a model names them.
+LANGUAGE_NAMES = {"fr": "French", "en": "English"}
 _WORD = re.compile(r"[a-zàâäçéèêëîïôöùûüÿœæ']+")
 _FR = frozenset(
     "le la les un une des du de et est sont dans pour avec sur pas que qui au aux ce cette "

@@ -15,9 +15,9 @@ from agents.brief.state import (
     distinct,
     label_evidence,
 )
-from agents.brief.validate import LANGUAGE_NAMES
 from agents.grounding import neutralise
 from agents.llm import ChatMessage
+from knowledge.language import LANGUAGE_NAMES
 
 PROMPT_VERSION = "brief-2026-12-05"
 EVIDENCE_KINDS = ("answer", "message", "journal")

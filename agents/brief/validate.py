@@ -23,9 +23,7 @@ from agents.brief.state import (
     label_evidence,
 )
 from agents.structured import load_json_object
-from knowledge.language import detect_language
-
-LANGUAGE_NAMES = {"fr": "French", "en": "English"}
+from knowledge.language import LANGUAGE_NAMES, detect_language
 
 _POINT: dict[str, Any] = {
     "type": "object",

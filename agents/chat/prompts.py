@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from agents.chat.state import ChatRequest
 from agents.grounding import Source, neutralise, sources_block
 from agents.llm import ChatMessage
+from knowledge.language import LANGUAGE_NAMES
 
 PROMPT_VERSION = "chat-2026-11-23"
-LANGUAGE_NAMES = {"fr": "French", "en": "English"}
 HISTORY_TURNS = 8
 
 SYSTEM = """You are Interlude, a coaching companion between a learner's sessions with their

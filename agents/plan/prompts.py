@@ -10,11 +10,11 @@ from agents.llm import ChatMessage
 from agents.plan.composer import focus_module
 from agents.plan.goal import fits, goal_direction
 from agents.plan.state import PlanRequest
+from knowledge.language import LANGUAGE_NAMES
 
 PROMPT_VERSION = "plan-2026-12-05.1"
 SOURCE_CHARS = 600
 BANK_QUESTIONS = 8
-LANGUAGE_NAMES = {"fr": "French", "en": "English"}
 
 SYSTEM = """You draft a between-session plan for a learner in a soft-skills coaching program.
 A human coach reviews every item before the learner sees it.

@@ -311,6 +311,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "review.sources": ("Passages cités", "Cited passages"),
     "review.no_sources": ("Aucun passage cité.", "No passage cited."),
     "review.run": ("Ce que l'agent a utilisé", "What the agent used"),
+    "review.event_prepare": ("Pour préparer un événement", "To prepare a company event"),
+    "review.event_debrief": ("Après un événement", "After a company event"),
     "review.save_to_bank": (
         "Garder cette question dans la banque de l'organisation",
         "Keep this question in the organisation's bank",

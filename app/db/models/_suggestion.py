@@ -21,6 +21,10 @@ class Suggestion(TenantMixin, Base):
         sa.Index("ix_suggestion_queue", "organization_id", "state", "id"),
         # The announcer's scan: items due and not yet announced.
         sa.Index("ix_suggestion_announce", "announced_at", "deliver_at"),
+        # One draft per learner, event and phase, however many workers draft at once.
+        sa.UniqueConstraint(
+            "learner_id", "event_document_id", "event_phase", name="uq_suggestion_event"
+        ),
     )
 
     learner_id: Mapped[UUID] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
@@ -42,6 +46,12 @@ class Suggestion(TenantMixin, Base):
     delivered_at: Mapped[datetime | None] = mapped_column(DateTimeUTC, default=None)
     # When the learner was told by e-mail that it arrived (or when that was decided against).
     announced_at: Mapped[datetime | None] = mapped_column(DateTimeUTC, default=None)
+    # A draft about a company event (app/domain/plans/events.py): which one, and whether it
+    # prepares the event or draws lessons from it.
+    event_document_id: Mapped[UUID | None] = mapped_column(
+        sa.ForeignKey("document.id", ondelete="SET NULL"), default=None
+    )
+    event_phase: Mapped[str | None] = mapped_column(sa.String(16), default=None)
 
 
 class ReviewDecision(TenantMixin, Base):

@@ -44,6 +44,9 @@ class SuggestionOut(msgspec.Struct):
     delivered_at: datetime | None
     created_at: datetime
     updated_at: datetime
+    # A question about a company event: its document, and `prepare` or `debrief`.
+    event_document_id: UUID | None = None
+    event_phase: str | None = None
 
     @classmethod
     def of(cls, s: Suggestion) -> SuggestionOut:
@@ -63,6 +66,8 @@ class SuggestionOut(msgspec.Struct):
             delivered_at=s.delivered_at,
             created_at=s.created_at,
             updated_at=s.updated_at,
+            event_document_id=s.event_document_id,
+            event_phase=s.event_phase,
         )
 
 

@@ -1,0 +1,232 @@
+"""Company events on the learner's path: a question to prepare each event, one to draw lessons.
+
+An event is a knowledge document of kind `event` with a date (front matter `event_date`, or the
+upload form). From `event_prepare_days` before it, each learner on an active enrollment gets a
+preparation question; from the day after it until `event_debrief_days` after, a lessons-learned
+question. Both are drafted by the plan agent from the event's passage (agents/plan/event.py)
+and start pending review: the coach approves, edits or rejects them like any draft.
+
+The job runs every `event_poll_seconds` in the web process. A learner gets at most one draft per
+event and phase: the database refuses a second one (`uq_suggestion_event`), so a restart or a
+second worker drafting at the same moment changes nothing. A model failure leaves the learner
+undrafted, and the next pass tries again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+import anyio.to_thread
+import structlog
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from agents.llm import ModelError
+from agents.plan.event import EventRequest, Phase, draft_event_question
+from app.db.models import CoachingSession, Document, Enrollment, Suggestion, User
+from app.db.models.enums import DocumentStatus, SuggestionKind, SuggestionState
+from app.domain.agents.runtime import AgentRuntime
+from app.lib.background import PollingLoop
+from app.lib.clock import utcnow
+from app.settings import Settings
+
+log = structlog.get_logger("interlude.events")
+EVENT_KIND = "event"
+# A preparation question arrives this long before the event (or at approval when later).
+PREPARE_LEAD = timedelta(days=2)
+
+
+@dataclass(frozen=True, slots=True)
+class DueDraft:
+    """One learner who should get a question for one event's phase."""
+
+    organization_id: UUID
+    event_id: UUID
+    event_title: str
+    event_date: date
+    phase: Phase
+    learner_id: UUID
+    coach_id: UUID
+    language: str
+    goal: str
+    skill: str
+
+
+def phase_on(today: date, event_date: date, settings: Settings) -> Phase | None:
+    """Which question an event calls for today: none on its day and outside the windows."""
+    if event_date - timedelta(days=settings.event_prepare_days) <= today < event_date:
+        return "prepare"
+    if event_date < today <= event_date + timedelta(days=settings.event_debrief_days):
+        return "debrief"
+    return None
+
+
+def proposed_delivery(
+    phase: Phase, event_date: date, now: datetime, settings: Settings
+) -> datetime | None:
+    """A preparation two days before the event, a debrief the day after, at the delivery hour
+    (local time); None (delivered when approved) when that moment has passed."""
+    day = event_date - PREPARE_LEAD if phase == "prepare" else event_date + timedelta(days=1)
+    zone = ZoneInfo(settings.delivery_time_zone)
+    moment = datetime.combine(day, time(hour=settings.delivery_hour), zone).astimezone(UTC)
+    return moment if moment > now else None
+
+
+async def due_drafts(db: AsyncSession, today: date, settings: Settings) -> list[DueDraft]:
+    """Every (event, phase, learner) owed a draft today and not drafted yet, all organisations."""
+    earliest = today - timedelta(days=settings.event_debrief_days)
+    latest = today + timedelta(days=settings.event_prepare_days)
+    events = (
+        await db.scalars(
+            select(Document).where(
+                Document.kind == EVENT_KIND,
+                Document.status == DocumentStatus.INDEXED,
+                Document.event_date.is_not(None),
+                Document.event_date.between(earliest, latest),
+            )
+        )
+    ).all()
+    due: list[DueDraft] = []
+    for event in events:
+        phase = phase_on(today, event.event_date, settings) if event.event_date else None
+        if phase is None or event.event_date is None:
+            continue
+        drafted = select(Suggestion.learner_id).where(
+            Suggestion.event_document_id == event.id, Suggestion.event_phase == phase
+        )
+        rows = await db.execute(
+            select(Enrollment, User.locale)
+            .join(User, User.id == Enrollment.learner_id)
+            .where(
+                Enrollment.organization_id == event.organization_id,
+                Enrollment.is_active.is_(True),
+                User.is_active.is_(True),
+                User.erased_at.is_(None),
+                Enrollment.learner_id.not_in(drafted),
+            )
+            .order_by(Enrollment.learner_id)
+        )
+        seen: set[UUID] = set()  # a learner on two programs gets one question
+        for enrollment, locale in rows.all():
+            if enrollment.learner_id in seen:
+                continue
+            seen.add(enrollment.learner_id)
+            goal, skill = await _goal_of(db, enrollment)
+            due.append(
+                DueDraft(
+                    event.organization_id,
+                    event.id,
+                    event.title or event.name,
+                    event.event_date,
+                    phase,
+                    enrollment.learner_id,
+                    enrollment.coach_id,
+                    str(locale),
+                    goal,
+                    skill,
+                )
+            )
+    return due
+
+
+async def _goal_of(db: AsyncSession, enrollment: Enrollment) -> tuple[str, str]:
+    """The goal of the enrollment's last session (else the enrollment's), and its first skill."""
+    last = await db.scalar(
+        select(CoachingSession)
+        .where(CoachingSession.enrollment_id == enrollment.id)
+        .order_by(CoachingSession.held_at.desc())
+        .limit(1)
+    )
+    if last is None:
+        return enrollment.goal, ""
+    return (last.goal or enrollment.goal), (last.focus_skills or [""])[0]
+
+
+class EventDrafter:
+    """Drafts the event questions due, every `event_poll_seconds` while the app runs. Tests
+    call `run_once` with the clock they choose."""
+
+    def __init__(
+        self,
+        sessions: Callable[[], AsyncSession],
+        runtime: AgentRuntime,
+        settings: Settings,
+        *,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self._sessions = sessions
+        self._runtime = runtime
+        self._settings = settings
+        self._clock = clock
+        # One interval after start, not at once: windows last days, so an hour late is on time,
+        # and an app started for a moment (a test, a CLI) drafts nothing it did not ask for.
+        self._loop = PollingLoop(
+            "events", self.run_once, settings.event_poll_seconds, wait_first=True
+        )
+
+    async def start(self) -> None:
+        self._loop.start()
+
+    async def stop(self) -> None:
+        await self._loop.stop()
+
+    async def run_once(self) -> int:
+        """One pass; returns how many drafts were saved."""
+        now = self._clock()
+        zone = ZoneInfo(self._settings.delivery_time_zone)
+        async with self._sessions() as db:
+            due = await due_drafts(db, now.astimezone(zone).date(), self._settings)
+        saved = 0
+        for owed in due:
+            saved += await self._draft(owed, now)
+        if due:
+            log.info("event_drafts", due=len(due), saved=saved)
+        return saved
+
+    async def _draft(self, owed: DueDraft, now: datetime) -> int:
+        request = EventRequest(
+            organization_id=str(owed.organization_id),
+            language=owed.language,
+            phase=owed.phase,
+            event_document_id=str(owed.event_id),
+            event_title=owed.event_title,
+            event_date=owed.event_date,
+            goal=owed.goal,
+            skill=owed.skill,
+        )
+        retriever = self._runtime.knowledge.organization(request.organization_id).retriever()
+        try:
+            draft = await anyio.to_thread.run_sync(
+                draft_event_question, request, retriever, self._runtime.llm
+            )
+        except ModelError as error:
+            log.warning("event_draft_model_failed", kind=error.kind, event=str(owed.event_id))
+            return 0
+        if draft.fallback_reason:
+            log.info("event_draft_fallback", reason=draft.fallback_reason)
+        suggestion = Suggestion(
+            organization_id=owed.organization_id,
+            learner_id=owed.learner_id,
+            coach_id=owed.coach_id,
+            kind=SuggestionKind(draft.item.kind),
+            text=draft.item.text,
+            rationale=draft.item.rationale,
+            citations=list(draft.item.citations),
+            skill=draft.item.skill,
+            language=owed.language,
+            state=SuggestionState.PENDING_REVIEW,
+            deliver_at=proposed_delivery(owed.phase, owed.event_date, now, self._settings),
+            event_document_id=owed.event_id,
+            event_phase=owed.phase,
+        )
+        try:
+            async with self._sessions() as db, db.begin():
+                db.add(suggestion)
+        except IntegrityError:
+            return 0  # another worker drafted it first
+        return 1
