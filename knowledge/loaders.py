@@ -47,6 +47,7 @@ def load_document(
     kind: str | None = None,
     language: str | None = None,
     skill: str | None = None,
+    event_date: date | None = None,
     max_bytes: int = MAX_DOCUMENT_BYTES,
 ) -> SourceDocument:
     """Load one file. Explicit arguments (the upload form) win over front matter."""
@@ -77,6 +78,8 @@ def load_document(
     text = _CONTROL.sub("", text).replace("\r\n", "\n").strip()
     if not text:
         raise LoadError("No text could be extracted from this file (is it a scanned image?).")
+    if event_date is not None:
+        meta["event_date"] = event_date
     return _document(name, text, meta, kind=kind, language=language, skill=skill)
 
 

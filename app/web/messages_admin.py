@@ -112,6 +112,13 @@ ADMIN_MESSAGES: dict[str, tuple[str, str]] = {
         "Par exemple « feedback » : le document sert alors surtout à cette compétence.",
         "For example “feedback”: the document then serves that skill first.",
     ),
+    "admin.upload.event_date": ("Date de l'événement (facultatif)", "Event date (optional)"),
+    "admin.upload.event_date_hint": (
+        "Pour un événement : chaque apprenant reçoit, après relecture par son coach, une "
+        "question pour le préparer puis une pour en tirer les leçons.",
+        "For an event: each learner gets, once their coach has reviewed it, a question to "
+        "prepare it and then one to draw lessons from it.",
+    ),
     "admin.upload.submit": ("Envoyer et indexer", "Upload and index"),
     "admin.upload.progress": ("Progression de l'envoi", "Upload progress"),
     "admin.upload.sending": ("Envoi : {percent} %", "Uploading: {percent}%"),

@@ -141,3 +141,20 @@ def test_the_windows_around_an_event(settings: Settings) -> None:
     last = day + timedelta(days=settings.event_debrief_days)
     assert phase_on(last, day, settings) == "debrief"
     assert phase_on(last + timedelta(days=1), day, settings) is None
+
+
+def test_an_admin_declares_an_event_s_date_on_the_upload_form(
+    worlds: list[OrgWorld], start_app: Callable[..., TestClient[Any]]
+) -> None:
+    """A PDF or a plain text has no front matter: the form says it is an event, and when."""
+    client = start_app()
+    admin = with_key(client, worlds[0].admin)
+    text = b"Inauguration de l'atelier de Lorient. Chaque site envoie deux personnes."
+    response = upload(admin, "lorient.txt", text, kind="event", event_date="2027-05-03")
+    assert response.status_code == 202, response.text
+    document = wait_indexed(admin, response.json()["id"])
+    assert (document["kind"], document["event_date"]) == ("event", "2027-05-03")
+
+    refused = upload(admin, "autre.txt", text, kind="event", event_date="bientôt")
+    assert refused.status_code == 400
+    assert "event_date" in refused.text

@@ -68,6 +68,7 @@ class KnowledgeController(Controller):
             kind=data.kind.value if data.kind else None,
             language=data.language,
             skill=(data.skill or "").strip()[:100] or None,
+            event_date=data.event_date,
         )
         try:
             await anyio.to_thread.run_sync(

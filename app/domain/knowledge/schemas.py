@@ -22,6 +22,8 @@ class UploadForm:
     kind: DocumentKind | None = None
     language: Literal["fr", "en"] | None = None
     skill: str | None = None
+    # The day of an event (kind `event`): questions to prepare it and draw lessons from it.
+    event_date: date | None = None
 
 
 class DocumentOut(msgspec.Struct):

@@ -11,6 +11,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Literal
 from uuid import UUID
@@ -43,6 +44,7 @@ class Declared:
     kind: str | None = None
     language: str | None = None
     skill: str | None = None
+    event_date: date | None = None
 
     def dump(self) -> str:
         return json.dumps(
@@ -52,6 +54,7 @@ class Declared:
                     ("kind", self.kind),
                     ("language", self.language),
                     ("skill", self.skill),
+                    ("event_date", self.event_date.isoformat() if self.event_date else None),
                 )
                 if v
             }
@@ -60,7 +63,13 @@ class Declared:
     @classmethod
     def load(cls, raw: str) -> Declared:
         values = json.loads(raw) if raw else {}
-        return cls(values.get("kind"), values.get("language"), values.get("skill"))
+        day = values.get("event_date")
+        return cls(
+            values.get("kind"),
+            values.get("language"),
+            values.get("skill"),
+            date.fromisoformat(day) if day else None,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +138,7 @@ def check(name: str, data: bytes, declared: Declared, max_bytes: int) -> SourceD
         kind=declared.kind,
         language=declared.language,
         skill=declared.skill,
+        event_date=declared.event_date,
         max_bytes=max_bytes,
     )
 
@@ -150,6 +160,7 @@ def _index_sync(
         kind=declared.kind,
         language=declared.language,
         skill=declared.skill,
+        event_date=declared.event_date,
         max_bytes=max_bytes,
     )
     version = document.version + 1

@@ -60,7 +60,7 @@
       const data = new FormData();
       const file = form.elements.file.files[0];
       data.append("file", file, file.name);
-      for (const [name, value] of Object.entries(values(form, ["kind", "language", "skill"]))) data.append(name, value);
+      for (const [name, value] of Object.entries(values(form, ["kind", "language", "skill", "event_date"]))) data.append(name, value);
       const xhr = new XMLHttpRequest();
       xhr.open("POST", form.dataset.url);
       xhr.setRequestHeader("Accept", "application/json");
