@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from litestar import get
 from litestar.di import NamedDependency
@@ -42,12 +44,38 @@ JOURNAL_SHOWN = 50
 MESSAGES_SHOWN = 200
 
 
-def _by_day(items: Sequence[Suggestion]) -> list[tuple[date, list[Suggestion]]]:
+@dataclass(frozen=True, slots=True)
+class FeedSections:
+    """The learner's home, in the order it is read: what arrived today, what arrived earlier
+    and still waits for an answer (missed), then what was answered, by day."""
+
+    today: list[Suggestion]
+    waiting: list[Suggestion]
+    earlier: list[tuple[date, list[Suggestion]]]
+
+
+def arrival(item: Suggestion) -> datetime:
+    """When an item reached (or reaches) the learner: its day if it had one, else when first
+    shown."""
+    return item.deliver_at or item.delivered_at or item.created_at
+
+
+def feed_sections(
+    items: Sequence[Suggestion], answered: set[UUID], today: date, zone: ZoneInfo
+) -> FeedSections:
+    """`today` and the days are the learner's local ones (`zone`)."""
+    todays: list[Suggestion] = []
+    waiting: list[Suggestion] = []
     days: dict[date, list[Suggestion]] = defaultdict(list)
-    for item in items:
-        when = item.delivered_at or item.deliver_at or item.created_at
-        days[when.date()].append(item)
-    return sorted(days.items(), key=lambda day: day[0], reverse=True)
+    for item in sorted(items, key=arrival, reverse=True):
+        day = arrival(item).astimezone(zone).date()
+        if day >= today:
+            todays.append(item)
+        elif item.id not in answered:
+            waiting.append(item)
+        else:
+            days[day].append(item)
+    return FeedSections(todays, waiting, sorted(days.items(), key=lambda d: d[0], reverse=True))
 
 
 async def _answers(
@@ -128,18 +156,21 @@ class LearnerPages(PageController):
         self,
         db_session: NamedDependency[AsyncSession],
         passwords: NamedDependency[Passwords],
+        settings: NamedDependency[Settings],
         viewer: NamedDependency[Viewer],
         page: NamedDependency[PageParams],
     ) -> Template:
         identity = viewer.identity
         identity.require_role(Role.LEARNER)
         items, next_cursor = await FeedService(db_session, identity).feed(page)
+        answers = await _answers(db_session, identity, [i.id for i in items])
+        zone = ZoneInfo(settings.delivery_time_zone)
         return render(
             "learner/home.html",
             viewer,
             current="/me",
-            days=_by_day(items),
-            answers=await _answers(db_session, identity, [i.id for i in items]),
+            feed=feed_sections(items, set(answers), utcnow().astimezone(zone).date(), zone),
+            answers=answers,
             next_cursor=next_cursor,
             last_session=await _last_session(db_session, identity),
             coming_up=await _coming_up(db_session, identity),

@@ -108,6 +108,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "À venir : {count} élément(s) de votre coach ; le prochain arrive le {date}.",
         "Coming up: {count} item(s) from your coach; the next arrives on {date}.",
     ),
+    "me.today": ("Aujourd'hui", "Today"),
+    "me.waiting": (
+        "En attente de votre réponse ({count})",
+        "Waiting for your answer ({count})",
+    ),
+    "me.earlier": ("Déjà répondu", "Answered"),
     "me.empty": (
         "Rien pour l'instant : votre coach prépare la suite.",
         "Nothing yet: your coach is preparing what comes next.",

@@ -91,3 +91,41 @@ def test_a_next_session_before_this_one_is_refused(
     )
     assert response.status_code == 400
     assert response.json()["error"]["field"] == "next_session_at"
+
+
+def test_the_learner_s_home_shows_today_first_then_what_waits_then_what_was_answered(
+    worlds: list[OrgWorld], start_app: Callable[..., TestClient[Any]], settings: Any
+) -> None:
+    from zoneinfo import ZoneInfo
+
+    client = start_app()
+    alpha = worlds[0]
+    learner_person = alpha.learners[0]
+    coach = with_key(client, alpha.coach)
+    today, missed, answered, later = (str(i) for i in alpha.draft_ids[learner_person.id])
+    zone = ZoneInfo(settings.delivery_time_zone)
+    now = datetime.now(zone)
+    start_of_today = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    days = {
+        today: max(start_of_today, now - timedelta(minutes=5)),
+        missed: now - timedelta(days=3),
+        answered: now - timedelta(days=4),
+        later: now + timedelta(days=2),
+    }
+    for item, day in days.items():
+        approved = coach.post(
+            f"/api/v1/suggestions/{item}/approve", json={"deliver_at": day.isoformat()}
+        )
+        assert approved.status_code == 200, approved.text
+    learner = with_key(client, learner_person)
+    reply = learner.post(f"/api/v1/feed/{answered}/answers", json={"text": "Fait lundi."})
+    assert reply.status_code == 201, reply.text
+
+    page = with_session(client, learner_person).get("/me").text
+    order = [page.index(f'id="{anchor}"') for anchor in ("today", "waiting", "earlier")]
+    assert order == sorted(order)
+    items = {item: page.find(f'id="item-{item}"') for item in days}
+    assert order[0] < items[today] < order[1] < items[missed] < order[2] < items[answered]
+    assert items[later] == -1  # not before its day: only counted
+    assert "En attente de votre réponse (1)" in page
+    assert 'id="coming-up"' in page
