@@ -153,20 +153,29 @@ class AdminPages(PageController):
 
     @get("/policy", name="admin-policy")
     async def policy(
-        self, db_session: NamedDependency[AsyncSession], viewer: NamedDependency[Viewer]
+        self,
+        db_session: NamedDependency[AsyncSession],
+        viewer: NamedDependency[Viewer],
+        settings: NamedDependency[Settings],
     ) -> Template:
         _admin(viewer)
         org = await db_session.get(Organization, viewer.identity.organization_id)
         if org is None:
             raise NotFound("Your organisation no longer exists.")
+        policy = Policy.load(org.policy)
         return render(
             "admin/policy.html",
             viewer,
             current="/admin/policy",
             organization=org,
-            policy=Policy.load(org.policy),
+            policy=policy,
             version=version_of(org),
             languages=[lang.value for lang in Language],
+            # Unset in the policy: the server's settings apply, shown as such.
+            time_zone=settings.delivery_time_zone,
+            default_hour=settings.delivery_hour,
+            working_days=policy.working_days or settings.delivery_weekdays,
+            days_off_text="\n".join(day.isoformat() for day in policy.days_off),
         )
 
     @get("/figures", name="admin-figures")

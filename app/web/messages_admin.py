@@ -63,6 +63,51 @@ ADMIN_MESSAGES: dict[str, tuple[str, str]] = {
         "Au moins 3. Plus le groupe est petit, plus un chiffre peut désigner quelqu'un.",
         "At least 3. The smaller the group, the more a figure can point at someone.",
     ),
+    "admin.policy.rhythm": ("Entre les séances", "Between sessions"),
+    "admin.policy.rhythm_hint": (
+        "Quand la prochaine séance est connue, les éléments approuvés d'un plan sont répartis "
+        "sur les jours ouvrés jusqu'à elle (heure locale : {zone}).",
+        "When the next session is known, a plan's approved items are spread over the working "
+        "days until then (local time: {zone}).",
+    ),
+    "admin.policy.delivery_hour": ("Heure d'arrivée des éléments", "Hour items arrive"),
+    "admin.policy.delivery_hour_hint": (
+        "De 0 à 23. Vide : {hour} h, le réglage du serveur.",
+        "From 0 to 23. Empty: {hour}:00, the server's setting.",
+    ),
+    "admin.policy.working_days": ("Jours ouvrés", "Working days"),
+    "admin.policy.days_off": ("Jours fériés et fermetures", "Public holidays and closures"),
+    "admin.policy.days_off_hint": (
+        "Une date par ligne (AAAA-MM-JJ) : rien n'arrive ces jours-là.",
+        "One date per line (YYYY-MM-DD): nothing arrives on those days.",
+    ),
+    "admin.policy.quiet_start": ("Heures calmes : à partir de", "Quiet hours: from"),
+    "admin.policy.quiet_end": ("jusqu'à", "until"),
+    "admin.policy.quiet_hint": (
+        "Aucun e-mail d'élément n'est envoyé pendant ces heures (par exemple de 20 à 8) : il "
+        "part à la fin. Vide : pas d'heures calmes. Les alertes urgentes ne sont pas concernées.",
+        "No item e-mail is sent during these hours (for example 20 to 8): it goes when they "
+        "end. Empty: no quiet hours. Urgent alerts are not affected.",
+    ),
+    "admin.policy.bad_day": (
+        "« {day} » n'est pas une date (AAAA-MM-JJ).",
+        "“{day}” is not a date (YYYY-MM-DD).",
+    ),
+    "admin.policy.need_working_day": (
+        "Cochez au moins un jour ouvré.",
+        "Tick at least one working day.",
+    ),
+    "admin.policy.quiet_both": (
+        "Donnez le début et la fin des heures calmes, ou aucun des deux.",
+        "Give both the start and the end of the quiet hours, or neither.",
+    ),
+    "admin.weekday.0": ("lundi", "Monday"),
+    "admin.weekday.1": ("mardi", "Tuesday"),
+    "admin.weekday.2": ("mercredi", "Wednesday"),
+    "admin.weekday.3": ("jeudi", "Thursday"),
+    "admin.weekday.4": ("vendredi", "Friday"),
+    "admin.weekday.5": ("samedi", "Saturday"),
+    "admin.weekday.6": ("dimanche", "Sunday"),
     "admin.actions": ("Actions", "Actions"),
     "admin.first_shown": (
         "Seuls les premiers éléments sont affichés ; l'API donne la liste complète.",
@@ -486,6 +531,9 @@ ADMIN_JS_KEYS: tuple[str, ...] = (
     "admin.policy.need_label",
     "admin.policy.need_language",
     "admin.policy.bad_host",
+    "admin.policy.bad_day",
+    "admin.policy.need_working_day",
+    "admin.policy.quiet_both",
     "admin.policy.saved",
     "admin.policy.stale",
 )

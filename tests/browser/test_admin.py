@@ -431,6 +431,44 @@ def test_policy_resources_and_languages_are_saved(
     assert admin.console_errors("status of 400") == []
 
 
+def test_the_rhythm_between_sessions_is_set_on_the_policy_page(
+    server: Server, open_browser: Callable[..., Browser], world: OrgWorld
+) -> None:
+    admin = admin_browser(open_browser, world)
+    admin.go("/admin/policy")
+    assert css(admin, "#delivery_hour").get_attribute("value") == ""  # the server's setting
+    assert css(admin, "input[name='policy.working_days'][value='0']").is_selected()
+    assert not css(admin, "input[name='policy.working_days'][value='6']").is_selected()
+    css(admin, "#delivery_hour").send_keys("10")
+    css(admin, "input[name='policy.working_days'][value='4']").click()  # no Fridays
+    css(admin, "#days_off").send_keys("2026-12-25\nnoël")
+    css(admin, "#quiet_start").send_keys("20")
+    css(admin, "#policy-form button[type=submit]").click()
+    # Checked on the page, before the API: a day that is not a date, half of the quiet hours.
+    assert "noël" in wait(admin, lambda d: css(admin, "#days_off-error")).text
+    days = css(admin, "#days_off")
+    days.clear()
+    days.send_keys("2026-12-25\n2027-01-01")
+    css(admin, "#policy-form button[type=submit]").click()
+    assert wait(admin, lambda d: css(admin, "#quiet_start-error")).text.strip()
+    css(admin, "#quiet_end").send_keys("8")
+    css(admin, "#policy-form button[type=submit]").click()
+    wait(admin, lambda d: css(admin, "#policy-form .outcome").text.strip())
+    admin.shot("rhythm-policy-saved")
+
+    organization = fetch_json(admin, "/api/v1/organization")
+    assert isinstance(organization, dict)
+    policy = organization["policy"]
+    assert policy["delivery_hour"] == 10
+    assert policy["working_days"] == [0, 1, 2, 3]
+    assert policy["days_off"] == ["2026-12-25", "2027-01-01"]
+    assert policy["quiet_hours"] == {"start": 20, "end": 8}
+    admin.go("/admin/policy")
+    assert css(admin, "#days_off").get_attribute("value") == "2026-12-25\n2027-01-01"
+    assert not css(admin, "input[name='policy.working_days'][value='4']").is_selected()
+    assert admin.console_errors() == []
+
+
 def test_a_policy_saved_by_another_admin_meanwhile_is_not_overwritten(
     server: Server, open_browser: Callable[..., Browser], world: OrgWorld
 ) -> None:

@@ -167,3 +167,41 @@ def test_the_coach_gets_one_weekly_digest_of_counts(
     assert "/unsubscribe?token=" in body
     # The idle coach (no learners) gets nothing.
     assert not [m for m in inbox.messages if m["To"] == alpha.idle_coach.email]
+
+
+def test_quiet_hours_hold_an_item_s_e_mail_until_they_end(
+    seeded: list[OrgWorld],
+    start_app: Callable[..., TestClient[Any]],
+    smtp: tuple[Inbox, int],
+    settings: Settings,
+) -> None:
+    from zoneinfo import ZoneInfo
+
+    inbox, port = smtp
+    client = start_app()
+    configured = settings.model_copy(update=mail_settings(port))
+    alpha = seeded[0]
+    admin = with_key(client, alpha.admin)
+    quiet = {"policy": {"quiet_hours": {"start": 20, "end": 8}}}
+    saved = admin.patch("/api/v1/organization", json=quiet, headers={"If-Match": "*"})
+    assert saved.status_code == 200, saved.text
+    bad = {"policy": {"quiet_hours": {"start": 25, "end": 8}}}
+    refused = admin.patch("/api/v1/organization", json=bad, headers={"If-Match": "*"})
+    assert refused.status_code == 400
+    assert "quiet_hours.start" in refused.text
+
+    coach, drafts = _drafted(client, alpha, alpha.learners[0])  # due when approved
+    assert coach.post(f"/api/v1/suggestions/{drafts[0]['id']}/approve", json={}).status_code == 200
+    zone = ZoneInfo(configured.delivery_time_zone)
+    tomorrow = utcnow().astimezone(zone).date() + timedelta(days=1)
+    night = datetime(tomorrow.year, tomorrow.month, tomorrow.day, 6, 30, tzinfo=zone)
+    assert _announce(client, configured, night) == 0  # 6:30 local: quiet
+    assert _announce(client, configured, night + timedelta(hours=2)) == 1  # 8:30: it goes
+    # The other organisation set no quiet hours: its item was announced at night.
+    beta = seeded[1]
+    beta_coach, beta_drafts = _drafted(client, beta, beta.learners[0])
+    approved = beta_coach.post(f"/api/v1/suggestions/{beta_drafts[0]['id']}/approve", json={})
+    assert approved.status_code == 200
+    assert _announce(client, configured, night + timedelta(days=1)) == 1
+    send_due(client, settings, port, at=utcnow() + timedelta(minutes=1))
+    assert len(inbox.messages) == 2

@@ -63,3 +63,36 @@ def test_dates_are_in_order_on_working_days_between_the_sessions(
     if days >= 4:  # a working day exists strictly between the two
         assert all(d.astimezone(PARIS).weekday() < 5 for d in dates)
         assert all(d.astimezone(PARIS).date() < following.astimezone(PARIS).date() for d in dates)
+
+
+def test_an_organisation_s_policy_sets_its_hour_working_days_and_days_off() -> None:
+    from datetime import date
+
+    from app.domain.organizations.schemas import Policy
+
+    policy = Policy.load(
+        {"delivery_hour": 14, "working_days": [0, 2, 4], "days_off": ["2026-12-16"]}
+    )
+    held = datetime(2026, 12, 7, 15, 0, tzinfo=UTC)  # a Monday
+    following = datetime(2026, 12, 21, 15, 0, tzinfo=UTC)
+    dates = proposed_dates(10, held, following, RHYTHM.with_policy(policy))
+    local = {d.astimezone(PARIS).date() for d in dates}
+    # Mondays, Wednesdays and Fridays from the 8th to the 20th, without the 16th (a day off).
+    assert sorted(local) == [
+        date(2026, 12, 9),
+        date(2026, 12, 11),
+        date(2026, 12, 14),
+        date(2026, 12, 18),
+    ]
+    assert {d.astimezone(PARIS).hour for d in dates} == {14}
+    assert RHYTHM.with_policy(Policy.load({})) == RHYTHM  # unset: the server's settings
+
+
+def test_quiet_hours_across_midnight() -> None:
+    from app.domain.organizations.schemas import QuietHours
+
+    night = QuietHours(start=20, end=8)
+    assert [night.cover(h) for h in (19, 20, 23, 0, 7, 8)] == [False, True, True, True, True, False]
+    lunch = QuietHours(start=12, end=14)
+    assert [lunch.cover(h) for h in (11, 12, 13, 14)] == [False, True, True, False]
+    assert not QuietHours(start=9, end=9).cover(9)  # an empty span

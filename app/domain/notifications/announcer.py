@@ -13,17 +13,20 @@ has their items marked, so turning them on again does not flood them with old ne
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import datetime
 from html import escape
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 import structlog
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.models import Suggestion, User
+from app.db.models import Organization, Suggestion, User
 from app.db.models.enums import SuggestionState
 from app.domain.notifications.outbox import html_paragraphs, queue_email, queued_keys
 from app.domain.notifications.scheduled import MailJob
+from app.domain.organizations.schemas import QuietHours
 from app.lib.security import new_token
 from app.settings import Settings
 
@@ -70,6 +73,18 @@ def unsubscribe_url(settings: Settings, person: User) -> str:
     return f"{settings.public_url.rstrip('/')}{UNSUBSCRIBE_PATH}?token={person.unsubscribe_token}"
 
 
+async def quiet_organizations(db: AsyncSession, now: datetime, time_zone: str) -> list[UUID]:
+    """The organisations whose policy's quiet hours cover this moment (local time). Few
+    organisations set them, and a deployment holds few organisations: read them all."""
+    hour = now.astimezone(ZoneInfo(time_zone)).hour
+    rows = await db.execute(select(Organization.id, Organization.policy))
+    return [
+        org_id
+        for org_id, policy in rows.all()
+        if policy.get("quiet_hours") and QuietHours(**policy["quiet_hours"]).cover(hour)
+    ]
+
+
 class ItemAnnouncer(MailJob):
     """Runs with the app when SMTP is configured."""
 
@@ -84,6 +99,7 @@ class ItemAnnouncer(MailJob):
         (two servers racing queue the same idempotency key once)."""
         now = self._clock()
         async with self._sessions() as db, db.begin():
+            quiet = await quiet_organizations(db, now, self._settings.delivery_time_zone)
             due = (
                 await db.scalars(
                     select(Suggestion)
@@ -91,6 +107,8 @@ class ItemAnnouncer(MailJob):
                         Suggestion.announced_at.is_(None),
                         Suggestion.deliver_at <= now,
                         Suggestion.state.in_(_DUE),
+                        # Their items stay unannounced until the quiet hours end.
+                        Suggestion.organization_id.not_in(quiet),
                     )
                     # A learner's items together: one e-mail for all that are due at once.
                     .order_by(Suggestion.learner_id, Suggestion.deliver_at, Suggestion.id)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import date
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -31,6 +32,24 @@ Resources = Annotated[list[EscalationResource], msgspec.Meta(max_length=20)]
 Languages = Annotated[list[Language], msgspec.Meta(min_length=1, max_length=2)]
 HostNames = Annotated[list[HostName], msgspec.Meta(max_length=20)]
 GroupSize = Annotated[int, msgspec.Meta(ge=3, le=1000)]
+Hour = Annotated[int, msgspec.Meta(ge=0, le=23)]
+Weekdays = Annotated[
+    list[Annotated[int, msgspec.Meta(ge=0, le=6)]], msgspec.Meta(min_length=1, max_length=7)
+]
+DaysOff = Annotated[list[date], msgspec.Meta(max_length=400)]
+
+
+class QuietHours(msgspec.Struct, forbid_unknown_fields=True):
+    """Local hours during which no e-mail about an item is sent (it waits for `end`): from
+    `start` to `end`, across midnight when `start` is later, e.g. 20 to 8."""
+
+    start: Hour
+    end: Hour
+
+    def cover(self, hour: int) -> bool:
+        if self.start <= self.end:
+            return self.start <= hour < self.end
+        return hour >= self.start or hour < self.end
 
 
 class Policy(msgspec.Struct, forbid_unknown_fields=True):
@@ -45,9 +64,19 @@ class Policy(msgspec.Struct, forbid_unknown_fields=True):
     link_hosts: HostNames = msgspec.field(default_factory=list)
     # HR figures are shown only for groups at least this large, so nobody can be singled out.
     aggregate_min_group_size: GroupSize = 5
+    # Between sessions (app/domain/suggestions/rhythm.py): the local hour items arrive at and
+    # the working days they are spread over (Monday = 0; unset: the server's settings), days
+    # off (public holidays, closures) on which nothing arrives, and quiet hours for e-mails.
+    delivery_hour: Hour | None = None
+    working_days: Weekdays | None = None
+    days_off: DaysOff = msgspec.field(default_factory=list)
+    quiet_hours: QuietHours | None = None
 
     def __post_init__(self) -> None:
         self.languages = list(dict.fromkeys(self.languages))  # ["fr", "fr"] means ["fr"]
+        if self.working_days is not None:
+            self.working_days = sorted(set(self.working_days))
+        self.days_off = sorted(set(self.days_off))
 
     @classmethod
     def load(cls, raw: dict[str, Any]) -> Policy:
@@ -78,6 +107,10 @@ class PolicyPatch(msgspec.Struct, forbid_unknown_fields=True):
     languages: Languages | msgspec.UnsetType = msgspec.UNSET
     link_hosts: HostNames | msgspec.UnsetType = msgspec.UNSET
     aggregate_min_group_size: GroupSize | msgspec.UnsetType = msgspec.UNSET
+    delivery_hour: Hour | msgspec.UnsetType | None = msgspec.UNSET
+    working_days: Weekdays | msgspec.UnsetType | None = msgspec.UNSET
+    days_off: DaysOff | msgspec.UnsetType = msgspec.UNSET
+    quiet_hours: QuietHours | msgspec.UnsetType | None = msgspec.UNSET
 
     def applied_to(self, current: Policy) -> Policy:
         changes = msgspec.to_builtins(self)  # UNSET fields are left out

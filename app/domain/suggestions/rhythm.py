@@ -13,10 +13,11 @@ rhythm to follow: items reach the learner as they are approved.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from app.domain.organizations.schemas import Policy
 from app.settings import Settings
 
 ONE_DAY = timedelta(days=1)
@@ -27,6 +28,7 @@ class Rhythm:
     hour: int = 9
     time_zone: str = "Europe/Paris"
     weekdays: tuple[int, ...] = (0, 1, 2, 3, 4)  # Monday = 0
+    days_off: frozenset[date] = frozenset()  # public holidays, closures: nothing arrives
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Rhythm:
@@ -34,6 +36,15 @@ class Rhythm:
             settings.delivery_hour,
             settings.delivery_time_zone,
             tuple(settings.delivery_weekdays),
+        )
+
+    def with_policy(self, policy: Policy) -> Rhythm:
+        """The organisation's own hour, working days and days off, where its policy sets them."""
+        return replace(
+            self,
+            hour=self.hour if policy.delivery_hour is None else policy.delivery_hour,
+            weekdays=self.weekdays if policy.working_days is None else tuple(policy.working_days),
+            days_off=frozenset(policy.days_off),
         )
 
 
@@ -49,7 +60,7 @@ def proposed_dates(
     zone = ZoneInfo(rhythm.time_zone)
     first = held_at.astimezone(zone).date() + ONE_DAY
     last = next_session_at.astimezone(zone).date() - ONE_DAY
-    days = _working_days(first, max(last, first), rhythm.weekdays) or [first]
+    days = _working_days(first, max(last, first), rhythm) or [first]
     if count == 1:
         picked = [days[0]]
     else:
@@ -59,6 +70,10 @@ def proposed_dates(
     return [datetime.combine(day, moment, zone).astimezone(UTC) for day in picked]
 
 
-def _working_days(first: date, last: date, weekdays: tuple[int, ...]) -> list[date]:
+def _working_days(first: date, last: date, rhythm: Rhythm) -> list[date]:
     span = (last - first).days + 1
-    return [d for d in (first + i * ONE_DAY for i in range(span)) if d.weekday() in weekdays]
+    return [
+        d
+        for d in (first + i * ONE_DAY for i in range(span))
+        if d.weekday() in rhythm.weekdays and d not in rhythm.days_off
+    ]

@@ -15,6 +15,7 @@ from app.db.models import (
     Answer,
     CoachingSession,
     Enrollment,
+    Organization,
     QuestionBankEntry,
     ReviewDecision,
     Suggestion,
@@ -27,6 +28,7 @@ from app.db.models.enums import (
     SuggestionState,
 )
 from app.domain import access, audit
+from app.domain.organizations.schemas import Policy
 from app.domain.suggestions.rhythm import Rhythm, proposed_dates
 from app.domain.suggestions.schemas import DraftItem
 from app.lib.clock import utcnow
@@ -54,6 +56,9 @@ async def create_drafts(
     enrollment = await db.get(Enrollment, session.enrollment_id)
     if enrollment is None or enrollment.organization_id != session.organization_id:
         raise NotFound("The session's enrollment no longer exists.")
+    organization = await db.get(Organization, session.organization_id)
+    if organization is not None:  # its policy may set its own hour, working days, days off
+        rhythm = rhythm.with_policy(Policy.load(organization.policy))
     dates = proposed_dates(len(items), session.held_at, session.next_session_at, rhythm)
     drafts = [
         Suggestion(

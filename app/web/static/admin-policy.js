@@ -61,12 +61,25 @@
     const hosts = form.elements["policy.link_hosts"].value.split("\n").map((s) => s.trim().toLowerCase()).filter(Boolean);
     const wrong = hosts.find((host) => !HOST.test(host));
     if (wrong) throw problem(tr("admin.policy.bad_host", { host: wrong }), "policy.link_hosts");
+    const hour = form.elements["policy.delivery_hour"].value.trim();
+    const workingDays = [...form.querySelectorAll('input[name="policy.working_days"]:checked')].map((box) => Number(box.value));
+    if (!workingDays.length) throw problem(tr("admin.policy.need_working_day"), "policy.working_days");
+    const daysOff = form.elements["policy.days_off"].value.split("\n").map((s) => s.trim()).filter(Boolean);
+    const badDay = daysOff.find((day) => !/^\d{4}-\d{2}-\d{2}$/.test(day));
+    if (badDay) throw problem(tr("admin.policy.bad_day", { day: badDay }), "policy.days_off");
+    const quietStart = form.elements["policy.quiet_hours.start"].value.trim();
+    const quietEnd = form.elements["policy.quiet_hours.end"].value.trim();
+    if (!quietStart !== !quietEnd) throw problem(tr("admin.policy.quiet_both"), "policy.quiet_hours.start");
     // This page edits every part of the policy, so it sends them all.
     const policy = {
       ...resources,
       languages,
       link_hosts: hosts,
       aggregate_min_group_size: Number(form.elements["policy.aggregate_min_group_size"].value),
+      delivery_hour: hour === "" ? null : Number(hour),
+      working_days: workingDays,
+      days_off: daysOff,
+      quiet_hours: quietStart === "" ? null : { start: Number(quietStart), end: Number(quietEnd) },
     };
     let saved;
     try {
