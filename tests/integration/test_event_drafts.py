@@ -158,3 +158,21 @@ def test_an_admin_declares_an_event_s_date_on_the_upload_form(
     refused = upload(admin, "autre.txt", text, kind="event", event_date="bientôt")
     assert refused.status_code == 400
     assert "event_date" in refused.text
+
+
+def test_proposed_days_avoid_weekends_and_days_off() -> None:
+    from app.domain.organizations.schemas import Policy
+    from app.domain.plans.events import proposed_delivery
+    from app.domain.suggestions.rhythm import Rhythm
+
+    rhythm = Rhythm().with_policy(Policy.load({"days_off": ["2027-03-08"]}))
+    before = _at(date(2027, 1, 1))
+    monday = date(2027, 3, 8)  # a day off here: the preparation comes the Friday before
+    prepare = proposed_delivery("prepare", monday + timedelta(days=2), before, rhythm)
+    assert prepare is not None
+    assert prepare.date() == date(2027, 3, 5)
+    friday = date(2027, 3, 12)  # the debrief comes the Monday after, not on Saturday
+    debrief = proposed_delivery("debrief", friday, before, rhythm)
+    assert debrief is not None
+    assert debrief.date() == date(2027, 3, 15)
+    assert proposed_delivery("debrief", friday, _at(date(2027, 4, 1)), rhythm) is None  # past

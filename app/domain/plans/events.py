@@ -28,9 +28,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from agents.llm import ModelError
 from agents.plan.event import EventRequest, Phase, draft_event_question
-from app.db.models import CoachingSession, Document, Enrollment, Suggestion, User
+from app.db.models import CoachingSession, Document, Enrollment, Organization, Suggestion, User
 from app.db.models.enums import DocumentStatus, SuggestionKind, SuggestionState
 from app.domain.agents.runtime import AgentRuntime
+from app.domain.organizations.schemas import Policy
+from app.domain.suggestions.rhythm import Rhythm
 from app.lib.background import PollingLoop
 from app.lib.clock import utcnow
 from app.settings import Settings
@@ -39,6 +41,7 @@ log = structlog.get_logger("interlude.events")
 EVENT_KIND = "event"
 # A preparation question arrives this long before the event (or at approval when later).
 PREPARE_LEAD = timedelta(days=2)
+WEEK = 7
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +58,7 @@ class DueDraft:
     language: str
     goal: str
     skill: str
+    rhythm: Rhythm  # the organisation's
 
 
 def phase_on(today: date, event_date: date, settings: Settings) -> Phase | None:
@@ -67,13 +71,20 @@ def phase_on(today: date, event_date: date, settings: Settings) -> Phase | None:
 
 
 def proposed_delivery(
-    phase: Phase, event_date: date, now: datetime, settings: Settings
+    phase: Phase, event_date: date, now: datetime, rhythm: Rhythm
 ) -> datetime | None:
-    """A preparation two days before the event, a debrief the day after, at the delivery hour
-    (local time); None (delivered when approved) when that moment has passed."""
+    """A preparation two days before the event, a debrief the day after, each moved to the
+    nearest working day that is not a day off (earlier for a preparation, later for a
+    debrief), at the delivery hour (local time); None (delivered when approved) when that
+    moment has passed."""
+    step = timedelta(days=-1 if phase == "prepare" else 1)
     day = event_date - PREPARE_LEAD if phase == "prepare" else event_date + timedelta(days=1)
-    zone = ZoneInfo(settings.delivery_time_zone)
-    moment = datetime.combine(day, time(hour=settings.delivery_hour), zone).astimezone(UTC)
+    for _ in range(WEEK):
+        if day.weekday() in rhythm.weekdays and day not in rhythm.days_off:
+            break
+        day += step
+    zone = ZoneInfo(rhythm.time_zone)
+    moment = datetime.combine(day, time(hour=rhythm.hour), zone).astimezone(UTC)
     return moment if moment > now else None
 
 
@@ -92,6 +103,7 @@ async def due_drafts(db: AsyncSession, today: date, settings: Settings) -> list[
         )
     ).all()
     due: list[DueDraft] = []
+    rhythms: dict[UUID, Rhythm] = {}
     for event in events:
         phase = phase_on(today, event.event_date, settings) if event.event_date else None
         if phase is None or event.event_date is None:
@@ -111,6 +123,10 @@ async def due_drafts(db: AsyncSession, today: date, settings: Settings) -> list[
             )
             .order_by(Enrollment.learner_id)
         )
+        if event.organization_id not in rhythms:
+            organization = await db.get(Organization, event.organization_id)
+            policy = Policy.load(organization.policy if organization else {})
+            rhythms[event.organization_id] = Rhythm.from_settings(settings).with_policy(policy)
         seen: set[UUID] = set()  # a learner on two programs gets one question
         for enrollment, locale in rows.all():
             if enrollment.learner_id in seen:
@@ -129,6 +145,7 @@ async def due_drafts(db: AsyncSession, today: date, settings: Settings) -> list[
                     str(locale),
                     goal,
                     skill,
+                    rhythms[event.organization_id],
                 )
             )
     return due
@@ -220,7 +237,7 @@ class EventDrafter:
             skill=draft.item.skill,
             language=owed.language,
             state=SuggestionState.PENDING_REVIEW,
-            deliver_at=proposed_delivery(owed.phase, owed.event_date, now, self._settings),
+            deliver_at=proposed_delivery(owed.phase, owed.event_date, now, owed.rhythm),
             event_document_id=owed.event_id,
             event_phase=owed.phase,
         )
