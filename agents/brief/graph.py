@@ -5,7 +5,7 @@ whichever writer wrote the rest.
 
 Without a model the graph is the composer alone. With one, an answer that fails validation
 gets one repair request; a second failure falls back to the composer, and the brief says so.
-Model errors (timeouts, 5xx...) propagate: the job decides to retry.
+Model errors (timeouts, 5xx...) propagate: the app decides (it asks the composer alone).
 """
 
 from __future__ import annotations

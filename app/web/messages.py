@@ -347,6 +347,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "brief.rewrite": ("Rédiger une nouvelle synthèse", "Write a new brief"),
     "brief.writing": ("Rédaction…", "Writing…"),
     "brief.written": ("Rédigée", "Written"),
+    "brief.fallback": (
+        "Rédigée sans le modèle ({reason}) : rédigez-en une nouvelle plus tard pour la sienne.",
+        "Written without the model ({reason}): write a new one later for the model's.",
+    ),
     "brief.evidence": ("{count} élément(s) pris en compte", "{count} item(s) considered"),
     # The brief's sections: a heading each, and what an empty one says (never "nothing to
     # report": that is the brief's own first point, written only when nothing is new).

@@ -9,15 +9,21 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from typing import Any
+from uuid import UUID
 
+import pytest
 from litestar.testing import TestClient
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agents.brief.changes import day
-from app.db.models import Escalation
+from agents.llm import ModelError
+from app.db.models import AgentRun, Escalation
+from app.domain.briefs import services as briefs
 from app.lib.clock import utcnow
 from app.settings import Settings
-from tests.support import As, OrgWorld, run_db, with_key
+from tests.fakes import ScriptedChatModel
+from tests.support import As, OrgWorld, run_db, with_key, with_session
 
 URGENT = "Je prépare ma réunion de jeudi, mais honnêtement je pense à mettre fin à mes jours."
 SUPPORT = (
@@ -184,3 +190,76 @@ def test_private_journal_entries_and_conversations_never_reach_the_brief(
     assert shared.status_code == 200, shared.text
     cited = _cited(_brief(coach, person.id)["changes"])
     assert private_note["id"] in cited
+
+
+@pytest.mark.parametrize(
+    "error",
+    [ModelError("timeout", "The model did not answer in time."), TimeoutError("read timed out")],
+    ids=["model-timeout", "client-timeout"],
+)
+def test_a_model_that_fails_leaves_the_coach_the_composers_brief_saying_so(
+    worlds: list[OrgWorld],
+    start_app: Callable[..., TestClient[Any]],
+    settings: Settings,
+    error: Exception,
+) -> None:
+    """A timeout the model client did not translate to ModelError answered 500 before."""
+    alpha = worlds[0]
+    person = alpha.learners[0]
+    model = ScriptedChatModel([error])
+    client = start_app(model)
+    coach = with_key(client, alpha.coach)
+
+    brief = _brief(coach, person.id)
+
+    assert brief["changes"][0]["text"].startswith("Rien à signaler")  # the composer's brief
+    assert len(model.calls) == 1
+    run = coach.get(f"/api/v1/learners/{person.id}/brief").json()
+    assert run["fallback_used"] is True
+    assert run["provider"] == "composer"
+
+    async def stored(db: AsyncSession) -> tuple[str, str]:
+        row = await db.get(AgentRun, UUID(run["run_id"]))
+        assert row is not None
+        return row.error, row.details["fallback_reason"]
+
+    cause, reason = run_db(settings, stored)
+    assert "(timeout)" in cause  # the model's failure is kept, with its cause
+    assert "timeout" in reason
+    page = with_session(client, alpha.coach).get(f"/coach/learners/{person.id}/brief")
+    assert 'id="brief-fallback"' in page.text  # and shown to the coach
+    assert "timeout" in page.text
+
+
+def test_when_no_brief_can_be_written_the_coach_gets_503_and_a_retry_hint_never_500(
+    worlds: list[OrgWorld],
+    start_app: Callable[..., TestClient[Any]],
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def broken(*_: Any) -> None:
+        raise RuntimeError("the composer broke too")
+
+    monkeypatch.setattr(briefs, "draft_brief", broken)
+    alpha = worlds[0]
+    client = start_app(ScriptedChatModel([]))
+    coach = with_key(client, alpha.coach)
+    path = f"/api/v1/learners/{alpha.learners[0].id}/brief"
+
+    response = coach.post(path)
+
+    assert response.status_code == 503, response.text
+    assert response.headers["Retry-After"] == str(briefs.RETRY_AFTER_S)
+    error = response.json()["error"]
+    assert error["code"] == "brief_unavailable"
+    assert "retry" in error["message"]
+
+    async def failed(db: AsyncSession) -> list[str]:
+        runs = await db.scalars(
+            select(AgentRun).where(AgentRun.kind == "brief", AgentRun.status == "failed")
+        )
+        return [run.error for run in runs]
+
+    (cause,) = run_db(settings, failed)  # the failure is kept, with its cause
+    assert "the composer broke too" in cause
+    assert coach.get(path).status_code == 404  # a failed attempt is not a brief

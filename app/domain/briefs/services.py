@@ -11,17 +11,15 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from datetime import datetime
+from functools import partial
 from typing import Any
 from uuid import UUID
 
-import anyio.to_thread
-import structlog
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agents.brief import Alert, Brief, BriefRequest, Evidence, draft_brief
 from agents.brief.state import AlertTier
-from agents.llm import ModelError
 from app.db.models import (
     AgentRun,
     Answer,
@@ -35,6 +33,7 @@ from app.db.models import (
 )
 from app.db.models.enums import EscalationStatus, MessageRole, Role, RunStatus, SuggestionState
 from app.domain import access
+from app.domain.agents.executor import Failure, run_agent
 from app.domain.agents.runtime import AgentRuntime
 from app.lib.errors import NotFound, Unavailable
 from app.lib.identity import Identity
@@ -45,7 +44,6 @@ MAX_ALERTS = 100  # far beyond what a coach leaves open; the query stays bounded
 # The tiers a coach is alerted on (`access.COACH_ALERT_TIERS`), as the agent names them.
 ALERT_TIERS: dict[str, AlertTier] = {"urgent": "urgent", "support": "support"}
 RETRY_AFTER_S = 30
-log = structlog.get_logger("interlude.briefs")
 
 
 async def _latest_session(
@@ -189,19 +187,33 @@ async def _open_alerts(db: AsyncSession, identity: Identity, learner_id: UUID) -
 async def write_brief(
     db: AsyncSession, identity: Identity, runtime: AgentRuntime, learner_id: UUID
 ) -> AgentRun:
+    """The brief, as the agent run that wrote it.
+
+    When the model fails (a timeout, a 5xx, a rate limit...) the composer writes the brief
+    from the same material, and the run says so (`fallback_used`, the reason; the page shows
+    it). A coach asks for a brief minutes before a session, often after waiting out the
+    model's own timeout and retries: a brief citing the same answers, messages and alerts now
+    serves them better than an error telling them to wait and try again. Only if the composer
+    fails too is the failure stored and answered 503 with Retry-After.
+    """
     request = await brief_request(db, identity, learner_id)
-    started = time.perf_counter()
-    try:
-        brief = await anyio.to_thread.run_sync(draft_brief, request, runtime.llm)
-    except ModelError as error:
-        await _model_failed(db, identity, learner_id, error)
+    started = time.perf_counter()  # what the coach waited, the failed attempt included
+    outcome = await run_agent(BRIEF, partial(draft_brief, request, runtime.llm))
+    failed = outcome if isinstance(outcome, Failure) and runtime.llm is not None else None
+    if failed is not None:
+        outcome = await run_agent(BRIEF, partial(draft_brief, request, None))
+    if isinstance(outcome, Failure):
+        await _failed(db, identity, learner_id, outcome)
         raise Unavailable(
-            f"The model could not write the brief ({error.kind}); nothing was lost: "
-            f"retry in {RETRY_AFTER_S} s, or the brief is written without a model when "
-            "none is configured.",
+            f"The brief could not be written ({outcome.kind}); nothing was lost: "
+            f"retry in {RETRY_AFTER_S} s.",
             retry_after_s=RETRY_AFTER_S,
-            code="model_unavailable",
-        ) from error
+            code="brief_unavailable",
+        )
+    brief = outcome.value
+    details = {"brief": brief_content(brief, request), "fallback_reason": brief.fallback_reason}
+    if failed is not None:
+        details["fallback_reason"] = f"the model failed ({failed.kind}); the composer wrote it"
     run = AgentRun(
         organization_id=identity.organization_id,
         kind=BRIEF,
@@ -214,8 +226,9 @@ async def write_brief(
         tokens_in=brief.tokens_in,
         tokens_out=brief.tokens_out,
         latency_ms=round((time.perf_counter() - started) * 1000),
-        fallback_used=brief.fallback_used,
-        details={"brief": brief_content(brief, request), "fallback_reason": brief.fallback_reason},
+        fallback_used=brief.fallback_used or failed is not None,
+        error=failed.record if failed else "",
+        details=details,
     )
     db.add(run)
     await db.flush()
@@ -223,22 +236,14 @@ async def write_brief(
     return run
 
 
-async def _model_failed(
-    db: AsyncSession, identity: Identity, learner_id: UUID, error: ModelError
-) -> None:
+async def _failed(db: AsyncSession, identity: Identity, learner_id: UUID, failure: Failure) -> None:
     """The failed run is recorded, and committed now: the error answer rolls back the rest."""
     db.add(
-        AgentRun(
-            organization_id=identity.organization_id,
-            kind=BRIEF,
-            learner_id=learner_id,
-            requested_by_id=identity.user_id,
-            status=RunStatus.FAILED.value,
-            error=f"{type(error).__name__} ({error.kind}): {error}"[:500],
+        failure.failed_run(
+            identity.organization_id, learner_id=learner_id, requested_by_id=identity.user_id
         )
     )
     await db.commit()
-    log.warning("brief_model_failed", learner_id=str(learner_id), kind=error.kind)
 
 
 def brief_content(brief: Brief, request: BriefRequest) -> dict[str, Any]:

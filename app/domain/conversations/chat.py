@@ -16,7 +16,6 @@ from uuid_utils.compat import uuid7
 
 from agents.chat import ChatReply, ChatRequest, Turn
 from agents.chat.state import SafetyOutcome
-from agents.llm import ModelError
 from agents.plan import BankQuestion
 from app.db.models import (
     AgentRun,
@@ -32,6 +31,7 @@ from app.db.models import (
 from app.db.models.enums import Language, MessageRole, MessageStatus, RunStatus
 from app.db.rows import insert_new
 from app.domain import access
+from app.domain.agents.executor import Failure
 from app.domain.notifications.alerts import AlertMail, queue_urgent_alert
 from app.domain.organizations.schemas import Policy
 from app.lib.clock import utcnow
@@ -39,6 +39,7 @@ from app.lib.identity import Identity
 from knowledge.language import detect_language
 
 log = structlog.get_logger("interlude.chat")
+CHAT = "chat"
 HISTORY = 8
 MESSAGE: Table = Message.__table__  # type: ignore[assignment]
 
@@ -197,22 +198,16 @@ def safety_record(outcome: SafetyOutcome) -> dict[str, str]:
     return {"tier": outcome.tier, "category": outcome.category, "coach": coach}
 
 
-async def save_failure(db: AsyncSession, message: Message, error: Exception) -> str:
+async def save_failure(db: AsyncSession, message: Message, failure: Failure) -> str:
     """Mark the learner's message failed; returns the reason shown to the learner."""
-    if isinstance(error, ModelError):
-        reason = f"The companion could not answer ({error.kind}): your message is saved; retry."
+    if failure.from_model:
+        reason = f"The companion could not answer ({failure.kind}): your message is saved; retry."
     else:
         reason = "The companion could not answer: your message is saved; retry in a moment."
     await _set_status(db, message.id, MessageStatus.FAILED, reason)
-    db.add(
-        AgentRun(
-            organization_id=message.organization_id,
-            kind="chat",  # no learner_id: chat runs stay out of the coach's view
-            status=RunStatus.FAILED.value,
-            error=f"{type(error).__name__}: {error}"[:500],
-        )
-    )
-    log.warning("chat_reply_failed", message_id=str(message.id), error=type(error).__name__)
+    # No learner_id: chat runs stay out of the coach's view.
+    db.add(failure.failed_run(message.organization_id))
+    log.warning("chat_reply_failed", message_id=str(message.id), kind=failure.kind)
     await db.flush()
     return reason
 
@@ -231,7 +226,7 @@ def _run(message: Message, reply: ChatReply, latency_ms: int) -> AgentRun:
     return AgentRun(
         id=uuid7(),  # the answer refers to it before either is inserted
         organization_id=message.organization_id,
-        kind="chat",
+        kind=CHAT,
         status=RunStatus.DONE.value,
         provider=reply.provider,
         model=reply.model,

@@ -3,15 +3,11 @@ reply stored at the end; whole (`complete`) or as server-sent events (`stream`).
 
 from __future__ import annotations
 
-import contextlib
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 from uuid import UUID
 
-import anyio
-import anyio.from_thread
-import anyio.to_thread
 import msgspec
 from litestar.response import ServerSentEventMessage
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,53 +16,23 @@ from agents.chat import ChatReply, ChatRequest, Delta, Replace, reply_events
 from agents.chat.state import ChatEvent
 from app.db.models import Message
 from app.db.models.enums import MessageStatus
+from app.domain.agents.executor import Failure, stream_agent
 from app.domain.agents.runtime import AgentRuntime
-from app.domain.conversations.chat import save_failure, save_reply
+from app.domain.conversations.chat import CHAT, save_failure, save_reply
 from app.domain.conversations.schemas import ChatTurnOut, MessageOut
 from app.domain.notifications.alerts import AlertMail
 from app.lib.identity import Identity
 
 
-async def agent_events(runtime: AgentRuntime, request: ChatRequest) -> AsyncIterator[ChatEvent]:
-    """The agent's events, produced in a worker thread, consumed here as they come."""
-    retriever = runtime.knowledge.organization(request.organization_id).retriever()
-    if runtime.llm is None:
-        # The composer waits on nothing: its two or three events are ready together a couple
-        # of ms of CPU later, so one call to the worker thread brings them all, instead of a
-        # task group, a stream and a round trip to the event loop for each event.
-        events = await anyio.to_thread.run_sync(
-            lambda: list(reply_events(request, retriever, None, runtime.guard))
-        )
-        for event in events:
-            yield event
-        return
-    send, receive = anyio.create_memory_object_stream[Any](64)
+def agent_events(runtime: AgentRuntime, request: ChatRequest) -> AsyncIterator[ChatEvent | Failure]:
+    """The agent's events, produced in a worker thread, consumed here as they come; a failure
+    is the last item."""
 
-    def produce() -> None:
-        try:
-            for event in reply_events(request, retriever, runtime.llm, runtime.guard):
-                anyio.from_thread.run(send.send, event)
-        except anyio.BrokenResourceError:
-            return  # the consumer went away (the client disconnected)
-        except Exception as error:  # handed to the consumer, which decides
-            with contextlib.suppress(anyio.BrokenResourceError):
-                anyio.from_thread.run(send.send, error)
-        finally:
-            anyio.from_thread.run_sync(send.close)
+    def produce() -> Iterator[ChatEvent]:
+        retriever = runtime.knowledge.organization(request.organization_id).retriever()
+        return reply_events(request, retriever, runtime.llm, runtime.guard)
 
-    # The agent is synchronous (retrieval, embeddings, model clients): it runs in a worker
-    # thread and hands its events over a memory stream, one at a time, as they come.
-    failure: Exception | None = None
-    async with anyio.create_task_group() as group:
-        group.start_soon(anyio.to_thread.run_sync, produce)
-        async with receive:
-            async for item in receive:
-                if isinstance(item, Exception):
-                    failure = item
-                    break
-                yield item
-    if failure is not None:
-        raise failure
+    return stream_agent(CHAT, produce, at_once=runtime.llm is None)  # composer: no waiting
 
 
 async def run_turn(
@@ -82,33 +48,32 @@ async def run_turn(
     a stream outlives the request's session."""
     started = time.perf_counter()
     reply: ChatReply | None = None
-    try:
-        async for event in agent_events(runtime, request):
-            if isinstance(event, ChatReply):
-                reply = event
-            else:
-                yield event
-    except Exception as error:
-        yield await _failed(sessions, message, error)
-        return
+    async for event in agent_events(runtime, request):
+        if isinstance(event, Failure):
+            yield await _failed(sessions, message, event)
+            return
+        if isinstance(event, ChatReply):
+            reply = event
+        else:
+            yield event
     assert reply is not None  # noqa: S101 - reply_events always ends with the reply
     latency_ms = round((time.perf_counter() - started) * 1000)
     try:
         async with sessions() as db, db.begin():
             answer = await save_reply(db, message, learner_id, reply, latency_ms, mail)
     except Exception as error:  # the reply could not be stored (a busy database...)
-        yield await _failed(sessions, message, error)
+        yield await _failed(sessions, message, Failure(CHAT, error))
         return
     stored = msgspec.structs.replace(MessageOut.of(message), status=MessageStatus.REPLIED, error="")
     yield ChatTurnOut(stored, MessageOut.of(answer))
 
 
 async def _failed(
-    sessions: Callable[[], AsyncSession], message: Message, error: Exception
+    sessions: Callable[[], AsyncSession], message: Message, failure: Failure
 ) -> ChatTurnOut:
     """Mark the learner's message failed (it stays stored), so a retry can answer it."""
     async with sessions() as db, db.begin():
-        reason = await save_failure(db, message, error)
+        reason = await save_failure(db, message, failure)
     failed = msgspec.structs.replace(
         MessageOut.of(message), status=MessageStatus.FAILED, error=reason
     )

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from uuid import UUID
 
-import anyio.to_thread
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agents.llm import ChatModel, ModelError
+from agents.llm import ChatModel
 from agents.plan import PlanRequest, PlanResult, draft_plan
 from app.db.models import AgentRun
 from app.db.models.enums import RunStatus
+from app.domain.agents.executor import Done, Failure, run_agent
 from app.domain.agents.runtime import AgentRuntime
 from app.domain.plans import services
+from app.domain.plans.services import PLAN
 from app.domain.suggestions.rhythm import Rhythm
 from app.lib.background import PollingLoop
 from app.lib.clock import utcnow
@@ -60,25 +60,25 @@ class PlanWorker:
             if run is None:
                 return
             request = await services.plan_request(db, run)
-        started = time.perf_counter()
-        try:
-            result = await self._draft(request, self._runtime.llm)
-        except ModelError as error:
-            await self._model_failed(run_id, request, error)
-            return
-        except Exception as error:
-            await self._failed(run_id, error)
-            return
-        await self._save(run_id, request, result, started)
+        outcome = await self._draft(request, self._runtime.llm)
+        if isinstance(outcome, Done):
+            await self._save(run_id, request, outcome)
+        elif outcome.from_model:
+            await self._model_failed(run_id, request, outcome)
+        else:
+            await self._failed(run_id, outcome)
 
-    async def _draft(self, request: PlanRequest, llm: ChatModel | None) -> PlanResult:
-        retriever = self._runtime.knowledge.organization(request.organization_id).retriever()
-        return await anyio.to_thread.run_sync(draft_plan, request, retriever, llm)
+    async def _draft(
+        self, request: PlanRequest, llm: ChatModel | None
+    ) -> Done[PlanResult] | Failure:
+        def draft() -> PlanResult:
+            retriever = self._runtime.knowledge.organization(request.organization_id).retriever()
+            return draft_plan(request, retriever, llm)
 
-    async def _save(
-        self, run_id: UUID, request: PlanRequest, result: PlanResult, started: float
-    ) -> None:
-        latency_ms = round((time.perf_counter() - started) * 1000)
+        return await run_agent(PLAN, draft)
+
+    async def _save(self, run_id: UUID, request: PlanRequest, done: Done[PlanResult]) -> None:
+        result, latency_ms = done.value, done.latency_ms
         async with self._sessions() as db, db.begin():
             run = await db.get(AgentRun, run_id)
             if run is None:
@@ -95,15 +95,15 @@ class PlanWorker:
             latency_ms=latency_ms,
         )
 
-    async def _model_failed(self, run_id: UUID, request: PlanRequest, error: ModelError) -> None:
+    async def _model_failed(self, run_id: UUID, request: PlanRequest, failure: Failure) -> None:
         async with self._sessions() as db, db.begin():
             run = await db.get(AgentRun, run_id)
             if run is None:
                 return
-            message = f"model {error.kind}: {error}"
-            if error.retryable and run.attempts < self._settings.plan_max_attempts:
+            message = f"model {failure.kind}: {failure.error}"
+            if failure.retryable and run.attempts < self._settings.plan_max_attempts:
                 services.schedule_retry(run, message, self._settings.plan_retry_seconds)
-                log.warning("plan_model_failed", run_id=str(run_id), kind=error.kind, retry=True)
+                log.warning("plan_model_failed", run_id=str(run_id), kind=failure.kind, retry=True)
                 return
             # The last attempt failed too: the composer's plan is saved, marked as a fallback,
             # so the coach is never left with nothing.
@@ -111,22 +111,22 @@ class PlanWorker:
             run.error = message
             run.details = {
                 **run.details,
-                "fallback_reason": f"the model failed {run.attempts} time(s): {error.kind}",
+                "fallback_reason": f"the model failed {run.attempts} time(s): {failure.kind}",
             }
-        log.warning("plan_model_failed", run_id=str(run_id), kind=error.kind, retry=False)
-        started = time.perf_counter()
-        result = await self._draft(request, None)
-        await self._save(run_id, request, result, started)
+        log.warning("plan_model_failed", run_id=str(run_id), kind=failure.kind, retry=False)
+        outcome = await self._draft(request, None)
+        if isinstance(outcome, Done):
+            await self._save(run_id, request, outcome)
+        else:
+            await self._failed(run_id, outcome)
 
-    async def _failed(self, run_id: UUID, error: Exception) -> None:
-        log.exception("plan_run_error", run_id=str(run_id))
+    async def _failed(self, run_id: UUID, failure: Failure) -> None:
         async with self._sessions() as db, db.begin():
             run = await db.get(AgentRun, run_id)
             if run is None:
                 return
-            message = f"{type(error).__name__}: {error}"[:500]
             if run.attempts < self._settings.plan_max_attempts:
-                services.schedule_retry(run, message, self._settings.plan_retry_seconds)
+                services.schedule_retry(run, failure.record, self._settings.plan_retry_seconds)
             else:
                 run.status = RunStatus.FAILED.value
-                run.error = message
+                run.error = failure.record
