@@ -4,16 +4,21 @@ from the event's passage, after it a lessons-learned one, each once, behind the 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import anyio
 from litestar.testing import TestClient
+from sqlalchemy import select
 
+from agents.llm import ModelError
+from app.db.models import AgentRun
 from app.domain.plans.events import EventDrafter, phase_on
 from app.lib.clock import utcnow
 from app.settings import Settings
+from tests.fakes import ScriptedChatModel
 from tests.integration.test_knowledge_api import upload, wait_indexed
 from tests.support import OrgWorld, with_key, with_session
 
@@ -82,6 +87,10 @@ def test_an_event_brings_each_learner_a_preparation_then_a_debrief_behind_the_ga
         assert [c["document_id"] for c in draft["citations"]] == [event["id"]]
         # Two days before the event, at the delivery hour (local time).
         assert draft["deliver_at"].startswith((EVENT_DAY - timedelta(days=2)).isoformat())
+    # Each has its run: what the agent used, open to the coach.
+    run = with_session(client, alpha.coach).get(f"/coach/runs/{drafts[0]['run_id']}")
+    assert run.status_code == 200
+    assert "composer-event" in run.text
     # The coach's review page says what each is for.
     page = with_session(client, alpha.coach).get("/coach/review")
     assert page.text.count("Pour préparer un événement") == len(alpha.learners)
@@ -176,3 +185,29 @@ def test_proposed_days_avoid_weekends_and_days_off() -> None:
     assert debrief is not None
     assert debrief.date() == date(2027, 3, 15)
     assert proposed_delivery("debrief", friday, _at(date(2027, 4, 1)), rhythm) is None  # past
+
+
+def test_a_model_failure_is_a_failed_run_and_the_next_pass_drafts(
+    worlds: list[OrgWorld], start_app: Callable[..., TestClient[Any]], settings: Settings
+) -> None:
+    question = "Qu'aimeriez-vous essayer pendant la journée portes ouvertes ?"
+    model = ScriptedChatModel(
+        [ModelError("timeout", "too slow"), ModelError("timeout", "too slow")]
+        + [json.dumps({"question": question})] * 2
+    )
+    client = start_app(model)
+    alpha = worlds[0]
+    admin = with_key(client, alpha.admin)
+    wait_indexed(admin, upload(admin, "portes-ouvertes.md", EVENT).json()["id"])
+    now = _at(EVENT_DAY - timedelta(days=3))
+    assert _run(client, settings, now) == 0
+    runs = client.blocking_portal.call(_event_runs, client)
+    assert [(r.status, "timeout" in r.error) for r in runs] == [("failed", True)] * 2
+    assert _run(client, settings, now + timedelta(hours=1)) == len(alpha.learners)
+    drafts = _event_drafts(with_key(client, alpha.coach))
+    assert {d["text"] for d in drafts} == {question}
+
+
+async def _event_runs(client: TestClient[Any]) -> list[AgentRun]:
+    async with client.app.state.session_maker() as db:
+        return list((await db.scalars(select(AgentRun).where(AgentRun.kind == "event"))).all())

@@ -8,8 +8,9 @@ and start pending review: the coach approves, edits or rejects them like any dra
 
 The job runs every `event_poll_seconds` in the web process. A learner gets at most one draft per
 event and phase: the database refuses a second one (`uq_suggestion_event`), so a restart or a
-second worker drafting at the same moment changes nothing. A model failure leaves the learner
-undrafted, and the next pass tries again.
+second worker drafting at the same moment changes nothing. Each draft has its run (`agent_run`
+of kind `event`: what the agent used, shown to the coach); a failure is a failed run, and the
+next pass tries that learner again.
 """
 
 from __future__ import annotations
@@ -20,16 +21,23 @@ from datetime import UTC, date, datetime, time, timedelta
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-import anyio.to_thread
 import structlog
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agents.llm import ModelError
-from agents.plan.event import EventRequest, Phase, draft_event_question
-from app.db.models import CoachingSession, Document, Enrollment, Organization, Suggestion, User
-from app.db.models.enums import DocumentStatus, SuggestionKind, SuggestionState
+from agents.plan.event import EventDraft, EventRequest, Phase, draft_event_question
+from app.db.models import (
+    AgentRun,
+    CoachingSession,
+    Document,
+    Enrollment,
+    Organization,
+    Suggestion,
+    User,
+)
+from app.db.models.enums import DocumentStatus, RunStatus, SuggestionKind, SuggestionState
+from app.domain.agents.executor import Failure, run_agent
 from app.domain.agents.runtime import AgentRuntime
 from app.domain.organizations.schemas import Policy
 from app.domain.suggestions.rhythm import Rhythm
@@ -39,6 +47,7 @@ from app.settings import Settings
 
 log = structlog.get_logger("interlude.events")
 EVENT_KIND = "event"
+EVENT_RUN = "event"  # the agent_run kind of an event question
 # A preparation question arrives this long before the event (or at approval when later).
 PREPARE_LEAD = timedelta(days=2)
 WEEK = 7
@@ -216,25 +225,46 @@ class EventDrafter:
             goal=owed.goal,
             skill=owed.skill,
         )
-        retriever = self._runtime.knowledge.organization(request.organization_id).retriever()
-        try:
-            draft = await anyio.to_thread.run_sync(
-                draft_event_question, request, retriever, self._runtime.llm
-            )
-        except ModelError as error:
-            log.warning("event_draft_model_failed", kind=error.kind, event=str(owed.event_id))
+        knowledge, llm = self._runtime.knowledge, self._runtime.llm
+
+        def draft() -> EventDraft:
+            retriever = knowledge.organization(request.organization_id).retriever()
+            return draft_event_question(request, retriever, llm)
+
+        details = {"event_document_id": str(owed.event_id), "phase": owed.phase}
+        outcome = await run_agent(EVENT_RUN, draft)
+        if isinstance(outcome, Failure):
+            # Kept and shown like any agent failure; the next pass tries this learner again.
+            async with self._sessions() as db, db.begin():
+                db.add(
+                    outcome.failed_run(
+                        owed.organization_id, learner_id=owed.learner_id, details=details
+                    )
+                )
             return 0
-        if draft.fallback_reason:
-            log.info("event_draft_fallback", reason=draft.fallback_reason)
+        result = outcome.value
+        run = AgentRun(
+            organization_id=owed.organization_id,
+            kind=EVENT_RUN,
+            status=RunStatus.DONE.value,
+            learner_id=owed.learner_id,
+            provider=result.provider,
+            model=result.model,
+            prompt_version=result.prompt_version,
+            retrieved_ids=[c["chunk_id"] for c in result.item.citations],
+            latency_ms=outcome.latency_ms,
+            fallback_used=bool(result.fallback_reason),
+            details={**details, "fallback_reason": result.fallback_reason},
+        )
         suggestion = Suggestion(
             organization_id=owed.organization_id,
             learner_id=owed.learner_id,
             coach_id=owed.coach_id,
-            kind=SuggestionKind(draft.item.kind),
-            text=draft.item.text,
-            rationale=draft.item.rationale,
-            citations=list(draft.item.citations),
-            skill=draft.item.skill,
+            kind=SuggestionKind(result.item.kind),
+            text=result.item.text,
+            rationale=result.item.rationale,
+            citations=list(result.item.citations),
+            skill=result.item.skill,
             language=owed.language,
             state=SuggestionState.PENDING_REVIEW,
             deliver_at=proposed_delivery(owed.phase, owed.event_date, now, owed.rhythm),
@@ -243,6 +273,9 @@ class EventDrafter:
         )
         try:
             async with self._sessions() as db, db.begin():
+                db.add(run)
+                await db.flush()
+                suggestion.run_id = run.id
                 db.add(suggestion)
         except IntegrityError:
             return 0  # another worker drafted it first
