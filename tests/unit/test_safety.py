@@ -177,6 +177,34 @@ def test_new_rule_families_leave_look_alikes_alone(text: str) -> None:
     assert match_request(text) is None
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # From the issue (#11): a wish to stop living in everyday words, beside exhaustion.
+        "I haven't slept in weeks and I think about ending it all",
+        "Je n'en peux plus, je dors mal depuis des semaines et je pense à tout arrêter",
+        "I can't take it anymore. I just want it all to stop.",
+        "Je suis à bout, je ne dors plus, je pense à tout arrêter pour de bon.",
+        "Honestly I've thought about ending everything.",
+    ],
+)
+def test_ending_words_beside_exhaustion_are_urgent(text: str) -> None:
+    assert match_request(text) == "self_harm"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Je pense à tout arrêter le vendredi après-midi pour me former.",
+        "Je n'en peux plus de ce projet, je pense à tout arrêter de le porter seul.",
+        "I'm exhausted by this launch; I want the meetings to stop, how do I say it?",
+        "Je suis à bout, j'ai envie de tout lâcher pour une reconversion.",
+    ],
+)
+def test_ending_words_about_work_stay_coaching(text: str) -> None:
+    assert match_request(text) in (None, "distress")
+
+
 def test_the_most_urgent_category_wins() -> None:
     assert match_request("Mon chef me harcèle et je pense au suicide.") == "self_harm"
 
