@@ -8,6 +8,7 @@ Revises: 0009
 """
 
 from collections.abc import Sequence
+from typing import Any
 
 import advanced_alchemy.types
 import sqlalchemy as sa
@@ -23,7 +24,7 @@ _ID = advanced_alchemy.types.guid.GUID(length=16)
 _JSON = advanced_alchemy.types.JsonB
 
 
-def _audit_columns() -> list[sa.Column[object]]:
+def _audit_columns() -> list[sa.Column[Any]]:
     return [
         sa.Column("organization_id", _ID, nullable=False),
         sa.Column("sa_orm_sentinel", sa.Integer(), nullable=True),
