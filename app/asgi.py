@@ -53,6 +53,9 @@ from app.domain.privacy.controllers import PrivacyController
 from app.domain.programs.controllers import ProgramController
 from app.domain.question_bank.controllers import QuestionBankController
 from app.domain.suggestions.controllers import FeedController, SuggestionController
+from app.domain.webhooks.controllers import WebhookController
+from app.domain.webhooks.delivery import DeliveryWorker
+from app.domain.webhooks.events import WAKEUP_KEY, Wakeup
 from app.lib.deps import provide_login_throttle, provide_passwords, provide_settings
 from app.lib.errors import EXCEPTION_HANDLERS
 from app.lib.json_limits import check_json_depth
@@ -84,6 +87,7 @@ API_CONTROLLERS = [
     JournalController,
     PrivacyController,
     InsightsController,
+    WebhookController,
 ]
 
 
@@ -109,7 +113,7 @@ def _openapi() -> OpenAPIConfig:
 
 
 def _lifecycle(
-    database: SQLAlchemyAsyncConfig, runtime: AgentRuntime, settings: Settings
+    database: SQLAlchemyAsyncConfig, runtime: AgentRuntime, settings: Settings, wakeup: Wakeup
 ) -> tuple[Callable[[Litestar], Awaitable[None]], Callable[[Litestar], Awaitable[None]]]:
     async def start(app: Litestar) -> None:
         app.state.guard_warm_up = runtime.guard.warm_up()
@@ -123,6 +127,9 @@ def _lifecycle(
         await app.state.plan_worker.start()
         app.state.event_drafter = EventDrafter(sessions, runtime, settings)
         await app.state.event_drafter.start()
+        app.state.webhook_worker = DeliveryWorker(sessions, settings)
+        wakeup.subscribe(app.state.webhook_worker.wake)
+        await app.state.webhook_worker.start()
         app.state.outbox_worker = app.state.announcer = app.state.digest = None
         if settings.sends_mail:
             app.state.outbox_worker = OutboxWorker(sessions, SmtpMailer(settings), settings)
@@ -141,6 +148,7 @@ def _lifecycle(
             await app.state.announcer.stop()
         if app.state.outbox_worker is not None:
             await app.state.outbox_worker.stop()
+        await app.state.webhook_worker.stop()
         await app.state.event_drafter.stop()
         await app.state.plan_worker.stop()
         await app.state.ingestion_worker.stop()
@@ -161,10 +169,11 @@ def create_app(
     settings say which chat provider to use."""
     settings = settings or get_settings()
     configure_logging(settings)
+    wakeup = Wakeup()  # a commit that queued a webhook delivery wakes its worker
     database = SQLAlchemyAsyncConfig(
         connection_string=settings.resolved_database_url,
         create_engine_callable=create_engine,
-        session_config=AsyncSessionConfig(expire_on_commit=False),
+        session_config=AsyncSessionConfig(expire_on_commit=False, info={WAKEUP_KEY: wakeup}),
         before_send_handler="autocommit",
         set_default_exception_handler=False,
         create_all=False,  # the schema comes from Alembic migrations only
@@ -176,7 +185,7 @@ def create_app(
     )
     knowledge = build_knowledge(settings)
     runtime = (agents or partial(AgentRuntime.from_settings, settings))(knowledge)
-    start, stop = _lifecycle(database, runtime, settings)
+    start, stop = _lifecycle(database, runtime, settings, wakeup)
     return Litestar(
         route_handlers=[health, *API_CONTROLLERS, *WEB_CONTROLLERS, static_files_router()],
         on_startup=[start],

@@ -244,6 +244,21 @@ def bench_announce(database: str, learners: int, postgres_url: str, reports: Pat
         click.echo(table)
 
 
+@bench.command("webhooks", help="Webhook delivery latency on a healthy loopback receiver.")
+@_BENCH_DATABASE
+@click.option("--events", type=int, default=200, show_default=True)
+@_BENCH_POSTGRES
+@_BENCH_REPORTS
+def bench_webhooks(database: str, events: int, postgres_url: str, reports: Path | None) -> None:
+    from evals.bench.results import REPORTS
+    from evals.bench.throughput import chosen_backends
+    from evals.bench.webhooks import run_webhooks_bench
+
+    backends = chosen_backends(database, postgres_url, click.echo)
+    for table in run_webhooks_bench(backends, events, postgres_url, reports or REPORTS):
+        click.echo(table)
+
+
 @main.command("eval", help="Run the eval suites; reports in evals/reports/, with deltas.")
 @click.option(
     "--suite",

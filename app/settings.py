@@ -126,6 +126,20 @@ class Settings(BaseSettings):
     invitation_ttl_hours: float = Field(default=168.0, gt=0)
     password_reset_ttl_minutes: float = Field(default=60.0, gt=0)
 
+    # Webhooks (app/domain/webhooks): deliveries are looked for at this interval (and at once
+    # after a request that queued one), answered within the timeout, retried after the first
+    # delay doubling up to the longest, at most this many times (the defaults span a day); an
+    # endpoint failing longer than the window is disabled and the admins are e-mailed.
+    webhook_poll_seconds: float = Field(default=2.0, gt=0)
+    webhook_timeout_s: float = Field(default=5.0, gt=0, le=30)
+    webhook_max_attempts: int = Field(default=32, ge=1, le=100)
+    webhook_first_retry_seconds: float = Field(default=10.0, gt=0)
+    webhook_longest_retry_seconds: float = Field(default=3600.0, gt=0)
+    webhook_disable_after_hours: float = Field(default=24.0, gt=0)
+    # Deliveries to loopback, private or link-local addresses are refused (an admin's URL must
+    # not reach the app's own network); tests on loopback turn this on.
+    webhook_allow_private: bool = False
+
     # Password of the demo accounts: shown by `interlude demo`, refused in production.
     demo_password: SecretStr = SecretStr("interlude-demo")
 

@@ -16,6 +16,7 @@ from app.db.models._program import Program, ProgramModule
 from app.db.models._question_bank import QuestionBankEntry
 from app.db.models._suggestion import Answer, ReviewDecision, Suggestion
 from app.db.models._user import LoginSession, User
+from app.db.models._webhook import WebhookDelivery, WebhookEndpoint
 from app.db.models.base import Base
 
 metadata = Base.metadata
@@ -43,5 +44,7 @@ __all__ = [
     "ReviewDecision",
     "Suggestion",
     "User",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "metadata",
 ]

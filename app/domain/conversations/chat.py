@@ -34,6 +34,7 @@ from app.domain import access
 from app.domain.agents.executor import Failure
 from app.domain.notifications.alerts import AlertMail, queue_urgent_alert
 from app.domain.organizations.schemas import Policy
+from app.domain.webhooks import events as webhooks
 from app.lib.clock import utcnow
 from app.lib.identity import Identity
 from knowledge.language import detect_language
@@ -281,9 +282,10 @@ async def escalate(
         stage=stage,
     )
     db.add(escalation)
+    await db.flush()  # the alert's id keys its e-mail and its webhook event
     if mail is not None and tier == "urgent" and coach_id is not None:
-        await db.flush()  # the alert's id keys its e-mail
         await queue_urgent_alert(db, escalation, mail, coach_id)
+    await webhooks.alert_raised(db, escalation)
     # The category only: the log carries no conversation text.
     log.warning(
         "escalation_raised", category=category, tier=tier, stage=stage, detected_by=detected_by

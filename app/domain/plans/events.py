@@ -41,6 +41,7 @@ from app.domain.agents.executor import Failure, run_agent
 from app.domain.agents.runtime import AgentRuntime
 from app.domain.organizations.schemas import Policy
 from app.domain.suggestions.rhythm import Rhythm
+from app.domain.webhooks import events as webhooks
 from app.lib.background import PollingLoop
 from app.lib.clock import utcnow
 from app.settings import Settings
@@ -277,6 +278,8 @@ class EventDrafter:
                 await db.flush()
                 suggestion.run_id = run.id
                 db.add(suggestion)
+                await db.flush()  # a duplicate fails here, before the webhooks hear of it
+                await webhooks.items_event(db, webhooks.DRAFT_READY, [suggestion])
         except IntegrityError:
             return 0  # another worker drafted it first
         return 1

@@ -31,6 +31,7 @@ from app.domain import access, audit
 from app.domain.organizations.schemas import Policy
 from app.domain.suggestions.rhythm import Rhythm, proposed_dates
 from app.domain.suggestions.schemas import DraftItem
+from app.domain.webhooks import events as webhooks
 from app.lib.clock import utcnow
 from app.lib.errors import Conflict, InvalidInput, NotFound
 from app.lib.identity import Identity
@@ -80,6 +81,7 @@ async def create_drafts(
     ]
     db.add_all(drafts)
     await db.flush()
+    await webhooks.items_event(db, webhooks.DRAFT_READY, drafts)
     return drafts
 
 
@@ -178,12 +180,12 @@ class ReviewService:
     async def approve(self, suggestion_id: UUID, deliver_at: datetime | None) -> Suggestion:
         [suggestion] = await self._lock_for_review([suggestion_id])
         self._decide(suggestion, ReviewOutcome.APPROVE, deliver_at=deliver_at)
-        return await self._saved(suggestion)
+        return await self._saved(suggestion, announce=True)
 
     async def edit(self, suggestion_id: UUID, text: str, deliver_at: datetime | None) -> Suggestion:
         [suggestion] = await self._lock_for_review([suggestion_id])
         self._decide(suggestion, ReviewOutcome.EDIT, new_text=text.strip(), deliver_at=deliver_at)
-        return await self._saved(suggestion)
+        return await self._saved(suggestion, announce=True)
 
     async def reject(self, suggestion_id: UUID, reason: str) -> Suggestion:
         [suggestion] = await self._lock_for_review([suggestion_id])
@@ -207,11 +209,15 @@ class ReviewService:
         await self.db.flush()
         for suggestion in suggestions:
             await self.db.refresh(suggestion)
+        if outcome is not ReviewOutcome.REJECT:
+            await webhooks.items_event(self.db, webhooks.ITEM_APPROVED, suggestions)
         return suggestions
 
-    async def _saved(self, suggestion: Suggestion) -> Suggestion:
+    async def _saved(self, suggestion: Suggestion, *, announce: bool = False) -> Suggestion:
         await self.db.flush()
         await self.db.refresh(suggestion)
+        if announce:  # approved or edited: the organisation's webhooks hear of it
+            await webhooks.items_event(self.db, webhooks.ITEM_APPROVED, [suggestion])
         return suggestion
 
     async def answers(self, suggestion_id: UUID) -> Sequence[Answer]:
@@ -272,15 +278,18 @@ class FeedService:
     async def feed(self, page: PageParams) -> tuple[Sequence[Suggestion], str | None]:
         statement = select(Suggestion).where(self._visible())
         items, cursor = await fetch_page(self.db, statement, Suggestion.id, page, newest_first=True)
-        self._mark_delivered(items)
+        await self._mark_delivered(items)
         return items, cursor
 
-    def _mark_delivered(self, items: Sequence[Suggestion]) -> None:
+    async def _mark_delivered(self, items: Sequence[Suggestion]) -> None:
         now = utcnow()
+        delivered = []
         for item in items:
             if item.state in (SuggestionState.APPROVED, SuggestionState.EDITED):
                 item.state = SuggestionState.DELIVERED
                 item.delivered_at = now
+                delivered.append(item)
+        await webhooks.items_event(self.db, webhooks.ITEM_DELIVERED, delivered)
 
     async def item(self, suggestion_id: UUID) -> Suggestion:
         found = await self.db.scalar(
@@ -288,7 +297,7 @@ class FeedService:
         )
         if found is None:
             raise NotFound("No such item in your feed.", field="item_id")
-        self._mark_delivered([found])
+        await self._mark_delivered([found])
         return found
 
     async def answer(self, suggestion_id: UUID, text: str) -> Answer:
@@ -302,6 +311,7 @@ class FeedService:
         self.db.add(answer)
         await self.db.flush()
         await self.db.refresh(answer)
+        await webhooks.answer_received(self.db, answer)
         return answer
 
     async def answers(self, suggestion_id: UUID) -> Sequence[Answer]:

@@ -1,0 +1,84 @@
+"""Webhooks: an admin registers endpoints for events, sees each delivery's last status and
+replays one. Signing and retries: app/domain/webhooks/delivery.py; the README shows how a
+receiver verifies a delivery."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from litestar import Controller, delete, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.domain.webhooks.schemas import DeliveryOut, WebhookCreated, WebhookIn, WebhookOut
+from app.domain.webhooks.services import WebhookService
+from app.lib.identity import Identity
+from app.lib.pagination import PageParams
+from app.lib.schema import Page
+from app.settings import Settings
+
+
+class WebhookController(Controller):
+    path = "/api/v1/webhooks"
+    tags = ["webhooks"]
+
+    @get("/", summary="The organisation's webhook endpoints (admins)")
+    async def list_webhooks(
+        self,
+        db_session: NamedDependency[AsyncSession],
+        identity: NamedDependency[Identity],
+        page: NamedDependency[PageParams],
+    ) -> Page[WebhookOut]:
+        items, cursor = await WebhookService(db_session, identity).list(page)
+        return Page([WebhookOut.of(e) for e in items], cursor)
+
+    @post("/", summary="Register an endpoint for some events; its secret is shown once")
+    async def create(
+        self,
+        db_session: NamedDependency[AsyncSession],
+        identity: NamedDependency[Identity],
+        settings: NamedDependency[Settings],
+        data: JSONBody[WebhookIn],
+    ) -> WebhookCreated:
+        service = WebhookService(db_session, identity)
+        endpoint, secret = await service.create(data.url, data.events, settings)
+        return WebhookCreated(webhook=WebhookOut.of(endpoint), secret=secret)
+
+    @delete("/{webhook_id:uuid}", summary="Remove an endpoint and its deliveries")
+    async def remove(
+        self,
+        db_session: NamedDependency[AsyncSession],
+        identity: NamedDependency[Identity],
+        webhook_id: FromPath[UUID],
+    ) -> None:
+        await WebhookService(db_session, identity).delete(webhook_id)
+
+    @post("/{webhook_id:uuid}/enable", status_code=200, summary="Enable a disabled endpoint")
+    async def enable(
+        self,
+        db_session: NamedDependency[AsyncSession],
+        identity: NamedDependency[Identity],
+        webhook_id: FromPath[UUID],
+    ) -> WebhookOut:
+        return WebhookOut.of(await WebhookService(db_session, identity).enable(webhook_id))
+
+    @get("/{webhook_id:uuid}/deliveries", summary="An endpoint's deliveries, newest first")
+    async def deliveries(
+        self,
+        db_session: NamedDependency[AsyncSession],
+        identity: NamedDependency[Identity],
+        page: NamedDependency[PageParams],
+        webhook_id: FromPath[UUID],
+    ) -> Page[DeliveryOut]:
+        items, cursor = await WebhookService(db_session, identity).deliveries(webhook_id, page)
+        return Page([DeliveryOut.of(d) for d in items], cursor)
+
+    @post("/deliveries/{delivery_id:uuid}/replay", summary="Send a delivery again (same event id)")
+    async def replay(
+        self,
+        db_session: NamedDependency[AsyncSession],
+        identity: NamedDependency[Identity],
+        delivery_id: FromPath[UUID],
+    ) -> DeliveryOut:
+        return DeliveryOut.of(await WebhookService(db_session, identity).replay(delivery_id))

@@ -1,0 +1,300 @@
+"""The webhook worker: sends queued deliveries signed, retries with backoff, disables a dead
+endpoint and tells the organisation's admins.
+
+It follows the e-mail outbox (app/domain/notifications/outbox.py): due rows are claimed in a
+short transaction by compare-and-set (their next attempt moved past a lease, so another worker
+leaves them alone), posted with no transaction open, then settled one by one. A worker killed
+between the claim and the settle leaves its rows to the next worker once the lease has passed:
+nothing is lost; a receiver that answered before the kill hears the event again, with the same
+`Interlude-Event-Id`, on which it dedupes.
+
+The clock is a parameter, so tests move time instead of sleeping.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import ipaddress
+import json
+import socket
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import urlsplit
+from uuid import UUID
+
+import httpx
+import structlog
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.models import User, WebhookDelivery, WebhookEndpoint
+from app.db.models.enums import Role
+from app.domain.notifications.outbox import queue_email
+from app.lib.background import PollingLoop
+from app.lib.clock import utcnow
+from app.settings import Settings
+
+log = structlog.get_logger("interlude.webhooks")
+BATCH = 20
+# A claimed delivery is left alone by other workers this long: more than a send can take (the
+# timeout is at most 30 s), so only a worker that died leaves a delivery to another.
+LEASE = timedelta(minutes=2)
+SIGNATURE_HEADER = "Interlude-Signature"
+EVENT_ID_HEADER = "Interlude-Event-Id"
+
+
+def sign(secret: str, timestamp: int, body: bytes) -> str:
+    """The `Interlude-Signature` header: `t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">`."""
+    mac = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
+    return f"t={timestamp},v1={mac.hexdigest()}"
+
+
+def encode(payload: dict[str, Any]) -> bytes:
+    return json.dumps(payload, separators=(",", ":"), sort_keys=True).encode()
+
+
+def private_address(host: str) -> bool:
+    """Loopback, private, link-local, reserved or unspecified: not a receiver on the internet."""
+    try:
+        address = ipaddress.ip_address(host.strip("[]").split("%")[0])
+    except ValueError:
+        return host.lower() == "localhost" or host.lower().endswith(".localhost")
+    return not address.is_global or address.is_multicast
+
+
+async def refused_host(url: str) -> str:
+    """Why this URL's host may not be called ('' if it may): checked at each delivery, since
+    a name may come to resolve to the app's own network after the endpoint was registered."""
+    host = urlsplit(url).hostname or ""
+    if private_address(host):
+        return f"refused: {host} is a private address"
+    try:
+        infos = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
+    except OSError as error:
+        return f"cannot resolve {host}: {error}"[:500]
+    for info in infos:
+        if private_address(str(info[4][0])):
+            return f"refused: {host} resolves to a private address"
+    return ""
+
+
+@dataclass(frozen=True, slots=True)
+class Claimed:
+    delivery_id: UUID
+    event_id: UUID
+    event_type: str
+    url: str
+    secret: str
+    body: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    status: int | None
+    error: str  # '' when delivered
+
+    @property
+    def delivered(self) -> bool:
+        return not self.error
+
+
+class DeliveryWorker:
+    def __init__(
+        self,
+        sessions: Callable[[], AsyncSession],
+        settings: Settings,
+        *,
+        clock: Callable[[], datetime] = utcnow,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self._sessions = sessions
+        self._settings = settings
+        self._clock = clock
+        self._transport = transport
+        self._loop = PollingLoop("webhooks", self.send_due, settings.webhook_poll_seconds)
+
+    def wake(self) -> None:
+        self._loop.wake()
+
+    async def start(self) -> None:
+        self._loop.start()
+
+    async def stop(self) -> None:
+        await self._loop.stop()
+
+    async def send_due(self) -> int:
+        """Send what is due now; returns how many deliveries were tried."""
+        now = self._clock()
+        claimed = await self._claim_due(now)
+        if not claimed:
+            return 0
+        timeout = httpx.Timeout(self._settings.webhook_timeout_s)
+        async with httpx.AsyncClient(
+            timeout=timeout, follow_redirects=False, transport=self._transport
+        ) as client:
+            outcomes = await asyncio.gather(*(self._post(client, c) for c in claimed))
+        for sent, outcome in zip(claimed, outcomes, strict=True):
+            async with self._sessions() as db, db.begin():
+                await self._settle(db, sent.delivery_id, outcome, now)
+        return len(claimed)
+
+    async def _claim_due(self, now: datetime) -> list[Claimed]:
+        async with self._sessions() as db, db.begin():
+            due = (
+                await db.execute(
+                    select(WebhookDelivery, WebhookEndpoint)
+                    .join(WebhookEndpoint, WebhookEndpoint.id == WebhookDelivery.endpoint_id)
+                    .where(
+                        WebhookDelivery.status == "pending",
+                        WebhookDelivery.next_attempt_at <= now,
+                        WebhookEndpoint.enabled.is_(True),
+                    )
+                    .order_by(WebhookDelivery.next_attempt_at)
+                    .limit(BATCH)
+                    .with_for_update(skip_locked=True, of=WebhookDelivery)
+                )
+            ).all()
+            return [
+                Claimed(d.id, d.event_id, d.event_type, e.url, e.secret, encode(d.payload))
+                for d, e in due
+                if await _claim(db, d.id, d.next_attempt_at, now + LEASE)
+            ]
+
+    async def _post(self, client: httpx.AsyncClient, claimed: Claimed) -> Outcome:
+        if not self._settings.webhook_allow_private and (why := await refused_host(claimed.url)):
+            return Outcome(None, why)
+        headers = {
+            "Content-Type": "application/json",
+            "User-Agent": "Interlude-Webhooks/1",
+            EVENT_ID_HEADER: str(claimed.event_id),
+            "Interlude-Event-Type": claimed.event_type,
+            SIGNATURE_HEADER: sign(claimed.secret, int(time.time()), claimed.body),
+        }
+        try:
+            # Streamed and never read: a receiver's answer is its status, whatever its size.
+            async with client.stream(
+                "POST", claimed.url, content=claimed.body, headers=headers
+            ) as response:
+                status = response.status_code
+        except httpx.HTTPError as error:
+            return Outcome(None, f"{type(error).__name__}: {error}"[:500])
+        if 200 <= status < 300:
+            return Outcome(status, "")
+        return Outcome(status, f"HTTP {status}")
+
+    async def _settle(
+        self, db: AsyncSession, delivery_id: UUID, outcome: Outcome, now: datetime
+    ) -> None:
+        row = await db.get(WebhookDelivery, delivery_id)
+        if row is None:  # its endpoint was deleted meanwhile
+            return
+        endpoint = await db.get(WebhookEndpoint, row.endpoint_id)
+        row.attempts += 1
+        row.last_status = outcome.status
+        row.last_error = outcome.error
+        if outcome.delivered:
+            row.status, row.delivered_at = "delivered", now
+            if endpoint is not None:
+                endpoint.failing_since = None
+            log.info("webhook_delivered", delivery_id=str(row.id), attempts=row.attempts)
+            return
+        s = self._settings
+        if row.attempts >= s.webhook_max_attempts or endpoint is None or not endpoint.enabled:
+            row.status = "failed"
+        else:
+            row.next_attempt_at = now + retry_delay(row.attempts, s)
+        # The URL and the payload stay out of the log: the ids say which.
+        log.warning(
+            "webhook_failed",
+            delivery_id=str(row.id),
+            endpoint_id=str(row.endpoint_id),
+            attempts=row.attempts,
+            http_status=outcome.status,
+        )
+        if endpoint is None or not endpoint.enabled:
+            return
+        endpoint.failing_since = endpoint.failing_since or now
+        if now - endpoint.failing_since >= timedelta(hours=s.webhook_disable_after_hours):
+            await disable(db, endpoint, now)
+
+
+def retry_delay(attempts: int, settings: Settings) -> timedelta:
+    """The first delay after the first failure, doubling, at most the longest."""
+    first = settings.webhook_first_retry_seconds
+    seconds = min(
+        first * 2 ** min(max(attempts - 1, 0), 30), settings.webhook_longest_retry_seconds
+    )
+    return timedelta(seconds=seconds)
+
+
+async def _claim(db: AsyncSession, delivery_id: UUID, seen: datetime, until: datetime) -> bool:
+    """Move the delivery's next attempt past the lease, only if no other worker did since it
+    was read (compare and set): two workers at once never both send it."""
+    result = await db.execute(
+        update(WebhookDelivery)
+        .where(
+            WebhookDelivery.id == delivery_id,
+            WebhookDelivery.status == "pending",
+            WebhookDelivery.next_attempt_at == seen,
+        )
+        .values(next_attempt_at=until)
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0) == 1
+
+
+async def disable(db: AsyncSession, endpoint: WebhookEndpoint, now: datetime) -> None:
+    """Disable the endpoint (once, whichever worker gets here first), give up its pending
+    deliveries (a replay sends one again) and e-mail the organisation's admins."""
+    result = await db.execute(
+        update(WebhookEndpoint)
+        .where(WebhookEndpoint.id == endpoint.id, WebhookEndpoint.enabled.is_(True))
+        .values(enabled=False, disabled_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if int(getattr(result, "rowcount", 0) or 0) != 1:
+        return
+    await db.execute(
+        update(WebhookDelivery)
+        .where(WebhookDelivery.endpoint_id == endpoint.id, WebhookDelivery.status == "pending")
+        .values(status="failed", last_error="endpoint disabled")
+        .execution_options(synchronize_session=False)
+    )
+    await db.refresh(endpoint)
+    log.warning("webhook_endpoint_disabled", endpoint_id=str(endpoint.id))
+    await _tell_admins(db, endpoint, now)
+
+
+async def _tell_admins(db: AsyncSession, endpoint: WebhookEndpoint, now: datetime) -> None:
+    admins = (
+        await db.scalars(
+            select(User).where(
+                User.organization_id == endpoint.organization_id,
+                User.role == Role.ADMIN,
+                User.is_active.is_(True),
+            )
+        )
+    ).all()
+    since = endpoint.failing_since or now
+    text = (
+        "Hello,\n\n"
+        f"The webhook endpoint {endpoint.url} failed every delivery since "
+        f"{since:%Y-%m-%d %H:%M} UTC, so Interlude disabled it. Events are no longer sent "
+        "to it. Once the receiver works again, enable it (POST /api/v1/webhooks/"
+        f"{endpoint.id}/enable) and replay what it missed (its deliveries list each one).\n"
+    )
+    for admin in admins:
+        if admin.email:
+            await queue_email(
+                db,
+                organization_id=endpoint.organization_id,
+                key=f"webhook-disabled:{endpoint.id}:{admin.id}",
+                to=admin.email,
+                subject="Interlude disabled a webhook endpoint that kept failing",
+                text=text,
+            )
