@@ -63,3 +63,19 @@ def test_dates_are_in_order_on_working_days_between_the_sessions(
     if days >= 4:  # a working day exists strictly between the two
         assert all(d.astimezone(PARIS).weekday() < 5 for d in dates)
         assert all(d.astimezone(PARIS).date() < following.astimezone(PARIS).date() for d in dates)
+
+
+def test_a_learner_in_new_york_gets_nine_oclock_new_york() -> None:
+    held = datetime(2026, 12, 7, 15, 0, tzinfo=UTC)  # a Monday
+    following = datetime(2026, 12, 21, 15, 0, tzinfo=UTC)
+    dates = proposed_dates(3, held, following, RHYTHM.for_person("America/New_York"))
+    local = [d.astimezone(ZoneInfo("America/New_York")) for d in dates if d]
+    assert [d.hour for d in local] == [9, 9, 9]
+    assert [d.hour for d in dates if d] == [14, 14, 14]  # UTC-5 in December
+    assert local[0].date().isoformat() == "2026-12-08"
+
+
+def test_no_or_an_unknown_zone_keeps_the_installations() -> None:
+    assert RHYTHM.for_person(None) == RHYTHM
+    assert RHYTHM.for_person("") == RHYTHM
+    assert RHYTHM.for_person("Mars/Olympus_Mons") == RHYTHM

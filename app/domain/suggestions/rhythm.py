@@ -6,17 +6,19 @@ items get proposed dates when they are drafted (the coach sees each on the revie
 change it); approving an item without naming a date keeps its proposal.
 
 The days: working days (the configured weekdays) from the day after the session to the day
-before the next one, each item at the configured hour, local time; the first item comes first,
+before the next one, each item at the configured hour in the learner's own time zone (the
+installation's when they named none); the first item comes first,
 the last on the last day. When the coach did not say when the next session is, there is no
 rhythm to follow: items reach the learner as they are approved.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from app.lib.time_zones import is_time_zone
 from app.settings import Settings
 
 ONE_DAY = timedelta(days=1)
@@ -35,6 +37,12 @@ class Rhythm:
             settings.delivery_time_zone,
             tuple(settings.delivery_weekdays),
         )
+
+    def for_person(self, time_zone: str | None) -> Rhythm:
+        """The same rhythm in a person's own zone, when they named a (still known) one."""
+        if time_zone and is_time_zone(time_zone):
+            return replace(self, time_zone=time_zone)
+        return self
 
 
 def proposed_dates(

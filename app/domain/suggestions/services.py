@@ -18,6 +18,7 @@ from app.db.models import (
     QuestionBankEntry,
     ReviewDecision,
     Suggestion,
+    User,
 )
 from app.db.models.enums import (
     QuestionScale,
@@ -54,6 +55,8 @@ async def create_drafts(
     enrollment = await db.get(Enrollment, session.enrollment_id)
     if enrollment is None or enrollment.organization_id != session.organization_id:
         raise NotFound("The session's enrollment no longer exists.")
+    learner = await db.get(User, session.learner_id)
+    rhythm = rhythm.for_person(learner.time_zone if learner else None)
     dates = proposed_dates(len(items), session.held_at, session.next_session_at, rhythm)
     drafts = [
         Suggestion(
