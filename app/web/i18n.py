@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from app.lib.time_zones import is_time_zone
 from app.web.messages import MESSAGES as CORE_MESSAGES
 from app.web.messages_admin import ADMIN_JS_KEYS, ADMIN_MESSAGES
 
@@ -52,6 +54,7 @@ JS_KEYS = (
     "journal.now_shared",
     "journal.now_private",
     "journal.confirm_delete",
+    "calendar.copied",
     *ADMIN_JS_KEYS,
 )
 
@@ -97,7 +100,12 @@ def template_date(ctx: Mapping[str, Any], /, day: date) -> str:
 
 
 def template_datetime(ctx: Mapping[str, Any], /, moment: datetime) -> str:
-    """UTC on the server; the page's script shows it in the reader's own time zone."""
+    """In the reader's time zone when they chose one (the page's script then keeps it), else
+    UTC on the server and the browser's zone once the script ran."""
+    zone = ctx.get("time_zone")
+    if zone and is_time_zone(zone) and moment.tzinfo is not None:
+        local = moment.astimezone(ZoneInfo(zone))
+        return f"{format_date(local.date(), ctx.get('locale'))}, {local:%H:%M} ({zone})"
     return f"{format_date(moment.date(), ctx.get('locale'))}, {moment:%H:%M} UTC"
 
 
