@@ -24,7 +24,7 @@ from app.db.models import (
     Suggestion,
     User,
 )
-from app.db.models.enums import Role, SuggestionState
+from app.db.models.enums import Role
 from app.domain import access
 from app.domain.conversations.services import ConversationService
 from app.domain.journal.services import JournalService
@@ -82,10 +82,7 @@ async def _coming_up(db: AsyncSession, identity: Identity) -> tuple[int, datetim
     count, first = (
         await db.execute(
             select(func.count(Suggestion.id), func.min(Suggestion.deliver_at)).where(
-                Suggestion.organization_id == identity.organization_id,
-                Suggestion.learner_id == identity.user_id,
-                Suggestion.state.in_((SuggestionState.APPROVED, SuggestionState.EDITED)),
-                Suggestion.deliver_at > utcnow(),
+                access.scheduled_items(identity, utcnow())
             )
         )
     ).one()

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 from unittest import mock
+from zoneinfo import ZoneInfo
 
 from litestar.testing import TestClient
 
@@ -91,3 +92,22 @@ def test_a_next_session_before_this_one_is_refused(
     )
     assert response.status_code == 400
     assert response.json()["error"]["field"] == "next_session_at"
+
+
+def test_a_learner_in_new_york_gets_items_at_nine_new_york_time(
+    seeded: list[OrgWorld], start_app: Callable[..., TestClient[Any]]
+) -> None:
+    client = start_app()
+    alpha = seeded[0]
+    learner = with_session(client, alpha.learners[0])
+    chosen = learner.patch("/api/v1/me", json={"time_zone": "America/New_York"})
+    assert chosen.status_code == 200, chosen.text
+    coach = with_key(client, alpha.coach)
+    session = _log_session(coach, alpha.learners[0].id, next_session_at=NEXT_SESSION)
+    run = _wait_for_plan(coach, session["id"])
+    days = [_when(d["deliver_at"]) for d in _drafts_of(coach, run["id"])]
+    assert days
+    new_york = ZoneInfo("America/New_York")
+    assert {d.astimezone(new_york).hour for d in days} == {9}
+    assert {d.hour for d in days} == {14}  # UTC-5 in November and December
+    assert min(days).astimezone(new_york).date().isoformat() == "2026-11-23"
