@@ -34,6 +34,7 @@ from app.lib.clock import utcnow
 from app.lib.identity import Identity
 from app.lib.pagination import PageParams
 from app.lib.security import Passwords
+from app.lib.time_zones import zone_of
 from app.settings import Settings
 from app.web.pages import PageController, Viewer, render
 
@@ -42,11 +43,13 @@ JOURNAL_SHOWN = 50
 MESSAGES_SHOWN = 200
 
 
-def _by_day(items: Sequence[Suggestion]) -> list[tuple[date, list[Suggestion]]]:
+def _by_day(items: Sequence[Suggestion], time_zone: str) -> list[tuple[date, list[Suggestion]]]:
+    """Items by the day they arrived: the reader's day when they chose a zone, else UTC's."""
+    zone = zone_of(time_zone, "UTC")
     days: dict[date, list[Suggestion]] = defaultdict(list)
     for item in items:
         when = item.delivered_at or item.deliver_at or item.created_at
-        days[when.date()].append(item)
+        days[when.astimezone(zone).date()].append(item)
     return sorted(days.items(), key=lambda day: day[0], reverse=True)
 
 
@@ -135,7 +138,7 @@ class LearnerPages(PageController):
             "learner/home.html",
             viewer,
             current="/me",
-            days=_by_day(items),
+            days=_by_day(items, viewer.time_zone),
             answers=await _answers(db_session, identity, [i.id for i in items]),
             next_cursor=next_cursor,
             last_session=await _last_session(db_session, identity),

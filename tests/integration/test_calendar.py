@@ -313,3 +313,29 @@ def test_erasure_ends_the_feed_and_forgets_the_zone(
         return user.calendar_token_hash, user.time_zone
 
     assert run_db(settings, kept) == (None, None)
+
+
+def test_the_learners_page_puts_items_on_their_own_day(
+    client: TestClient[Any], worlds: list[OrgWorld], settings: Settings
+) -> None:
+    alpha = worlds[0]
+    learner = alpha.learners[0]
+    arrived = (datetime.now(UTC) - timedelta(days=3)).replace(
+        hour=22, minute=0, second=0, microsecond=0
+    )  # 9:00 the next morning in Sydney (summer there, UTC+11)
+
+    async def deliver(db: AsyncSession) -> None:
+        await db.execute(
+            update(Suggestion)
+            .where(Suggestion.id == alpha.draft_ids[learner.id][0])
+            .values(state=SuggestionState.DELIVERED, deliver_at=arrived, delivered_at=arrived)
+        )
+
+    run_db(settings, deliver)
+    me = with_session(client, learner)
+    utc_day, sydney_day = arrived.date(), (arrived + timedelta(hours=11)).date()
+    assert f'<time datetime="{utc_day.isoformat()}">' in me.get("/me").text
+    assert me.patch("/api/v1/me", json={"time_zone": "Australia/Sydney"}).status_code == 200
+    page = me.get("/me").text
+    assert f'<time datetime="{sydney_day.isoformat()}">' in page
+    assert f'<time datetime="{utc_day.isoformat()}">' not in page
