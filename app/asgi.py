@@ -31,6 +31,7 @@ from app.domain.audit_controller import AuditController
 from app.domain.auth.controllers import AuthController
 from app.domain.auth.deps import provide_identity
 from app.domain.briefs.controllers import BriefController
+from app.domain.calendar.controllers import CalendarController, CalendarFeedController
 from app.domain.coaching.controllers import CoachingSessionController
 from app.domain.conversations.controllers import ConversationController
 from app.domain.escalations.controllers import EscalationController
@@ -88,6 +89,8 @@ API_CONTROLLERS = [
     PrivacyController,
     InsightsController,
     WebhookController,
+    CalendarController,
+    CalendarFeedController,
 ]
 
 

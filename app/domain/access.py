@@ -25,11 +25,13 @@ from app.db.models import (
     Suggestion,
     User,
 )
-from app.db.models.enums import LEARNER_VISIBLE_STATES, Role
+from app.db.models.enums import LEARNER_VISIBLE_STATES, Role, SuggestionState
 from app.lib.errors import NotFound
 from app.lib.identity import Identity
 
 M = TypeVar("M")
+# Approved (as drafted or edited) and waiting for their day.
+SCHEDULABLE_STATES = (SuggestionState.APPROVED, SuggestionState.EDITED)
 
 
 def in_tenant(model: Any, identity: Identity) -> ColumnElement[bool]:
@@ -136,6 +138,26 @@ def visible_suggestions(identity: Identity, now: datetime) -> ColumnElement[bool
                 Suggestion.learner_id == identity.user_id, learner_can_see_suggestion(now)
             ),
             coach=lambda: Suggestion.learner_id.in_(coach_learner_ids(identity)),
+            admin=false,
+        ),
+    )
+
+
+def scheduled_items(identity: Identity, now: datetime) -> ColumnElement[bool]:
+    """*When* a learner's approved items will arrive, not what they say: callers select the
+    moment (`deliver_at`) only, for the home page's "coming up" and the calendar feed. The
+    text stays behind the gate until its day. Coaches see their learners' items through
+    `visible_suggestions`; nobody else learns the schedule."""
+    return and_(
+        in_tenant(Suggestion, identity),
+        _by_role(
+            identity,
+            learner=lambda: and_(
+                Suggestion.learner_id == identity.user_id,
+                Suggestion.state.in_(SCHEDULABLE_STATES),
+                Suggestion.deliver_at > now,
+            ),
+            coach=false,
             admin=false,
         ),
     )

@@ -15,7 +15,8 @@ class Identity:
     organization_id: UUID
     user_id: UUID
     role: Role
-    via: Literal["session", "api_key", "job"]  # job: a scheduled task acting for the person
+    # job: a scheduled task acting for the person; calendar: their feed's secret URL (reads)
+    via: Literal["session", "api_key", "job", "calendar"]
     scopes: frozenset[ApiScope]
 
     @property

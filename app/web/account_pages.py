@@ -1,5 +1,5 @@
 """One's own account: "forgot your password?", the page a password link opens, and `/account`
-(name, language, password).
+(name, language, time zone, password, calendar feed).
 
 Like the login form, these post forms (no script needed), and their errors come back beside
 the field, in the reader's language. The password link's token travels in the URL's fragment
@@ -21,14 +21,17 @@ from app.db.models import User
 from app.db.models.enums import Language, Role
 from app.domain.auth import links
 from app.domain.auth import services as auth
+from app.domain.calendar import services as calendar
 from app.lib.errors import AppError, NotFound
 from app.lib.identity import Identity
 from app.lib.security import Passwords
+from app.lib.time_zones import COMMON_TIME_ZONES, is_time_zone
 from app.settings import Settings
 from app.web.i18n import locale_from_header, text
 from app.web.pages import PAGE_HEADERS, PageController, Viewer, render
 
 MAX_FIELD_CHARS = 1_000
+SAVED_NOTICES = ("profile", "password", "calendar_revoked")
 MIN_PASSWORD_CHARS = 10  # as the API's NewPassword
 # The link page holds a token in its URL: no Referer may carry the URL anywhere.
 LINK_PAGE_HEADERS = [
@@ -201,8 +204,10 @@ class AccountPages(PageController):
         request: Request[Any, Any, Any],
         viewer: NamedDependency[Viewer],
         db_session: NamedDependency[AsyncSession],
+        settings: NamedDependency[Settings],
     ) -> Template:
-        return await _account(db_session, viewer, saved=request.query_params.get("saved", "")[:20])
+        saved = request.query_params.get("saved", "")[:30]
+        return await _account(db_session, viewer, settings, saved=saved)
 
     @post("/account/profile", name="account-profile", status_code=303)
     async def save_profile(
@@ -211,19 +216,26 @@ class AccountPages(PageController):
         db_session: NamedDependency[AsyncSession],
         identity: NamedDependency[Identity],  # checks the form's CSRF token
         viewer: NamedDependency[Viewer],
+        settings: NamedDependency[Settings],
     ) -> Response[Any]:
         form = await request.form()
         user = await _user(db_session, identity)
         name, language = _field(form, "display_name"), _field(form, "locale")
+        time_zone = _field(form, "time_zone")
         item_emails = _field(form, "item_emails") == "on"
         problems = {}
         if not name or len(name) > 200:
             problems["display_name"] = text("account.need_name", viewer.locale)
         if language not in {lang.value for lang in Language}:
             problems["locale"] = text("account.need_language", viewer.locale)
+        if time_zone and not is_time_zone(time_zone):
+            problems["time_zone"] = text("account.need_time_zone", viewer.locale)
         if problems:
-            return await _account(db_session, viewer, field_errors=problems, status_code=400)
+            return await _account(
+                db_session, viewer, settings, field_errors=problems, status_code=400
+            )
         user.display_name, user.locale = name, Language(language)
+        user.time_zone = time_zone or None
         if user.role in (Role.LEARNER, Role.COACH):
             user.item_emails = item_emails
         await db_session.commit()
@@ -250,11 +262,38 @@ class AccountPages(PageController):
         except AppError:  # missing (400) or wrong (403)
             problems["current_password"] = text("account.current_wrong", locale)
         if problems:
-            return await _account(db_session, viewer, field_errors=problems, status_code=400)
+            return await _account(
+                db_session, viewer, settings, field_errors=problems, status_code=400
+            )
         keep = request.cookies.get(settings.session_cookie_name)
         await auth.set_own_password(db_session, passwords, user, password, keep)
         await db_session.commit()
         return Redirect("/account?saved=password", status_code=303)
+
+    @post("/account/calendar", name="account-calendar", status_code=200)
+    async def make_calendar(
+        self,
+        db_session: NamedDependency[AsyncSession],
+        identity: NamedDependency[Identity],  # checks the form's CSRF token
+        viewer: NamedDependency[Viewer],
+        settings: NamedDependency[Settings],
+    ) -> Template:
+        """The new URL is shown in this answer only (not through a redirect: it would sit in
+        the browser's history)."""
+        identity.require_role(*calendar.FEED_ROLES)
+        feed = await calendar.create_feed(db_session, settings, await _user(db_session, identity))
+        await db_session.commit()
+        return await _account(db_session, viewer, settings, calendar_url=feed.url)
+
+    @post("/account/calendar/revoke", name="account-calendar-revoke", status_code=303)
+    async def revoke_calendar(
+        self,
+        db_session: NamedDependency[AsyncSession],
+        identity: NamedDependency[Identity],  # checks the form's CSRF token
+    ) -> Response[Any]:
+        await calendar.revoke_feed(db_session, await _user(db_session, identity))
+        await db_session.commit()
+        return Redirect("/account?saved=calendar_revoked", status_code=303)
 
 
 async def _user(db: AsyncSession, identity: Identity) -> User:
@@ -267,18 +306,29 @@ async def _user(db: AsyncSession, identity: Identity) -> User:
 async def _account(
     db: AsyncSession,
     viewer: Viewer,
+    settings: Settings,
     *,
     saved: str = "",
     field_errors: dict[str, str] | None = None,
     status_code: int = 200,
+    calendar_url: str = "",
 ) -> Template:
     user = await _user(db, viewer.identity)
+    zones = list(COMMON_TIME_ZONES)
+    if user.time_zone and user.time_zone not in zones:
+        zones.insert(0, user.time_zone)
     return render(
         "account.html",
         viewer,
         current="/account",
         status_code=status_code,
         user=user,
-        saved=saved if saved in ("profile", "password") else "",
+        saved=saved if saved in SAVED_NOTICES else "",
         field_errors=field_errors or {},
+        time_zones=zones,
+        default_time_zone=settings.delivery_time_zone,
+        delivery_hour=settings.delivery_hour,
+        has_calendar=user.role in calendar.FEED_ROLES,
+        calendar_active=user.calendar_token_hash is not None,
+        calendar_url=calendar_url,
     )

@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from app.lib.time_zones import is_time_zone
 from app.web.messages import MESSAGES as CORE_MESSAGES
 from app.web.messages_admin import ADMIN_JS_KEYS, ADMIN_MESSAGES
 
@@ -52,6 +54,7 @@ JS_KEYS = (
     "journal.now_shared",
     "journal.now_private",
     "journal.confirm_delete",
+    "calendar.copied",
     *ADMIN_JS_KEYS,
 )
 
@@ -92,12 +95,27 @@ def format_date(day: date, locale: str | None) -> str:
     return f"{day.day} {month} {day.year}"
 
 
+def _in_readers_zone(ctx: Mapping[str, Any], moment: datetime) -> datetime | None:
+    zone = ctx.get("time_zone")
+    if zone and is_time_zone(zone) and moment.tzinfo is not None:
+        return moment.astimezone(ZoneInfo(zone))
+    return None
+
+
 def template_date(ctx: Mapping[str, Any], /, day: date) -> str:
-    return format_date(day.date() if isinstance(day, datetime) else day, ctx.get("locale"))
+    """A moment's day is the reader's when they chose a time zone (9:00 in Sydney is the
+    evening before in UTC)."""
+    if isinstance(day, datetime):
+        day = (_in_readers_zone(ctx, day) or day).date()
+    return format_date(day, ctx.get("locale"))
 
 
 def template_datetime(ctx: Mapping[str, Any], /, moment: datetime) -> str:
-    """UTC on the server; the page's script shows it in the reader's own time zone."""
+    """In the reader's time zone when they chose one (the page's script then keeps it), else
+    UTC on the server and the browser's zone once the script ran."""
+    local = _in_readers_zone(ctx, moment)
+    if local is not None:
+        return f"{format_date(local.date(), ctx.get('locale'))}, {local:%H:%M} ({ctx['time_zone']})"
     return f"{format_date(moment.date(), ctx.get('locale'))}, {moment:%H:%M} UTC"
 
 

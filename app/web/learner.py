@@ -26,7 +26,7 @@ from app.db.models import (
     Suggestion,
     User,
 )
-from app.db.models.enums import Role, SuggestionState
+from app.db.models.enums import Role
 from app.domain import access
 from app.domain.conversations.services import ConversationService
 from app.domain.journal.services import JournalService
@@ -36,6 +36,7 @@ from app.lib.clock import utcnow
 from app.lib.identity import Identity
 from app.lib.pagination import PageParams
 from app.lib.security import Passwords
+from app.lib.time_zones import zone_of
 from app.settings import Settings
 from app.web.pages import PageController, Viewer, render
 
@@ -110,10 +111,7 @@ async def _coming_up(db: AsyncSession, identity: Identity) -> tuple[int, datetim
     count, first = (
         await db.execute(
             select(func.count(Suggestion.id), func.min(Suggestion.deliver_at)).where(
-                Suggestion.organization_id == identity.organization_id,
-                Suggestion.learner_id == identity.user_id,
-                Suggestion.state.in_((SuggestionState.APPROVED, SuggestionState.EDITED)),
-                Suggestion.deliver_at > utcnow(),
+                access.scheduled_items(identity, utcnow())
             )
         )
     ).one()
@@ -164,7 +162,8 @@ class LearnerPages(PageController):
         identity.require_role(Role.LEARNER)
         items, next_cursor = await FeedService(db_session, identity).feed(page)
         answers = await _answers(db_session, identity, [i.id for i in items])
-        zone = ZoneInfo(settings.delivery_time_zone)
+        # The learner's own day when they chose a zone, else the organisation's rhythm's.
+        zone = zone_of(viewer.time_zone, settings.delivery_time_zone)
         return render(
             "learner/home.html",
             viewer,

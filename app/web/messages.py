@@ -519,11 +519,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # One's own account (/account)
     "nav.account": ("Mon compte", "My account"),
     "account.title": ("Mon compte", "My account"),
-    "account.profile": ("Nom et langue", "Name and language"),
+    "account.profile": ("Nom, langue et fuseau horaire", "Name, language and time zone"),
     "account.name": ("Nom affiché", "Display name"),
     "account.language": ("Langue", "Language"),
     "account.save": ("Enregistrer", "Save"),
-    "account.saved_profile": ("Nom et langue enregistrés.", "Name and language saved."),
+    "account.saved_profile": ("Profil enregistré.", "Profile saved."),
     "account.saved_password": (
         "Mot de passe changé. Vos autres sessions (autres appareils) sont fermées.",
         "Password changed. Your other sessions (other devices) are closed.",
@@ -581,4 +581,52 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Enter a name (at most 200 characters).",
     ),
     "account.need_language": ("Choisissez le français ou l'anglais.", "Choose French or English."),
+    "account.time_zone": ("Fuseau horaire", "Time zone"),
+    "account.time_zone_default": (
+        "Celui de l'organisation ({zone})",
+        "The organisation's ({zone})",
+    ),
+    "account.time_zone_hint": (
+        "Vos éléments sont proposés à {hour} h dans ce fuseau, et les pages y affichent les "
+        "heures.",
+        "Your items are proposed for {hour}:00 in this zone, and pages show times in it.",
+    ),
+    "account.need_time_zone": (
+        "Choisissez un fuseau horaire de la liste.",
+        "Choose a time zone from the list.",
+    ),
+    "account.saved_calendar_revoked": (
+        "Lien de calendrier révoqué : il ne fonctionne plus.",
+        "Calendar link revoked: it no longer works.",
+    ),
+    "calendar.title": ("Calendrier", "Calendar"),
+    "calendar.intro_learner": (
+        "Abonnez votre agenda (Outlook, Google, Apple…) à un lien secret : il y affiche votre "
+        "prochaine séance et les jours où un élément arrive, jamais ce qu'il dit.",
+        "Subscribe your calendar (Outlook, Google, Apple…) to a secret link: it shows your next "
+        "session and the days an item arrives, never what it says.",
+    ),
+    "calendar.intro_coach": (
+        "Abonnez votre agenda (Outlook, Google, Apple…) à un lien secret : il y affiche les "
+        "prochaines séances de vos apprenants, avec leur nom seulement.",
+        "Subscribe your calendar (Outlook, Google, Apple…) to a secret link: it shows the next "
+        "sessions of your learners, by name only.",
+    ),
+    "calendar.url_label": ("Le lien de votre calendrier", "Your calendar link"),
+    "calendar.shown_once": (
+        "Copiez-le maintenant : il n'est montré qu'une fois. Quiconque l'a voit votre "
+        "calendrier ; s'il a fuité, révoquez-le.",
+        "Copy it now: it is shown only once. Anyone who has it sees your calendar; if it "
+        "leaked, revoke it.",
+    ),
+    "calendar.copy": ("Copier", "Copy"),
+    "calendar.copied": ("Lien copié.", "Link copied."),
+    "calendar.active": ("Un lien de calendrier est actif.", "A calendar link is active."),
+    "calendar.none": ("Aucun lien de calendrier pour l'instant.", "No calendar link yet."),
+    "calendar.create": ("Créer le lien", "Make the link"),
+    "calendar.replace": (
+        "Remplacer le lien (l'ancien cesse de fonctionner)",
+        "Replace the link (the old one stops working)",
+    ),
+    "calendar.revoke": ("Révoquer le lien", "Revoke the link"),
 }

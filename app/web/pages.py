@@ -72,6 +72,8 @@ class Viewer:
     csrf_token: str  # empty for an API key: such a caller sends no form
     # A coach's open urgent alerts, shown on every page: an alert must not wait for the home page.
     open_alerts: int = 0
+    # Their own IANA zone, "" for none (pages then show times in the browser's zone).
+    time_zone: str = ""
 
     @property
     def nav(self) -> tuple[tuple[str, str], ...]:
@@ -104,7 +106,15 @@ async def provide_viewer(
             )
             or 0
         )
-    viewer = Viewer(identity, user.display_name, user.locale.value, org.name, csrf, alerts)
+    viewer = Viewer(
+        identity,
+        user.display_name,
+        user.locale.value,
+        org.name,
+        csrf,
+        alerts,
+        user.time_zone or "",
+    )
     request.state.viewer = viewer  # an error page keeps the person's language and menu
     return viewer
 
@@ -125,6 +135,7 @@ def render(
             "viewer": viewer,
             "locale": viewer.locale if viewer else (locale or DEFAULT_LOCALE),
             "csrf": viewer.csrf_token if viewer else "",
+            "time_zone": viewer.time_zone if viewer else "",
             "current": current,
             **ctx,
         },

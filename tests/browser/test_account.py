@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import httpx
+
 from app.db.models.enums import Role
 from tests.browser.conftest import Browser, Server, add_person
 from tests.browser.test_loop import all_css, css, log_in, wait
@@ -90,3 +92,32 @@ def test_the_account_page_changes_language_then_password(
     other_device.go("/me")
     assert other_device.path.startswith("/login")  # the other device's session ended
     assert browser.console_errors("400", "403") == []
+
+
+def test_the_account_page_makes_shows_once_and_revokes_a_calendar_link(
+    server: Server, open_browser: Callable[..., Browser]
+) -> None:
+    person = add_person(server, "calendar", Role.LEARNER)
+    browser = open_browser("calendar")
+    browser.go("/login")
+    log_in(browser, person)
+    browser.go("/account")
+    assert "Aucun lien" in css(browser, "#calendar-state").text
+    css(browser, "#calendar-form button[type=submit]").click()
+    field = wait(browser, lambda d: css(browser, "#calendar-url"))
+    url = field.get_attribute("value")
+    assert url.endswith(".ics")
+    assert "/calendar/" in url
+    css(browser, "#calendar-copy").click()  # the clipboard may be refused; nothing breaks
+    browser.shot("calendar-url")
+    feed = httpx.get(server.url + url[url.index("/calendar/") :])
+    assert feed.status_code == 200
+    assert feed.text.startswith("BEGIN:VCALENDAR\r\n")
+
+    browser.go("/account")  # shown once: a reload shows only that a link is active
+    assert not all_css(browser, "#calendar-url")
+    assert "actif" in css(browser, "#calendar-state").text
+    css(browser, "#calendar-revoke-form button[type=submit]").click()
+    assert "révoqué" in wait(browser, lambda d: css(browser, "#account-saved")).text
+    assert httpx.get(server.url + url[url.index("/calendar/") :]).status_code == 404
+    assert browser.console_errors() == []

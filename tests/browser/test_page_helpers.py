@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, date, datetime
 
 import pytest
 
 from agents.safety import CATEGORIES
 from app.db.models.enums import SuggestionKind
+from app.web import i18n
 from app.web.coach import BRIEF_SECTIONS
 from app.web.filters import cite_numbers
 from app.web.i18n import JS_KEYS, MESSAGES, locale_from_header, text
@@ -105,3 +107,14 @@ def test_no_word_is_defined_in_two_areas() -> None:
     from app.web.messages_admin import ADMIN_MESSAGES
 
     assert CORE.keys() & ADMIN_MESSAGES.keys() == set()
+
+
+def test_moments_are_shown_in_the_readers_own_zone_when_they_chose_one() -> None:
+    moment = datetime(2026, 12, 7, 22, 0, tzinfo=UTC)  # 9:00 on the 8th in Sydney
+    sydney = {"locale": "en", "time_zone": "Australia/Sydney"}
+    assert i18n.template_datetime(sydney, moment) == "8 December 2026, 09:00 (Australia/Sydney)"
+    assert i18n.template_date(sydney, moment) == "8 December 2026"
+    unset = {"locale": "en", "time_zone": ""}
+    assert i18n.template_datetime(unset, moment) == "7 December 2026, 22:00 UTC"
+    assert i18n.template_date(unset, moment) == "7 December 2026"
+    assert i18n.template_date(sydney, date(2026, 12, 7)) == "7 December 2026"  # a day is a day

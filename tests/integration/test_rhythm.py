@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 from unittest import mock
+from zoneinfo import ZoneInfo
 
 from litestar.testing import TestClient
 
@@ -129,3 +130,22 @@ def test_the_learner_s_home_shows_today_first_then_what_waits_then_what_was_answ
     assert items[later] == -1  # not before its day: only counted
     assert "En attente de votre réponse (1)" in page
     assert 'id="coming-up"' in page
+
+
+def test_a_learner_in_new_york_gets_items_at_nine_new_york_time(
+    seeded: list[OrgWorld], start_app: Callable[..., TestClient[Any]]
+) -> None:
+    client = start_app()
+    alpha = seeded[0]
+    learner = with_session(client, alpha.learners[0])
+    chosen = learner.patch("/api/v1/me", json={"time_zone": "America/New_York"})
+    assert chosen.status_code == 200, chosen.text
+    coach = with_key(client, alpha.coach)
+    session = _log_session(coach, alpha.learners[0].id, next_session_at=NEXT_SESSION)
+    run = _wait_for_plan(coach, session["id"])
+    days = [_when(d["deliver_at"]) for d in _drafts_of(coach, run["id"])]
+    assert days
+    new_york = ZoneInfo("America/New_York")
+    assert {d.astimezone(new_york).hour for d in days} == {9}
+    assert {d.hour for d in days} == {14}  # UTC-5 in November and December
+    assert min(days).astimezone(new_york).date().isoformat() == "2026-11-23"

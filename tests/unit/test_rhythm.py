@@ -96,3 +96,19 @@ def test_quiet_hours_across_midnight() -> None:
     lunch = QuietHours(start=12, end=14)
     assert [lunch.cover(h) for h in (11, 12, 13, 14)] == [False, True, True, False]
     assert not QuietHours(start=9, end=9).cover(9)  # an empty span
+
+
+def test_a_learner_in_new_york_gets_nine_oclock_new_york() -> None:
+    held = datetime(2026, 12, 7, 15, 0, tzinfo=UTC)  # a Monday
+    following = datetime(2026, 12, 21, 15, 0, tzinfo=UTC)
+    dates = proposed_dates(3, held, following, RHYTHM.for_person("America/New_York"))
+    local = [d.astimezone(ZoneInfo("America/New_York")) for d in dates if d]
+    assert [d.hour for d in local] == [9, 9, 9]
+    assert [d.hour for d in dates if d] == [14, 14, 14]  # UTC-5 in December
+    assert local[0].date().isoformat() == "2026-12-08"
+
+
+def test_no_or_an_unknown_zone_keeps_the_installations() -> None:
+    assert RHYTHM.for_person(None) == RHYTHM
+    assert RHYTHM.for_person("") == RHYTHM
+    assert RHYTHM.for_person("Mars/Olympus_Mons") == RHYTHM

@@ -29,6 +29,12 @@ class User(TenantMixin, Base):
     item_emails: Mapped[bool] = mapped_column(default=True)
     # In that link: it can only turn the e-mails off, so it is kept as is (made on first mail).
     unsubscribe_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True, default=None)
+    # An IANA name (Europe/Paris); None: the installation's (settings.delivery_time_zone).
+    time_zone: Mapped[str | None] = mapped_column(sa.String(64), default=None)
+    # SHA-256 of the secret in the person's calendar feed URL (app/domain/calendar); None: none.
+    calendar_token_hash: Mapped[str | None] = mapped_column(
+        sa.String(64), unique=True, default=None
+    )
 
 
 class LoginSession(TenantMixin, Base):

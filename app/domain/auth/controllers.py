@@ -122,7 +122,14 @@ class AuthController(Controller):
     ) -> MeOut:
         return await _me(db_session, identity)
 
-    @patch("/me", summary="Change my name, language or password (with the current one)")
+    @patch(
+        "/me",
+        summary="Change my name, language, time zone or password (with the current one)",
+        description=(
+            "`time_zone`: an IANA name (America/New_York) for the days items are proposed and "
+            "the times pages show; an empty string goes back to the organisation's default."
+        ),
+    )
     async def update_me(
         self,
         request: Request[Any, Any, Any],
@@ -146,6 +153,6 @@ class AuthController(Controller):
             )
             await services.set_own_password(db_session, passwords, user, data.password, keep)
         people = PeopleService(db_session, identity, passwords)
-        people.apply_profile(user, data.display_name, data.locale, None)
+        people.apply_profile(user, data.display_name, data.locale, None, data.time_zone)
         await db_session.flush()
         return await _me(db_session, identity)

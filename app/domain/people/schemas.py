@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 from uuid import UUID
 
 import msgspec
@@ -8,6 +9,8 @@ import msgspec
 from app.db.models import Enrollment, User
 from app.db.models.enums import Language, Role
 from app.lib.schema import Email, LongText, Name, NewPassword, Password
+
+TimeZoneName = Annotated[str, msgspec.Meta(max_length=64)]
 
 
 class UserOut(msgspec.Struct):
@@ -20,6 +23,8 @@ class UserOut(msgspec.Struct):
     created_at: datetime
     # False until the person sets a password through their invitation link.
     has_password: bool = False
+    # Their own IANA time zone; None: the installation's default.
+    time_zone: str | None = None
 
     @classmethod
     def of(cls, u: User) -> UserOut:
@@ -32,6 +37,7 @@ class UserOut(msgspec.Struct):
             u.is_active,
             u.created_at,
             u.password_hash is not None,
+            u.time_zone,
         )
 
 
@@ -58,6 +64,8 @@ class UserPatch(msgspec.Struct, forbid_unknown_fields=True):
 class MePatch(msgspec.Struct, forbid_unknown_fields=True):
     display_name: Name | None = None
     locale: Language | None = None
+    # An IANA name (America/New_York); "" goes back to the organisation's default.
+    time_zone: TimeZoneName | None = None
     password: NewPassword | None = None
     # Required with `password`: a session left open on a shared computer must not be enough to
     # take the account over.

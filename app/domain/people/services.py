@@ -19,6 +19,7 @@ from app.lib.identity import Identity
 from app.lib.pagination import PageParams, fetch_page
 from app.lib.schema import EMAIL_MAX_LENGTH, INVISIBLE
 from app.lib.security import Passwords
+from app.lib.time_zones import check_time_zone
 
 
 def normalise_email(email: str) -> str:
@@ -155,8 +156,16 @@ class PeopleService:
         return user
 
     def apply_profile(
-        self, user: User, display_name: str | None, locale: Language | None, password: str | None
+        self,
+        user: User,
+        display_name: str | None,
+        locale: Language | None,
+        password: str | None,
+        time_zone: str | None = None,
     ) -> None:
+        """`time_zone`: None keeps it; "" goes back to the organisation's default."""
+        if time_zone is not None:
+            user.time_zone = check_time_zone(time_zone.strip()) if time_zone.strip() else None
         if display_name is not None:
             user.display_name = display_name.strip()
         if locale is not None:

@@ -138,6 +138,7 @@ class PrivacyService:
         user.password_hash = None
         user.is_active = False
         user.item_emails, user.unsubscribe_token = False, None
+        user.calendar_token_hash, user.time_zone = None, None
         user.erased_at = now
         audit.record(
             self.db,

@@ -6,7 +6,8 @@ items get proposed dates when they are drafted (the coach sees each on the revie
 change it); approving an item without naming a date keeps its proposal.
 
 The days: working days (the configured weekdays) from the day after the session to the day
-before the next one, each item at the configured hour, local time; the first item comes first,
+before the next one, each item at the configured hour in the learner's own time zone (the
+installation's when they named none); the first item comes first,
 the last on the last day. When the coach did not say when the next session is, there is no
 rhythm to follow: items reach the learner as they are approved.
 """
@@ -18,6 +19,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from app.domain.organizations.schemas import Policy
+from app.lib.time_zones import is_time_zone
 from app.settings import Settings
 
 ONE_DAY = timedelta(days=1)
@@ -46,6 +48,12 @@ class Rhythm:
             weekdays=self.weekdays if policy.working_days is None else tuple(policy.working_days),
             days_off=frozenset(policy.days_off),
         )
+
+    def for_person(self, time_zone: str | None) -> Rhythm:
+        """The same rhythm in a person's own zone, when they named a (still known) one."""
+        if time_zone and is_time_zone(time_zone):
+            return replace(self, time_zone=time_zone)
+        return self
 
 
 def proposed_dates(

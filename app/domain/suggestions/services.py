@@ -19,6 +19,7 @@ from app.db.models import (
     QuestionBankEntry,
     ReviewDecision,
     Suggestion,
+    User,
 )
 from app.db.models.enums import (
     QuestionScale,
@@ -60,6 +61,8 @@ async def create_drafts(
     organization = await db.get(Organization, session.organization_id)
     if organization is not None:  # its policy may set its own hour, working days, days off
         rhythm = rhythm.with_policy(Policy.load(organization.policy))
+    learner = await db.get(User, session.learner_id)
+    rhythm = rhythm.for_person(learner.time_zone if learner else None)
     dates = proposed_dates(len(items), session.held_at, session.next_session_at, rhythm)
     drafts = [
         Suggestion(

@@ -222,12 +222,38 @@ const Interlude = (() => {
 
   // --- times in the reader's own time zone -------------------------------------------------
   function localTimes(root) {
-    const format = new Intl.DateTimeFormat(document.documentElement.lang, { dateStyle: "long", timeStyle: "short" });
+    // The person's own zone when they chose one on their account page, else the browser's.
+    const zone = document.documentElement.dataset.timeZone;
+    const options = { dateStyle: "long", timeStyle: "short" };
+    if (zone) options.timeZone = zone;
+    let format;
+    try {
+      format = new Intl.DateTimeFormat(document.documentElement.lang, options);
+    } catch (error) { // a zone this browser does not know: its own
+      delete options.timeZone;
+      format = new Intl.DateTimeFormat(document.documentElement.lang, options);
+    }
     for (const el of root.querySelectorAll("time[data-local]")) {
       const moment = new Date(el.getAttribute("datetime"));
       if (!Number.isNaN(moment.getTime())) el.textContent = format.format(moment);
     }
   }
+
+  // --- "Copy" buttons: <button data-copy="id-of-an-input"> ---------------------------------
+  document.addEventListener("click", async (event) => {
+    const button = event.target.closest("button[data-copy]");
+    if (!button) return;
+    const field = document.getElementById(button.dataset.copy);
+    if (!field) return;
+    field.select();
+    try {
+      await navigator.clipboard.writeText(field.value);
+    } catch (error) { // no clipboard access (plain http, permissions): the text stays selected
+      return;
+    }
+    const status = document.getElementById(button.dataset.copy + "-status");
+    if (status) status.textContent = tr("calendar.copied");
+  });
 
   document.addEventListener("DOMContentLoaded", () => {
     restoreDrafts();
