@@ -44,6 +44,7 @@ from app.domain.notifications.alerts import AlertMail
 from app.domain.notifications.announcer import ItemAnnouncer
 from app.domain.notifications.digest import CoachDigest
 from app.domain.notifications.outbox import OutboxWorker, SmtpMailer
+from app.domain.openai_compat.controllers import openai_router
 from app.domain.organizations.controllers import OrganizationController
 from app.domain.people.controllers import EnrollmentController, UserController
 from app.domain.plans.controllers import PlanController
@@ -174,7 +175,13 @@ def create_app(
     runtime = (agents or partial(AgentRuntime.from_settings, settings))(knowledge)
     start, stop = _lifecycle(database, runtime, settings)
     return Litestar(
-        route_handlers=[health, *API_CONTROLLERS, *WEB_CONTROLLERS, static_files_router()],
+        route_handlers=[
+            health,
+            *API_CONTROLLERS,
+            openai_router(),
+            *WEB_CONTROLLERS,
+            static_files_router(),
+        ],
         on_startup=[start],
         on_shutdown=[stop],
         plugins=[SQLAlchemyPlugin(config=database)],
