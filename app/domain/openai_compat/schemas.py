@@ -1,8 +1,9 @@
 """The OpenAI chat-completions wire format: what a client may send, and what it gets back.
 
-A request is decoded leniently where OpenAI's clients differ (earlier messages: any role,
-content as text or parts, extra keys such as `refusal`), strictly where Interlude acts on it
-(an unknown top-level parameter is refused, naming it, rather than silently dropped).
+Every parameter OpenAI's SDKs send is declared: the companion uses it, refuses it naming it
+(`unsupported`), or accepts and ignores it. Anything else is refused as an unknown field,
+rather than silently dropped. Earlier messages may carry what OpenAI's clients send back
+(`refusal`, `tool_calls`...): only the last message is read.
 """
 
 from __future__ import annotations
@@ -17,19 +18,33 @@ MODEL_CREATED = 1_795_000_000  # when the companion was first served this way (2
 Role = Literal["system", "developer", "user", "assistant", "tool", "function"]
 
 
-class ContentPart(msgspec.Struct):
+class ContentPart(msgspec.Struct, forbid_unknown_fields=True):
     type: str
     text: str | None = None
+    # Parts other than text: refused in the new message, ignored in earlier ones.
+    refusal: str | None = None
+    image_url: Any = None
+    input_audio: Any = None
+    file: Any = None
 
 
-class ChatMessageIn(msgspec.Struct):
+class ChatMessageIn(msgspec.Struct, forbid_unknown_fields=True):
     role: Role
     content: str | list[ContentPart] | None = None
     name: str | None = None
+    # What OpenAI's clients send back with an earlier assistant or tool message: only the last
+    # message (the learner's) is read, so these are accepted and ignored.
+    refusal: str | None = None
+    tool_calls: list[Any] | None = None
+    tool_call_id: str | None = None
+    function_call: Any = None
+    audio: Any = None
+    annotations: list[Any] | None = None
 
 
-class StreamOptions(msgspec.Struct):
+class StreamOptions(msgspec.Struct, forbid_unknown_fields=True):
     include_usage: bool = False
+    include_obfuscation: bool | None = None  # OpenAI pads chunks against size analysis: no need
 
 
 class ChatCompletionIn(msgspec.Struct, forbid_unknown_fields=True):

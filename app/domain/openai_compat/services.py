@@ -11,6 +11,7 @@ request starts a new conversation, whose id comes back in `interlude.conversatio
 
 from __future__ import annotations
 
+import re
 from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,6 +22,7 @@ from app.domain.conversations.schemas import ConversationIn
 from app.domain.conversations.services import ConversationService
 from app.domain.openai_compat.schemas import MODEL_ID, ChatCompletionIn, ChatMessageIn
 from app.lib.errors import InvalidInput, NotFound
+from app.lib.schema import NON_BLANK, PATTERN_MEANINGS
 
 
 def check_request(data: ChatCompletionIn) -> str:
@@ -53,8 +55,8 @@ def learner_text(messages: list[ChatMessageIn]) -> str:
         text = "\n".join(part.text or "" for part in last.content)
     else:
         text = last.content or ""
-    if not text.strip() or "\x00" in text:
-        raise InvalidInput("The message must contain visible text (and no NUL).", field=field)
+    if not re.search(NON_BLANK, text):  # the native API's rule for a message
+        raise InvalidInput(f"The message {PATTERN_MEANINGS[NON_BLANK]}.", field=field)
     return text
 
 
