@@ -45,6 +45,7 @@ from app.domain.notifications.announcer import ItemAnnouncer
 from app.domain.notifications.digest import CoachDigest
 from app.domain.notifications.outbox import OutboxWorker, SmtpMailer
 from app.domain.openai_compat.controllers import openai_router
+from app.domain.openai_compat.errors import with_openai_errors
 from app.domain.organizations.controllers import OrganizationController
 from app.domain.people.controllers import EnrollmentController, UserController
 from app.domain.plans.controllers import PlanController
@@ -207,7 +208,7 @@ def create_app(
                 "session_maker": database.create_session_maker(),
             }
         ),
-        exception_handlers=EXCEPTION_HANDLERS,
+        exception_handlers=with_openai_errors(EXCEPTION_HANDLERS),
         before_request=check_json_depth,
         middleware=[DefineMiddleware(AccessLogMiddleware), login_rate_limit(settings).middleware],
         stores={STORE: store},

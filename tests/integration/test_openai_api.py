@@ -284,6 +284,14 @@ def test_errors_come_in_openais_shape_naming_what_to_fix(
             ({"model": MODEL, "messages": say, "temperature": "hot"}, learner, 400, "temperature"),
         ]
         answers = [(_post(url, body, key), status, param) for body, key, status, param in cases]
+        # No route: answered before any route's layer, in the same shape.
+        headers = {"Authorization": f"Bearer {learner}"}
+        answers.append(
+            (httpx.get(f"{url}/v1/embeddings", headers=headers, trust_env=False), 404, None)
+        )
+        answers.append(
+            (httpx.get(f"{url}/v1/chat/completions", headers=headers, trust_env=False), 405, None)
+        )
         with pytest.raises(openai.PermissionDeniedError):
             sdk(url, alpha.coach).chat.completions.create(model=MODEL, messages=say)
         with pytest.raises(openai.BadRequestError) as bad:
