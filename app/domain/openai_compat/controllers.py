@@ -8,6 +8,7 @@ from typing import Any
 
 from litestar import Controller, MediaType, Request, Response, Router, get, post
 from litestar.di import NamedDependency, Provide
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, JSONBody
 from litestar.response import Stream
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,7 +18,13 @@ from app.domain.conversations.controllers import provide_conversations, provide_
 from app.domain.conversations.services import ConversationService
 from app.domain.conversations.turns import ChatTurns
 from app.domain.openai_compat import wire
-from app.domain.openai_compat.schemas import MODEL_ID, ChatCompletionIn, ModelList, ModelOut
+from app.domain.openai_compat.schemas import (
+    MODEL_ID,
+    ChatCompletion,
+    ChatCompletionIn,
+    ModelList,
+    ModelOut,
+)
 from app.domain.openai_compat.services import start_turn
 from app.lib.errors import NotFound, Unauthenticated
 from app.lib.identity import Identity
@@ -56,6 +63,7 @@ class OpenAIController(Controller):
         status_code=200,
         summary="Chat (OpenAI's protocol)",
         description=COMPLETIONS,
+        responses={200: ResponseSpec(ChatCompletion, description="The stored reply")},
     )
     async def chat_completions(
         self,

@@ -14,6 +14,7 @@ from uuid import UUID
 import msgspec
 
 MODEL_ID = "interlude-companion"
+MAX_MESSAGES = 1_000
 MODEL_CREATED = 1_795_000_000  # when the companion was first served this way (2026-11)
 Role = Literal["system", "developer", "user", "assistant", "tool", "function"]
 
@@ -49,7 +50,9 @@ class StreamOptions(msgspec.Struct, forbid_unknown_fields=True):
 
 class ChatCompletionIn(msgspec.Struct, forbid_unknown_fields=True):
     model: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
-    messages: Annotated[list[ChatMessageIn], msgspec.Meta(min_length=1, max_length=10_000)]
+    # Only the last is read; a longer history is refused (400) before the body limit (413)
+    # would refuse it with no field named. Clients trim old messages anyway.
+    messages: Annotated[list[ChatMessageIn], msgspec.Meta(min_length=1, max_length=MAX_MESSAGES)]
     stream: bool | None = False
     stream_options: StreamOptions | None = None
     # Interlude's extension: the conversation this turn continues (sent by the SDK through
