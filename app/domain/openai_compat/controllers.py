@@ -18,15 +18,15 @@ from app.domain.conversations.controllers import provide_conversations, provide_
 from app.domain.conversations.services import ConversationService
 from app.domain.conversations.turns import ChatTurns
 from app.domain.openai_compat import wire
+from app.domain.openai_compat.errors import PREFIX
 from app.domain.openai_compat.schemas import (
-    MODEL_ID,
     ChatCompletion,
     ChatCompletionIn,
     ModelList,
     ModelOut,
 )
-from app.domain.openai_compat.services import start_turn
-from app.lib.errors import NotFound, Unauthenticated
+from app.domain.openai_compat.services import check_model, start_turn
+from app.lib.errors import Unauthenticated
 from app.lib.identity import Identity
 from app.settings import Settings
 
@@ -88,6 +88,7 @@ class OpenAIController(Controller):
             return wire.failure(turn)
         return Response(wire.completion(turn), media_type=MediaType.JSON)
 
+    # `identity` is asked for so that these answer a valid key only, as OpenAI's do.
     @get("/models", summary="The models (OpenAI's protocol): the companion")
     async def models(self, identity: NamedDependency[Identity]) -> ModelList:
         return ModelList(data=[ModelOut()])
@@ -96,18 +97,13 @@ class OpenAIController(Controller):
     # tests (the attack suite takes every path with an id) have no victim id for.
     @get("/models/{model_id:str}", summary="One model (OpenAI's protocol)", include_in_schema=False)
     async def model(self, identity: NamedDependency[Identity], model_id: FromPath[str]) -> ModelOut:
-        if model_id != MODEL_ID:
-            raise NotFound(
-                f"The model '{model_id[:100]}' does not exist here: use '{MODEL_ID}'.",
-                field="model",
-                code="model_not_found",
-            )
+        check_model(model_id)
         return ModelOut()
 
 
 def openai_router() -> Router:
     return Router(
-        path="/v1",
+        path=PREFIX,
         route_handlers=[OpenAIController],
         dependencies={"identity": Provide(provide_key_identity)},
     )

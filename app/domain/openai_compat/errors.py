@@ -4,7 +4,7 @@ The application's handlers still decide the status, the code and the message (on
 the whole API); this only reshapes their body under /v1, so that OpenAI's SDKs raise the right
 exception (BadRequestError, AuthenticationError...) with `param` naming the field to fix. It
 wraps the application's handlers, chosen by path, rather than being a Router's own handlers: a
-Router's reach only errors raised once a route is found, and an unknown path or method under
+Router's handlers see only errors raised once a route is found, and an unknown path or method under
 /v1 (`/v1/embeddings`) must answer in this shape too.
 
 Every error here says `x-should-retry: false`: OpenAI's SDKs retry a 5xx twice by themselves,

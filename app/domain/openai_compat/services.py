@@ -25,14 +25,18 @@ from app.lib.errors import InvalidInput, NotFound
 from app.lib.schema import NON_BLANK, PATTERN_MEANINGS
 
 
-def check_request(data: ChatCompletionIn) -> str:
-    """The new turn's text, once the request asks for nothing the companion cannot do."""
-    if data.model != MODEL_ID:
+def check_model(name: str) -> None:
+    if name != MODEL_ID:
         raise NotFound(
-            f"The model '{data.model[:100]}' does not exist here: use '{MODEL_ID}'.",
+            f"The model '{name[:100]}' does not exist here: use '{MODEL_ID}'.",
             field="model",
             code="model_not_found",
         )
+
+
+def check_request(data: ChatCompletionIn) -> str:
+    """The new turn's text, once the request asks for nothing the companion cannot do."""
+    check_model(data.model)
     refused = data.unsupported()
     if refused is not None:
         raise InvalidInput(refused[1], field=refused[0], code="unsupported_parameter")
