@@ -45,6 +45,8 @@ from app.domain.notifications.alerts import AlertMail
 from app.domain.notifications.announcer import ItemAnnouncer
 from app.domain.notifications.digest import CoachDigest
 from app.domain.notifications.outbox import OutboxWorker, SmtpMailer
+from app.domain.openai_compat.controllers import openai_router
+from app.domain.openai_compat.errors import with_openai_errors
 from app.domain.organizations.controllers import OrganizationController
 from app.domain.people.controllers import EnrollmentController, UserController
 from app.domain.plans.controllers import PlanController
@@ -190,7 +192,13 @@ def create_app(
     runtime = (agents or partial(AgentRuntime.from_settings, settings))(knowledge)
     start, stop = _lifecycle(database, runtime, settings, wakeup)
     return Litestar(
-        route_handlers=[health, *API_CONTROLLERS, *WEB_CONTROLLERS, static_files_router()],
+        route_handlers=[
+            health,
+            *API_CONTROLLERS,
+            openai_router(),
+            *WEB_CONTROLLERS,
+            static_files_router(),
+        ],
         on_startup=[start],
         on_shutdown=[stop],
         plugins=[SQLAlchemyPlugin(config=database)],
@@ -216,7 +224,7 @@ def create_app(
                 "session_maker": database.create_session_maker(),
             }
         ),
-        exception_handlers=EXCEPTION_HANDLERS,
+        exception_handlers=with_openai_errors(EXCEPTION_HANDLERS),
         before_request=check_json_depth,
         middleware=[DefineMiddleware(AccessLogMiddleware), login_rate_limit(settings).middleware],
         stores={STORE: store},

@@ -23,9 +23,6 @@ a pytest subtest.
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Set
 from datetime import timedelta
@@ -37,7 +34,6 @@ import hypothesis.strategies as st
 import pytest
 import requests
 import schemathesis
-import uvicorn
 from schemathesis.checks import not_a_server_error
 from schemathesis.core.control import SkipTest as SchemathesisSkipTest
 from schemathesis.core.result import Ok
@@ -62,12 +58,12 @@ from app.db.models import (
 from app.db.models.enums import Language, MessageRole, QuestionScale, Role, SuggestionState
 from app.lib.clock import utcnow
 from app.settings import Settings
+from tests.live import served
 from tests.support import OrgWorld, Person, run_db
 
 MAX_EXAMPLES = 15  # fuzzed requests per operation and role, besides the boundary cases
 SEED = 20_260_611  # with `deterministic`, every run sends the same requests
 REQUEST_TIMEOUT = 30  # seconds: a request that hangs fails the test instead of hanging it
-SERVER_START_TIMEOUT = 30.0
 
 # The pool of real ids that a parameter or body field of this name draws from.
 ID_POOLS = {
@@ -198,31 +194,9 @@ def id_pools(settings: Settings, worlds: list[OrgWorld]) -> Pools:
 
 @pytest.fixture
 def live_url(settings: Settings, id_pools: Pools) -> Iterator[str]:
-    """The app under uvicorn on a free loopback port, in a background thread; it starts once
-    the data is in (`id_pools`), and stops (or is abandoned, as a daemon) at the end."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(
-        create_app(settings), lifespan="on", log_level="warning", access_log=False
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    try:
-        deadline = time.monotonic() + SERVER_START_TIMEOUT
-        while not server.started:
-            if not thread.is_alive() or time.monotonic() > deadline:
-                pytest.fail("uvicorn did not start")
-            time.sleep(0.02)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=15)
-        if thread.is_alive():
-            server.force_exit = True
-            thread.join(timeout=5)
-        sock.close()
+    """The app under uvicorn; it starts once the data is in (`id_pools`)."""
+    with served(create_app(settings)) as url:
+        yield url
 
 
 @pytest.fixture

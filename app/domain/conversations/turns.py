@@ -87,8 +87,10 @@ reason; POST .../retry asks again)."""
 
 
 class ChatTurns:
-    """Chat turns for one identity: whole (`complete`) or streamed (`stream`), each for a
-    learner message already committed and the agent's context read before it was."""
+    """Chat turns for one identity: whole (`complete`), streamed as this API's server-sent
+    events (`stream`), or as the plain events another wire format renders (`events`: the
+    OpenAI-compatible endpoint), each for a learner message already committed and the agent's
+    context read before it was."""
 
     def __init__(
         self,
@@ -102,15 +104,16 @@ class ChatTurns:
         self._identity = identity
         self._mail = mail  # None: urgent alerts are not e-mailed (no SMTP configured)
 
-    def _run(
+    def events(
         self, message: Message, request: ChatRequest
     ) -> AsyncIterator[Delta | Replace | ChatTurnOut]:
+        """The reply's Delta and Replace events, then the turn as stored (`run_turn`)."""
         return run_turn(
             self._sessions, self._runtime, message, self._identity.user_id, request, self._mail
         )
 
     async def complete(self, message: Message, request: ChatRequest) -> ChatTurnOut:
-        async for item in self._run(message, request):
+        async for item in self.events(message, request):
             if isinstance(item, ChatTurnOut):
                 return item
         raise AssertionError("run_turn always ends with the stored turn")
@@ -119,7 +122,7 @@ class ChatTurns:
         self, message: Message, request: ChatRequest
     ) -> AsyncIterator[ServerSentEventMessage]:
         yield _event("stored", MessageOut.of(message))
-        async for item in self._run(message, request):
+        async for item in self.events(message, request):
             if isinstance(item, Delta):
                 yield _event("delta", {"text": item.text})
             elif isinstance(item, Replace):

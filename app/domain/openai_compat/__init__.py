@@ -1,0 +1,1 @@
+"""OpenAI-compatible chat: the companion for any OpenAI SDK (`/v1`)."""
