@@ -132,8 +132,8 @@ def _item_data(item: Suggestion) -> dict[str, Any]:
         "suggestion_id": str(item.id),
         "learner_id": str(item.learner_id),
         "coach_id": str(item.coach_id),
-        "kind": item.kind.value,
-        "state": item.state.value,
+        "kind": str(item.kind),  # an enum, or its value when just made from a draft
+        "state": str(item.state),
         "deliver_at": item.deliver_at.isoformat() if item.deliver_at else None,
     }
 
