@@ -111,6 +111,9 @@ class Settings(BaseSettings):
     outbox_poll_seconds: float = Field(default=5.0, gt=0)
     # How often due items are looked for, to e-mail their learner (with SMTP only).
     announce_poll_seconds: float = Field(default=60.0, gt=0)
+    # An item still unanswered this many days after it arrived is recalled once by e-mail
+    # (0: never).
+    reminder_after_days: float = Field(default=3.0, ge=0)
     # A plan's rhythm (app/domain/suggestions/rhythm.py): when the next session is known, the
     # plan's items are spread over these weekdays (Monday = 0) until then, at this local hour.
     delivery_hour: int = Field(default=9, ge=0, le=23)

@@ -205,3 +205,41 @@ def test_quiet_hours_hold_an_item_s_e_mail_until_they_end(
     assert _announce(client, configured, night + timedelta(days=1)) == 1
     send_due(client, settings, port, at=utcnow() + timedelta(minutes=1))
     assert len(inbox.messages) == 2
+
+
+def test_an_item_still_unanswered_days_later_is_recalled_once(
+    seeded: list[OrgWorld],
+    start_app: Callable[..., TestClient[Any]],
+    smtp: tuple[Inbox, int],
+    settings: Settings,
+) -> None:
+    inbox, port = smtp
+    client = start_app()
+    configured = settings.model_copy(update=mail_settings(port))
+    alpha = seeded[0]
+    learner = alpha.learners[0]
+    coach, drafts = _drafted(client, alpha, learner)  # due when approved
+    waiting, answered = drafts[0], drafts[1]
+    for draft in (waiting, answered):
+        assert coach.post(f"/api/v1/suggestions/{draft['id']}/approve", json={}).status_code == 200
+    now = utcnow() + timedelta(minutes=1)
+    assert _announce(client, configured, now) == 1
+    reply = with_key(client, learner).post(
+        f"/api/v1/feed/{answered['id']}/answers", json={"text": "Fait."}
+    )
+    assert reply.status_code == 201
+
+    def remind(at: datetime) -> int:
+        announcer = ItemAnnouncer(client.app.state.session_maker, configured, clock=lambda: at)
+        return client.blocking_portal.call(announcer.remind_unanswered)
+
+    days = configured.reminder_after_days
+    assert remind(now + timedelta(days=days) - timedelta(hours=1)) == 0  # not yet
+    assert remind(now + timedelta(days=days, minutes=1)) == 1
+    assert remind(now + timedelta(days=days + 1)) == 0  # once
+    send_due(client, settings, port, at=now + timedelta(days=days, minutes=5))
+    recalls = inbox.about("Votre coach attend votre réponse")
+    assert [m["To"] for m in recalls] == [learner.email]
+    body = inbox.text_of(recalls[0])
+    assert "Une réflexion ou une question" in body  # the unanswered one only
+    assert waiting["text"][:40] not in body

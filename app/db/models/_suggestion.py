@@ -21,6 +21,8 @@ class Suggestion(TenantMixin, Base):
         sa.Index("ix_suggestion_queue", "organization_id", "state", "id"),
         # The announcer's scan: items due and not yet announced.
         sa.Index("ix_suggestion_announce", "announced_at", "deliver_at"),
+        # The reminder's scan: announced long enough ago, not recalled yet.
+        sa.Index("ix_suggestion_remind", "reminded_at", "announced_at"),
         # One draft per learner, event and phase, however many workers draft at once.
         sa.UniqueConstraint(
             "learner_id", "event_document_id", "event_phase", name="uq_suggestion_event"
@@ -46,6 +48,8 @@ class Suggestion(TenantMixin, Base):
     delivered_at: Mapped[datetime | None] = mapped_column(DateTimeUTC, default=None)
     # When the learner was told by e-mail that it arrived (or when that was decided against).
     announced_at: Mapped[datetime | None] = mapped_column(DateTimeUTC, default=None)
+    # When the learner was reminded of it, still unanswered, by e-mail (once; or decided against).
+    reminded_at: Mapped[datetime | None] = mapped_column(DateTimeUTC, default=None)
     # A draft about a company event (app/domain/plans/events.py): which one, and whether it
     # prepares the event or draws lessons from it.
     event_document_id: Mapped[UUID | None] = mapped_column(
