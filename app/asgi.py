@@ -61,6 +61,7 @@ from app.domain.webhooks.delivery import DeliveryWorker
 from app.domain.webhooks.events import WAKEUP_KEY, Wakeup
 from app.lib.deps import provide_login_throttle, provide_passwords, provide_settings
 from app.lib.errors import EXCEPTION_HANDLERS
+from app.lib.idempotency import IdempotencyMiddleware
 from app.lib.json_limits import check_json_depth
 from app.lib.logging import AccessLogMiddleware, configure_logging
 from app.lib.pagination import provide_page_params
@@ -226,7 +227,11 @@ def create_app(
         ),
         exception_handlers=with_openai_errors(EXCEPTION_HANDLERS),
         before_request=check_json_depth,
-        middleware=[DefineMiddleware(AccessLogMiddleware), login_rate_limit(settings).middleware],
+        middleware=[
+            DefineMiddleware(AccessLogMiddleware),
+            login_rate_limit(settings).middleware,
+            DefineMiddleware(IdempotencyMiddleware),
+        ],
         stores={STORE: store},
         openapi_config=_openapi(),
         template_config=template_config(settings),
