@@ -57,6 +57,7 @@ from app.lib.deps import provide_login_throttle, provide_passwords, provide_sett
 from app.lib.errors import EXCEPTION_HANDLERS
 from app.lib.json_limits import check_json_depth
 from app.lib.logging import AccessLogMiddleware, configure_logging
+from app.lib.openapi import document_operations, operation_id
 from app.lib.pagination import provide_page_params
 from app.lib.security import Passwords
 from app.lib.throttle import STORE, AccountThrottle, build_store, login_rate_limit
@@ -104,7 +105,10 @@ def _openapi() -> OpenAPIConfig:
                 ),
             }
         ),
-        security=[{"apiKey": []}, {"session": []}],
+        # Each operation that needs an identity says so (`document_operations`): login and
+        # health need none.
+        operation_id_creator=operation_id,
+        use_handler_docstrings=True,
     )
 
 
@@ -177,7 +181,7 @@ def create_app(
     knowledge = build_knowledge(settings)
     runtime = (agents or partial(AgentRuntime.from_settings, settings))(knowledge)
     start, stop = _lifecycle(database, runtime, settings)
-    return Litestar(
+    app = Litestar(
         route_handlers=[health, *API_CONTROLLERS, *WEB_CONTROLLERS, static_files_router()],
         on_startup=[start],
         on_shutdown=[stop],
@@ -217,3 +221,5 @@ def create_app(
         # up hundreds of threads.
         logging_config=None,
     )
+    document_operations(app)
+    return app
