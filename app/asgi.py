@@ -19,7 +19,6 @@ from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
 from app import __doc__ as app_doc
@@ -62,6 +61,7 @@ from app.lib.pagination import provide_page_params
 from app.lib.security import Passwords
 from app.lib.throttle import STORE, AccountThrottle, build_store, login_rate_limit
 from app.settings import Settings, get_settings
+from app.web.api_docs import OfflineSwagger, docs_router
 from app.web.routes import WEB_CONTROLLERS, static_files_router, template_config
 from knowledge.base import KnowledgeBase
 
@@ -86,6 +86,7 @@ API_CONTROLLERS = [
     PrivacyController,
     InsightsController,
 ]
+SCHEMA_PATH = "/schema"
 
 
 def _openapi() -> OpenAPIConfig:
@@ -93,8 +94,9 @@ def _openapi() -> OpenAPIConfig:
         title="Interlude API",
         version="1",
         description=app_doc,
-        path="/schema",
-        render_plugins=[SwaggerRenderPlugin()],
+        path=SCHEMA_PATH,
+        render_plugins=[OfflineSwagger(SCHEMA_PATH)],
+        openapi_router=docs_router(SCHEMA_PATH),
         components=Components(
             security_schemes={
                 "apiKey": SecurityScheme(
