@@ -19,7 +19,6 @@ from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
 from app import __doc__ as app_doc
@@ -64,10 +63,12 @@ from app.lib.errors import EXCEPTION_HANDLERS
 from app.lib.idempotency import IdempotencyMiddleware
 from app.lib.json_limits import check_json_depth
 from app.lib.logging import AccessLogMiddleware, configure_logging
+from app.lib.openapi import document_operations, operation_id
 from app.lib.pagination import provide_page_params
 from app.lib.security import Passwords
 from app.lib.throttle import STORE, AccountThrottle, build_store, login_rate_limit
 from app.settings import Settings, get_settings
+from app.web.api_docs import OfflineSwagger, docs_router
 from app.web.routes import WEB_CONTROLLERS, static_files_router, template_config
 from knowledge.base import KnowledgeBase
 
@@ -95,6 +96,7 @@ API_CONTROLLERS = [
     CalendarController,
     CalendarFeedController,
 ]
+SCHEMA_PATH = "/schema"
 
 
 def _openapi() -> OpenAPIConfig:
@@ -102,8 +104,9 @@ def _openapi() -> OpenAPIConfig:
         title="Interlude API",
         version="1",
         description=app_doc,
-        path="/schema",
-        render_plugins=[SwaggerRenderPlugin()],
+        path=SCHEMA_PATH,
+        render_plugins=[OfflineSwagger(SCHEMA_PATH)],
+        openapi_router=docs_router(SCHEMA_PATH),
         components=Components(
             security_schemes={
                 "apiKey": SecurityScheme(
@@ -114,7 +117,10 @@ def _openapi() -> OpenAPIConfig:
                 ),
             }
         ),
-        security=[{"apiKey": []}, {"session": []}],
+        # Each operation that needs an identity says so (`document_operations`): login and
+        # health need none.
+        operation_id_creator=operation_id,
+        use_handler_docstrings=True,
     )
 
 
@@ -192,7 +198,7 @@ def create_app(
     knowledge = build_knowledge(settings)
     runtime = (agents or partial(AgentRuntime.from_settings, settings))(knowledge)
     start, stop = _lifecycle(database, runtime, settings, wakeup)
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             health,
             *API_CONTROLLERS,
@@ -242,3 +248,5 @@ def create_app(
         # up hundreds of threads.
         logging_config=None,
     )
+    document_operations(app)
+    return app

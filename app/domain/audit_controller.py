@@ -45,6 +45,7 @@ class AuditController(Controller):
             str | None, QueryParameter(name="action", max_length=64, pattern=NO_NUL)
         ] = None,
     ) -> Page[AuditEventOut]:
+        """The organisation's audit trail, newest first, filtered by action. Admin only."""
         identity.require_role(Role.ADMIN)
         statement = select(AuditEvent).where(access.in_tenant(AuditEvent, identity))
         if action:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import msgspec
 import structlog
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
@@ -80,8 +81,20 @@ class Stale(AppError):
     code = "stale"
 
 
-def error_body(code: str, message: str, field: str | None = None) -> dict[str, Any]:
-    return {"error": {"code": code, "message": message, "field": field}}
+class ErrorDetail(msgspec.Struct, frozen=True):
+    code: str  # stable and machine-readable: "validation_error", "not_found", "stale", ...
+    message: str  # for a person: what to fix
+    field: str | None  # the parameter or body field at fault (a dotted path), when one is
+
+
+class ErrorBody(msgspec.Struct, frozen=True):
+    """Every error answer's body; the OpenAPI document describes errors with this very type."""
+
+    error: ErrorDetail
+
+
+def error_body(code: str, message: str, field: str | None = None) -> ErrorBody:
+    return ErrorBody(ErrorDetail(code=code, message=message, field=field))
 
 
 def _json(status: int, code: str, message: str, field: str | None = None) -> Response[Any]:

@@ -12,5 +12,5 @@ class _Request:
 def test_server_errors_reveal_nothing() -> None:
     response = internal_error_handler(_Request(), RuntimeError("secret internals"))  # type: ignore[arg-type]
     assert response.status_code == 500
-    assert response.content["error"]["code"] == "server_error"
+    assert response.content.error.code == "server_error"
     assert "secret internals" not in str(response.content)

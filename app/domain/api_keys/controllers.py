@@ -38,6 +38,8 @@ class ApiKeyController(Controller):
         identity: NamedDependency[Identity],
         page: NamedDependency[PageParams],
     ) -> Page[ApiKeyOut]:
+        """The caller's API keys without their secrets (an admin sees every key of the
+        organisation)."""
         statement = select(ApiKey).where(access.in_tenant(ApiKey, identity))
         if identity.role is not Role.ADMIN:
             statement = statement.where(ApiKey.user_id == identity.user_id)
@@ -51,6 +53,8 @@ class ApiKeyController(Controller):
         identity: NamedDependency[Identity],
         data: JSONBody[ApiKeyIn],
     ) -> ApiKeyCreated:
+        """Creates an API key acting as the caller with the scopes asked. The secret is in this
+        answer only: store it now."""
         subject = identity.user_id
         if data.user_id is not None and data.user_id != subject:
             raise Forbidden(
@@ -88,6 +92,8 @@ class ApiKeyController(Controller):
         identity: NamedDependency[Identity],
         key_id: FromPath[UUID],
     ) -> None:
+        """Revokes one of the caller's keys (an admin: any key of the organisation); it is refused
+        from then on."""
         key = await access.one_in_tenant(
             db_session, ApiKey, key_id, identity, what="API key", field="key_id"
         )

@@ -21,8 +21,9 @@ from app.domain.auth.schemas import (
 )
 from app.domain.people.schemas import MePatch, UserOut
 from app.domain.people.services import PeopleService
-from app.lib.errors import NotFound
+from app.lib.errors import NotFound, Unauthenticated
 from app.lib.identity import Identity
+from app.lib.openapi import errors
 from app.lib.security import Passwords
 from app.lib.throttle import AccountThrottle
 from app.settings import Settings
@@ -40,7 +41,11 @@ class AuthController(Controller):
     path = "/api/v1"
     tags = ["auth"]
 
-    @post("/auth/login", summary="Log in with email and password; sets the session cookie")
+    @post(
+        "/auth/login",
+        summary="Log in with email and password; sets the session cookie",
+        responses=errors(Unauthenticated, 429),
+    )
     async def login(
         self,
         db_session: NamedDependency[AsyncSession],
@@ -49,6 +54,9 @@ class AuthController(Controller):
         login_throttle: NamedDependency[AccountThrottle],
         data: JSONBody[LoginIn],
     ) -> Response[LoginOut]:
+        """Checks the email and password within the named organisation and sets the session cookie
+        the pages use; API clients use an API key instead. A wrong pair answers 401; too many
+        attempts, from one address or on one account, answer 429 with Retry-After."""
         ttl = timedelta(hours=settings.session_ttl_hours)
         started = await services.login(
             db_session,
@@ -76,6 +84,7 @@ class AuthController(Controller):
         status_code=202,
         summary="Forgot my password: e-mail me a link to set a new one",
         description="Answers the same whether or not the address has an account.",
+        responses=errors(429),
     )
     async def request_reset(
         self,
@@ -83,6 +92,9 @@ class AuthController(Controller):
         settings: NamedDependency[Settings],
         data: JSONBody[ResetRequestIn],
     ) -> ResetRequestOut:
+        """E-mails a link to set a new password when the address has an account in that
+        organisation; the answer does not say whether it has. Rate-limited per client address
+        like the login."""
         email = services.lookup_email(data.email)
         await links.reset_requested(db_session, settings, data.organization, email)
         return ResetRequestOut(services.reset_answer(settings))
@@ -99,6 +111,8 @@ class AuthController(Controller):
         passwords: NamedDependency[Passwords],
         data: JSONBody[SetPasswordIn],
     ) -> None:
+        """Sets the password with the token from an invitation or reset e-mail; a token works once
+        and expires. Needs no identity: the token is the proof."""
         await links.set_password(db_session, passwords, data.token, data.password)
 
     @post("/auth/logout", status_code=204, summary="End this web session")
@@ -109,6 +123,8 @@ class AuthController(Controller):
         settings: NamedDependency[Settings],
         identity: NamedDependency[Identity],
     ) -> Response[None]:
+        """Ends the caller's web session and clears its cookie. With an API key there is no session:
+        revoke the key instead."""
         token = request.cookies.get(settings.session_cookie_name)
         if token and identity.via == "session":
             await services.logout(db_session, token)
@@ -116,10 +132,11 @@ class AuthController(Controller):
         response.delete_cookie(settings.session_cookie_name, path="/")
         return response
 
-    @get("/me", summary="Who I am")
+    @get("/me", summary="Who I am", responses=errors(NotFound))
     async def me(
         self, db_session: NamedDependency[AsyncSession], identity: NamedDependency[Identity]
     ) -> MeOut:
+        """The caller's identity, whether they came by session or API key."""
         return await _me(db_session, identity)
 
     @patch(

@@ -15,6 +15,7 @@ from app.domain import audit
 from app.domain.agents.runtime import AgentRuntime
 from app.domain.briefs.services import latest_brief, write_brief
 from app.lib.identity import Identity
+from app.lib.openapi import errors
 
 
 class BriefOut(msgspec.Struct):
@@ -45,7 +46,11 @@ class BriefController(Controller):
     path = "/api/v1/learners/{learner_id:uuid}/brief"
     tags = ["briefs"]
 
-    @post("/", summary="Write the pre-session brief for one of my learners (coach)")
+    @post(
+        "/",
+        summary="Write the pre-session brief for one of my learners (coach)",
+        responses=errors(503),
+    )
     async def write(
         self,
         db_session: NamedDependency[AsyncSession],
@@ -53,6 +58,8 @@ class BriefController(Controller):
         agents: NamedDependency[AgentRuntime],
         learner_id: FromPath[UUID],
     ) -> BriefOut:
+        """Writes a brief before the next session with this learner. When the model fails and the
+        fallback too, 503 with Retry-After. Coach only."""
         run = await write_brief(db_session, identity, agents, learner_id)
         audit.record(
             db_session,
@@ -71,4 +78,5 @@ class BriefController(Controller):
         identity: NamedDependency[Identity],
         learner_id: FromPath[UUID],
     ) -> BriefOut:
+        """The latest pre-session brief written for this learner, if any. Coach only."""
         return BriefOut.of(await latest_brief(db_session, identity, learner_id))

@@ -63,6 +63,7 @@ class CalendarController(Controller):
     async def revoke(
         self, db_session: NamedDependency[AsyncSession], identity: NamedDependency[Identity]
     ) -> None:
+        """Calendar applications subscribed to the old URL get 404 from now on."""
         await services.revoke_feed(db_session, await _me(db_session, identity))
 
 

@@ -59,6 +59,7 @@ class CoachingSessionController(Controller):
         identity: NamedDependency[Identity],
         page: NamedDependency[PageParams],
     ) -> Page[SessionOut | LearnerSessionOut]:
+        """Coaching sessions the caller may see, newest first, a page at a time."""
         statement = select(CoachingSession).where(access.visible_sessions(identity))
         items, cursor = await fetch_page(
             db_session, statement, CoachingSession.id, page, newest_first=True
@@ -72,6 +73,7 @@ class CoachingSessionController(Controller):
         identity: NamedDependency[Identity],
         session_id: FromPath[UUID],
     ) -> SessionOut | LearnerSessionOut:
+        """One coaching session the caller may see."""
         found = await db_session.scalar(
             select(CoachingSession).where(
                 CoachingSession.id == session_id, access.visible_sessions(identity)
@@ -89,6 +91,9 @@ class CoachingSessionController(Controller):
         plan_worker: NamedDependency[PlanWorker],
         data: JSONBody[SessionIn],
     ) -> Response[SessionOut]:
+        """Logs a session held with one of the coach's learners: notes, focus skills, goal and
+        agreed actions. The between-session plan is drafted in the background; follow it with GET
+        /sessions/{session_id}/plan. Coach only."""
         identity.require_role(Role.COACH)
         enrollment = await _enrollment_for(db_session, identity, data)
         session = CoachingSession(

@@ -19,7 +19,9 @@ from app.domain.conversations.schemas import (
 )
 from app.domain.conversations.services import ConversationService
 from app.domain.conversations.turns import STREAM_EVENTS, ChatTurns
+from app.lib.errors import Conflict
 from app.lib.identity import Identity
+from app.lib.openapi import errors
 from app.lib.pagination import PageParams
 from app.lib.schema import Page
 from app.settings import Settings
@@ -49,6 +51,8 @@ class ConversationController(Controller):
     async def list_conversations(
         self, conversations: NamedDependency[ConversationService], page: NamedDependency[PageParams]
     ) -> Page[ConversationOut]:
+        """A learner's own conversations with the companion; a coach sees those their learners chose
+        to share."""
         items, cursor = await conversations.list(page)
         return Page([ConversationOut.of(c) for c in items], cursor)
 
@@ -56,12 +60,16 @@ class ConversationController(Controller):
     async def create(
         self, conversations: NamedDependency[ConversationService], data: JSONBody[ConversationIn]
     ) -> ConversationOut:
+        """Starts an empty conversation with the companion; send messages to it next.
+        Learner only."""
         return ConversationOut.of(await conversations.create(data))
 
     @get("/{conversation_id:uuid}", summary="One conversation")
     async def get_one(
         self, conversations: NamedDependency[ConversationService], conversation_id: FromPath[UUID]
     ) -> ConversationOut:
+        """One conversation the caller may see: the learner's own, or one shared with their
+        coach."""
         return ConversationOut.of(await conversations.get(conversation_id))
 
     @patch("/{conversation_id:uuid}", summary="Rename, or share with my coach (learner)")
@@ -71,6 +79,8 @@ class ConversationController(Controller):
         conversation_id: FromPath[UUID],
         data: JSONBody[ConversationPatch],
     ) -> ConversationOut:
+        """Renames a conversation or shares it with the coach (or stops sharing); only the fields
+        sent change. Learner only."""
         return ConversationOut.of(await conversations.update(conversation_id, data))
 
     @get("/{conversation_id:uuid}/messages", summary="Messages, oldest first")
@@ -80,12 +90,14 @@ class ConversationController(Controller):
         conversation_id: FromPath[UUID],
         page: NamedDependency[PageParams],
     ) -> Page[MessageOut]:
+        """A conversation's messages, oldest first, a page at a time."""
         items, cursor = await conversations.messages(conversation_id, page)
         return Page([MessageOut.of(m) for m in items], cursor)
 
     @post(
         "/{conversation_id:uuid}/messages",
         summary="Send a message and get the companion's reply (the message is stored first)",
+        responses=errors(503),
     )
     async def post_message(
         self,
@@ -95,6 +107,9 @@ class ConversationController(Controller):
         conversation_id: FromPath[UUID],
         data: JSONBody[MessageIn],
     ) -> ChatTurnOut:
+        """Stores the learner's message, then asks the companion for a grounded reply with
+        citations. The message is kept whatever happens; a reply that fails is marked failed and
+        can be retried. The knowledge store unavailable answers 503."""
         message, request = await conversations.post_message(conversation_id, data.content)
         await db_session.commit()  # stored before any model call: nothing after may lose it
         return await turns.complete(message, request)
@@ -103,6 +118,7 @@ class ConversationController(Controller):
         "/{conversation_id:uuid}/messages/stream",
         summary="Send a message; the reply streams as server-sent events",
         description=STREAM_EVENTS,
+        responses=errors(503),
     )
     async def stream_message(
         self,
@@ -119,6 +135,7 @@ class ConversationController(Controller):
     @post(
         "/{conversation_id:uuid}/messages/{message_id:uuid}/retry",
         summary="Ask again for the reply to a message whose reply failed",
+        responses=errors(Conflict, 503),
     )
     async def retry(
         self,
@@ -127,12 +144,15 @@ class ConversationController(Controller):
         conversation_id: FromPath[UUID],
         message_id: FromPath[UUID],
     ) -> ChatTurnOut:
+        """Asks the companion again for the reply to a learner message whose reply failed; any other
+        message answers 409."""
         message, request = await conversations.failed_message(conversation_id, message_id)
         return await turns.complete(message, request)
 
     @post(
         "/{conversation_id:uuid}/messages/{message_id:uuid}/tell-coach",
         summary="Accept a support reply's offer: my coach is alerted (never with the text)",
+        responses=errors(Conflict),
     )
     async def tell_coach(
         self,
@@ -140,4 +160,6 @@ class ConversationController(Controller):
         conversation_id: FromPath[UUID],
         message_id: FromPath[UUID],
     ) -> MessageOut:
+        """Accepts the offer a support reply made: the coach gets an alert with the tier, never the
+        text. Asking twice alerts once; a reply that offered nothing answers 409."""
         return MessageOut.of(await conversations.tell_coach(conversation_id, message_id))

@@ -23,6 +23,7 @@ from app.domain import access, audit
 from app.lib.clock import utcnow
 from app.lib.errors import Conflict, NotFound
 from app.lib.identity import Identity
+from app.lib.openapi import errors
 from app.lib.pagination import PageParams, fetch_page
 from app.lib.schema import Page
 
@@ -67,6 +68,7 @@ class EscalationController(Controller):
         page: NamedDependency[PageParams],
         status_filter: Annotated[EscalationStatus | None, QueryParameter(name="status")] = None,
     ) -> Page[EscalationOut]:
+        """Safety escalations of the coach's learners, oldest first, filtered by status."""
         identity.require_role(Role.COACH)
         statement = select(Escalation).where(access.visible_escalations(identity))
         if status_filter is not None:
@@ -74,13 +76,18 @@ class EscalationController(Controller):
         items, cursor = await fetch_page(db_session, statement, Escalation.id, page)
         return Page([EscalationOut.of(e) for e in items], cursor)
 
-    @post("/{escalation_id:uuid}/acknowledge", summary="Acknowledge an escalation (coach)")
+    @post(
+        "/{escalation_id:uuid}/acknowledge",
+        summary="Acknowledge an escalation (coach)",
+        responses=errors(Conflict),
+    )
     async def acknowledge(
         self,
         db_session: NamedDependency[AsyncSession],
         identity: NamedDependency[Identity],
         escalation_id: FromPath[UUID],
     ) -> EscalationOut:
+        """Marks an escalation as seen by the coach. Acknowledging it twice answers 409."""
         identity.require_role(Role.COACH)
         found = await db_session.scalar(
             select(Escalation)

@@ -21,4 +21,6 @@ class InsightsController(Controller):
     async def figures(
         self, db_session: NamedDependency[AsyncSession], identity: NamedDependency[Identity]
     ) -> InsightsOut:
+        """How programs are used, as counts only: groups smaller than the policy's minimum size are
+        left out so nobody can be singled out. Admin only."""
         return await InsightsService(db_session, identity).figures()

@@ -33,6 +33,8 @@ class JournalController(Controller):
         page: NamedDependency[PageParams],
         learner_id: Annotated[UUID | None, QueryParameter(name="learner_id")] = None,
     ) -> Page[JournalEntryOut]:
+        """A learner's own journal entries, newest first; a coach sees the entries their learners
+        shared, optionally of one learner."""
         items, cursor = await journal.list(page, learner_id)
         return Page([JournalEntryOut.of(e) for e in items], cursor)
 
@@ -40,12 +42,15 @@ class JournalController(Controller):
     async def create(
         self, journal: NamedDependency[JournalService], data: JSONBody[JournalEntryIn]
     ) -> JournalEntryOut:
+        """Writes a journal entry. It stays private unless `shared_with_coach` is true. Learner
+        only."""
         return JournalEntryOut.of(await journal.create(data))
 
     @get("/{entry_id:uuid}", summary="One journal entry")
     async def get_one(
         self, journal: NamedDependency[JournalService], entry_id: FromPath[UUID]
     ) -> JournalEntryOut:
+        """One journal entry: the learner's own, or one shared with the caller as coach."""
         return JournalEntryOut.of(await journal.get(entry_id))
 
     @patch("/{entry_id:uuid}", summary="Edit, share with my coach or stop sharing (learner)")
@@ -55,10 +60,13 @@ class JournalController(Controller):
         entry_id: FromPath[UUID],
         data: JSONBody[JournalEntryPatch],
     ) -> JournalEntryOut:
+        """Edits a journal entry's text, or shares it with the coach or stops sharing; only the
+        fields sent change."""
         return JournalEntryOut.of(await journal.update(entry_id, data))
 
     @delete("/{entry_id:uuid}", summary="Delete a journal entry (learner)")
     async def remove(
         self, journal: NamedDependency[JournalService], entry_id: FromPath[UUID]
     ) -> None:
+        """Deletes one of the learner's journal entries for good."""
         await journal.delete(entry_id)

@@ -21,6 +21,7 @@ from app.domain.knowledge.schemas import DocumentOut, PassageOut, UploadForm
 from app.domain.knowledge.worker import IngestionWorker
 from app.lib.errors import InvalidInput, NotFound
 from app.lib.identity import Identity
+from app.lib.openapi import errors
 from app.lib.pagination import PageParams, fetch_page
 from app.lib.schema import NO_NUL, Page
 from app.settings import Settings
@@ -108,6 +109,8 @@ class KnowledgeController(Controller):
         page: NamedDependency[PageParams],
         status_filter: Annotated[DocumentStatus | None, QueryParameter(name="status")] = None,
     ) -> Page[DocumentOut]:
+        """The organisation's uploaded documents and their indexing status, a page at a time. Admin
+        only."""
         identity.require_role(Role.ADMIN)
         statement = select(Document).where(access.in_tenant(Document, identity))
         if status_filter is not None:
@@ -122,10 +125,16 @@ class KnowledgeController(Controller):
         identity: NamedDependency[Identity],
         document_id: FromPath[UUID],
     ) -> DocumentOut:
+        """One uploaded document and its indexing status (pending, processing, indexed, or failed
+        with what to do). Admin only."""
         identity.require_role(Role.ADMIN)
         return DocumentOut.of(await _document(db_session, identity, document_id))
 
-    @delete("/documents/{document_id:uuid}", summary="Delete a document and its passages (admin)")
+    @delete(
+        "/documents/{document_id:uuid}",
+        summary="Delete a document and its passages (admin)",
+        responses=errors(503),
+    )
     async def delete_document(
         self,
         db_session: NamedDependency[AsyncSession],
@@ -134,6 +143,8 @@ class KnowledgeController(Controller):
         settings: NamedDependency[Settings],
         document_id: FromPath[UUID],
     ) -> None:
+        """Deletes a document and its passages. Admin only. 503 when another process holds the
+        knowledge store."""
         identity.require_role(Role.ADMIN)
         document = await _document(db_session, identity, document_id)
         await services.remove(db_session, knowledge, settings.uploads_dir, document)
@@ -146,7 +157,11 @@ class KnowledgeController(Controller):
             target_id=document_id,
         )
 
-    @get("/search", summary="Search the organisation's knowledge (admin, coach)")
+    @get(
+        "/search",
+        summary="Search the organisation's knowledge (admin, coach)",
+        responses=errors(503),
+    )
     async def search(
         self,
         identity: NamedDependency[Identity],
@@ -157,6 +172,9 @@ class KnowledgeController(Controller):
         k: Annotated[int, QueryParameter(ge=1, le=50)] = 5,
         mode: Annotated[Literal["hybrid", "dense", "lexical"], QueryParameter()] = "hybrid",
     ) -> list[PassageOut]:
+        """Searches the organisation's indexed knowledge and returns the best passages. Coach or
+        admin. 503 when the knowledge store cannot serve (an index to rebuild, embeddings that
+        fail)."""
         identity.require_role(Role.ADMIN, Role.COACH)
         if "\x00" in q:
             raise InvalidInput("The query contains a NUL character.", field="q")
@@ -173,6 +191,8 @@ class KnowledgeController(Controller):
         knowledge: NamedDependency[KnowledgeBase],
         chunk_id: FromPath[str],
     ) -> PassageOut:
+        """The text of one passage of the organisation's knowledge, as cited by a draft or a reply;
+        anyone in the organisation may open it."""
         catalogue = knowledge.organization(str(identity.organization_id)).catalogue
         found = catalogue.live_chunks([chunk_id[:64]]).get(chunk_id)
         if found is None:

@@ -19,6 +19,7 @@ from app.domain.organizations.schemas import (
 )
 from app.lib.errors import NotFound, Stale
 from app.lib.identity import Identity
+from app.lib.openapi import errors
 
 IfMatch = Annotated[
     str | None,
@@ -75,6 +76,8 @@ class OrganizationController(Controller):
     async def get_mine(
         self, db_session: NamedDependency[AsyncSession], identity: NamedDependency[Identity]
     ) -> Response[OrganizationOut]:
+        """The caller's organisation and its policy. Its `version`, also sent as ETag, goes back as
+        If-Match on a change."""
         return _with_etag(OrganizationOut.of(await _my_organization(db_session, identity)))
 
     @patch(
@@ -82,6 +85,7 @@ class OrganizationController(Controller):
         summary="Change name, default language or parts of the policy (admin)",
         description="Only the fields sent change, inside `policy` too. With If-Match, a change "
         "saved by someone else since you read the organisation answers 412.",
+        responses=errors(Stale),
     )
     async def update(
         self,

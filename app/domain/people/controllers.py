@@ -21,7 +21,9 @@ from app.domain.people.schemas import (
     UserPatch,
 )
 from app.domain.people.services import PeopleService
+from app.lib.errors import Conflict
 from app.lib.identity import Identity
+from app.lib.openapi import errors
 from app.lib.pagination import PageParams
 from app.lib.schema import Page
 from app.lib.security import Passwords
@@ -55,9 +57,11 @@ class UserController(Controller):
     async def get_one(
         self, people: NamedDependency[PeopleService], user_id: FromPath[UUID]
     ) -> UserOut:
+        """One person of the caller's organisation that the caller may see: an admin sees everyone,
+        a coach their learners, a learner themselves."""
         return UserOut.of(await people.get_user(user_id))
 
-    @post("/", summary="Add a person (admin)")
+    @post("/", summary="Add a person (admin)", responses=errors(Conflict))
     async def create(
         self,
         people: NamedDependency[PeopleService],
@@ -65,6 +69,8 @@ class UserController(Controller):
         identity: NamedDependency[Identity],
         data: JSONBody[UserCreate],
     ) -> UserOut:
+        """Adds a learner, coach or admin to the caller's organisation. An email already used in the
+        organisation answers 409. Admin only."""
         org = await db_session.get(Organization, identity.organization_id)
         default_locale = org.default_language if org else Language.FR
         return UserOut.of(await people.create_user(data, default_locale))
@@ -111,6 +117,8 @@ class UserController(Controller):
         user_id: FromPath[UUID],
         data: JSONBody[UserPatch],
     ) -> UserOut:
+        """Changes a person's name, language, role or active flag; only the fields sent change.
+        Nobody sets another person's password (403). Admin only."""
         return UserOut.of(await people.update_user(user_id, data))
 
 
@@ -123,6 +131,8 @@ class EnrollmentController(Controller):
     async def list_enrollments(
         self, people: NamedDependency[PeopleService], page: NamedDependency[PageParams]
     ) -> Page[EnrollmentOut]:
+        """Enrollments the caller may see (an admin all of the organisation, a coach their
+        learners', a learner their own), in a stable order, a page at a time."""
         items, cursor = await people.list_enrollments(page)
         return Page([EnrollmentOut.of(e) for e in items], cursor)
 
@@ -130,12 +140,19 @@ class EnrollmentController(Controller):
     async def get_one(
         self, people: NamedDependency[PeopleService], enrollment_id: FromPath[UUID]
     ) -> EnrollmentOut:
+        """One enrollment the caller may see: its learner, coach, program, goal and status."""
         return EnrollmentOut.of(await people.get_enrollment(enrollment_id))
 
-    @post("/", summary="Enroll a learner in a program with a coach (admin)")
+    @post(
+        "/",
+        summary="Enroll a learner in a program with a coach (admin)",
+        responses=errors(Conflict),
+    )
     async def create(
         self, people: NamedDependency[PeopleService], data: JSONBody[EnrollmentCreate]
     ) -> EnrollmentOut:
+        """Enrolls a learner in a program with a coach, all of the caller's organisation. A learner
+        already in that program answers 409. Admin only."""
         return EnrollmentOut.of(await people.create_enrollment(data))
 
     @patch("/{enrollment_id:uuid}", summary="Change goal, coach or status")
@@ -145,4 +162,5 @@ class EnrollmentController(Controller):
         enrollment_id: FromPath[UUID],
         data: JSONBody[EnrollmentPatch],
     ) -> EnrollmentOut:
+        """Changes an enrollment's goal, coach or active flag; only the fields sent change."""
         return EnrollmentOut.of(await people.update_enrollment(enrollment_id, data))

@@ -44,6 +44,7 @@ class PlanController(Controller):
         identity: NamedDependency[Identity],
         session_id: FromPath[UUID],
     ) -> AgentRunOut:
+        """The plan job of one of the coach's sessions and its state."""
         session = await _coach_session(db_session, identity, session_id)
         run = await latest_plan(db_session, session.id)
         if run is None:
@@ -65,6 +66,8 @@ class PlanController(Controller):
         session_id: FromPath[UUID],
         data: JSONBody[PlanRequestIn],
     ) -> Response[AgentRunOut]:
+        """Queues the drafting of the session's plan; asking again returns the same job,
+        `again=true` drafts another. Drafts wait for the coach's review. Coach only."""
         session = await _coach_session(db_session, identity, session_id)
         run, created = await enqueue_plan(db_session, session, identity.user_id, again=data.again)
         if created:
@@ -90,4 +93,6 @@ class PlanController(Controller):
         identity: NamedDependency[Identity],
         run_id: FromPath[UUID],
     ) -> AgentRunOut:
+        """One agent run on the coach's learners: what it used to draft (provider, passages,
+        fallback)."""
         return AgentRunOut.of(await run_for_coach(db_session, identity, run_id))

@@ -36,6 +36,7 @@ class PrivacyController(Controller):
 
     @get("/export", summary="Everything Interlude holds about me, as JSON (learner)")
     async def export(self, privacy: NamedDependency[PrivacyService]) -> Response[LearnerExport]:
+        """Everything Interlude holds about the learner, as one JSON document. Learner only."""
         filename = f"interlude-export-{utcnow().date().isoformat()}.json"
         return Response(
             await privacy.export(),
@@ -54,6 +55,8 @@ class PrivacyController(Controller):
         settings: NamedDependency[Settings],
         data: JSONBody[EraseIn],
     ) -> Response[ErasedOut]:
+        """Erases the learner's account and everything they wrote, after they confirm their email.
+        Learner only."""
         erased = await privacy.erase(data.confirm)
         # Committed here rather than after the response: the log compaction must see it.
         await db_session.commit()

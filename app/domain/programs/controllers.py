@@ -37,6 +37,7 @@ class ProgramController(Controller):
         identity: NamedDependency[Identity],
         page: NamedDependency[PageParams],
     ) -> Page[ProgramOut]:
+        """The organisation's programs, a page at a time, in a stable order."""
         statement = select(Program).where(access.in_tenant(Program, identity))
         items, cursor = await fetch_page(db_session, statement, Program.id, page)
         return Page(
@@ -50,6 +51,7 @@ class ProgramController(Controller):
         identity: NamedDependency[Identity],
         program_id: FromPath[UUID],
     ) -> ProgramOut:
+        """One program of the caller's organisation with its modules in order."""
         program = await _program(db_session, identity, program_id)
         return ProgramOut.of(program, await services.modules_of(db_session, program.id))
 
@@ -60,6 +62,7 @@ class ProgramController(Controller):
         identity: NamedDependency[Identity],
         data: JSONBody[ProgramIn],
     ) -> ProgramOut:
+        """Creates a program of the caller's organisation. Admin only."""
         identity.require_role(Role.ADMIN)
         program, modules = await services.create_program(
             db_session,
@@ -88,6 +91,7 @@ class ProgramController(Controller):
         program_id: FromPath[UUID],
         data: JSONBody[ModuleIn],
     ) -> ProgramOut:
+        """Appends a module at the end of a program of the caller's organisation. Admin only."""
         identity.require_role(Role.ADMIN)
         program = await _program(db_session, identity, program_id)
         await services.add_modules(db_session, program, [data])

@@ -38,6 +38,8 @@ class QuestionBankController(Controller):
         scale: Annotated[QuestionScale | None, QueryParameter(name="scale")] = None,
         language: Annotated[Language | None, QueryParameter(name="language")] = None,
     ) -> Page[QuestionOut]:
+        """The organisation's approved questions for reuse, filtered by skill, scale and language, a
+        page at a time."""
         identity.require_role(*CURATORS)
         statement = select(QuestionBankEntry).where(access.in_tenant(QuestionBankEntry, identity))
         if skill:
@@ -56,6 +58,7 @@ class QuestionBankController(Controller):
         identity: NamedDependency[Identity],
         data: JSONBody[QuestionIn],
     ) -> QuestionOut:
+        """Adds a question to the organisation's bank. Coach or admin."""
         identity.require_role(*CURATORS)
         entry = QuestionBankEntry(
             organization_id=identity.organization_id,
@@ -77,6 +80,7 @@ class QuestionBankController(Controller):
         identity: NamedDependency[Identity],
         question_id: FromPath[UUID],
     ) -> None:
+        """Removes a question from the organisation's bank. Coach or admin."""
         identity.require_role(*CURATORS)
         entry = await access.one_in_tenant(
             db_session,

@@ -30,6 +30,8 @@ class WebhookController(Controller):
         identity: NamedDependency[Identity],
         page: NamedDependency[PageParams],
     ) -> Page[WebhookOut]:
+        """Each endpoint with its events, whether it is enabled, and since when it fails; never
+        the secret."""
         items, cursor = await WebhookService(db_session, identity).list(page)
         return Page([WebhookOut.of(e) for e in items], cursor)
 
@@ -41,6 +43,8 @@ class WebhookController(Controller):
         settings: NamedDependency[Settings],
         data: JSONBody[WebhookIn],
     ) -> WebhookCreated:
+        """Deliveries are signed with the secret returned here, once: keep it to verify
+        `Interlude-Signature`."""
         service = WebhookService(db_session, identity)
         endpoint, secret = await service.create(data.url, data.events, settings)
         return WebhookCreated(webhook=WebhookOut.of(endpoint), secret=secret)
@@ -52,6 +56,7 @@ class WebhookController(Controller):
         identity: NamedDependency[Identity],
         webhook_id: FromPath[UUID],
     ) -> None:
+        """Its pending deliveries are dropped; the audit log keeps that it existed."""
         await WebhookService(db_session, identity).delete(webhook_id)
 
     @post("/{webhook_id:uuid}/enable", status_code=200, summary="Enable a disabled endpoint")
@@ -61,6 +66,7 @@ class WebhookController(Controller):
         identity: NamedDependency[Identity],
         webhook_id: FromPath[UUID],
     ) -> WebhookOut:
+        """An endpoint disabled after a day of failures receives new events again."""
         return WebhookOut.of(await WebhookService(db_session, identity).enable(webhook_id))
 
     @get("/{webhook_id:uuid}/deliveries", summary="An endpoint's deliveries, newest first")
@@ -71,6 +77,7 @@ class WebhookController(Controller):
         page: NamedDependency[PageParams],
         webhook_id: FromPath[UUID],
     ) -> Page[DeliveryOut]:
+        """Each delivery's status, attempts, the receiver's last HTTP status and error."""
         items, cursor = await WebhookService(db_session, identity).deliveries(webhook_id, page)
         return Page([DeliveryOut.of(d) for d in items], cursor)
 
@@ -81,4 +88,5 @@ class WebhookController(Controller):
         identity: NamedDependency[Identity],
         delivery_id: FromPath[UUID],
     ) -> DeliveryOut:
+        """A copy is queued with the same event id, on which receivers dedupe."""
         return DeliveryOut.of(await WebhookService(db_session, identity).replay(delivery_id))
