@@ -195,7 +195,13 @@ def id_pools(settings: Settings, worlds: list[OrgWorld]) -> Pools:
 @pytest.fixture
 def live_url(settings: Settings, id_pools: Pools) -> Iterator[str]:
     """The app under uvicorn; it starts once the data is in (`id_pools`)."""
-    with served(create_app(settings)) as url:
+    app = create_app(settings)
+    with served(app) as url:
+        # A process's first chat turn waits for the guard's classifier to train (over a minute
+        # on two busy cores; cached for the process after): train it before fuzzing, so that a
+        # request timing out means a request that hangs.
+        if app.state.guard_warm_up is not None:
+            app.state.guard_warm_up.join(timeout=900)
         yield url
 
 
