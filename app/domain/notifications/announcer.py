@@ -23,8 +23,9 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 import structlog
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
 from app.db.models import Answer, Organization, Suggestion, User
 from app.db.models.enums import SuggestionState
@@ -121,33 +122,14 @@ class ItemAnnouncer(MailJob):
 
     async def announce_due(self) -> int:
         """Queue one e-mail per learner with items due now and not yet announced; returns
-        how many e-mails were queued. One transaction: the marks and the mails commit together
-        (two servers racing queue the same idempotency key once)."""
+        how many e-mails were queued."""
         now = self._clock()
-        async with self._sessions() as db, db.begin():
-            quiet = await quiet_organizations(db, now, self._settings.delivery_time_zone)
-            due = (
-                await db.scalars(
-                    select(Suggestion)
-                    .where(
-                        Suggestion.announced_at.is_(None),
-                        Suggestion.deliver_at <= now,
-                        Suggestion.state.in_(_DUE),
-                        # Their items stay unannounced until the quiet hours end.
-                        Suggestion.organization_id.not_in(quiet),
-                    )
-                    # A learner's items together: one e-mail for all that are due at once.
-                    .order_by(Suggestion.learner_id, Suggestion.deliver_at, Suggestion.id)
-                    .limit(BATCH)
-                    .with_for_update(skip_locked=True)
-                )
-            ).all()
-            for item in due:
-                item.announced_at = now
-            queued = await self._mail(db, due, "items")
-        if queued:
-            log.info("items_announced", emails=queued, items=len(due))
-        return queued
+        due = (
+            Suggestion.announced_at.is_(None),
+            Suggestion.deliver_at <= now,
+            Suggestion.state.in_(_DUE),
+        )
+        return await self._pass("items", due, Suggestion.deliver_at, now)
 
     async def remind_unanswered(self) -> int:
         """Queue one reminder per learner with items announced `reminder_after_days` ago or
@@ -156,29 +138,42 @@ class ItemAnnouncer(MailJob):
         if not days:
             return 0
         now = self._clock()
+        answered = select(Answer.id).where(Answer.suggestion_id == Suggestion.id)
+        due = (
+            Suggestion.reminded_at.is_(None),
+            Suggestion.announced_at <= now - timedelta(days=days),
+            Suggestion.state.in_(_REMINDABLE),
+            ~answered.exists(),
+        )
+        return await self._pass("reminder", due, Suggestion.announced_at, now)
+
+    async def _pass(
+        self,
+        kind: Kind,
+        due: tuple[ColumnElement[bool], ...],
+        when: InstrumentedAttribute[datetime | None],
+        now: datetime,
+    ) -> int:
+        """Mark the items `due` (announced or recalled: `kind`) and queue their e-mails, in one
+        transaction: the marks and the mails commit together (two servers racing queue the
+        same idempotency key once). Organisations in their quiet hours wait."""
         async with self._sessions() as db, db.begin():
             quiet = await quiet_organizations(db, now, self._settings.delivery_time_zone)
-            answered = select(Answer.id).where(Answer.suggestion_id == Suggestion.id)
-            due = (
+            items = (
                 await db.scalars(
                     select(Suggestion)
-                    .where(
-                        Suggestion.reminded_at.is_(None),
-                        Suggestion.announced_at <= now - timedelta(days=days),
-                        Suggestion.state.in_(_REMINDABLE),
-                        ~answered.exists(),
-                        Suggestion.organization_id.not_in(quiet),
-                    )
-                    .order_by(Suggestion.learner_id, Suggestion.announced_at, Suggestion.id)
+                    .where(*due, Suggestion.organization_id.not_in(quiet))
+                    # A learner's items together: one e-mail for all that are due at once.
+                    .order_by(Suggestion.learner_id, when, Suggestion.id)
                     .limit(BATCH)
                     .with_for_update(skip_locked=True)
                 )
             ).all()
-            for item in due:
-                item.reminded_at = now
-            queued = await self._mail(db, due, "reminder")
+            for item in items:
+                setattr(item, "announced_at" if kind == "items" else "reminded_at", now)
+            queued = await self._mail(db, items, kind)
         if queued:
-            log.info("items_recalled", emails=queued, items=len(due))
+            log.info("items_announced", kind=kind, emails=queued, items=len(items))
         return queued
 
     async def _mail(self, db: AsyncSession, items: Sequence[Suggestion], kind: Kind) -> int:
