@@ -69,3 +69,47 @@ def test_a_plan_spread_until_the_next_session(
     assert not all_css(learner, f"#item-{item_id}")  # not before its day
     learner.shot("rhythm-coming-up")
     assert coach.console_errors() == []
+
+
+def test_the_learner_s_home_puts_today_first_then_what_waits(
+    server: Server, open_browser: Callable[..., Browser]
+) -> None:
+    from zoneinfo import ZoneInfo
+
+    beta = server.worlds[1]
+    person = beta.learners[1]
+    today, missed, answered = (str(i) for i in beta.draft_ids[person.id][:3])
+    now = datetime.now(ZoneInfo(server.settings.delivery_time_zone))
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    days = {
+        today: max(midnight, now - timedelta(minutes=5)),
+        missed: now - timedelta(days=3),
+        answered: now - timedelta(days=4),
+    }
+    for item, day in days.items():
+        approved = httpx.post(
+            f"{server.url}/api/v1/suggestions/{item}/approve",
+            json={"deliver_at": day.isoformat()},
+            headers={"Authorization": f"Bearer {beta.coach.api_key}"},
+            timeout=10,
+        )
+        assert approved.status_code == 200, approved.text
+    reply = httpx.post(
+        f"{server.url}/api/v1/feed/{answered}/answers",
+        json={"text": "Fait en réunion lundi."},
+        headers={"Authorization": f"Bearer {person.api_key}"},
+        timeout=10,
+    )
+    assert reply.status_code == 201, reply.text
+
+    learner = open_browser("home-learner")
+    learner.go("/login")
+    log_in(learner, person)
+    wait(learner, lambda d: css(learner, "#feed"))
+    headings = [h.get_attribute("id") for h in all_css(learner, "#feed h3.day")]
+    assert headings == ["today", "waiting", "earlier"]
+    cards = [c.get_attribute("data-item-id") for c in all_css(learner, "#feed article.item")]
+    assert cards == [today, missed, answered]  # today's first, then the one still waiting
+    assert "(1)" in css(learner, "#waiting").text
+    learner.shot("home-today-first")
+    assert learner.console_errors() == []
