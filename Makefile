@@ -79,6 +79,7 @@ bench: setup
 	@$(BIN)/interlude bench queue
 	@$(BIN)/interlude bench safety
 	@$(BIN)/interlude bench announce --database both
+	@$(BIN)/interlude bench webhooks --database both
 	@# SQLite, then PostgreSQL when its server answers (skipped with a notice otherwise).
 	@$(BIN)/interlude bench overhead --database both
 	@$(BIN)/interlude bench throughput --database both
