@@ -243,3 +243,37 @@ def test_an_item_still_unanswered_days_later_is_recalled_once(
     body = inbox.text_of(recalls[0])
     assert "Une réflexion ou une question" in body  # the unanswered one only
     assert waiting["text"][:40] not in body
+
+
+def test_each_coach_gets_the_digest_on_their_own_monday_morning(
+    seeded: list[OrgWorld],
+    start_app: Callable[..., TestClient[Any]],
+    smtp: tuple[Inbox, int],
+    settings: Settings,
+) -> None:
+    from zoneinfo import ZoneInfo
+
+    inbox, port = smtp
+    client = start_app()
+    configured = settings.model_copy(update=mail_settings(port))
+    alpha, beta = seeded
+    moved = with_key(client, alpha.coach).patch(
+        "/api/v1/me", json={"time_zone": "America/New_York"}
+    )
+    assert moved.status_code == 200, moved.text
+    today = utcnow().date()
+    monday = today + timedelta(days=7 - today.weekday())  # next Monday
+
+    def digest_at(moment: datetime) -> int:
+        digest = CoachDigest(client.app.state.session_maker, configured, clock=lambda: moment)
+        return client.blocking_portal.call(digest.send_weekly)
+
+    paris = datetime(monday.year, monday.month, monday.day, 9, 30, tzinfo=ZoneInfo("Europe/Paris"))
+    assert configured.delivery_time_zone == "Europe/Paris"
+    assert digest_at(paris) == 1  # beta's coach, in Paris; 3:30 in New York: not yet
+    new_york = paris.replace(tzinfo=ZoneInfo("America/New_York"))
+    assert digest_at(new_york) == 1  # alpha's coach, at 9:30 in New York
+    assert digest_at(new_york + timedelta(hours=1)) == 0  # once a week each
+    send_due(client, settings, port, at=new_york + timedelta(minutes=5))
+    digests = inbox.about(".")
+    assert [m["To"] for m in digests] == [beta.coach.email, alpha.coach.email]

@@ -2,7 +2,8 @@
 answered in the last seven days, who went silent, and the open alerts, as counts (no learner's
 words: the coach reads those in the app).
 
-Sent once a week per coach, from Monday at the delivery hour (local time): the outbox's
+Sent once a week per coach, from Monday at the delivery hour in the coach's own time zone (the
+settings' when they named none): the outbox's
 idempotency key (`digest:<coach>:<ISO week>`) makes it once even across restarts and several
 servers, and a server that was down on Monday sends it when it comes back that week.
 """
@@ -12,7 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from html import escape
-from zoneinfo import ZoneInfo
 
 import structlog
 from sqlalchemy import func, select
@@ -22,9 +22,10 @@ from app.db.models import Answer, Enrollment, Escalation, Suggestion, User
 from app.db.models.enums import ApiScope, EscalationStatus, Role
 from app.domain import access
 from app.domain.notifications.announcer import unsubscribe_url
-from app.domain.notifications.outbox import queue_email
+from app.domain.notifications.outbox import queue_email, queued_keys
 from app.domain.notifications.scheduled import MailJob
 from app.lib.identity import Identity
+from app.lib.time_zones import zone_of
 from app.settings import Settings
 
 log = structlog.get_logger("interlude.digest")
@@ -62,12 +63,18 @@ class LearnerWeek:
         return self.delivered > 0 and self.answered == 0
 
 
-def digest_due_since(now: datetime, settings: Settings) -> datetime:
-    """This week's Monday at the delivery hour, local time: the digest is due from then."""
-    zone = ZoneInfo(settings.delivery_time_zone)
+def digest_due_since(now: datetime, settings: Settings, time_zone: str | None = None) -> datetime:
+    """This week's Monday at the delivery hour, in the coach's own zone (else the settings'):
+    the digest is due from then."""
+    zone = zone_of(time_zone, settings.delivery_time_zone)
     local = now.astimezone(zone)
     monday = local.date() - timedelta(days=local.weekday())
     return datetime.combine(monday, time(hour=settings.delivery_hour), zone)
+
+
+def _key(coach: User, year: int, week: int) -> str:
+    """Once a week per coach: the outbox's idempotency key."""
+    return f"digest:{coach.id}:{year}-W{week:02d}"
 
 
 class CoachDigest(MailJob):
@@ -79,9 +86,6 @@ class CoachDigest(MailJob):
     async def send_weekly(self) -> int:
         """Queue this week's digest of every coach who has learners; returns how many."""
         now = self._clock()
-        if now < digest_due_since(now, self._settings):
-            return 0
-        year, week, _ = now.astimezone(ZoneInfo(self._settings.delivery_time_zone)).isocalendar()
         queued = 0
         async with self._sessions() as db, db.begin():
             coaches = (
@@ -94,10 +98,21 @@ class CoachDigest(MailJob):
                     )
                 )
             ).all()
+            # Each coach's Monday in their own zone; once queued, a coach costs no more query
+            # that week than the one for the keys.
+            due = {}
             for coach in coaches:
+                if now >= digest_due_since(now, self._settings, coach.time_zone):
+                    zone = zone_of(coach.time_zone, self._settings.delivery_time_zone)
+                    year, week, _ = now.astimezone(zone).isocalendar()
+                    due[_key(coach, year, week)] = (coach, week)
+            sent = await queued_keys(db, list(due))
+            for key, (coach, week) in due.items():
+                if key in sent:
+                    continue
                 weeks = await _learner_weeks(db, coach, now)
                 if weeks:
-                    queued += await self._queue(db, coach, weeks, f"{year}-W{week:02d}", week)
+                    queued += await self._queue(db, coach, weeks, key, week)
         if queued:
             log.info("digests_queued", emails=queued)
         return queued
@@ -131,7 +146,7 @@ class CoachDigest(MailJob):
         return await queue_email(
             db,
             organization_id=coach.organization_id,
-            key=f"digest:{coach.id}:{key}",
+            key=key,
             to=coach.email,
             subject=words["subject"].format(week=week),
             text=text,
