@@ -21,6 +21,7 @@ import hashlib
 import json
 from typing import Any
 
+import msgspec
 from litestar.datastructures import Headers
 from litestar.enums import ScopeType
 from litestar.types import (
@@ -179,7 +180,7 @@ async def _replay(send: Send, kept: dict[str, Any], fingerprint: str) -> None:
 async def _answer(
     send: Send, status: int, code: str, message: str, *, retry_after: int | None = None
 ) -> None:
-    content = json.dumps(error_body(code, message, "Idempotency-Key")).encode()
+    content = msgspec.json.encode(error_body(code, message, "Idempotency-Key"))
     headers = [
         (b"content-type", b"application/json"),
         (b"content-length", str(len(content)).encode()),

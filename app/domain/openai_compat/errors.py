@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import msgspec
 from litestar import MediaType, Request, Response
 from litestar.types import ExceptionHandlersMap
 
@@ -42,7 +43,8 @@ def in_openai_api(request: Request[Any, Any, Any]) -> bool:
 
 
 def _reshaped(native: Response[Any]) -> Response[Any]:
-    error, status = native.content["error"], native.status_code or 500
+    # The native body is an ErrorBody (or, from Litestar's own handlers, its dict).
+    error, status = msgspec.to_builtins(native.content)["error"], native.status_code or 500
     return Response(
         content=openai_error(status, error["code"], error["message"], error["field"]),
         status_code=status,
