@@ -51,7 +51,7 @@ class FeedSections:
     and still waits for an answer (missed), then what was answered, by day."""
 
     today: list[Suggestion]
-    waiting: list[Suggestion]
+    waiting: list[tuple[date, Suggestion]]  # each with the day it arrived
     earlier: list[tuple[date, list[Suggestion]]]
 
 
@@ -66,14 +66,14 @@ def feed_sections(
 ) -> FeedSections:
     """`today` and the days are the learner's local ones (`zone`)."""
     todays: list[Suggestion] = []
-    waiting: list[Suggestion] = []
+    waiting: list[tuple[date, Suggestion]] = []
     days: dict[date, list[Suggestion]] = defaultdict(list)
     for item in sorted(items, key=arrival, reverse=True):
         day = arrival(item).astimezone(zone).date()
         if day >= today:
             todays.append(item)
         elif item.id not in answered:
-            waiting.append(item)
+            waiting.append((day, item))
         else:
             days[day].append(item)
     return FeedSections(todays, waiting, sorted(days.items(), key=lambda d: d[0], reverse=True))

@@ -114,6 +114,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Waiting for your answer ({count})",
     ),
     "me.earlier": ("Déjà répondu", "Answered"),
+    "me.arrived": ("Arrivé le", "Arrived on"),
     "me.empty": (
         "Rien pour l'instant : votre coach prépare la suite.",
         "Nothing yet: your coach is preparing what comes next.",

@@ -24,9 +24,10 @@ ALLOWED = {400, 401, 403, 404, 405, 409, 412, 413, 415, 422}
 
 # What a same-organisation person may do with the victim learner's ids: their own program is
 # every member's to read; the admin manages people, enrollments (whose goal they set),
-# programs and documents; the question bank is the organisation's, curated by every coach
-# (audited). Nothing else: no conversation, message, journal, answer, draft, session, plan, run
-# or escalation of the victim, and no key but one's own.
+# programs, documents and the organisation's webhooks; the question bank is the
+# organisation's, curated by every coach (audited). Nothing else: no conversation, message,
+# journal, answer, draft, session, plan, run or escalation of the victim, and no key but one's
+# own.
 IN_ORG_ALLOWED = {
     ("coach", "DELETE", "/api/v1/question-bank/{question_id}"),
     ("learner", "GET", "/api/v1/programs/{program_id}"),
@@ -37,6 +38,9 @@ IN_ORG_ALLOWED = {
     ("admin", "GET", "/api/v1/enrollments/{enrollment_id}"),
     ("admin", "PATCH", "/api/v1/enrollments/{enrollment_id}"),
     ("admin", "GET", "/api/v1/knowledge/documents/{document_id}"),
+    ("admin", "GET", "/api/v1/webhooks/{webhook_id}/deliveries"),
+    ("admin", "POST", "/api/v1/webhooks/{webhook_id}/enable"),
+    ("admin", "DELETE", "/api/v1/webhooks/{webhook_id}"),
 }
 
 
@@ -66,6 +70,11 @@ def _victim_ids(client: TestClient[Any], beta: OrgWorld) -> dict[str, str]:
         json={"skill": "feedback", "scale": "team", "text": f"{beta.canary} ?", "language": "fr"},
     ).json()
     enrollments = as_admin.get("/api/v1/enrollments").json()["items"]
+    # A public address (no DNS lookup), for an event these calls never raise.
+    webhook = as_admin.post(
+        "/api/v1/webhooks",
+        json={"url": "https://93.184.216.34/interlude-hook", "events": ["alert.raised"]},
+    ).json()["webhook"]
     return {
         "conversation_id": conversation.json()["id"],
         "message_id": turn.get("message", {}).get("id", conversation.json()["id"]),
@@ -83,6 +92,8 @@ def _victim_ids(client: TestClient[Any], beta: OrgWorld) -> dict[str, str]:
         "suggestion_id": str(beta.draft_ids[learner.id][0]),
         "item_id": str(beta.draft_ids[learner.id][0]),
         "escalation_id": session_id,  # none exists yet: any id of the victim's must 404 too
+        "webhook_id": webhook["id"],
+        "delivery_id": webhook["id"],  # none exists either
     }
 
 
