@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+import pytest
 from litestar.testing import TestClient
 
 from app.domain.notifications.announcer import ItemAnnouncer
@@ -24,9 +26,45 @@ __all__ = ["seeded"]  # the fixture, shared with the agents' API tests
 NEXT_SESSION = "2026-12-04T09:00:00Z"
 
 
-def _announce(client: TestClient[Any], settings: Settings, at: datetime) -> int:
-    announcer = ItemAnnouncer(client.app.state.session_maker, settings, clock=lambda: at)
-    return client.blocking_portal.call(announcer.announce_due)
+@dataclass
+class Mailing:
+    """An app without SMTP (the test runs every pass itself, at the moment it chooses), the
+    settings its mail jobs run with (the test's SMTP server), and what that server received."""
+
+    client: TestClient[Any]
+    settings: Settings
+    configured: Settings
+    inbox: Inbox
+    port: int
+
+    def announce(self, at: datetime) -> int:
+        announcer = ItemAnnouncer(self.sessions, self.configured, clock=lambda: at)
+        return self.client.blocking_portal.call(announcer.announce_due)
+
+    def remind(self, at: datetime) -> int:
+        announcer = ItemAnnouncer(self.sessions, self.configured, clock=lambda: at)
+        return self.client.blocking_portal.call(announcer.remind_unanswered)
+
+    def digest(self, at: datetime) -> int:
+        digest = CoachDigest(self.sessions, self.configured, clock=lambda: at)
+        return self.client.blocking_portal.call(digest.send_weekly)
+
+    def send(self, at: datetime) -> None:
+        """Send what the outbox holds as at `at` (the outbox queued it at the real time)."""
+        send_due(self.client, self.settings, self.port, at=at)
+
+    @property
+    def sessions(self) -> Any:
+        return self.client.app.state.session_maker
+
+
+@pytest.fixture
+def mailing(
+    start_app: Callable[..., TestClient[Any]], smtp: tuple[Inbox, int], settings: Settings
+) -> Mailing:
+    inbox, port = smtp
+    configured = settings.model_copy(update=mail_settings(port))
+    return Mailing(start_app(), settings, configured, inbox, port)
 
 
 def _drafted(
@@ -44,13 +82,9 @@ def _when(value: str) -> datetime:
 
 def test_a_learner_is_told_once_on_the_item_s_day_and_can_stop_it(
     seeded: list[OrgWorld],
-    start_app: Callable[..., TestClient[Any]],
-    smtp: tuple[Inbox, int],
-    settings: Settings,
+    mailing: Mailing,
 ) -> None:
-    inbox, port = smtp
-    client = start_app()  # no SMTP for the app itself: the test runs every pass
-    configured = settings.model_copy(update=mail_settings(port))
+    client, inbox = mailing.client, mailing.inbox
     alpha = seeded[0]
     learner = alpha.learners[0]
     coach, drafts = _drafted(client, alpha, learner, next_session_at=NEXT_SESSION)
@@ -59,11 +93,11 @@ def test_a_learner_is_told_once_on_the_item_s_day_and_can_stop_it(
         assert coach.post(f"/api/v1/suggestions/{draft['id']}/approve", json={}).status_code == 200
     day_one, day_two = _when(first["deliver_at"]), _when(second["deliver_at"])
 
-    assert _announce(client, configured, day_one - timedelta(hours=1)) == 0  # not its day yet
-    assert _announce(client, configured, day_one + timedelta(minutes=1)) == 1
-    assert _announce(client, configured, day_one + timedelta(minutes=2)) == 0  # once
+    assert mailing.announce(day_one - timedelta(hours=1)) == 0  # not its day yet
+    assert mailing.announce(day_one + timedelta(minutes=1)) == 1
+    assert mailing.announce(day_one + timedelta(minutes=2)) == 0  # once
     # The outbox queued it at the real time (the test's days are in November).
-    send_due(client, settings, port, at=utcnow() + timedelta(minutes=1))
+    mailing.send(at=utcnow() + timedelta(minutes=1))
     assert [m["To"] for m in inbox.messages] == [learner.email]
     body = inbox.text_of(inbox.messages[0])
     assert "Une réflexion ou une question" in body  # the learner's language
@@ -81,20 +115,16 @@ def test_a_learner_is_told_once_on_the_item_s_day_and_can_stop_it(
     assert client.post("/unsubscribe", data={"token": "not-a-token"}).status_code == 400
 
     # The next item arrives: marked, not mailed.
-    assert _announce(client, configured, day_two + timedelta(minutes=1)) == 0
-    send_due(client, settings, port, at=utcnow() + timedelta(minutes=2))
+    assert mailing.announce(day_two + timedelta(minutes=1)) == 0
+    mailing.send(at=utcnow() + timedelta(minutes=2))
     assert len(inbox.messages) == 1
 
 
 def test_two_announcers_at_once_send_each_item_once(
     seeded: list[OrgWorld],
-    start_app: Callable[..., TestClient[Any]],
-    smtp: tuple[Inbox, int],
-    settings: Settings,
+    mailing: Mailing,
 ) -> None:
-    inbox, port = smtp
-    client = start_app()  # no SMTP for the app itself: the test runs every pass
-    configured = settings.model_copy(update=mail_settings(port))
+    client, configured, inbox = mailing.client, mailing.configured, mailing.inbox
     alpha = seeded[0]
     coach, drafts = _drafted(client, alpha, alpha.learners[1])  # no rhythm: due when approved
     for draft in drafts[:3]:
@@ -121,21 +151,16 @@ def test_two_announcers_at_once_send_each_item_once(
     # One announcer took the items; the other found none (PostgreSQL: locked rows skipped) or
     # found their e-mail already queued (SQLite: one writer at a time).
     assert sorted(counts) == [0, 1]
-    send_due(client, settings, port, at=later + timedelta(minutes=1))
+    mailing.send(at=later + timedelta(minutes=1))
     assert len(inbox.messages) == 1
     assert "3 réflexions ou questions" in inbox.text_of(inbox.messages[0])
 
 
 def test_the_coach_gets_one_weekly_digest_of_counts(
     seeded: list[OrgWorld],
-    start_app: Callable[..., TestClient[Any]],
-    smtp: tuple[Inbox, int],
-    settings: Settings,
+    mailing: Mailing,
 ) -> None:
-    inbox, port = smtp
-    # No SMTP for the app itself: its own digest pass at start would run before the answer.
-    client = start_app()
-    configured = settings.model_copy(update=mail_settings(port))
+    client, configured, inbox = mailing.client, mailing.configured, mailing.inbox
     alpha = seeded[0]
     coach, drafts = _drafted(client, alpha, alpha.learners[0])  # due when approved
     draft = drafts[0]
@@ -156,7 +181,7 @@ def test_the_coach_gets_one_weekly_digest_of_counts(
     assert client.blocking_portal.call(before.send_weekly) == 0  # Sunday night: not yet
     assert client.blocking_portal.call(digest.send_weekly) == 2  # each organisation's coach
     assert client.blocking_portal.call(digest.send_weekly) == 0  # once a week
-    send_due(client, settings, port, at=now + timedelta(minutes=1))
+    mailing.send(at=now + timedelta(minutes=1))
 
     to_coach = [m for m in inbox.messages if m["To"] == alpha.coach.email]
     assert len(to_coach) == 1
@@ -171,15 +196,11 @@ def test_the_coach_gets_one_weekly_digest_of_counts(
 
 def test_quiet_hours_hold_an_item_s_e_mail_until_they_end(
     seeded: list[OrgWorld],
-    start_app: Callable[..., TestClient[Any]],
-    smtp: tuple[Inbox, int],
-    settings: Settings,
+    mailing: Mailing,
 ) -> None:
     from zoneinfo import ZoneInfo
 
-    inbox, port = smtp
-    client = start_app()
-    configured = settings.model_copy(update=mail_settings(port))
+    client, configured, inbox = mailing.client, mailing.configured, mailing.inbox
     alpha = seeded[0]
     admin = with_key(client, alpha.admin)
     quiet = {"policy": {"quiet_hours": {"start": 20, "end": 8}}}
@@ -195,27 +216,23 @@ def test_quiet_hours_hold_an_item_s_e_mail_until_they_end(
     zone = ZoneInfo(configured.delivery_time_zone)
     tomorrow = utcnow().astimezone(zone).date() + timedelta(days=1)
     night = datetime(tomorrow.year, tomorrow.month, tomorrow.day, 6, 30, tzinfo=zone)
-    assert _announce(client, configured, night) == 0  # 6:30 local: quiet
-    assert _announce(client, configured, night + timedelta(hours=2)) == 1  # 8:30: it goes
+    assert mailing.announce(night) == 0  # 6:30 local: quiet
+    assert mailing.announce(night + timedelta(hours=2)) == 1  # 8:30: it goes
     # The other organisation set no quiet hours: its item was announced at night.
     beta = seeded[1]
     beta_coach, beta_drafts = _drafted(client, beta, beta.learners[0])
     approved = beta_coach.post(f"/api/v1/suggestions/{beta_drafts[0]['id']}/approve", json={})
     assert approved.status_code == 200
-    assert _announce(client, configured, night + timedelta(days=1)) == 1
-    send_due(client, settings, port, at=utcnow() + timedelta(minutes=1))
+    assert mailing.announce(night + timedelta(days=1)) == 1
+    mailing.send(at=utcnow() + timedelta(minutes=1))
     assert len(inbox.messages) == 2
 
 
 def test_an_item_still_unanswered_days_later_is_recalled_once(
     seeded: list[OrgWorld],
-    start_app: Callable[..., TestClient[Any]],
-    smtp: tuple[Inbox, int],
-    settings: Settings,
+    mailing: Mailing,
 ) -> None:
-    inbox, port = smtp
-    client = start_app()
-    configured = settings.model_copy(update=mail_settings(port))
+    client, configured, inbox = mailing.client, mailing.configured, mailing.inbox
     alpha = seeded[0]
     learner = alpha.learners[0]
     coach, drafts = _drafted(client, alpha, learner)  # due when approved
@@ -223,21 +240,17 @@ def test_an_item_still_unanswered_days_later_is_recalled_once(
     for draft in (waiting, answered):
         assert coach.post(f"/api/v1/suggestions/{draft['id']}/approve", json={}).status_code == 200
     now = utcnow() + timedelta(minutes=1)
-    assert _announce(client, configured, now) == 1
+    assert mailing.announce(now) == 1
     reply = with_key(client, learner).post(
         f"/api/v1/feed/{answered['id']}/answers", json={"text": "Fait."}
     )
     assert reply.status_code == 201
 
-    def remind(at: datetime) -> int:
-        announcer = ItemAnnouncer(client.app.state.session_maker, configured, clock=lambda: at)
-        return client.blocking_portal.call(announcer.remind_unanswered)
-
     days = configured.reminder_after_days
-    assert remind(now + timedelta(days=days) - timedelta(hours=1)) == 0  # not yet
-    assert remind(now + timedelta(days=days, minutes=1)) == 1
-    assert remind(now + timedelta(days=days + 1)) == 0  # once
-    send_due(client, settings, port, at=now + timedelta(days=days, minutes=5))
+    assert mailing.remind(now + timedelta(days=days) - timedelta(hours=1)) == 0  # not yet
+    assert mailing.remind(now + timedelta(days=days, minutes=1)) == 1
+    assert mailing.remind(now + timedelta(days=days + 1)) == 0  # once
+    mailing.send(at=now + timedelta(days=days, minutes=5))
     recalls = inbox.about("Votre coach attend votre réponse")
     assert [m["To"] for m in recalls] == [learner.email]
     body = inbox.text_of(recalls[0])
@@ -247,15 +260,11 @@ def test_an_item_still_unanswered_days_later_is_recalled_once(
 
 def test_each_coach_gets_the_digest_on_their_own_monday_morning(
     seeded: list[OrgWorld],
-    start_app: Callable[..., TestClient[Any]],
-    smtp: tuple[Inbox, int],
-    settings: Settings,
+    mailing: Mailing,
 ) -> None:
     from zoneinfo import ZoneInfo
 
-    inbox, port = smtp
-    client = start_app()
-    configured = settings.model_copy(update=mail_settings(port))
+    client, configured, inbox = mailing.client, mailing.configured, mailing.inbox
     alpha, beta = seeded
     moved = with_key(client, alpha.coach).patch(
         "/api/v1/me", json={"time_zone": "America/New_York"}
@@ -264,16 +273,12 @@ def test_each_coach_gets_the_digest_on_their_own_monday_morning(
     today = utcnow().date()
     monday = today + timedelta(days=7 - today.weekday())  # next Monday
 
-    def digest_at(moment: datetime) -> int:
-        digest = CoachDigest(client.app.state.session_maker, configured, clock=lambda: moment)
-        return client.blocking_portal.call(digest.send_weekly)
-
     paris = datetime(monday.year, monday.month, monday.day, 9, 30, tzinfo=ZoneInfo("Europe/Paris"))
     assert configured.delivery_time_zone == "Europe/Paris"
-    assert digest_at(paris) == 1  # beta's coach, in Paris; 3:30 in New York: not yet
+    assert mailing.digest(paris) == 1  # beta's coach, in Paris; 3:30 in New York: not yet
     new_york = paris.replace(tzinfo=ZoneInfo("America/New_York"))
-    assert digest_at(new_york) == 1  # alpha's coach, at 9:30 in New York
-    assert digest_at(new_york + timedelta(hours=1)) == 0  # once a week each
-    send_due(client, settings, port, at=new_york + timedelta(minutes=5))
+    assert mailing.digest(new_york) == 1  # alpha's coach, at 9:30 in New York
+    assert mailing.digest(new_york + timedelta(hours=1)) == 0  # once a week each
+    mailing.send(at=new_york + timedelta(minutes=5))
     digests = inbox.about(".")
     assert [m["To"] for m in digests] == [beta.coach.email, alpha.coach.email]
