@@ -1,6 +1,7 @@
-"""The offline default reply: a reflective acknowledgement (none for a factual question about
-the organisation: it gets the passage), the most relevant passage, one question from the
-organisation's bank. No model; deterministic for a given message."""
+"""The offline default reply: what the companion hears in the message (the learner's own words
+and the program's skill they touch; nothing for a factual question about the organisation: it
+gets the passage), the most relevant passage, one question from the organisation's bank. No
+model; deterministic for a given message."""
 
 from __future__ import annotations
 
@@ -11,21 +12,16 @@ from collections.abc import Sequence
 from agents.chat.state import ChatRequest
 from agents.grounding import Source
 from agents.quotes import plain_quote
+from agents.themes import heard_phrase, heard_skills
 
 QUOTE_CHARS = 240
 _WORD = re.compile(r"\w{4,}")
 
+# When no skill is heard in the message: one plain sentence, not a rotation of formulas that
+# pretends to listen.
 ACKNOWLEDGEMENTS = {
-    "fr": (
-        "Merci de mettre des mots sur ce que vous vivez.",
-        "Je vous entends : ce que vous décrivez compte.",
-        "Merci de partager cela, c'est une vraie matière pour avancer.",
-    ),
-    "en": (
-        "Thank you for putting words on what you are going through.",
-        "I hear you: what you describe matters.",
-        "Thank you for sharing this; it is real material to work with.",
-    ),
+    "fr": "Merci de mettre des mots sur ce que vous vivez.",
+    "en": "Thank you for putting words on what you are going through.",
 }
 PHRASES = {
     "fr": {
@@ -42,6 +38,11 @@ PHRASES = {
         "question": (
             "Qu'est-ce qui vous semblerait un premier pas possible d'ici votre prochaine séance ?"
         ),
+        "heard": "Ce que vous décrivez touche à ce que votre parcours appelle « {skill} ».",
+        "heard_phrase": (
+            "Vous écrivez « {phrase} » : cela touche à ce que votre parcours appelle « {skill} »."
+        ),
+        "question_original": " (une question de votre parcours, dans sa langue d'origine)",
     },
     "en": {
         "passage": "A passage {of_org} may shed light on this: “{quote}” [{label}]",
@@ -55,6 +56,9 @@ PHRASES = {
         "of": "from {org}",
         "of_vowel": "from {org}",
         "question": "What would feel like a possible first step before your next session?",
+        "heard": "What you describe touches on what your program calls “{skill}”.",
+        "heard_phrase": "You write “{phrase}”: that touches on what your program calls “{skill}”.",
+        "question_original": " (a question from your program, in its original language)",
     },
 }
 
@@ -63,9 +67,8 @@ def compose_reply(request: ChatRequest, relevant: Sequence[Source], skill: str =
     """`skill`: the program skill nearest to the message (the question is drawn from it)."""
     say = PHRASES.get(request.language, PHRASES["en"])
     seed = int.from_bytes(hashlib.sha256((request.seed + request.message).encode()).digest()[:8])
-    acknowledgements = ACKNOWLEDGEMENTS.get(request.language, ACKNOWLEDGEMENTS["en"])
     factual = asks_about_facts(request.message)
-    parts = [] if factual and relevant else [acknowledgements[seed % len(acknowledgements)]]
+    parts = [] if factual and relevant else [_heard(request, skill, say)]
     if relevant:
         source = relevant[0]
         org = request.organization_name or say["your_org"]
@@ -80,8 +83,19 @@ def compose_reply(request: ChatRequest, relevant: Sequence[Source], skill: str =
             parts[-1] += say["original"]
     else:
         parts.append(say["nothing"])
-    parts.append(_question(request, relevant, skill, seed) or say["question"])
+    parts.append(_question(request, relevant, skill, seed, say) or say["question"])
     return " ".join(parts)
+
+
+def _heard(request: ChatRequest, skill: str, say: dict[str, str]) -> str:
+    """The skill is named only when the message holds its words (agents.themes): a skill
+    chosen by similarity alone is a guess, and a guess said aloud is not listening."""
+    skills = {q.skill for q in request.bank}
+    if not skill or skill not in heard_skills(request.message, sorted(skills)):
+        return ACKNOWLEDGEMENTS.get(request.language, ACKNOWLEDGEMENTS["en"])
+    if phrase := heard_phrase(request.message, skill):
+        return say["heard_phrase"].format(phrase=phrase, skill=skill)
+    return say["heard"].format(skill=skill)
 
 
 # A question about facts (when, where, what is, who...) and no word of feeling: the learner
@@ -109,19 +123,27 @@ def asks_about_facts(message: str) -> bool:
 
 
 def _question(
-    request: ChatRequest, relevant: Sequence[Source], skill: str, seed: int
+    request: ChatRequest,
+    relevant: Sequence[Source],
+    skill: str,
+    seed: int,
+    say: dict[str, str],
 ) -> str | None:
-    """A bank question in the learner's language: of the skill nearest to the message (else
-    the passage's), and among those, the one sharing most words with the message."""
-    usable = [q for q in request.bank if q.language == request.language]
+    """A bank question of the skill nearest to the message (else the passage's), and among
+    those, the one sharing most words with the message. In the learner's language when the bank
+    has one; otherwise in the bank's, saying so (as a quoted passage does)."""
     skill = skill or (relevant[0].chunk.skill if relevant else "")
-    options = [q for q in usable if skill and q.skill == skill] or usable
-    if not options:
-        return None
-    said = _words(request.message)
-    best = max(len(said & _words(q.text)) for q in options)
-    closest = [q for q in options if len(said & _words(q.text)) == best]
-    return closest[seed % len(closest)].text
+    for usable, note in (
+        ([q for q in request.bank if q.language == request.language], ""),
+        (list(request.bank), say["question_original"]),
+    ):
+        options = [q for q in usable if skill and q.skill == skill] or usable
+        if options:
+            said = _words(request.message)
+            best = max(len(said & _words(q.text)) for q in options)
+            closest = [q for q in options if len(said & _words(q.text)) == best]
+            return closest[seed % len(closest)].text + note
+    return None
 
 
 def _words(text: str) -> set[str]:

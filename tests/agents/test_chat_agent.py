@@ -212,16 +212,46 @@ def test_a_factual_question_gets_the_passage_not_empathy(horizon: PackOrg) -> No
 
     assert reply.citations
     assert reply.text.startswith("Voici ce que dit Atelier Horizon à ce sujet")
-    assert not any(formula in reply.text for formula in ACKNOWLEDGEMENTS["fr"])
+    assert ACKNOWLEDGEMENTS["fr"] not in reply.text
+    assert "votre parcours appelle" not in reply.text
 
 
-def test_a_situation_keeps_its_acknowledgement(horizon: PackOrg) -> None:
-    from agents.chat.composer import ACKNOWLEDGEMENTS
-
-    message = "J'ai peur de dire mon désaccord à ma cheffe devant toute l'équipe."
+def test_a_situation_is_answered_with_the_skill_heard_in_the_learner_s_words(
+    horizon: PackOrg,
+) -> None:
+    message = "Hier en réunion de lancement, je n'ai pas osé dire que le planning était intenable."
     _, reply = _run(horizon, _request(horizon, message))
 
-    assert any(reply.text.startswith(formula) for formula in ACKNOWLEDGEMENTS["fr"])
+    assert reply.text.startswith(
+        "Vous écrivez « je n'ai pas osé dire que le planning était intenable » : cela touche "
+        "à ce que votre parcours appelle « audace »."
+    )
+    bank = {q.text: q.skill for q in horizon.pack.questions}
+    assert [skill for text, skill in bank.items() if text in reply.text] == ["audace"]
+
+
+def test_no_skill_is_named_when_none_is_heard(horizon: PackOrg) -> None:
+    from agents.chat.composer import ACKNOWLEDGEMENTS
+
+    # No word of any skill: the encoder's nearest skill still picks the question, but naming
+    # it would be a guess.
+    message = "Le nouvel outil de production m'inquiète"
+    _, reply = _run(horizon, _request(horizon, message))
+
+    assert reply.text.startswith(ACKNOWLEDGEMENTS["fr"])
+    assert "votre parcours appelle" not in reply.text
+
+
+def test_a_bank_in_another_language_is_asked_as_written_and_says_so(horizon: PackOrg) -> None:
+    message = "I never dare to share my ideas with the management team."
+    _, reply = _run(horizon, _request(horizon, message, language="en"))
+
+    asked = [q for q in horizon.pack.questions if q.text in reply.text]
+    assert [q.skill for q in asked] == ["audace"]
+    assert f"{asked[0].text} (a question from your program, in its original language)" in (
+        reply.text
+    )
+    assert reply.text.startswith("What you describe touches on what your program calls “audace”")
 
 
 def test_a_passage_in_another_language_says_it_is_quoted_as_written(horizon: PackOrg) -> None:

@@ -1,0 +1,238 @@
+"""What a learner's message is about, in the words of common soft-skill programs.
+
+The packaged sentence encoder hardly tells the program's skills apart in a learner's message
+(choosing the skill of the nearest module was right about as often as a guess among the two
+or three a coach would accept). What a coach hears is carried by a few words: "je n'ose pas",
+"il m'a repris devant tout le monde", "j'ai hurlé", "they never ask what I think". So the
+companion keeps a small lexicon of the families of skills that soft-skill programs teach,
+each with the names programs give it (to recognise the organisation's own skill by its name)
+and the words of situations that call for it, in French and English.
+
+The cue lists were written from what the skills mean, not from the evaluation's messages;
+`interlude eval --suite relevance-dev` measures them, the frozen `relevance` split checks them.
+An organisation whose skills match no family keeps the encoder's choice.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class SkillFamily:
+    key: str
+    # Folded names a program may give the skill ("écoute active" -> "ecoute active").
+    names: tuple[str, ...]
+    # Regular expressions over folded text (lower case, no accents, apostrophes as spaces),
+    # each matched from the start of a word.
+    cues: tuple[str, ...]
+
+    def cues_in(self, folded: str) -> int:
+        return sum(1 for cue in self.cues if _cue(cue).search(folded))
+
+
+FAMILIES: tuple[SkillFamily, ...] = (
+    SkillFamily(
+        "feedback",
+        ("feedback", "retour", "retours", "retroaction", "feed-back", "giving feedback"),
+        (
+            r"feed-?back",
+            r"retours?\b",
+            r"critiqu\w*",
+            r"critici[sz]\w*",
+            r"reproch\w*",
+            r"remarques?\b",
+            r"recadr\w*",
+            r"felicit\w*",
+            r"compliment\w*",
+            r"remerci\w*",
+            r"\bthank\w*",
+            r"\bpraise\w*",
+            r"reconnaissance",
+            r"entretien (annuel|trimestriel|individuel)",
+            r"one-to-one",
+            r"\breview\w*",
+            r"appraisal",
+            r"commentaires?",
+            r"comments\b",
+            r"points? d amelioration",
+        ),
+    ),
+    SkillFamily(
+        "listening",
+        ("ecoute", "ecoute active", "active listening", "listening", "ecouter"),
+        (
+            r"ecout\w*",
+            r"listen\w*",
+            r"coupe\w* (la parole|les gens|souvent)",
+            r"interromp\w*",
+            r"interrupt\w*",
+            r"ne (disent|dit|parlent|parle) (rien|plus)",
+            r"(barely|never) say",
+            r"keep quiet",
+            r"pose\w* (jamais|aucune|pas de) questions?",
+            r"never asks?\b",
+            r"nobody (ever )?asks?",
+            r"comprendre (ce qu|son|leur|pourquoi)",
+            r"understand (what|why|their|his|her)",
+            r"reformul\w*",
+            r"paraphras\w*",
+            r"silenc\w*",
+        ),
+    ),
+    SkillFamily(
+        "boldness",
+        (
+            "audace",
+            "oser",
+            "courage",
+            "boldness",
+            "assertiveness",
+            "affirmation de soi",
+            "prise de parole",
+            "speaking up",
+            "prise d initiative",
+        ),
+        (
+            r"\bos(e|es|er|ent|ais|ait|erai)\b",
+            r"n ose",
+            r"\bdare\w*",
+            r"\bspeak up",
+            r"prendre la parole",
+            r"contredire",
+            r"challenge\w*",
+            r"push back",
+            r"propos(e|es|er|ez|ent|ait|ition|itions|al|als|ed|ing)\b",
+            r"presentation|presenter|bafouill\w*|trac\b|stage fright|public speaking",
+            r"\bidees?\b",
+            r"\bideas?\b",
+            r"half-finished|inacheve\w*|a moitie",
+            r"peur (qu on|de (me|se) (tromper|planter)|du ridicule|de deranger)",
+            r"(afraid|scared|worried) (of|that|to|it)",
+            r"(peur|crainte|hesite) (de|a) (dire|parler|prendre|proposer|demander|contredire)",
+            r"desaccord|disagree\w*",
+            r"tente\w*|tenter",
+            r"risque\w*",
+            r"\brisk\w*",
+        ),
+    ),
+    SkillFamily(
+        "emotions",
+        (
+            "intelligence emotionnelle",
+            "emotional intelligence",
+            "gestion des emotions",
+            "emotions",
+            "regulation emotionnelle",
+        ),
+        (
+            r"emoti\w*",
+            r"hurl\w*",
+            r"cri(e|er|ait)\b",
+            r"shout\w*",
+            r"yell\w*",
+            r"snapp\w*",
+            r"colere|enerv\w*|furieu\w*|furax",
+            r"angry|anger|furious",
+            r"honte|humili\w*",
+            r"ashamed|embarrass\w*",
+            r"larmes|pleur\w*",
+            r"tears|crying|cried",
+            r"stress\w*|angoiss\w*|anxi\w*",
+            r"apprehend\w*|apprehension",
+            r"tetanis\w*|paralys\w*|froze|freeze",
+            r"regrett?\w*",
+            r"feel (awful|bad|guilty|lost)",
+            r"coupable|guilty",
+            r"perte|loss\b|deuil",
+            r"calme|calm\b",
+            r"frustr\w*",
+            r"vex\w*|blesse\w*|hurt\b",
+        ),
+    ),
+    SkillFamily(
+        "cooperation",
+        (
+            "cooperation",
+            "collaboration",
+            "travail en equipe",
+            "teamwork",
+            "working together",
+            "travailler ensemble",
+        ),
+        (
+            r"cooper\w*",
+            r"collabor\w*",
+            r"ensemble",
+            r"together",
+            r"coup de main",
+            r"entraide|s entraider",
+            r"help (each other|out)",
+            r"autre (equipe|site|service|atelier)",
+            r"other (team|site|squad|crew)",
+            r"entre (sites|equipes|services|metiers)",
+            r"across (teams|sites|hubs)",
+            r"on se marche dessus|silos?",
+            r"partag\w*|shar(e|ed|ing)\b",
+        ),
+    ),
+)
+
+_PUNCTUATION = re.compile(r"[’'`´]")
+
+
+@functools.cache
+def _cue(pattern: str) -> re.Pattern[str]:
+    return re.compile(rf"\b(?:{pattern})")
+
+
+def fold(text: str) -> str:
+    """Lower case, no accents, apostrophes as spaces: what the cues are written against."""
+    decomposed = unicodedata.normalize("NFKD", _PUNCTUATION.sub(" ", text.casefold()))
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+
+
+def family_of(skill: str) -> SkillFamily | None:
+    """The family an organisation's skill belongs to, by its name."""
+    name = fold(skill)
+    return next((f for f in FAMILIES if name in f.names), None)
+
+
+def heard_skills(message: str, skills: Iterable[str]) -> list[str]:
+    """The organisation's skills whose family's cues are most numerous in the message (several
+    when tied). Empty when no skill belongs to a family or no cue is heard."""
+    text = fold(message)
+    counts: dict[str, int] = {}
+    for skill in dict.fromkeys(skills):
+        family = family_of(skill)
+        if family is not None:
+            counts[skill] = family.cues_in(text)
+    most = max(counts.values(), default=0)
+    return [skill for skill, count in counts.items() if most and count == most]
+
+
+# Where a clause ends: punctuation, or "but" / "mais", which start another thought.
+_CLAUSE_END = re.compile(r"[.!?;:,\n]+|\s+(?:mais|but)\s+")
+PHRASE_WORDS = 14
+
+
+def heard_phrase(message: str, skill: str) -> str:
+    """The learner's own clause in which the skill's cue was heard, in their words, when the
+    message says more than that clause (quoting a whole message back is parroting). ""
+    otherwise."""
+    family = family_of(skill)
+    if family is None:
+        return ""
+    clauses = [c.strip(' ,-–—"«»“”') for c in _CLAUSE_END.split(message)]
+    clauses = [c for c in clauses if c]
+    if len(clauses) < 2:
+        return ""
+    for clause in clauses:
+        if family.cues_in(fold(clause)):
+            words = clause.split()
+            return " ".join(words[:PHRASE_WORDS]) + (" …" if len(words) > PHRASE_WORDS else "")
+    return ""

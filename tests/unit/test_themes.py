@@ -1,0 +1,69 @@
+"""What the companion hears in a message: the program's skill by its words (agents.themes)."""
+
+from __future__ import annotations
+
+import pytest
+
+from agents.themes import family_of, heard_phrase, heard_skills
+
+HORIZON = ("audace", "coopération", "écoute active", "feedback", "intelligence émotionnelle")
+BRIGHTWATER = ("active listening", "boldness", "cooperation", "emotional intelligence", "feedback")
+
+
+@pytest.mark.parametrize(
+    ("skill", "family"),
+    [
+        ("Écoute active", "listening"),
+        ("intelligence émotionnelle", "emotions"),
+        ("Boldness", "boldness"),
+        ("feed-back", "feedback"),
+        ("délégation", None),
+    ],
+)
+def test_an_organisation_s_skill_is_recognised_by_its_name(skill: str, family: str | None) -> None:
+    found = family_of(skill)
+    assert (found.key if found else None) == family
+
+
+@pytest.mark.parametrize(
+    ("message", "skills", "heard"),
+    [
+        ("Je n'ose pas dire à mon chef que son planning est intenable", HORIZON, ["audace"]),
+        ("jai hurle sur un collegue hier, j'ai honte", HORIZON, ["intelligence émotionnelle"]),
+        ("My lead never listens and keeps interrupting me", BRIGHTWATER, ["active listening"]),
+        ("How do I thank Sam properly for the report?", BRIGHTWATER, ["feedback"]),
+        ("Le site de Rezé nous demande un coup de main", HORIZON, ["coopération"]),
+    ],
+)
+def test_the_skill_whose_words_the_message_holds_is_heard(
+    message: str, skills: tuple[str, ...], heard: list[str]
+) -> None:
+    assert heard_skills(message, skills) == heard
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Comment annoncer à mon équipe que le projet est retardé ?",  # "comment" is not "comments"
+        "À propos du séminaire, qui est invité ?",  # "à propos" is not "proposer"
+        "Quelles sont les attentes du nouveau poste ?",  # "attentes" is not "tenter"
+    ],
+)
+def test_a_cue_matches_from_the_start_of_a_word_only(message: str) -> None:
+    assert heard_skills(message, HORIZON) == []
+
+
+def test_skills_of_no_known_family_are_never_heard() -> None:
+    assert heard_skills("Je n'ose pas déléguer", ("délégation", "gestion du temps")) == []
+
+
+def test_equally_heard_skills_are_all_returned() -> None:
+    message = "I'm afraid to give my manager feedback"
+    assert heard_skills(message, BRIGHTWATER) == ["boldness", "feedback"]
+
+
+def test_the_learner_s_clause_is_quoted_only_when_the_message_says_more() -> None:
+    long = "Réunion difficile ce matin, je n'ai pas osé contredire ma cheffe. Bref."
+    assert heard_phrase(long, "audace") == "je n'ai pas osé contredire ma cheffe"
+    assert heard_phrase("Je n'ose pas contredire ma cheffe", "audace") == ""
+    assert heard_phrase(long, "délégation") == ""
