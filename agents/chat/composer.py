@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from agents.chat.state import ChatRequest
 from agents.grounding import Source
+from agents.plan.goal import fits, goal_direction
 from agents.quotes import plain_quote
 from agents.themes import heard_phrase, heard_skills
 
@@ -129,15 +130,18 @@ def _question(
     seed: int,
     say: dict[str, str],
 ) -> str | None:
-    """A bank question of the skill nearest to the message (else the passage's), and among
+    """A bank question of the skill nearest to the message (else the passage's), not pulling
+    the other way when the learner speaks of giving feedback or of receiving it, and among
     those, the one sharing most words with the message. In the learner's language when the bank
     has one; otherwise in the bank's, saying so (as a quoted passage does)."""
     skill = skill or (relevant[0].chunk.skill if relevant else "")
+    direction = goal_direction(request.message)
     for usable, note in (
         ([q for q in request.bank if q.language == request.language], ""),
         (list(request.bank), say["question_original"]),
     ):
         options = [q for q in usable if skill and q.skill == skill] or usable
+        options = [q for q in options if fits(q.text, direction)] or options
         if options:
             said = _words(request.message)
             best = max(len(said & _words(q.text)) for q in options)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -17,13 +18,14 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
+import httpx
 import pytest
 from litestar.testing import TestClient
 from sqlalchemy import select
 
 from app.db.models import AuditEvent, CoachingSession, WebhookDelivery
 from app.domain.suggestions.services import create_drafts
-from app.domain.webhooks.delivery import LEASE, DeliveryWorker, refused_host
+from app.domain.webhooks.delivery import LEASE, DeliveryWorker, pinned, refused_host
 from app.domain.webhooks.events import ANSWER_RECEIVED, enqueue
 from app.lib.clock import utcnow
 from app.settings import Settings
@@ -345,3 +347,56 @@ def test_a_private_address_is_refused_at_delivery_time(
 )
 def test_private_hosts_are_refused(url: str) -> None:
     assert asyncio.run(refused_host(url)).startswith("refused")
+
+
+def test_a_delivery_connects_to_the_address_it_vetted(
+    worlds: list[OrgWorld],
+    start_app: Callable[..., TestClient[Any]],
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The name is resolved once: the request goes to the vetted IP with the name as Host and
+    for TLS, so a second resolution (DNS rebinding) cannot send it into the app's network."""
+    client = start_app(webhook_poll_seconds=3600)
+    alpha = worlds[0]
+    created = with_key(client, alpha.admin).post(
+        W, json={"url": "https://hooks.example.org:8443/in?src=1", "events": ["answer.received"]}
+    )
+    assert created.status_code == 201, created.text
+    _queue_answers(settings, alpha, 1)
+    answers = {"hooks.example.org": "93.184.216.34"}
+    real = socket.getaddrinfo
+
+    def resolve(host: Any, *args: Any, **kwargs: Any) -> Any:
+        if host in answers:
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (answers[host], 0))]
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+    seen: list[httpx.Request] = []
+
+    def receive(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(204)
+
+    strict = settings.model_copy(update={"webhook_allow_private": False})
+    worker = DeliveryWorker(
+        client.app.state.session_maker, strict, transport=httpx.MockTransport(receive)
+    )
+    assert client.blocking_portal.call(worker.send_due) == 1
+    [request] = seen
+    assert str(request.url) == "https://93.184.216.34:8443/in?src=1"
+    assert request.headers["host"] == "hooks.example.org:8443"
+    assert request.extensions["sni_hostname"] == "hooks.example.org"
+
+    answers["hooks.example.org"] = "10.0.0.5"  # the name now points inside
+    _queue_answers(settings, alpha, 1)
+    client.blocking_portal.call(worker.send_due)
+    assert len(seen) == 1
+
+
+def test_an_ipv6_address_is_pinned_in_brackets() -> None:
+    url, headers, extensions = pinned("https://hooks.example.org/in", "2606:2800:220:1::1")
+    assert url == "https://[2606:2800:220:1::1]/in"
+    assert headers == {"Host": "hooks.example.org"}
+    assert extensions == {"sni_hostname": "hooks.example.org"}

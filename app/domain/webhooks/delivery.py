@@ -67,20 +67,46 @@ def private_address(host: str) -> bool:
     return not address.is_global or address.is_multicast
 
 
-async def refused_host(url: str) -> str:
-    """Why this URL's host may not be called ('' if it may): checked at each delivery, since
-    a name may come to resolve to the app's own network after the endpoint was registered."""
+@dataclass(frozen=True, slots=True)
+class Target:
+    """Where a delivery may go: `address`, the vetted IP to connect to, or `refused`, why not."""
+
+    address: str = ""
+    refused: str = ""
+
+
+async def vetted_target(url: str) -> Target:
+    """Resolve the URL's host once and vet every address: checked at each delivery, since a
+    name may come to resolve to the app's own network after the endpoint was registered."""
     host = urlsplit(url).hostname or ""
     if private_address(host):
-        return f"refused: {host} is a private address"
+        return Target(refused=f"refused: {host} is a private address")
     try:
         infos = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
     except OSError as error:
-        return f"cannot resolve {host}: {error}"[:500]
-    for info in infos:
-        if private_address(str(info[4][0])):
-            return f"refused: {host} resolves to a private address"
-    return ""
+        return Target(refused=f"cannot resolve {host}: {error}"[:500])
+    addresses = [str(info[4][0]) for info in infos]
+    if not addresses or any(private_address(a) for a in addresses):
+        return Target(refused=f"refused: {host} resolves to a private address")
+    return Target(address=addresses[0])
+
+
+async def refused_host(url: str) -> str:
+    """Why this URL's host may not be called ('' if it may)."""
+    return (await vetted_target(url)).refused
+
+
+def pinned(url: str, address: str) -> tuple[str, dict[str, str], dict[str, Any]]:
+    """The request aimed at the vetted address: its URL with the IP for host, the original
+    Host header, and the name for TLS (SNI and certificate check). Connecting by name would
+    resolve it again, and a name that answers a public address to the check and a private one
+    to the connection (DNS rebinding) would reach the app's own network."""
+    parts = urlsplit(url)
+    ip = f"[{address}]" if ":" in address else address
+    netloc = ip if parts.port is None else f"{ip}:{parts.port}"
+    host = parts.hostname or ""
+    host_header = host if parts.port is None else f"{host}:{parts.port}"
+    return parts._replace(netloc=netloc).geturl(), {"Host": host_header}, {"sni_hostname": host}
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,9 +192,14 @@ class DeliveryWorker:
             ]
 
     async def _post(self, client: httpx.AsyncClient, claimed: Claimed) -> Outcome:
-        if not self._settings.webhook_allow_private and (why := await refused_host(claimed.url)):
-            return Outcome(None, why)
-        headers = {
+        url, extensions = claimed.url, dict[str, Any]()
+        headers: dict[str, str] = {}
+        if not self._settings.webhook_allow_private:
+            target = await vetted_target(claimed.url)
+            if target.refused:
+                return Outcome(None, target.refused)
+            url, headers, extensions = pinned(claimed.url, target.address)
+        headers |= {
             "Content-Type": "application/json",
             "User-Agent": "Interlude-Webhooks/1",
             EVENT_ID_HEADER: str(claimed.event_id),
@@ -178,7 +209,7 @@ class DeliveryWorker:
         try:
             # Streamed and never read: a receiver's answer is its status, whatever its size.
             async with client.stream(
-                "POST", claimed.url, content=claimed.body, headers=headers
+                "POST", url, content=claimed.body, headers=headers, extensions=extensions
             ) as response:
                 status = response.status_code
         except httpx.HTTPError as error:
