@@ -38,7 +38,17 @@ class SkillFamily:
 FAMILIES: tuple[SkillFamily, ...] = (
     SkillFamily(
         "feedback",
-        ("feedback", "retour", "retours", "retroaction", "feed-back", "giving feedback"),
+        (
+            "feedback",
+            "feed-back",
+            "retour",
+            "retours",
+            "retroaction",
+            "feedback constructif",
+            "constructive feedback",
+            "reconnaissance",
+            "recognition",
+        ),
         (
             r"feed-?back",
             r"retours?\b",
@@ -64,7 +74,15 @@ FAMILIES: tuple[SkillFamily, ...] = (
     ),
     SkillFamily(
         "listening",
-        ("ecoute", "ecoute active", "active listening", "listening", "ecouter"),
+        (
+            "ecoute",
+            "ecoute active",
+            "active listening",
+            "listening",
+            "ecouter",
+            "empathie",
+            "empathy",
+        ),
         (
             r"ecout\w*",
             r"listen\w*",
@@ -92,10 +110,17 @@ FAMILIES: tuple[SkillFamily, ...] = (
             "courage",
             "boldness",
             "assertiveness",
+            "assertivite",
             "affirmation de soi",
+            "confiance en soi",
+            "self-confidence",
+            "confidence",
             "prise de parole",
+            "prise de parole en public",
+            "public speaking",
             "speaking up",
             "prise d initiative",
+            "initiative",
         ),
         (
             r"\bos(e|es|er|ent|ais|ait|erai)\b",
@@ -128,6 +153,10 @@ FAMILIES: tuple[SkillFamily, ...] = (
             "gestion des emotions",
             "emotions",
             "regulation emotionnelle",
+            "emotional regulation",
+            "gestion du stress",
+            "stress management",
+            "resilience",
         ),
         (
             r"emoti\w*",
@@ -160,9 +189,15 @@ FAMILIES: tuple[SkillFamily, ...] = (
             "cooperation",
             "collaboration",
             "travail en equipe",
+            "travail d equipe",
+            "esprit d equipe",
             "teamwork",
+            "team spirit",
             "working together",
             "travailler ensemble",
+            "intelligence collective",
+            "collective intelligence",
+            "transversalite",
         ),
         (
             r"cooper\w*",
@@ -178,6 +213,92 @@ FAMILIES: tuple[SkillFamily, ...] = (
             r"across (teams|sites|hubs)",
             r"on se marche dessus|silos?",
             r"partag\w*|shar(e|ed|ing)\b",
+        ),
+    ),
+    SkillFamily(
+        "conflict",
+        (
+            "gestion des conflits",
+            "gestion de conflits",
+            "conflits",
+            "conflict management",
+            "conflict resolution",
+            "managing conflict",
+            "mediation",
+        ),
+        (
+            r"conflit\w*",
+            r"conflict\w*",
+            r"tension\w*",
+            r"clash\w*",
+            r"dispute\w*",
+            r"on s (engueule|accroche|prend le bec)",
+            r"(me|se) prend\w* le bec",
+            r"desaccord|disagree\w*",
+            r"(ne se parlent|don t talk|not speaking)",
+            r"mediat\w*",
+            r"rancune|grudge",
+        ),
+    ),
+    SkillFamily(
+        "delegation",
+        ("delegation", "deleguer", "delegating", "responsabilisation", "empowerment"),
+        (
+            r"delegu\w*|delegat\w*",
+            r"tout (faire|refaire) (moi-meme|seul)",
+            r"(do|redo) (it|everything) (myself|alone)",
+            r"confier|entrust\w*|hand (it )?over",
+            r"micro-?manag\w*",
+            r"autonom\w*",
+            r"lacher prise|let go",
+        ),
+    ),
+    SkillFamily(
+        "priorities",
+        (
+            "gestion du temps",
+            "gestion des priorites",
+            "priorisation",
+            "organisation",
+            "time management",
+            "prioritisation",
+            "prioritization",
+            "managing priorities",
+        ),
+        (
+            r"priorit\w*",
+            r"deadline\w*|echeance\w*|delais?\b",
+            r"debord\w*|overwhelm\w*|swamped",
+            r"surcharg\w*|overload\w*",
+            r"to-?do|liste de taches",
+            r"agenda|calendrier|calendar",
+            r"pas le temps|no time|manque de temps",
+            r"urgen(t|ce|ces|cy)\b",
+            r"interruption\w*",
+            r"procrastin\w*",
+        ),
+    ),
+    SkillFamily(
+        "change",
+        (
+            "conduite du changement",
+            "accompagnement du changement",
+            "adaptabilite",
+            "agilite",
+            "change management",
+            "leading change",
+            "adaptability",
+            "agility",
+        ),
+        (
+            r"changement\w*|change(s|d)?\b",
+            r"reorganis\w*|reorg\w*|restructur\w*",
+            r"nouvel(le)? (outil|organisation|logiciel|poste|equipe)",
+            r"new (tool|system|structure|role|team|manager)",
+            r"transition\w*",
+            r"demenag\w*|relocat\w*",
+            r"resist\w*",
+            r"incertitude|uncertain\w*",
         ),
     ),
 )
@@ -197,9 +318,12 @@ def fold(text: str) -> str:
 
 
 def family_of(skill: str) -> SkillFamily | None:
-    """The family an organisation's skill belongs to, by its name."""
-    name = fold(skill)
-    return next((f for f in FAMILIES if name in f.names), None)
+    """The family an organisation's skill belongs to, by its name: the family one of whose
+    names the skill's name holds as whole words ("L'écoute active au quotidien"), the longest
+    such name deciding between families."""
+    name = f" {fold(skill)} "
+    named = [(len(n), f) for f in FAMILIES for n in f.names if f" {n} " in name]
+    return max(named, key=lambda pair: pair[0])[1] if named else None
 
 
 def heard_skills(message: str, skills: Iterable[str]) -> list[str]:

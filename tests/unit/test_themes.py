@@ -17,7 +17,10 @@ BRIGHTWATER = ("active listening", "boldness", "cooperation", "emotional intelli
         ("intelligence émotionnelle", "emotions"),
         ("Boldness", "boldness"),
         ("feed-back", "feedback"),
-        ("délégation", None),
+        ("L'écoute active au quotidien", "listening"),
+        ("Gestion des conflits", "conflict"),
+        ("Délégation", "delegation"),
+        ("négociation", None),
     ],
 )
 def test_an_organisation_s_skill_is_recognised_by_its_name(skill: str, family: str | None) -> None:
@@ -54,7 +57,16 @@ def test_a_cue_matches_from_the_start_of_a_word_only(message: str) -> None:
 
 
 def test_skills_of_no_known_family_are_never_heard() -> None:
-    assert heard_skills("Je n'ose pas déléguer", ("délégation", "gestion du temps")) == []
+    assert heard_skills("Je n'ose pas négocier mon salaire", ("négociation", "créativité")) == []
+
+
+def test_a_program_of_other_skills_is_heard_too() -> None:
+    skills = ("délégation", "gestion du temps", "gestion des conflits", "conduite du changement")
+    assert heard_skills("Je finis toujours par tout refaire moi-même", skills) == ["délégation"]
+    assert heard_skills("I'm swamped and every deadline feels urgent", skills) == [
+        "gestion du temps"
+    ]
+    assert heard_skills("Deux collègues sont en conflit ouvert", skills) == ["gestion des conflits"]
 
 
 def test_equally_heard_skills_are_all_returned() -> None:
@@ -66,4 +78,4 @@ def test_the_learner_s_clause_is_quoted_only_when_the_message_says_more() -> Non
     long = "Réunion difficile ce matin, je n'ai pas osé contredire ma cheffe. Bref."
     assert heard_phrase(long, "audace") == "je n'ai pas osé contredire ma cheffe"
     assert heard_phrase("Je n'ose pas contredire ma cheffe", "audace") == ""
-    assert heard_phrase(long, "délégation") == ""
+    assert heard_phrase(long, "négociation") == ""
