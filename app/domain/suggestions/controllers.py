@@ -8,7 +8,7 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.models.enums import ReviewOutcome, SuggestionState
+from app.db.models.enums import IntegrationScope, ReviewOutcome, SuggestionState
 from app.domain.question_bank.schemas import QuestionOut
 from app.domain.suggestions.schemas import (
     AnswerIn,
@@ -24,7 +24,7 @@ from app.domain.suggestions.schemas import (
 )
 from app.domain.suggestions.services import FeedService, ReviewService
 from app.lib.errors import Conflict, NotFound
-from app.lib.identity import Identity
+from app.lib.identity import Identity, open_to
 from app.lib.openapi import errors
 from app.lib.pagination import PageParams
 from app.lib.schema import Page
@@ -165,7 +165,7 @@ class FeedController(Controller):
     tags = ["feed"]
     dependencies = {"feed": Provide(provide_feed, sync_to_thread=False)}
 
-    @get("/", summary="My delivered items, newest first")
+    @get("/", summary="My delivered items, newest first", opt=open_to(IntegrationScope.REVIEW_READ))
     async def list_items(
         self, feed: NamedDependency[FeedService], page: NamedDependency[PageParams]
     ) -> Page[FeedItemOut]:
@@ -174,7 +174,7 @@ class FeedController(Controller):
         items, cursor = await feed.feed(page)
         return Page([FeedItemOut.of(s) for s in items], cursor)
 
-    @get("/{item_id:uuid}", summary="One delivered item")
+    @get("/{item_id:uuid}", summary="One delivered item", opt=open_to(IntegrationScope.REVIEW_READ))
     async def get_one(
         self, feed: NamedDependency[FeedService], item_id: FromPath[UUID]
     ) -> FeedItemOut:
@@ -190,7 +190,11 @@ class FeedController(Controller):
         read. Items not delivered yet answer 404, as unknown ones do."""
         return AnswerOut.of(await feed.answer(item_id, data.text))
 
-    @get("/{item_id:uuid}/answers", summary="My answers to this item")
+    @get(
+        "/{item_id:uuid}/answers",
+        summary="My answers to this item",
+        opt=open_to(IntegrationScope.REVIEW_READ),
+    )
     async def answers(
         self, feed: NamedDependency[FeedService], item_id: FromPath[UUID]
     ) -> list[AnswerOut]:
