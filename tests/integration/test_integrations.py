@@ -216,6 +216,14 @@ def test_integrations_stay_in_their_organisation(
     )
     assert mint(client, secret + "x", learner_id=str(alpha.learners[0].id)).status_code == 401
     assert client.post("/api/v1/integrations/token", json={}).status_code == 401
+    # The secret belongs on a backend: a browser's request (it sends Origin) is refused.
+    from_page = client.post(
+        "/api/v1/integrations/token",
+        json={"learner_id": str(alpha.learners[0].id)},
+        headers={"Authorization": f"Bearer {secret}", "Origin": ORIGIN},
+    )
+    assert from_page.status_code == 403
+    assert from_page.json()["error"]["code"] == "secret_in_browser"
 
 
 def test_origins_and_scopes_are_checked(client: TestClient[Any], worlds: list[OrgWorld]) -> None:

@@ -24,7 +24,7 @@ from app.domain.integrations.services import (
     integration_from_secret,
     mint_token,
 )
-from app.lib.errors import NotFound, Unauthenticated
+from app.lib.errors import Forbidden, NotFound, Unauthenticated
 from app.lib.identity import Identity
 from app.lib.openapi import errors
 from app.lib.pagination import PageParams
@@ -33,7 +33,7 @@ from app.settings import Settings
 
 MINTING = """For the integrator's backend, never a browser: send the integration's secret as
 `Authorization: Bearer <secret>` and name one learner of your organisation (`learner_id` or
-`email`). The token acts for that learner on the endpoints the integration's scopes allow
+`email`). A request with an `Origin` header (a browser's) is refused. The token acts for that learner on the endpoints the integration's scopes allow
 (`chat:learner`: `/api/v1/conversations...` and `/v1/chat/completions`; `review:read`: `GET
 /api/v1/feed...`) until `expires_at`, minutes from now; ask for another then. Tokens of a revoked
 integration are refused at once."""
@@ -94,7 +94,7 @@ class IntegrationController(Controller):
         status_code=200,
         summary="A short-lived token acting for one learner (the integration's secret)",
         description=MINTING,
-        responses=errors(Unauthenticated, NotFound),
+        responses=errors(Unauthenticated, Forbidden, NotFound),
         security=[{"integrationSecret": []}],
     )
     async def token(
@@ -104,6 +104,14 @@ class IntegrationController(Controller):
         settings: NamedDependency[Settings],
         data: JSONBody[TokenIn],
     ) -> TokenOut:
+        if request.headers.get("origin"):
+            # Browsers send Origin; backends do not. A secret in a page would let anyone who
+            # reads the page act as every learner: refused, and no CORS for this route either.
+            raise Forbidden(
+                "Ask for learner tokens from your backend, never from a browser: the "
+                "integration's secret must not reach a page. Pass the token to the page instead.",
+                code="secret_in_browser",
+            )
         scheme, _, secret = request.headers.get("authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not secret.strip():
             raise Unauthenticated(
