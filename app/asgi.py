@@ -37,6 +37,7 @@ from app.domain.escalations.controllers import EscalationController
 from app.domain.health import health
 from app.domain.insights.controllers import InsightsController
 from app.domain.integrations.controllers import IntegrationController
+from app.domain.integrations.cors import IntegrationCorsMiddleware
 from app.domain.journal.controllers import JournalController
 from app.domain.knowledge.controllers import KnowledgeController
 from app.domain.knowledge.deps import build_knowledge, provide_knowledge, provide_worker
@@ -247,6 +248,7 @@ def create_app(
             DefineMiddleware(AccessLogMiddleware),
             login_rate_limit(settings).middleware,
             DefineMiddleware(IdempotencyMiddleware),
+            DefineMiddleware(IntegrationCorsMiddleware),
         ],
         stores={STORE: store},
         openapi_config=_openapi(),

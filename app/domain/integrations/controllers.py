@@ -33,10 +33,11 @@ from app.settings import Settings
 
 MINTING = """For the integrator's backend, never a browser: send the integration's secret as
 `Authorization: Bearer <secret>` and name one learner of your organisation (`learner_id` or
-`email`). A request with an `Origin` header (a browser's) is refused. The token acts for that learner on the endpoints the integration's scopes allow
-(`chat:learner`: `/api/v1/conversations...` and `/v1/chat/completions`; `review:read`: `GET
-/api/v1/feed...`) until `expires_at`, minutes from now; ask for another then. Tokens of a revoked
-integration are refused at once."""
+`email`). A request with an `Origin` header (a browser's) is refused. The token acts for that
+learner on the endpoints the integration's scopes allow (`chat:learner`:
+`/api/v1/conversations...` and `/v1/chat/completions`; `review:read`: `GET /api/v1/feed...`)
+until `expires_at`, minutes from now; ask for another then. Tokens of a revoked integration are
+refused at once."""
 
 
 class IntegrationController(Controller):

@@ -24,7 +24,7 @@ from app.domain.suggestions.schemas import (
 )
 from app.domain.suggestions.services import FeedService, ReviewService
 from app.lib.errors import Conflict, NotFound
-from app.lib.identity import Identity, open_to
+from app.lib.identity import INTEGRATION_SCOPE, Identity, open_to
 from app.lib.openapi import errors
 from app.lib.pagination import PageParams
 from app.lib.schema import Page
@@ -163,9 +163,11 @@ class FeedController(Controller):
 
     path = "/api/v1/feed"
     tags = ["feed"]
+    # Learner tokens with `review:read` read the feed; answering stays the learner's own act.
+    opt = open_to(IntegrationScope.REVIEW_READ)
     dependencies = {"feed": Provide(provide_feed, sync_to_thread=False)}
 
-    @get("/", summary="My delivered items, newest first", opt=open_to(IntegrationScope.REVIEW_READ))
+    @get("/", summary="My delivered items, newest first")
     async def list_items(
         self, feed: NamedDependency[FeedService], page: NamedDependency[PageParams]
     ) -> Page[FeedItemOut]:
@@ -174,7 +176,7 @@ class FeedController(Controller):
         items, cursor = await feed.feed(page)
         return Page([FeedItemOut.of(s) for s in items], cursor)
 
-    @get("/{item_id:uuid}", summary="One delivered item", opt=open_to(IntegrationScope.REVIEW_READ))
+    @get("/{item_id:uuid}", summary="One delivered item")
     async def get_one(
         self, feed: NamedDependency[FeedService], item_id: FromPath[UUID]
     ) -> FeedItemOut:
@@ -182,7 +184,11 @@ class FeedController(Controller):
         yet due answer 404."""
         return FeedItemOut.of(await feed.item(item_id))
 
-    @post("/{item_id:uuid}/answers", summary="Answer a reflection or question")
+    @post(
+        "/{item_id:uuid}/answers",
+        summary="Answer a reflection or question",
+        opt={INTEGRATION_SCOPE: None},
+    )
     async def answer(
         self, feed: NamedDependency[FeedService], item_id: FromPath[UUID], data: JSONBody[AnswerIn]
     ) -> AnswerOut:
@@ -190,11 +196,7 @@ class FeedController(Controller):
         read. Items not delivered yet answer 404, as unknown ones do."""
         return AnswerOut.of(await feed.answer(item_id, data.text))
 
-    @get(
-        "/{item_id:uuid}/answers",
-        summary="My answers to this item",
-        opt=open_to(IntegrationScope.REVIEW_READ),
-    )
+    @get("/{item_id:uuid}/answers", summary="My answers to this item")
     async def answers(
         self, feed: NamedDependency[FeedService], item_id: FromPath[UUID]
     ) -> list[AnswerOut]:
