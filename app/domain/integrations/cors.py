@@ -100,4 +100,5 @@ class IntegrationCorsMiddleware:
         headers.append((b"content-length", str(len(body)).encode()))
         start: Any = {"type": "http.response.start", "status": status, "headers": headers}
         await send(start)
-        await send({"type": "http.response.body", "body": body})
+        end: Any = {"type": "http.response.body", "body": body}
+        await send(end)
