@@ -18,6 +18,7 @@ from typing import Any
 import httpx
 from litestar import Litestar, Request, Response, get, post
 from litestar.datastructures import State
+from litestar.params import FromQuery
 
 DEMO_HOST_PORT = 8001
 DEMO_FILE = "demo-widget.json"
@@ -75,7 +76,7 @@ def _widget(state: State) -> DemoWidget:
 
 
 @get("/", sync_to_thread=False)
-def home(state: State, lang: str | None = None) -> Response[str]:
+def home(state: State, lang: FromQuery[str | None] = None) -> Response[str]:
     widget = _widget(state)
     chosen = lang if lang in WORDS else "fr"
     title, intro = WORDS[chosen]
