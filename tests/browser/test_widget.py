@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from typing import Any
+from uuid import uuid4
 
 import httpx
 import pytest
@@ -14,10 +15,13 @@ from selenium.common.exceptions import NoSuchElementException, TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
+from app.lib.security import Passwords
 from app.widget_demo import DemoWidget, create_demo_host
 from tests.browser.conftest import Browser, Server
+from tests.browser.test_admin import admin_browser, confirm
 from tests.browser.test_loop import all_css, css, wait
 from tests.live import served
+from tests.support import OrgWorld, build_org, run_db
 
 
 @pytest.fixture
@@ -92,3 +96,36 @@ def test_a_learner_chats_in_the_widget_on_an_allowed_site_and_another_site_is_re
         css(b, "#widget-input")
     b.driver.switch_to.default_content()
     b.shot("refused")
+
+
+@pytest.fixture
+def own_org(server: Server) -> OrgWorld:
+    """An organisation of this test's own: its integrations never meet the other tests'."""
+    passwords = Passwords.from_settings(server.settings)
+    slug = f"integr-{uuid4().hex[:8]}"
+    return run_db(server.settings, lambda db: build_org(db, passwords, slug))
+
+
+def test_an_admin_creates_and_revokes_an_integration_on_its_page(
+    open_browser: Callable[..., Browser], own_org: OrgWorld
+) -> None:
+    admin = admin_browser(open_browser, own_org)
+    css(admin, "a[href='/admin/integrations']").click()
+    wait(admin, lambda d: admin.path == "/admin/integrations")
+    css(admin, "#integration-name").send_keys("Intranet")
+    css(admin, "#integration-origins").send_keys("https://intranet.example.com")
+    css(admin, "#integration-form button[type=submit]").click()
+    wait(admin, lambda d: css(admin, "#integration-secret").is_displayed())
+    assert css(admin, "#integration-secret-value").get_attribute("value").startswith("iti_")
+    assert "/static/widget.js" in css(admin, "#integration-snippet").get_attribute("value")
+    assert admin.driver.switch_to.active_element == css(admin, "#integration-secret")
+    admin.shot("integration-secret")
+    css(admin, "#integration-secret-done").click()
+    wait(admin, lambda d: all_css(admin, "#integrations tr[data-state='active']"))
+    row = css(admin, "#integrations tr[data-state='active']")
+    assert "https://intranet.example.com" in row.text
+    css(row, "[data-action='revoke-integration']").click()
+    confirm(admin)
+    wait(admin, lambda d: all_css(admin, "#integrations tr[data-state='revoked']"))
+    assert css(admin, "#integrations-status").text == "L'intégration « Intranet » est révoquée."
+    assert admin.console_errors() == []
