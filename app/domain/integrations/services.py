@@ -9,7 +9,7 @@ integration that signed it (revoked: refused; audience another organisation's: r
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 from uuid import UUID
@@ -29,8 +29,8 @@ from app.lib.identity import INTEGRATION_SCOPE, Identity
 from app.lib.pagination import PageParams, fetch_page
 from app.lib.security import api_key_prefix, constant_time_equals, new_api_key, sha256_hex
 
+LAST_USED_RESOLUTION = timedelta(minutes=1)
 SECRET_TAG = "iti"  # noqa: S105 - the secrets' prefix, not a secret
-Clock = Callable[[], datetime]
 # A learner token acts for the learner, within its integration's scopes: read and write.
 TOKEN_API_SCOPES = frozenset(ApiScope)
 NOT_VALID = "This integration secret is not valid. Check it, or ask your admin for a new one."
@@ -168,7 +168,9 @@ async def mint_token(
         scopes=frozenset(integration.scopes),
         expires_at=int(expires_at.timestamp()),
     )
-    integration.last_used_at = now
+    # As for API keys: a write per minute at most, not one per token.
+    if integration.last_used_at is None or now - integration.last_used_at > LAST_USED_RESOLUTION:
+        integration.last_used_at = now
     return TokenOut(
         token=tokens.sign(integration.signing_key, claims, now=now),
         token_type="Bearer",  # noqa: S106 - the scheme's name

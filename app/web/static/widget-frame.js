@@ -18,6 +18,7 @@
   let host = null; // the origin that gave the token: the only one told anything afterwards
   let conversationId = null;
   let waitingForToken = null; // resolves when a fresh token arrives
+  const TOKEN_WAIT_MS = 15000;
 
   const word = (key) => words[key] || key;
 
@@ -49,9 +50,15 @@
     li.scrollIntoView({ block: "end" });
   }
 
+  // A host that never answers must not leave the learner waiting: after a while the request
+  // is sent with the old token and its 401 shows as refused.
   function freshToken() {
     return new Promise((resolve) => {
       waitingForToken = resolve;
+      setTimeout(() => {
+        waitingForToken = null;
+        resolve();
+      }, TOKEN_WAIT_MS);
       tellHost({ type: "interlude:token-expired" });
     });
   }

@@ -51,14 +51,15 @@
   button.addEventListener("click", () => setOpen(panel.hidden));
 
   async function sendToken() {
-    const response = await fetch(tokenUrl, { method: "POST", credentials: "same-origin" });
-    if (!response.ok) {
-      box.dataset.state = "no-token";
-      return;
+    try {
+      const response = await fetch(tokenUrl, { method: "POST", credentials: "same-origin" });
+      if (!response.ok) throw new Error(`token route answered ${response.status}`);
+      const { token } = await response.json();
+      frame.contentWindow.postMessage({ type: "interlude:token", token }, interlude);
+      box.dataset.state = "ready";
+    } catch (error) {
+      box.dataset.state = "no-token"; // the frame then says the connection was refused
     }
-    const { token } = await response.json();
-    frame.contentWindow.postMessage({ type: "interlude:token", token }, interlude);
-    box.dataset.state = "ready";
   }
 
   window.addEventListener("message", (event) => {
