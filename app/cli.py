@@ -112,7 +112,7 @@ def widget_demo(port: int) -> None:
         raise click.ClickException("No demo integration yet: run `interlude demo` first.")
     click.echo(
         f"Demo site on http://127.0.0.1:{port} embedding {widget.interlude_url}'s widget "
-        "(the demo integration allows ports 8001 only: any other port shows the refusal)"
+        "(the demo integration allows port 8001 only: any other port shows the refusal)"
     )
     uvicorn.run(create_demo_host(widget), host="127.0.0.1", port=port, log_level="warning")
 

@@ -59,13 +59,15 @@ PAGE = """<!doctype html>
 WORDS = {
     "fr": (
         "Intranet Horizon (site de démonstration)",
-        "Cette page vient d'une autre origine qu'Interlude : le compagnon s'y ouvre parce que "
-        "l'intégration de démonstration l'autorise.",
+        "Cette page vient d'une autre origine qu'Interlude. Le compagnon s'y ouvre si "
+        "l'intégration de démonstration autorise cette origine (port 8001) ; sur un autre port, "
+        "le navigateur refuse de l'afficher.",
     ),
     "en": (
         "Horizon intranet (demo site)",
-        "This page comes from another origin than Interlude: the companion opens here because "
-        "the demo integration allows it.",
+        "This page comes from another origin than Interlude. The companion opens here when the "
+        "demo integration allows this origin (port 8001); on another port the browser refuses "
+        "to show it.",
     ),
 }
 
