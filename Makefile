@@ -55,11 +55,13 @@ llm-rebuild:
 	rm -rf $(WHEELS) $(VENV)/.llm-*
 	@$(MAKE) --no-print-directory llm
 
-## Quick start 1: install, migrate, create the demo organisation, serve on 127.0.0.1:8000.
+## Quick start 1: install, migrate, create the demo organisation, serve on 127.0.0.1:8000
+## (and the widget's demo site on 127.0.0.1:8001).
 run: setup
 	@$(BIN)/interlude db upgrade
 	@$(BIN)/interlude demo
-	@$(BIN)/interlude serve
+	@# The widget's demo site, on another origin (127.0.0.1:8001), stops with the server.
+	@$(BIN)/interlude widget-demo & $(BIN)/interlude serve; kill $$! 2>/dev/null || true
 
 ## Quick start 2: install, then run the whole suite (SQLite and PostgreSQL).
 test: setup llm

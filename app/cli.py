@@ -67,7 +67,7 @@ def _safe_url(settings: Settings) -> str:
 
 @main.command(help="Create the demo organisation (once) and print its logins.")
 def demo() -> None:
-    from app.demo import DEMO_SLUG, seed_demo
+    from app.demo import DEMO_SLUG, ensure_demo_widget, seed_demo
     from app.domain.knowledge.deps import build_knowledge
 
     settings = _settings()
@@ -86,11 +86,35 @@ def demo() -> None:
         )
     finally:
         knowledge.release()
+    widget = _in_transaction(settings, lambda db: ensure_demo_widget(db, settings))
     click.echo("Demo organisation " + ("created" if created else "already there") + ".")
     click.echo(f"  organisation: {DEMO_SLUG}")
     click.echo(f"  password for everyone: {password}")
     for login in logins:
         click.echo(f"  {login.role.value:<8} {login.email:<26} {login.name}")
+    if widget is not None:
+        click.echo(
+            "  widget: `interlude widget-demo` serves a demo site on http://127.0.0.1:8001 "
+            f"embedding the companion as {widget.learner_email}"
+        )
+
+
+@main.command("widget-demo", help="Serve a demo site on another origin embedding the widget.")
+@click.option("--port", type=int, default=8001, show_default=True, help="The demo site's port.")
+def widget_demo(port: int) -> None:
+    import uvicorn
+
+    from app.widget_demo import DemoWidget, create_demo_host
+
+    settings = _settings()
+    widget = DemoWidget.load(settings.data_dir)
+    if widget is None:
+        raise click.ClickException("No demo integration yet: run `interlude demo` first.")
+    click.echo(
+        f"Demo site on http://127.0.0.1:{port} embedding {widget.interlude_url}'s widget "
+        "(the demo integration allows port 8001 only: any other port shows the refusal)"
+    )
+    uvicorn.run(create_demo_host(widget), host="127.0.0.1", port=port, log_level="warning")
 
 
 @main.command(help="Serve the app (HTTP API, OpenAPI at /schema).")

@@ -21,6 +21,7 @@ from app.web.auth_pages import AuthPages
 from app.web.coach import CoachPages
 from app.web.filters import cite_numbers
 from app.web.learner import LearnerPages
+from app.web.widget import WidgetPages
 
 WEB_DIR = Path(__file__).parent
 TEMPLATES_DIR = WEB_DIR / "templates"
@@ -34,6 +35,7 @@ WEB_CONTROLLERS: list[ControllerRouterHandler] = [
     LearnerPages,
     CoachPages,
     AdminPages,
+    WidgetPages,
 ]
 
 

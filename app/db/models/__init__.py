@@ -9,6 +9,7 @@ from app.db.models._conversation import Conversation, Message
 from app.db.models._document import Document
 from app.db.models._enrollment import Enrollment
 from app.db.models._escalation import Escalation
+from app.db.models._integration import Integration
 from app.db.models._journal import JournalEntry
 from app.db.models._organization import Organization
 from app.db.models._outbound_email import OutboundEmail
@@ -33,6 +34,7 @@ __all__ = [
     "Document",
     "Enrollment",
     "Escalation",
+    "Integration",
     "JournalEntry",
     "LoginSession",
     "Message",
