@@ -85,6 +85,7 @@ bench: setup
 	@$(BIN)/interlude bench webhooks --database both
 	@# SQLite, then PostgreSQL when its server answers (skipped with a notice otherwise).
 	@$(BIN)/interlude bench overhead --database both
+	@$(BIN)/interlude bench openai --database both
 	@$(BIN)/interlude bench throughput --database both
 
 eval: setup
