@@ -234,6 +234,29 @@ def bench_overhead(
         click.echo(table)
 
 
+@bench.command(
+    "openai", help="The OpenAI-compatible endpoint against the native chat, turn by turn."
+)
+@_BENCH_DATABASE
+@click.option("--turns", type=int, default=200, show_default=True, help="Timed turns per mode.")
+@click.option("--warmup", type=int, default=10, show_default=True, help="Untimed turns first.")
+@click.option("--delay-ms", type=int, default=50, show_default=True, help="The model's delay.")
+@_BENCH_POSTGRES
+@_BENCH_REPORTS
+def bench_openai(
+    database: str, turns: int, warmup: int, delay_ms: int, postgres_url: str, reports: Path | None
+) -> None:
+    from evals.bench.openai_overhead import run_openai_overhead_bench
+    from evals.bench.results import REPORTS
+    from evals.bench.throughput import chosen_backends
+
+    backends = chosen_backends(database, postgres_url, click.echo)
+    for table in run_openai_overhead_bench(
+        backends, turns, warmup, delay_ms / 1000, postgres_url, reports or REPORTS
+    ):
+        click.echo(table)
+
+
 @bench.command("throughput", help="Concurrent learners chatting (composer) with one server.")
 @_BENCH_DATABASE
 @click.option("--learners", type=int, default=50, show_default=True, help="Concurrent learners.")
