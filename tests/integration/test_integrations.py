@@ -168,7 +168,7 @@ def test_tokens_refused_expired_altered_for_another_audience_or_revoked(
     refused(tokens.sign(key, other, now=utcnow()), "audience")
     # An integration that does not exist, and garbage.
     unknown = tokens.LearnerClaims(uuid4(), alpha.id, alpha.learners[0].id, frozenset(), 0)
-    refused(tokens.sign("k", unknown, now=utcnow()), "no longer exists")
+    refused(tokens.sign(tokens.new_signing_key(), unknown, now=utcnow()), "no longer exists")
     refused("a.b.c", "malformed")
 
     # Revoked: the token and the secret stop at once; the audit log has both acts.
