@@ -97,7 +97,8 @@ _CUE = re.compile(
     r"quel(le)?s?|conseill\w*|comment|recommand\w*|penses?|pensez|crois|normal|grave|suis je|"
     r"ai je|serait ce|confirm\w*|voudrais|aimerais|besoin|should|can i|could i|can you|"
     r"could you|would you|do i|is it|is this|am i|how (much|many|often|do|can|should)|what|"
-    r"which|advi[cs]e|tell me|need|want|safe|ok to|allowed)\b"
+    r"which|advi[cs]e|tell me|need|want|safe|ok to|allowed|sensible|worth|vaut le coup|"
+    r"je fais quoi|que faire)\b"
 )
 
 # Benign idioms, masked before any rule runs.
@@ -119,6 +120,15 @@ BENIGN = compile_pattern(
     r"plus serieusement|[\U0001F602\U0001F605\U0001F923\U0001F606\U0001F643\U0001F644"
     r"\U0001F648])|"
     r"disparaitre sous (la table|le bureau|ma chaise)|crawl under a rock|"
+    # Prevention work is named, not lived: a campaign, a charity, a training.
+    r"(prevention|sensibilisation) (du |au |contre le )?suicide|suicide (prevention|awareness)|"
+    # A violent verb aimed at a thing, right-dislocated ("je vais le tuer, ce tableur").
+    r"(le|la|les) (tuer|etrangler|massacrer|defoncer|exploser|buter|fracasser) ?,? (ce|cette|ces) "
+    r"(tableur|fichier|projet|ordi\w*|imprimante|logiciel|dossier|powerpoint|excel|rapport|mail|"
+    r"bug|code|machine|appli\w*|planning|reporting|outil|serveur|site|slide\w*|deck|budget)|"
+    # Asking how to say goodbye to someone is a farewell (a colleague leaving, a retirement).
+    r"(how (do|can|should|would) i|comment) (say|dire|faire) (goodbye|au revoir|mes adieux|adieu) "
+    r"(to|a)|"
     r"(il|elle|ils|elles|collegue|collaboratrice|collaborateur|salariee?|agent) (\w+ )?"
     r"(avait|a|ont|avaient) des idees noires|"
     # A burn-out or depression that is over: told as the past, not asked about.
@@ -167,7 +177,8 @@ _REQUEST_TABLES: dict[Category, str] = {
         (think|thinking|thought|thoughts) (\w+ )?(about|of) (hurting|harming|killing|
             ending) (myself|it all|my life|everything)
         (mets|mettre|mettrai|vais mettre) (un terme|fin) a tout( ca)?\s*($|[,.!;])
-        (sauter|me jeter|jump\w*|throw(ing)? myself|leap\w*) (\w+ ){0,2}(du|d'un|d'une|de la|des|
+        (saut(er|ais|erais|e)|me jet(er|ais|erais|te)|jump\w*|throw(ing)? myself|
+            leap\w*) (\w+ ){0,2}(du|d'un|d'une|de la|des|
             off|from|in front of|under|sous|devant|par la|par) (\w+ ){0,3}<PLACE>
         step(ping)? (off|in front of) (\w+ ){0,2}<PLACE>
         (un pas de plus|one (more )?step) (\w+ ){0,4}(tout serait|it would all|everything would)
@@ -224,7 +235,42 @@ _REQUEST_TABLES: dict[Category, str] = {
         (better|easier|smoother|lighter|mieux) (\w+ ){0,3}(without me|sans moi)
         (garage|voiture fermee) (\w+ ){0,6}(engine|moteur) (running|allume|en marche)|(engine|
             moteur) (running|allume|tournant) (\w+ ){0,4}(garage)
-        (rope|corde) (\w+ ){0,6}(holds|will hold|tient|tiendra)
+        (rope|corde) ([\w,]+ ){0,6}(holds|will hold|tient|tiendra)
+        (choisi|fixe|pick\w*|chosen|set) (\w+ ){0,2}(la date|le jour|une date|a date|
+            the date|the day|
+            a day) (\w+ ){0,4}(to end|pour en finir|pour partir|to go)
+        (repere|choisi|trouve|picked|chosen|found|scouted) (\w+ ){0,2}(l'endroit|le lieu|the place|
+            the spot) (et|and) (\w+ ){0,2}(le jour|la date|the day|the date)
+        (pas l'intention|ne compte pas|ne pense pas|pas prevu) de voir (l'ete|noel|le printemps|
+            l'automne|l'hiver|l'annee prochaine|mon anniversaire)|(don'?t|do not|won'?t) (plan|
+            intend|expect|be around) to see (the )?(summer|christmas|spring|next year|my birthday)
+        (dis|dites|tell|pass on to|let) (\w+ ){0,4}(que )?(ce n'etait|c'etait|c'est|
+            it was|it wasn'?t|
+            it'?s not|it is not) (pas|not|never)? ?(de )?(sa|ta|leur|votre|
+            her|his|your|their) faute|
+            (tell|pass on to|let) (\w+ ){0,4}(it )?(wasn'?t|was not|isn'?t) (her|
+            his|your|their) fault
+        none of (it|this) (was|is) (their|your|her|his) fault
+        (lettres?|mots?|messages?|courriers?) d'adieu|(goodbye|farewell) (letters?|notes?)
+        jusqu'au sang|(until|till|enough that|so that) it bleeds|(stabb?\w*|scratch\w*|griffe\w*|
+            gratte\w*) (\w+ ){0,4}(my|mes|les) (hand|arm|wrist|thigh|bras|poignets?|cuisses?|mains?)
+        (me|m') ?(fais|fait|faire|suis fait) des (entailles|coupures|brulures|griffures)|
+            me fais vomir
+        (me|te) punir (en|quand|de|avec)|(took|taken|swallowed|avale|pris) (a load of|loads of|
+            a bunch of|a handful of|too many|all (my|the)|une poignee de|tous mes|
+            toutes mes) (\w+ )?(pills|
+            tablets|cachets|comprimes|medicaments)
+        (si|if) je (ne )?me reveillais (pas|plus)|(didn'?t|did not|never) wake up\b(?! (on time|
+            in time|early))
+        (ne vois|vois) (plus|pas) (l'interet|le sens) de (continuer a )?vivre|(point|
+            sense) (of|in) (waking up|living|being alive|going on)\b
+        stop existing|(cesser|arreter) d'exister|ne plus exister\b
+        disparai\w* (pour de bon|definitivement|pour toujours)|(disappear|vanish) (for good|forever|
+            permanently)
+        (plan\w*|decided|ready) (\w+ ){0,6}to end (it|things|everything)\b(?! (with|
+            between|for (him|her|them)))
+        (won'?t|will not|wouldn'?t|would not) (even )?miss me|(no one|nobody) will (even )?(miss|
+            notice)
         <PLACE> (\w+ ){0,4}(has no|with no|sans) (fence|railing|barrier|garde corps|barriere)
         me faire des entailles|m'entaille\w*|(sur moi|dans ma poche) (\w+ ){0,3}(lame|rasoir)
         (plus|jamais) envie de me reveiller|ne plus me reveiller|si je ne me reveillais pas
@@ -291,6 +337,44 @@ _REQUEST_TABLES: dict[Category, str] = {
             shelving|shelf|shelves|door|locker|desk|table|floor|racking|cabinet|lift|car|van))
         (would|will|'d|'ll|gonna|going to) (kill|hurt|beat|hit|rape|stab) me
         knows where i live|sait ou j'habite|saurait ou me trouver
+        (sait|savait|connait|connaissait|knows|knew) (\w+ ){0,2}(ou (habit|vi)\w* (mes|ma|mon)|
+            mon adresse|my (home )?address|where my (kids|children|family|wife|husband|
+            partner) (live|
+            go)|which (flat|house|street|building|door) i)
+        (dommage|shame|pity) (\w+ ){0,2}(qu'il|si il|s'il|
+            if something|if anything) (\w+ ){0,2}(leur|
+            lui|vous|te|t'|happened|happens)
+        (make|made|gonna make|will make) (me|you) regret (it|this)\b (\w+ ){0,2}if|
+            (me|te) le faire (payer|regretter)
+        (la prochaine fois|next time) (ce sera|ce ne sera|c'est|it won'?t be|it will be|
+            it'?ll be) (pas |not )?(les pneus|the tyres|the tires|
+            la voiture|the car|ta voiture|your car)
+        (creve|crevait|creves|slashed|slashes|slashing) (\w+ ){0,2}(mes|my|les|
+            the) (quatre |four )?(pneus|tyres|tires)
+        (come|coming|revenir|reviendra|viendra|revenu) (back )?(\w+ ){0,2}(with|avec) (a|an|un|une|
+            son|sa|his) (knife|gun|couteau|arme|flingue|batte|bat|hammer|marteau)
+        (he|she|they)('s| is| are|'re|'ll|'d| will| would) (\w+ )?coming (back )?for me\b
+        (follow\w*|suivi\w*) me (home|back|to (my|the) (car|train|bus|house|flat|door|station))|
+            (me suit|me suivent|me suivait|m'a suivie?) (\w+ ){0,2}jusqu'(au|a|chez|dans)
+        (tracker|gps|air ?tag|traceur|balise) (\w+ ){0,4}(my car|ma voiture|under|sous|dans mon sac|
+            in my bag|on my car)
+        (lui|leur) (planter|plante|enfoncer) (un|une|mon|ma) (\w+ )?(cutter|couteau|lame|tournevis|
+            ciseaux|stylo)|(stab|stabbing) (him|her|them)\b
+        (run|drive|force|push) (\w+ ){0,3}off the road|
+            (le|la|les) (foutre|envoyer|pousser) dans le fosse
+        (make sure|ensure|see to it that) (he|she|they) (gets?|get|is|are) (\w+ )?hurt
+        (bought|buy|got|achete|acheter|pris) (a|an|un|une|me a) (bat|batte|knife|couteau|gun|
+            arme|crowbar|machete)\b
+        (cache|cacher|hide|hiding|cover|covering) (\w+ ){0,3}(bleus|marques|bruises|marks)|(marques|
+            bleus|bruises|marks) (qu'il|qu'elle|he leaves|she leaves|he left|she left)|
+            manches longues (\w+ ){0,5}(en ete|en juillet|en aout|quand il fait chaud)|
+            long sleeves (\w+ ){0,4}(in|even in) (summer|july|august|the heat)
+        (mari|femme|compagnon|compagne|conjoint|conjointe|copain|copine|ex|partenaire|
+            pere) (\w+ )?me (bat|battait|frappe|frappait|tape|cogne)\b
+        (under|sous) (my|ma) (skirt|dress|jupe|robe|shirt|clothes)
+        m'a (serre|attrape|pris|empoigne)e? (\w+ )?(la gorge|le cou|par le cou|par la gorge)
+        m'a (brule|mordu|blesse|griffe|coupe|tordu|casse)e? (la |le |les |au |a la )?(main|bras|
+            visage|cou|poignet|jambe|doigts?|nez|dos)
         (punch|slap|strangle|stab|smash) (him|her|them|his|my)\b
         <INTENT>(kill|hurt|hit|beat up) (him|her|them)\b
     """,
@@ -316,6 +400,11 @@ _REQUEST_TABLES: dict[Category, str] = {
             vetements)
         (hotel room|chambre d'hotel)|photos? de moi (\w+ ){0,3}(en |sous |sans )|(photographed|
             filmed) me
+        (jokes?|blagues?|remarques?|comments?|captions?|notes?|moqu\w*|
+            mocking) (\w+ ){0,3}(sur|about|
+            on|de)? ?(mon|ma|my) (poids|weight|handicap|wheelchair|fauteuil|religion|accent|couleur|
+            origines?|skin|age|orientation|sexualite|sexuality|disability)\b
+        (asking|asks|asked|demande) (\w+ ){0,2}(what i'?m wearing|ce que je porte)
         (jokes?|blagues?|remarques?|comments?) (\w+ ){0,3}(monkeys?|singes?|ma religion|my religion|
             mon accent|my accent|ma couleur|my skin|my colour)
         (women|les femmes) (shouldn'?t|should not|ne sont pas faites|can'?t|ne peuvent pas|
@@ -335,7 +424,9 @@ _REQUEST_TABLES: dict[Category, str] = {
             bullied)
         (am|was|being|been|get|getting|got) (\w+ ){0,2}(groped|abused|intimidated)
         (am|was|being|been|get|getting|got) (\w+ ){0,2}(insulted|humiliated|mobbed)
-        (sexual|inappropriate|unwanted|lewd) (comments?|remarks?|messages?|advances?|touching)
+        (sexual|inappropriate|unwanted|lewd) (comments?|remarks?|messages?|advances?|
+            touching)\b(?! (to|
+            towards|at) (her|him|them))
         (comments?|remarks?|jokes?) about my (body|breasts|looks|figure|butt|legs|chest)
         (keeps?|kept) touching (me|my)
     """,
@@ -343,7 +434,7 @@ _REQUEST_TABLES: dict[Category, str] = {
         (n'ai|ai) plus (gout|envie) a rien|lost (all )?(my )?(energy|interest in everything|will)
         (i feel|i'?m|i am|je me sens) (\w+ ){0,2}(numb|hopeless|desesperee?|sans espoir)
         (m'effondrer|m'effondre|je craque|i'?m (falling apart|drowning(?! in (work|emails?|tickets|
-            paperwork|admin|meetings|orders))|breaking down)|
+            paperwork|admin|meetings|orders|tasks|projects|requests|deadlines))|breaking down)|
             break down (in front|at work|in meetings|every))
         (sur le point de|on the verge of|au bord des) (larmes|tears|pleurer|craquer)|cry (over|
             at) (emails|everything|nothing)
@@ -363,8 +454,11 @@ _REQUEST_TABLES: dict[Category, str] = {
         (je pleure|i cry|i'm crying|crying) (\w+ ){0,2}every (day|night|morning)
         (had|having) (another|a|one more) panic attack|my panic attacks|mes crises d'angoisse|(je|
             j'ai|j'en|me|i|i'm|i've|
-            i get) (\w+ ){0,4}((crises?|attaques?) (d'angoisse|d'anxiete|de panique)|panic attacks?)
+            i get) ((?!(he|she|they|il|elle|ils|elles)\b)\w+ ){0,4}((crises?|attaques?) (d'angoisse|
+            d'anxiete|de panique)|panic attacks?)
         ^(crises?|attaques?) (d'angoisse|d'anxiete|de panique)|^panic attacks?
+        (^|, )(\w+ ){0,2}(panic attacks?|crises? d'angoisse|crises? de panique)\b
+        (burn ?out|burnout) (total|complet)|mode survie|survival mode
         (je suis|i am|i'm|im) (\w+ ){0,2}(au bout du rouleau|a bout|at the end of my rope)(?! (avec|
             de|d'|with) (ce|cet|cette|ces|le|la|les|this|that|these)\b)
         (je suis|je me sens|i am|i'm|i feel) (\w+ ){0,2}(vide|empty inside|completely empty)
@@ -380,7 +474,8 @@ _REQUEST_TABLES: dict[Category, str] = {
         \d+ ?(mg|milligrammes?|milligrams?|mcg)\b|posologie
         <SELF_FR> <GAP><CONDITIONS>
         (etre|sois|serais|devenir|remplacer|jouer) (\w+ )?(ma|mon) (therapeute|psy|psychologue)
-        (me|m') ?diagnostiqu\w*|(poser|faire) un diagnostic (medical|psy\w*|de <CONDITIONS>)
+        (me|m'|se) ?(faire )?diagnostiqu\w*|
+            (poser|faire) un diagnostic (medical|psy\w*|de <CONDITIONS>)
         diagnostic (de |d'|sur )(mon|ma|mes) (anxiete|stress|etat|humeur|angoisses?|sante)
         (therapie|tcc|psychotherapie) avec (toi|vous)
         <SELF_EN> <GAP><CONDITIONS>
@@ -404,6 +499,7 @@ _REQUEST_TABLES: dict[Category, str] = {
         (employment|labou?r) (law|tribunal|court|code)
         (sue|suing) (them|him|her|my \w+|the company)|(can|could|should) (i|we|he|she|they) sue\b
         ? avocate?s?|rupture conventionnelle|code du travail|convention collective|indemnites?
+        ? (oblige|obligee|force|forcee|forced|have to|required) (de |to )?sign(er)?\b|avenant
         ? inspect\w+ du travail|(mes|nos) droits|contrat de travail|juridiquement|legalement
         ? (est ce|c'est|est il|serait ce) (\w+ )?(legal|illegal|legale|illegale)|illegal\w*
         ? lawyers?|attorneys?|solicitors?|my rights|legally|unlawful|against the law
@@ -424,6 +520,9 @@ _REQUEST_TABLES: dict[Category, str] = {
         ? (impots?|declaration de revenus|tax return|taxes)\b|(plan|assurance) (retraite|vie)
         ? (mortgage|personal loan|credit card debt|pension (plan|fund))
         payday loans?|agios|je jongle entre (\w+ )?cartes
+        (suis|etre) a decouvert|arrears|bailiffs?|huissiers?|
+            (debloquer|retirer) (\w+ )?(mon |mes )?(epargne|participation|interessement|pea)
+        ? (vendre|acheter|sell|buy|selling|buying) (\w+ )?(mes|my|des|some) (actions|shares|stocks)
     """,
 }
 
