@@ -244,8 +244,9 @@ def reader_from(arrays: dict[str, np.ndarray]) -> RiskReader:
 
 
 # Readers trained from the corpus, per embedding model: training takes a minute of CPU, and
-# every app of a process (tests build many) reads with the same one.
-_TRAINED: dict[tuple[str, str, int, Path | None], RiskReader] = {}
+# every app of a process (tests build many, each with its own data folder) reads with the same
+# one, wherever it was loaded from.
+_TRAINED: dict[tuple[str, str, int], RiskReader] = {}
 _TRAINING = threading.Lock()
 
 
@@ -253,7 +254,7 @@ def corpus_reader(embedder: Embedder, cache_dir: Path | None = None) -> RiskRead
     """The reader trained on the whole corpus with this embedding model, trained once per
     process; with `cache_dir`, loaded from there when the corpus, the code and the encoder
     are those it was trained with (agents/safety/cache.py), and saved there after training."""
-    key = (type(embedder).__name__, embedder.model_name, embedder.dimension, cache_dir)
+    key = (type(embedder).__name__, embedder.model_name, embedder.dimension)
     with _TRAINING:
         if key not in _TRAINED:
             _TRAINED[key] = _cached_or_trained(embedder, cache_dir)
