@@ -2,7 +2,8 @@
 
 CPU time (process time: every thread's, the encoder's included) and wall time per message
 over the frozen test split's messages, alone and with the learner's three previous messages,
-and the classifier's training time at first use. The messages are made unique per pass, so
+and the classifier's training time at first use (and the time a restart takes to load it
+from the cache instead). The messages are made unique per pass, so
 the embedder's cache of recent texts never answers for the guard.
 """
 
