@@ -348,6 +348,14 @@ def bench_webhooks(database: str, events: int, postgres_url: str, reports: Path 
     default=None,
     help="Where to write (and compare) reports; default evals/reports.",
 )
+@click.option(
+    "--extra",
+    "extras",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="With the safety suite: also score the guard on this labelled file (a new writer's, "
+    "before it joins the corpus), reported as safety.fresh.<file name> (repeatable).",
+)
 def eval_command(
     suites: tuple[str, ...],
     limit_values: tuple[str, ...],
@@ -355,6 +363,7 @@ def eval_command(
     timeout: float | None,
     guard_model: bool,
     reports: Path | None,
+    extras: tuple[Path, ...],
 ) -> None:
     from dataclasses import replace
 
@@ -384,6 +393,7 @@ def eval_command(
             setup,
             limits=limits,
             guard_uses_model=guard_model,
+            safety_extras=extras,
         )
 
     if provider == "smollm2":

@@ -209,6 +209,11 @@ class Settings(BaseSettings):
         return self.data_dir / "uploads"
 
     @property
+    def safety_cache_dir(self) -> Path:
+        """The safety guard's trained classifier, so a restart loads it (agents/safety/cache.py)."""
+        return self.data_dir / "cache"
+
+    @property
     def secure_cookies(self) -> bool:
         if self.cookie_secure is not None:
             return self.cookie_secure

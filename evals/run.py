@@ -22,7 +22,7 @@ from evals.suites.chat import run_chat
 from evals.suites.gate import run_gate
 from evals.suites.plan import run_plan
 from evals.suites.relevance import run_relevance
-from evals.suites.safety import run_safety
+from evals.suites.safety import run_safety, score_files
 
 REPORTS = Path(__file__).resolve().parent / "reports"
 Suite = Callable[[EvalContext, list[dict[str, Any]]], tuple[dict[str, float], list[str]]]
@@ -92,6 +92,7 @@ def run_eval(
     *,
     limits: Mapping[str, int | None] | None = None,
     guard_uses_model: bool = True,
+    safety_extras: Sequence[Path] = (),
 ) -> tuple[dict[str, Any], str]:
     """Run the suites with `llm` (None: the composer) and save the report.
 
@@ -99,7 +100,8 @@ def run_eval(
     over each dataset.
     `guard_uses_model=False` keeps the model out of the safety guard of the chat turns (the
     safety suite still measures the guard with it). `setup` is what the report should say
-    about how the model was run (server, timeout, token budget...)."""
+    about how the model was run (server, timeout, token budget...). `safety_extras`: labelled
+    files the safety suite scores too (`safety.fresh.<name>`)."""
     started = time.perf_counter()
     say("Indexing the sample packs...")
     counts: dict[str, tuple[int, int]] = {}  # per suite: cases run, cases in the dataset
@@ -114,6 +116,10 @@ def run_eval(
             values, missed = suite(ctx, cases)
             metrics.update({f"{name}.{key}": value for key, value in values.items()})
             failures[name] = missed
+        if "safety" in suites and safety_extras:
+            say(f"safety: {len(safety_extras)} extra file(s)...")
+            fresh = score_files(ctx.safety_guard, safety_extras)
+            metrics.update({f"safety.{key}": value for key, value in fresh.items()})
         for name, samples in ctx.timings.items():
             metrics[f"{name}.latency_p50_ms"] = round(percentile(samples, 50), 1)
             metrics[f"{name}.latency_p95_ms"] = round(percentile(samples, 95), 1)

@@ -26,6 +26,7 @@ import numpy as np
 from threadpoolctl import ThreadpoolController
 
 from agents.llm import ChatMessage, ChatModel, ModelError
+from agents.safety import cache as disk
 from agents.safety.classifier import NONE, SoftmaxClassifier, train_softmax
 from agents.safety.features import features
 from agents.safety.model_layer import FOCUS, MAX_MODEL_CHARS, SCHEMA, TASK, parse_model_answer
@@ -47,15 +48,18 @@ class Thresholds:
 
     Chosen on the dev split only (the corpus read out-of-fold, rules on): the values with the
     highest urgent recall while false urgent answers stay within 0.5 % and false flags within
-    2 % of ordinary messages there. Dev (1,875 messages), 2026-12-05: urgent recall 0.90,
-    harmful recall 0.95, false flags 1.9 %, false urgent 0.4 %.
+    2 % of ordinary messages there, with some room under 2 % (the test split has run above dev).
+    Dev (2,275 messages), 2026-12-06, with the rules of that day: urgent recall 0.970, harmful
+    recall 0.962, false flags 1.5 %, false urgent 0.44 % (the 2026-12-05 values 0.4 / 0.2 /
+    0.25 / 0.14 on the same: 0.976, 0.970, 2.7 %, 0.52 %: the urgent margin 0.17 gives up a
+    little recall for the bound on false urgent answers, support 0.22 keeps room under 2 %).
     `interlude eval --suite safety` gives both splits."""
 
     urgent: float = 0.4
-    support: float = 0.2
+    support: float = 0.22
     out_of_scope: float = 0.25
     # The nearest urgent training message minus the nearest other one (cosines).
-    urgent_margin: float = 0.14
+    urgent_margin: float = 0.17
 
     def of(self, tier: Tier) -> float:
         threshold: float = getattr(self, tier)
@@ -106,7 +110,11 @@ class Example:
 @cache
 def load_corpus(path: Path = CORPUS_PATH) -> tuple[Example, ...]:
     """The labelled training messages (see agents/safety/README.md for where they come from)."""
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    return parse_corpus(path.read_bytes(), path)
+
+
+def parse_corpus(data: bytes, path: Path = CORPUS_PATH) -> tuple[Example, ...]:
+    rows = [json.loads(line) for line in data.decode("utf-8").splitlines() if line]
     if unknown := {r["label"] for r in rows} - set(CLASSES):
         raise ValueError(f"{path}: unknown labels {sorted(unknown)}")
     return tuple(Example(r["text"], r["language"], r["label"]) for r in rows)
@@ -214,19 +222,64 @@ def train_reader(embedder: Embedder, examples: Sequence[Example]) -> RiskReader:
     )
 
 
-# Readers trained from the corpus, per embedding model: training takes several seconds of CPU,
-# and every app of a process (tests build many) reads with the same one.
+def reader_arrays(reader: RiskReader) -> dict[str, np.ndarray]:
+    arrays = disk.classifier_arrays(reader.classifier)
+    if reader.urgent is not None:
+        arrays |= {"urgent": reader.urgent, "urgent_labels": np.array(reader.urgent_labels)}
+    if reader.others is not None:
+        arrays["others"] = reader.others
+    return arrays
+
+
+def reader_from(arrays: dict[str, np.ndarray]) -> RiskReader:
+    labels = tuple(str(label) for label in arrays.get("urgent_labels", ()))
+    if unknown := set(labels) - set(CATEGORIES):
+        raise ValueError(f"unknown categories {sorted(unknown)}")
+    return RiskReader(
+        disk.classifier_from(arrays),
+        arrays.get("urgent"),
+        labels,  # type: ignore[arg-type]
+        arrays.get("others"),
+    )
+
+
+# Readers trained from the corpus, per embedding model: training takes a minute of CPU, and
+# every app of a process (tests build many, each with its own data folder) reads with the same
+# one, wherever it was loaded from.
 _TRAINED: dict[tuple[str, str, int], RiskReader] = {}
 _TRAINING = threading.Lock()
 
 
-def corpus_reader(embedder: Embedder) -> RiskReader:
-    """The reader trained on the whole corpus with this embedding model, trained once."""
+def corpus_reader(embedder: Embedder, cache_dir: Path | None = None) -> RiskReader:
+    """The reader trained on the whole corpus with this embedding model, trained once per
+    process; with `cache_dir`, loaded from there when the corpus, the code and the encoder
+    are those it was trained with (agents/safety/cache.py), and saved there after training."""
     key = (type(embedder).__name__, embedder.model_name, embedder.dimension)
     with _TRAINING:
         if key not in _TRAINED:
-            _TRAINED[key] = train_reader(embedder, load_corpus())
+            _TRAINED[key] = _cached_or_trained(embedder, cache_dir)
         return _TRAINED[key]
+
+
+def _cached_or_trained(embedder: Embedder, cache_dir: Path | None) -> RiskReader:
+    if cache_dir is None:
+        return train_reader(embedder, load_corpus())
+    return cached_reader(embedder, cache_dir, CORPUS_PATH)
+
+
+def cached_reader(embedder: Embedder, cache_dir: Path, corpus_path: Path) -> RiskReader:
+    """The reader of this corpus file from `cache_dir` if saved there, else trained and saved."""
+    data = corpus_path.read_bytes()  # hashed and trained from the same bytes
+    digest = disk.reader_key(data, embedder)
+    arrays = disk.load_arrays(cache_dir, digest)
+    if arrays is not None:
+        try:
+            return reader_from(arrays)
+        except (KeyError, ValueError) as exc:  # a file of the right name but wrong content
+            disk.logger.warning("safety reader cache unusable (%s): training again", exc)
+    reader = train_reader(embedder, parse_corpus(data, corpus_path))
+    disk.save_arrays(cache_dir, digest, reader_arrays(reader))
+    return reader
 
 
 def tier_scores(probabilities: np.ndarray) -> dict[Tier, np.ndarray]:
@@ -281,8 +334,12 @@ class SafetyGuard:
         *,
         thresholds: Thresholds = DEFAULT_THRESHOLDS,
         reader: RiskReader | None = None,
+        cache_dir: Path | None = None,
     ) -> None:
+        """`cache_dir`: where the trained reader is kept between processes (None: trained
+        in every process)."""
         self.embedder = embedder
+        self.cache_dir = cache_dir
         self.model = model
         self.thresholds = thresholds
         self._reader = reader
@@ -387,7 +444,7 @@ class SafetyGuard:
             if self._reader is None:
                 if self.embedder is None:
                     raise RuntimeError("The safety classifier needs an embedder.")
-                self._reader = corpus_reader(self.embedder)
+                self._reader = corpus_reader(self.embedder, self.cache_dir)
             return self._reader
 
     def _ask_model(self, text: str, what: Literal["learner", "reply"]) -> SafetyVerdict:

@@ -14,9 +14,11 @@ the urgent tier.
 
 from __future__ import annotations
 
+import json
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 from agents.safety import TIER_OF, SafetyGuard, SafetyVerdict, Tier, load_corpus
@@ -46,6 +48,24 @@ def run_safety(ctx: EvalContext, cases: list[dict[str, Any]]) -> tuple[dict[str,
     metrics["test.guard_ms_p95"] = round(percentile(timings, 95), 2)
     dev_metrics, _ = score("dev", *out_of_fold(guard, load_corpus()))
     return {**metrics, **dev_metrics}, failures
+
+
+def score_files(guard: SafetyGuard, paths: Sequence[Path]) -> dict[str, float]:
+    """A new writer's labelled files (the test split's format), read as the app reads a
+    message: the guard as it stands, `history` passed as the learner's earlier messages.
+    Run it on a file before it joins the corpus: nothing was tuned on it yet, so its figures
+    are the closest the dev side has to held-out data (`interlude eval --extra FILE`)."""
+    metrics: dict[str, float] = {}
+    for path in paths:
+        lines = path.read_text(encoding="utf-8").splitlines()
+        cases = [json.loads(line) for line in lines if line.strip()]
+        values, _ = score(f"fresh.{path.stem}", cases, _app_judge(guard))
+        metrics.update(values)
+    return metrics
+
+
+def _app_judge(guard: SafetyGuard) -> Judge:
+    return lambda case: guard.check(case["text"], case.get("history", ()))
 
 
 def out_of_fold(

@@ -148,6 +148,18 @@ def test_rules_per_category_and_language(text: str, category: str) -> None:
         ("Il m'a forcée, je n'ai rien dit à personne.", "violence"),
         ("I've checked how many of these tablets it would take.", "self_harm"),
         ("Honestly I'm tired of existing.", "self_harm"),
+        # Classes added 2026-12-06 from the dev misses (written here, not copied from data).
+        ("I've picked the day to end it, after the handover.", "self_harm"),
+        ("Je n'ai pas l'intention de voir Noël, de toute façon.", "self_harm"),
+        ("Please tell my mentor it wasn't his fault.", "self_harm"),
+        ("J'ai écrit une lettre d'adieu hier soir.", "self_harm"),
+        ("I scratch my arms under the desk until it bleeds.", "self_harm"),
+        ("Il sait où habitent mes parents, il me l'a écrit.", "violence"),
+        ("He said it would be a shame if something happened to my kids.", "violence"),
+        ("Someone slashed my tyres and left a note on the windscreen.", "violence"),
+        ("Je cache les bleus sous mon pull pour que l'équipe ne voie rien.", "violence"),
+        ("He keeps making jokes about my weight in front of the clients.", "harassment"),
+        ("Je suis à découvert et la banque me relance, je fais quoi ?", "financial"),
     ],
 )
 def test_rules_find_indirect_signals(text: str, category: str) -> None:
@@ -171,6 +183,15 @@ def test_rules_find_indirect_signals(text: str, category: str) -> None:
         "I'm drowning in emails this week, how do I triage?",
         "She was harassed by a supplier last year: as her manager, what should I do now?",
         "My manager pushed me into a leadership role and I love it.",
+        "Je vais le tuer ce tableur, il plante à chaque macro.",
+        "We're running a suicide prevention workshop for managers; how do I open it?",
+        "How do I say goodbye to my team on my last day without crying?",
+        "A colleague told me he's been having panic attacks; how can I help as his lead?",
+        "A report told me someone made inappropriate comments to her. How do I respond?",
+        "I'm drowning in tasks this sprint, how do I say no?",
+        "Tell my manager the delay was not his fault, the supplier was late.",
+        "J'ai la gorge serrée avant chaque comité de direction.",
+        "I've picked a date to go to the conference in Lyon.",
     ],
 )
 def test_new_rule_families_leave_look_alikes_alone(text: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from agents.llm import ChatModel, build_chat_model
 from agents.safety import SafetyGuard
@@ -23,14 +24,25 @@ class AgentRuntime:
     @classmethod
     def from_settings(cls, settings: Settings, knowledge: KnowledgeBase) -> AgentRuntime:
         llm = build_chat_model(settings.chat_provider, settings.chat_config())
-        return cls.with_model(knowledge, llm, guard_uses_model=settings.safety_uses_model)
+        return cls.with_model(
+            knowledge,
+            llm,
+            guard_uses_model=settings.safety_uses_model,
+            guard_cache=settings.safety_cache_dir,
+        )
 
     @classmethod
     def with_model(
-        cls, knowledge: KnowledgeBase, llm: ChatModel | None, *, guard_uses_model: bool = False
+        cls,
+        knowledge: KnowledgeBase,
+        llm: ChatModel | None,
+        *,
+        guard_uses_model: bool = False,
+        guard_cache: Path | None = None,
     ) -> AgentRuntime:
         """A runtime around a given model (tests: a scripted one, whose script the guard's
         own classification calls would otherwise consume)."""
-        return cls(
-            knowledge, llm, SafetyGuard(knowledge.embedder, llm if guard_uses_model else None)
+        guard = SafetyGuard(
+            knowledge.embedder, llm if guard_uses_model else None, cache_dir=guard_cache
         )
+        return cls(knowledge, llm, guard)
