@@ -62,13 +62,16 @@ def smtp_server() -> Iterator[tuple[Inbox, int]]:
 
 
 def mail_settings(port: int) -> dict[str, Any]:
-    """Settings overrides for an app that mails through the test server; the outbox's own loop
-    waits an hour, so sends happen when the test drives them (`send_due`)."""
+    """Settings overrides for an app that mails through the test server; the outbox's loop and
+    the between-session jobs' (announcer, reminders, coach digest) wait an hour, so sends happen
+    when the test drives them (`send_due`). With the jobs' default minute, a test slowed past it
+    (the guard's first training on a busy machine) got the coaches' weekly digest too."""
     return {
         "smtp_host": "127.0.0.1",
         "smtp_port": port,
         "smtp_security": "none",
         "outbox_poll_seconds": 3600,
+        "announce_poll_seconds": 3600,
         "public_url": "https://coach.example",
     }
 
