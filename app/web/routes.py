@@ -19,6 +19,7 @@ from app.web.account_pages import AccountPages, PasswordLinkPages, UnsubscribePa
 from app.web.admin import AdminPages
 from app.web.auth_pages import AuthPages
 from app.web.coach import CoachPages
+from app.web.companion import CompanionPages
 from app.web.filters import cite_numbers
 from app.web.learner import LearnerPages
 
@@ -34,6 +35,7 @@ WEB_CONTROLLERS: list[ControllerRouterHandler] = [
     LearnerPages,
     CoachPages,
     AdminPages,
+    CompanionPages,
 ]
 
 
