@@ -20,6 +20,7 @@ from app.web.admin import AdminPages
 from app.web.auth_pages import AuthPages
 from app.web.coach import CoachPages
 from app.web.companion import CompanionPages
+from app.web.companions_pages import CompanionLearnerPages
 from app.web.filters import cite_numbers
 from app.web.learner import LearnerPages
 
@@ -36,6 +37,7 @@ WEB_CONTROLLERS: list[ControllerRouterHandler] = [
     CoachPages,
     AdminPages,
     CompanionPages,
+    CompanionLearnerPages,
 ]
 
 

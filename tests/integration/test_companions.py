@@ -278,3 +278,56 @@ def test_the_link_is_mailed_and_only_its_hash_is_kept(
     assert hashes == [sha256_hex(token)]
     assert all(token not in b for b in bodies)  # blanked once sent
     assert client.get(f"/c/{token}").status_code == 200
+
+
+def test_the_learners_page_invites_shares_and_revokes_with_forms(
+    client: TestClient[Any], worlds: list[OrgWorld]
+) -> None:
+    alpha, _ = worlds
+    learner = with_session(client, alpha.learners[0])
+    csrf = learner.headers["X-CSRF-Token"]
+    page = learner.get("/me/companions")
+    assert page.status_code == 200, page.text
+    assert "Qu&#39;avez-vous observé" in page.text  # the drafted question, to review
+    form = {
+        "csrf_token": csrf,
+        "name": "Sam",
+        "email": "sam@friends.example",
+        "relation": "mentor",
+        "question": "Qu'as-tu remarqué en réunion ?",
+    }
+    # Without the CSRF token the form is refused; a bad address is named beside its field.
+    no_csrf = {k: v for k, v in form.items() if k != "csrf_token"}
+    headers = {"Cookie": learner.headers["Cookie"]}
+    assert client.post("/me/companions", data=no_csrf, headers=headers).status_code == 403
+    bad = client.post("/me/companions", data={**form, "email": "nope"}, headers=headers)
+    assert bad.status_code == 400
+    assert 'id="companion-email-error"' in bad.text
+    sent = client.post("/me/companions", data=form, headers=headers)
+    assert sent.status_code == 200, sent.text
+    found = re.search(r'id="companion-link" value="([^"]+)"', sent.text)
+    assert found, sent.text
+    token = _token(found.group(1))
+    assert _token(found.group(1)) not in learner.get("/me/companions").text  # shown once
+
+    _answer(client, token, fact="FAIT-PAGE", effect="EFFET-PAGE")
+    listed = learner.get("/me/companions").text
+    assert "FAIT-PAGE" in listed
+    [answer] = learner.get(F).json()
+    shared = client.post(
+        f"/me/companions/feedback/{answer['id']}/share",
+        data={"csrf_token": csrf, "shared": "true"},
+        headers=headers,
+        follow_redirects=False,
+    )
+    assert shared.status_code == 303
+    assert learner.get(F).json()[0]["shared_with_coach"] is True
+    [companion] = learner.get(C).json()
+    revoked = client.post(
+        f"/me/companions/{companion['id']}/revoke",
+        data={"csrf_token": csrf},
+        headers=headers,
+        follow_redirects=False,
+    )
+    assert revoked.status_code == 303
+    assert client.get(f"/c/{token}").status_code == 410
