@@ -72,12 +72,14 @@ def test_invite_answer_share_and_the_coach_reads_only_what_was_shared(
     assert invited["companion"]["goal"] == f"goal {alpha.canary}"
     listed = learner.get(C).json()
     assert [c["name"] for c in listed] == ["Camille Martin"]
-    assert "token" not in str(listed) and _token(link) not in str(listed)
+    assert "token" not in str(listed)
+    assert _token(link) not in str(listed)
 
     # The companion's page: first name, the goal, the question; nothing else.
     page = client.get(f"/c/{_token(link)}")
     assert page.status_code == 200
-    assert "Learner1" in page.text and f"goal {alpha.canary}" in page.text
+    assert "Learner1" in page.text
+    assert f"goal {alpha.canary}" in page.text
     assert draft.json()["question"].replace("'", "&#39;") in page.text
     assert alpha.canary not in page.text.replace(f"goal {alpha.canary}", "")  # no org name
     assert "learner1@" not in page.text
@@ -114,7 +116,8 @@ def test_invite_answer_share_and_the_coach_reads_only_what_was_shared(
     assert shared.status_code == 200, shared.text
     [seen] = coach.get(F, params={"learner_id": str(alpha.learners[0].id)}).json()
     assert seen["fact"].startswith("Mardi")
-    assert seen["companion"] == "" and seen["companion_id"] is None
+    assert seen["companion"] == ""
+    assert seen["companion_id"] is None
     assert seen["relation"] == "peer"
     # The learner lets the coach see the name.
     companion_id = invited["companion"]["id"]
@@ -236,7 +239,8 @@ def test_export_and_erasure_carry_companions_and_what_they_wrote(
     erased = learner.post("/api/v1/me/erase", json={"confirm": me.email})
     assert erased.status_code == 200, erased.text
     counts = erased.json()["deleted"]
-    assert counts["companions"] == 1 and counts["companion_feedback"] == 1
+    assert counts["companions"] == 1
+    assert counts["companion_feedback"] == 1
     assert client.get(f"/c/{_token(invited['link'])}").status_code == 404
 
     async def left(db: Any) -> tuple[list[str], list[str]]:
@@ -264,7 +268,8 @@ def test_the_link_is_mailed_and_only_its_hash_is_kept(
     [mail] = inbox.about("Learner1")
     assert mail["To"] == "camille@friends.example"
     body = inbox.text_of(mail)
-    assert f"goal {alpha.canary}" in body and "Qu'avez-vous observé" in body
+    assert f"goal {alpha.canary}" in body
+    assert "Qu'avez-vous observé" in body
     found = re.search(r"https://coach\.example/c/([\w-]+)", body)
     assert found, body
     token = found.group(1)
