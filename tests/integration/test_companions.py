@@ -336,3 +336,43 @@ def test_the_learners_page_invites_shares_and_revokes_with_forms(
     )
     assert revoked.status_code == 303
     assert client.get(f"/c/{token}").status_code == 410
+
+
+POLICY = {
+    "escalation_resources": [{"label": "Ligne d'écoute", "contact": "3114"}],
+    "support_resources": [{"label": "Écoute salariés", "contact": "0800 111 222"}],
+}
+URGENT_FACT = "Jeudi, en sortant de réunion, elle m'a dit : « je pense à mettre fin à mes jours »."
+SUPPORT_FACT = "Son manager lui fait des remarques sexuelles depuis des semaines, elle ne sait plus quoi faire."
+
+
+def test_the_guard_reads_a_companions_words_flags_them_and_alerts_only_when_urgent(
+    client: TestClient[Any], worlds: list[OrgWorld]
+) -> None:
+    alpha, _ = worlds
+    admin = with_key(client, alpha.admin)
+    assert admin.patch("/api/v1/organization", json={"policy": POLICY}).status_code == 200
+    learner, coach = with_key(client, alpha.learners[0]), with_key(client, alpha.coach)
+
+    support = _answer(
+        client, _token(_invite(learner)["link"]), fact=SUPPORT_FACT, effect="Je m'inquiète."
+    )
+    assert support.status_code == 200, support.text
+    assert 'id="companion-resources"' in support.text
+    assert "0800 111 222" in support.text
+    assert coach.get("/api/v1/escalations").json()["items"] == []  # not the coach's business
+
+    urgent = _answer(
+        client,
+        _token(_invite(learner, email="b@friends.example")["link"]),
+        fact=URGENT_FACT,
+        effect="Je suis très inquiet.",
+    )
+    assert urgent.status_code == 200, urgent.text
+    assert "3114" in urgent.text  # the companion is shown where to turn
+    alerts = coach.get("/api/v1/escalations").json()["items"]
+    assert [(a["tier"], a["stage"]) for a in alerts] == [("urgent", "companion")]
+    assert "mettre fin" not in str(alerts)  # the category, never the words
+    assert coach.get(F).json() == []  # the answers stay unshared
+    tiers = sorted(str(f["safety_tier"]) for f in learner.get(F).json())
+    assert tiers == ["support", "urgent"]  # stored, flagged, never silently
