@@ -343,7 +343,10 @@ POLICY = {
     "support_resources": [{"label": "Écoute salariés", "contact": "0800 111 222"}],
 }
 URGENT_FACT = "Jeudi, en sortant de réunion, elle m'a dit : « je pense à mettre fin à mes jours »."
-SUPPORT_FACT = "Son manager lui fait des remarques sexuelles depuis des semaines, elle ne sait plus quoi faire."
+SUPPORT_FACT = (
+    "Son manager lui fait des remarques sexuelles depuis des semaines, elle ne sait plus quoi "
+    "faire."
+)
 
 
 def test_the_guard_reads_a_companions_words_flags_them_and_alerts_only_when_urgent(
