@@ -379,3 +379,31 @@ def test_the_guard_reads_a_companions_words_flags_them_and_alerts_only_when_urge
     assert coach.get(F).json() == []  # the answers stay unshared
     tiers = sorted(str(f["safety_tier"]) for f in learner.get(F).json())
     assert tiers == ["support", "urgent"]  # stored, flagged, never silently
+
+
+def test_the_brief_cites_the_shared_feedback_and_never_the_rest(
+    client: TestClient[Any], worlds: list[OrgWorld]
+) -> None:
+    alpha, _ = worlds
+    person = alpha.learners[0]
+    learner, coach = with_key(client, person), with_key(client, alpha.coach)
+    _answer(client, _token(_invite(learner)["link"]), fact="SHARED-FACT en réunion", effect="Bien")
+    _answer(
+        client,
+        _token(_invite(learner, email="p@friends.example")["link"]),
+        fact="PRIVATE-FACT",
+        effect="Rien",
+    )
+    shared_id = next(f["id"] for f in learner.get(F).json() if f["fact"].startswith("SHARED"))
+    learner.patch(f"{F}/{shared_id}", json={"shared_with_coach": True})
+
+    path = f"/api/v1/learners/{person.id}/brief"
+    assert coach.post(path).status_code == 201
+    brief = coach.get(path).json()["brief"]
+    since_point = brief["changes"][-1]
+    assert since_point["text"].endswith(": 1 retour de compagnon partagé."), since_point
+    [point] = [p for p in brief["themes"] if "SHARED-FACT" in p["text"]]
+    assert point["text"].startswith("Retour d'un pair, le ")
+    assert point["cites"] == [{"id": shared_id, "kind": "companion"}]
+    assert "PRIVATE-FACT" not in str(brief)
+    assert "Camille" not in str(brief)  # the learner did not allow the name
