@@ -33,7 +33,7 @@ FIELDS = ("fact", "effect", "suggestion")
 def _gone(request: Request[Any, Any, Any], error: NotFound | LinkGone) -> Template:
     locale = locale_from_header(request.headers.get("accept-language"))
     if isinstance(error, LinkGone):
-        why = "companion.expired" if "expired" in error.message else "companion.revoked"
+        why = "companion.expired" if error.code == "link_expired" else "companion.revoked"
     else:
         why = "companion.unknown"
     return render(

@@ -36,6 +36,13 @@ from app.web.pages import PageController, Viewer, render
 
 RELATIONS = ("peer", "colleague", "mentor", "relative", "other")
 _FIELD = re.compile(r"\$\.(\w+)")
+# What to fix, in the learner's words, for a field the form sent wrong.
+FIELD_PROBLEMS = {
+    "name": "companions.need_name",
+    "email": "companions.need_email",
+    "relation": "companions.need_relation",
+    "question": "companions.need_question",
+}
 
 
 async def _page(
@@ -101,11 +108,15 @@ class CompanionLearnerPages(PageController):
         raw: dict[str, Any] = {**values, "name_visible_to_coach": form.get("show_name") == "on"}
         try:
             invited = await service.invite(msgspec.convert(raw, CompanionIn))
-        except (msgspec.ValidationError, AppError) as error:
-            message = str(error) if isinstance(error, msgspec.ValidationError) else error.message
-            found = _FIELD.search(message)
-            field = found.group(1) if found else getattr(error, "field", None) or "name"
-            problems = {field: text(f"companions.{field}", viewer.locale) + " : " + message}
+        except msgspec.ValidationError as error:
+            found = _FIELD.search(str(error))
+            field = found.group(1) if found and found.group(1) in FIELD_PROBLEMS else "name"
+            problems = {field: text(FIELD_PROBLEMS[field], viewer.locale)}
+            return await _page(
+                service, viewer, values=values, field_errors=problems, status_code=400
+            )
+        except AppError as error:  # no program yet, too many companions: the service says why
+            problems = {"email" if error.field == "email" else "name": error.message}
             return await _page(
                 service, viewer, values=values, field_errors=problems, status_code=400
             )

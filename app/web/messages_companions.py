@@ -116,6 +116,16 @@ COMPANION_MESSAGES: dict[str, tuple[str, str]] = {
         "No e-mail is configured: pass this link on to {name} yourself. It will not be shown "
         "again.",
     ),
+    "companions.need_name": ("Écrivez le nom de la personne.", "Write the person's name."),
+    "companions.need_email": (
+        "Une adresse e-mail valide, par exemple prenom@exemple.fr.",
+        "A valid e-mail address, for example name@example.com.",
+    ),
+    "companions.need_relation": ("Choisissez une relation dans la liste.", "Pick a relation."),
+    "companions.need_question": (
+        "Écrivez une question, de 500 caractères au plus.",
+        "Write a question, 500 characters at most.",
+    ),
     "companions.none": ("Aucun compagnon pour le moment.", "No companion yet."),
     "companions.status.active": ("lien actif", "link active"),
     "companions.status.revoked": ("lien retiré", "link withdrawn"),

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from selenium.webdriver.support.ui import Select
 
 from tests.browser.conftest import Browser, Server
+from tests.browser.test_accessibility import _audit, _first_tab_reaches_skip_link
 from tests.browser.test_loop import all_css, css, log_in, wait
 
 COMPANION = "companion-browser@friends.example"
@@ -54,6 +55,8 @@ def test_invite_answer_share_and_the_coach_reads_it(
     wait(companion, lambda d: all_css(companion, "#companion-form"))
     assert "Learner1" in css(companion, "h1").text  # the first name, nothing more
     assert alpha.canary in css(companion, "#companion-goal").text
+    assert _audit(companion) == []  # labelled, one h1, a language, like every page
+    assert _first_tab_reaches_skip_link(companion)
     css(companion, "#fact").send_keys(FACT)
     css(companion, "#effect").send_keys("Tout le monde a pu reprendre la parole.")
     css(companion, "#companion-form button[type=submit]").click()

@@ -308,6 +308,7 @@ def test_the_learners_page_invites_shares_and_revokes_with_forms(
     bad = client.post("/me/companions", data={**form, "email": "nope"}, headers=headers)
     assert bad.status_code == 400
     assert 'id="companion-email-error"' in bad.text
+    assert "prenom@exemple.fr" in bad.text  # what to fix, in the learner's language
     sent = client.post("/me/companions", data=form, headers=headers)
     assert sent.status_code == 200, sent.text
     found = re.search(r'id="companion-link" value="([^"]+)"', sent.text)

@@ -87,9 +87,13 @@ class CompanionLink:
         if companion is None:
             raise NotFound(UNKNOWN_LINK, field="token")
         if companion.revoked_at is not None:
-            raise LinkGone("This link was withdrawn by the person who sent it.", field="token")
+            raise LinkGone(
+                "This link was withdrawn by the person who sent it.",
+                field="token",
+                code="link_revoked",
+            )
         if not is_open(companion, utcnow()):
-            raise LinkGone("This link has expired.", field="token")
+            raise LinkGone("This link has expired.", field="token", code="link_expired")
         return companion
 
     async def view(self) -> LinkView:
@@ -134,6 +138,7 @@ class CompanionLink:
         )
         self.db.add(feedback)
         request.answered_at = now
+        await self.db.flush()  # the audit names the feedback's id
         audit.record(
             self.db,
             organization_id=companion.organization_id,
@@ -146,12 +151,16 @@ class CompanionLink:
         await self.db.flush()
         if verdict.tier == "urgent":
             await self._alert(companion, verdict, mail)
-        return Answered(feedback, view.language, verdict.tier, await self._resources(verdict))
+        resources = await self._resources(companion.organization_id, verdict)
+        return Answered(feedback, view.language, verdict.tier, resources)
 
-    async def _resources(self, verdict: SafetyVerdict) -> tuple[tuple[str, str], ...]:
+    async def _resources(
+        self, organization_id: UUID, verdict: SafetyVerdict
+    ) -> tuple[tuple[str, str], ...]:
+        """The organisation's resources for the tier the guard found, shown to the companion."""
         if verdict.tier is None:
             return ()
-        org = await self.db.get(Organization, (await self._companion()).organization_id)
+        org = await self.db.get(Organization, organization_id)
         by_tier = dict(Policy.load(org.policy if org else {}).resources_by_tier())
         return by_tier.get(verdict.tier, ())
 
