@@ -9,11 +9,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+import httpx
 from selenium.webdriver.support.ui import Select
 
-from tests.browser.conftest import Browser, Server
+from app.db.models.enums import Role
+from tests.browser.conftest import Browser, Server, add_person
 from tests.browser.test_accessibility import _audit, _first_tab_reaches_skip_link
 from tests.browser.test_loop import all_css, css, log_in, wait
+from tests.support import PASSWORD
 
 COMPANION = "companion-browser@friends.example"
 FACT = "Mardi, tu as recadré la réunion en deux phrases, sans hausser le ton."
@@ -25,6 +28,25 @@ def _mailed_link(server: Server) -> str | None:
             found = re.search(r"https?://\S+/c/[\w-]+", server.inbox.text_of(message))
             return found.group(0) if found else None
     return None  # the outbox polls every 0.2 s
+
+
+def _guard_trained(server: Server) -> None:
+    """The server trains its safety guard in the background at start (about a minute on two
+    busy cores); the companion's answer waits for it. A chat message from a throwaway learner
+    waits first, with a patient client, so the browser's click does not time out instead."""
+    person = add_person(server, "warm-up", Role.LEARNER)
+    with httpx.Client(base_url=server.url, timeout=300) as http:
+        login = http.post(
+            "/api/v1/auth/login",
+            json={"organization": person.org_slug, "email": person.email, "password": PASSWORD},
+        )
+        assert login.status_code == 201, login.text
+        headers = {"X-CSRF-Token": login.json()["csrf_token"]}
+        chat = http.post("/api/v1/conversations", json={}, headers=headers).json()["id"]
+        said = http.post(
+            f"/api/v1/conversations/{chat}/messages", json={"content": "Bonjour"}, headers=headers
+        )
+        assert said.status_code == 201, said.text
 
 
 def test_invite_answer_share_and_the_coach_reads_it(
@@ -50,6 +72,7 @@ def test_invite_answer_share_and_the_coach_reads_it(
     learner.shot("companions-invited")
 
     link = wait(learner, lambda d: _mailed_link(server), timeout=20)
+    _guard_trained(server)
     companion = open_browser("companion")
     companion.driver.get(link)
     wait(companion, lambda d: all_css(companion, "#companion-form"))
