@@ -5,7 +5,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 UV_VERSION := 0.13.8
-INSTALLED := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha256sum | cut -c1-16)
+INSTALLED := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml clients/python/pyproject.toml | sha256sum | cut -c1-16)
 # llama.cpp's server, for the tests against a real model. Its wheel is compiled once (about 6
 # minutes on 2 cores) into a cache outside the checkout, so clean checkouts (CI) reuse it.
 # GGML_NATIVE=OFF: a portable build (SSE4.2, AVX, AVX2, FMA, F16C, BMI2; no AVX-512, no AMX).
@@ -24,12 +24,15 @@ PYTEST_ARGS ?=
 
 setup: $(INSTALLED)
 
-$(INSTALLED): requirements.lock pyproject.toml
+$(INSTALLED): requirements.lock pyproject.toml clients/python/pyproject.toml
 	@echo "Installing Interlude into $(VENV) (locked dependencies)..."
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@$(BIN)/python -m pip install -q --disable-pip-version-check uv==$(UV_VERSION)
 	@$(BIN)/uv pip sync -q --python $(BIN)/python requirements.lock
 	@$(BIN)/uv pip install -q --python $(BIN)/python --no-deps -e .
+	@# The typed client (its one dependency, httpx, is in the lock): the README's example and
+	@# tests/integration/test_typed_client.py import it as an integrator would.
+	@$(BIN)/uv pip install -q --python $(BIN)/python --no-deps -e clients/python
 	@rm -f $(VENV)/.installed-* && touch $@
 
 ## The real-model test dependencies: llama.cpp's server (wheel built once) and SmolLM2.
@@ -55,11 +58,13 @@ llm-rebuild:
 	rm -rf $(WHEELS) $(VENV)/.llm-*
 	@$(MAKE) --no-print-directory llm
 
-## Quick start 1: install, migrate, create the demo organisation, serve on 127.0.0.1:8000.
+## Quick start 1: install, migrate, create the demo organisation, serve on 127.0.0.1:8000
+## (and the widget's demo site on 127.0.0.1:8001).
 run: setup
 	@$(BIN)/interlude db upgrade
 	@$(BIN)/interlude demo
-	@$(BIN)/interlude serve
+	@# The widget's demo site, on another origin (127.0.0.1:8001), stops with the server.
+	@$(BIN)/interlude widget-demo & $(BIN)/interlude serve; kill $$! 2>/dev/null || true
 
 ## Quick start 2: install, then run the whole suite (SQLite and PostgreSQL).
 test: setup llm
@@ -82,6 +87,7 @@ bench: setup
 	@$(BIN)/interlude bench webhooks --database both
 	@# SQLite, then PostgreSQL when its server answers (skipped with a notice otherwise).
 	@$(BIN)/interlude bench overhead --database both
+	@$(BIN)/interlude bench openai --database both
 	@$(BIN)/interlude bench throughput --database both
 
 eval: setup

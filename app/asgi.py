@@ -40,6 +40,8 @@ from app.domain.conversations.controllers import ConversationController
 from app.domain.escalations.controllers import EscalationController
 from app.domain.health import health
 from app.domain.insights.controllers import InsightsController
+from app.domain.integrations.controllers import IntegrationController
+from app.domain.integrations.cors import IntegrationCorsMiddleware
 from app.domain.journal.controllers import JournalController
 from app.domain.knowledge.controllers import KnowledgeController
 from app.domain.knowledge.deps import build_knowledge, provide_knowledge, provide_worker
@@ -62,6 +64,7 @@ from app.domain.suggestions.controllers import FeedController, SuggestionControl
 from app.domain.webhooks.controllers import WebhookController
 from app.domain.webhooks.delivery import DeliveryWorker
 from app.domain.webhooks.events import WAKEUP_KEY, Wakeup
+from app.lib.clock import utcnow
 from app.lib.deps import provide_login_throttle, provide_passwords, provide_settings
 from app.lib.errors import EXCEPTION_HANDLERS
 from app.lib.idempotency import IdempotencyMiddleware
@@ -97,6 +100,7 @@ API_CONTROLLERS = [
     PrivacyController,
     InsightsController,
     WebhookController,
+    IntegrationController,
     CalendarController,
     CalendarFeedController,
     CompanionController,
@@ -120,6 +124,11 @@ def _openapi() -> OpenAPIConfig:
                 ),
                 "session": SecurityScheme(
                     type="apiKey", name="interlude_session", security_scheme_in="cookie"
+                ),
+                "integrationSecret": SecurityScheme(
+                    type="http",
+                    scheme="bearer",
+                    description="An integration's secret, on POST /api/v1/integrations/token only.",
                 ),
             }
         ),
@@ -235,6 +244,8 @@ def create_app(
                 "agents": runtime,
                 "alert_mail": AlertMail(settings.public_url) if settings.sends_mail else None,
                 "session_maker": database.create_session_maker(),
+                # What the learner tokens' expiry is read against; tests move it.
+                "clock": utcnow,
             }
         ),
         exception_handlers=with_openai_errors(EXCEPTION_HANDLERS),
@@ -243,6 +254,7 @@ def create_app(
             DefineMiddleware(AccessLogMiddleware),
             login_rate_limit(settings).middleware,
             DefineMiddleware(IdempotencyMiddleware),
+            DefineMiddleware(IntegrationCorsMiddleware),
         ],
         stores={STORE: store},
         openapi_config=_openapi(),

@@ -67,7 +67,7 @@ def _safe_url(settings: Settings) -> str:
 
 @main.command(help="Create the demo organisation (once) and print its logins.")
 def demo() -> None:
-    from app.demo import DEMO_SLUG, seed_demo
+    from app.demo import DEMO_SLUG, ensure_demo_widget, seed_demo
     from app.domain.knowledge.deps import build_knowledge
 
     settings = _settings()
@@ -86,11 +86,35 @@ def demo() -> None:
         )
     finally:
         knowledge.release()
+    widget = _in_transaction(settings, lambda db: ensure_demo_widget(db, settings))
     click.echo("Demo organisation " + ("created" if created else "already there") + ".")
     click.echo(f"  organisation: {DEMO_SLUG}")
     click.echo(f"  password for everyone: {password}")
     for login in logins:
         click.echo(f"  {login.role.value:<8} {login.email:<26} {login.name}")
+    if widget is not None:
+        click.echo(
+            "  widget: `interlude widget-demo` serves a demo site on http://127.0.0.1:8001 "
+            f"embedding the companion as {widget.learner_email}"
+        )
+
+
+@main.command("widget-demo", help="Serve a demo site on another origin embedding the widget.")
+@click.option("--port", type=int, default=8001, show_default=True, help="The demo site's port.")
+def widget_demo(port: int) -> None:
+    import uvicorn
+
+    from app.widget_demo import DemoWidget, create_demo_host
+
+    settings = _settings()
+    widget = DemoWidget.load(settings.data_dir)
+    if widget is None:
+        raise click.ClickException("No demo integration yet: run `interlude demo` first.")
+    click.echo(
+        f"Demo site on http://127.0.0.1:{port} embedding {widget.interlude_url}'s widget "
+        "(the demo integration allows port 8001 only: any other port shows the refusal)"
+    )
+    uvicorn.run(create_demo_host(widget), host="127.0.0.1", port=port, log_level="warning")
 
 
 @main.command(help="Serve the app (HTTP API, OpenAPI at /schema).")
@@ -205,6 +229,29 @@ def bench_overhead(
 
     backends = chosen_backends(database, postgres_url, click.echo)
     for table in run_overhead_bench(
+        backends, turns, warmup, delay_ms / 1000, postgres_url, reports or REPORTS
+    ):
+        click.echo(table)
+
+
+@bench.command(
+    "openai", help="The OpenAI-compatible endpoint against the native chat, turn by turn."
+)
+@_BENCH_DATABASE
+@click.option("--turns", type=int, default=200, show_default=True, help="Timed turns per mode.")
+@click.option("--warmup", type=int, default=10, show_default=True, help="Untimed turns first.")
+@click.option("--delay-ms", type=int, default=50, show_default=True, help="The model's delay.")
+@_BENCH_POSTGRES
+@_BENCH_REPORTS
+def bench_openai(
+    database: str, turns: int, warmup: int, delay_ms: int, postgres_url: str, reports: Path | None
+) -> None:
+    from evals.bench.openai_overhead import run_openai_overhead_bench
+    from evals.bench.results import REPORTS
+    from evals.bench.throughput import chosen_backends
+
+    backends = chosen_backends(database, postgres_url, click.echo)
+    for table in run_openai_overhead_bench(
         backends, turns, warmup, delay_ms / 1000, postgres_url, reports or REPORTS
     ):
         click.echo(table)

@@ -11,11 +11,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from uuid import UUID
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.models import CoachingSession, Enrollment, QuestionBankEntry, User
-from app.db.models.enums import Language, QuestionScale, Role
+from app.db.models import CoachingSession, Enrollment, Integration, QuestionBankEntry, User
+from app.db.models.enums import IntegrationScope, Language, QuestionScale, Role
+from app.domain.integrations.schemas import IntegrationIn
+from app.domain.integrations.services import IntegrationService
 from app.domain.knowledge import services as knowledge_services
 from app.domain.organizations.schemas import EscalationResource, Policy
 from app.domain.organizations.services import create_organization, get_by_slug
@@ -24,8 +28,10 @@ from app.domain.plans.services import enqueue_plan
 from app.domain.programs.schemas import ModuleIn
 from app.domain.programs.services import create_program
 from app.lib.clock import utcnow
+from app.lib.identity import Identity
 from app.lib.security import Passwords
 from app.settings import Settings
+from app.widget_demo import DEMO_HOST_PORT, DemoWidget
 from knowledge.base import KnowledgeBase
 from knowledge.packs import PACKS_DIR, read_pack
 
@@ -182,3 +188,42 @@ async def seed_demo(
     await enqueue_plan(db, session, coach.id)
     await db.flush()
     return True, logins
+
+
+DEMO_WIDGET_LEARNER = "lea@horizon.example"
+DEMO_WIDGET_NAME = "Demo site (interlude widget-demo)"
+
+
+async def ensure_demo_widget(db: AsyncSession, settings: Settings) -> DemoWidget | None:
+    """The demo organisation's integration for `interlude widget-demo`, allowing its origin; made
+    once (its secret is shown once, so it is kept in the data folder for the demo host)."""
+    known = DemoWidget.load(settings.data_dir)
+    org = await get_by_slug(db, DEMO_SLUG)
+    if org is None:
+        return None
+    if known is not None and await db.get(Integration, UUID(known.integration_id)) is not None:
+        return known
+    admin = await db.scalar(
+        select(User).where(User.organization_id == org.id, User.role == Role.ADMIN)
+    )
+    if admin is None:
+        return None
+    acting = Identity(org.id, admin.id, Role.ADMIN, "job", frozenset())
+    integration, secret = await IntegrationService(db, acting).create(
+        IntegrationIn(
+            name=DEMO_WIDGET_NAME,
+            allowed_origins=[
+                f"http://127.0.0.1:{DEMO_HOST_PORT}",
+                f"http://localhost:{DEMO_HOST_PORT}",
+            ],
+            scopes=[IntegrationScope.CHAT_LEARNER],
+        )
+    )
+    widget = DemoWidget(
+        interlude_url=settings.public_url.rstrip("/"),
+        integration_id=str(integration.id),
+        secret=secret,
+        learner_email=DEMO_WIDGET_LEARNER,
+    )
+    widget.save(settings.data_dir)
+    return widget

@@ -143,6 +143,10 @@ class Settings(BaseSettings):
     # not reach the app's own network); tests on loopback turn this on.
     webhook_allow_private: bool = False
 
+    # Integrations (app/domain/integrations): how long a learner token lasts. Minutes: a token
+    # leaked from a browser is worth little, and the integrator's backend asks for another.
+    integration_token_ttl_s: int = Field(default=600, ge=30, le=3600)
+
     # Password of the demo accounts: shown by `interlude demo`, refused in production.
     demo_password: SecretStr = SecretStr("interlude-demo")
 

@@ -2,11 +2,14 @@
 
 It checks each request's signature with `verify`, the code the README gives receivers, and
 answers 500 to every other request when asked to (`fail_every_other`). It records what it
-accepted by event id: the tests assert each event was accepted once and none is missing.
+accepted by event id: the tests assert each event was accepted once and none is missing. It can
+hold one request (`hold`, by its number) until the test releases it, to kill a worker while a
+delivery is in flight.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import json
@@ -41,17 +44,27 @@ class Receiver:
         self.payloads: dict[str, dict[str, Any]] = {}
         self.bad_signatures = 0
         self.first_seen: dict[str, float] = {}  # event id -> time.time() of its first request
+        self.hold = 0  # the number of the request to hold until `release` is set (0: none)
+        self.holding = threading.Event()
+        self.release = threading.Event()
+        self.held_event_id = ""
         self._lock = threading.Lock()
 
     def handle(self, headers: Any, body: bytes) -> int:
         with self._lock:
             self.requests += 1
+            number = self.requests
             event_id = str(headers.get("Interlude-Event-Id", ""))
             self.first_seen.setdefault(event_id, time.time())
+        if number == self.hold:  # outside the lock: the other requests go on meanwhile
+            self.held_event_id = event_id
+            self.holding.set()
+            assert self.release.wait(timeout=60), "the held request was never released"
+        with self._lock:
             if not verify(self.secret, str(headers.get("Interlude-Signature", "")), body):
                 self.bad_signatures += 1
                 return 400
-            if self.mode == "fail" or (self.mode == "fail_every_other" and self.requests % 2):
+            if self.mode == "fail" or (self.mode == "fail_every_other" and number % 2):
                 return 500
             self.accepted[event_id] += 1
             self.payloads[event_id] = json.loads(body)
@@ -72,9 +85,13 @@ def receiver() -> Iterator[Receiver]:
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-            self.send_response(state.handle(self.headers, body))
-            self.send_header("Content-Length", "0")
-            self.end_headers()
+            status = state.handle(self.headers, body)
+            # The sender may be gone (killed while this request was held): the event counts as
+            # accepted all the same, as with a real receiver that acted on it.
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                self.send_response(status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
 
         def log_message(self, format: str, *args: Any) -> None:
             pass

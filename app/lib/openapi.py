@@ -26,8 +26,10 @@ from app.lib.errors import AppError, ErrorBody
 # What an error status means on this API; `error.code` and `error.message` say more.
 ERROR_MEANINGS = {
     400: "Invalid input: `error.field` names the parameter or field, `error.message` what to fix.",
-    401: "No identity: send an API key as `Authorization: Bearer <key>`, or log in.",
-    403: "Not allowed for this role, for this API key's scopes, or without the CSRF token.",
+    401: "No identity: send an API key (or an integration's learner token) as "
+    "`Authorization: Bearer <key>`, or log in; `error.message` says why a credential failed.",
+    403: "Not allowed for this role, for this API key's or learner token's scopes, or without "
+    "the CSRF token.",
     404: "Unknown id, or one of another organisation (they answer alike).",
     409: "Conflicts with the current state: `error.message` says which.",
     412: "Stale: the If-Match version is no longer the current one; read it again.",

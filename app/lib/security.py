@@ -60,15 +60,16 @@ class NewApiKey:
     secret_hash: str
 
 
-def new_api_key() -> NewApiKey:
-    prefix = f"{API_KEY_PREFIX}_{secrets.token_hex(6)}"
+def new_api_key(tag: str = API_KEY_PREFIX) -> NewApiKey:
+    """`tag` tells kinds of secrets apart at a glance (`ilk` an API key, `iti` an integration's)."""
+    prefix = f"{tag}_{secrets.token_hex(6)}"
     secret = f"{prefix}_{secrets.token_urlsafe(32)}"
     return NewApiKey(prefix=prefix, secret=secret, secret_hash=sha256_hex(secret))
 
 
-def api_key_prefix(secret: str) -> str | None:
+def api_key_prefix(secret: str, tag: str = API_KEY_PREFIX) -> str | None:
     """The lookup prefix of a presented key, or None when it cannot be one of ours."""
     parts = secret.split("_")
-    if len(parts) < 3 or parts[0] != API_KEY_PREFIX or len(parts[1]) != 12:
+    if len(parts) < 3 or parts[0] != tag or len(parts[1]) != 12:
         return None
     return f"{parts[0]}_{parts[1]}"

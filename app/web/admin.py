@@ -17,8 +17,16 @@ from litestar.response import Template
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.models import ApiKey, Document, Enrollment, Organization, Program, User
-from app.db.models.enums import ApiScope, DocumentStatus, Language, Role
+from app.db.models import (
+    ApiKey,
+    Document,
+    Enrollment,
+    Integration,
+    Organization,
+    Program,
+    User,
+)
+from app.db.models.enums import ApiScope, DocumentStatus, IntegrationScope, Language, Role
 from app.domain import access
 from app.domain.insights.services import InsightsService
 from app.domain.knowledge.services import Declared
@@ -149,6 +157,31 @@ class AdminPages(PageController):
             truncated=len(keys) == KEYS_SHOWN,
             names={p.id: p.display_name for p in everyone},
             scopes=[s.value for s in ApiScope],
+        )
+
+    @get("/integrations", name="admin-integrations")
+    async def integrations(
+        self,
+        db_session: NamedDependency[AsyncSession],
+        viewer: NamedDependency[Viewer],
+        settings: NamedDependency[Settings],
+    ) -> Template:
+        _admin(viewer)
+        rows = await _rows(
+            db_session,
+            select(Integration)
+            .where(access.in_tenant(Integration, viewer.identity))
+            .order_by(Integration.id.desc())
+            .limit(KEYS_SHOWN),
+        )
+        return render(
+            "admin/integrations.html",
+            viewer,
+            current="/admin/integrations",
+            integrations=rows,
+            truncated=len(rows) == KEYS_SHOWN,
+            scopes=[s.value for s in IntegrationScope],
+            public_url=settings.public_url.rstrip("/"),
         )
 
     @get("/policy", name="admin-policy")

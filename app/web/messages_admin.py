@@ -6,7 +6,7 @@ Kept apart from the learner and coach words so each area's vocabulary reads on i
 
 from __future__ import annotations
 
-from app.db.models.enums import ApiScope, DocumentStatus, Language
+from app.db.models.enums import ApiScope, DocumentStatus, IntegrationScope, Language
 from knowledge.documents import DocumentKind
 
 # key: (French, English)
@@ -382,6 +382,52 @@ ADMIN_MESSAGES: dict[str, tuple[str, str]] = {
         "you would create a new key.",
     ),
     "admin.key.revoked_now": ("La clé « {name} » est révoquée.", "The key “{name}” is revoked."),
+    "admin.nav.integrations": ("Intégrations", "Integrations"),
+    "admin.integrations.title": ("Intégrations", "Integrations"),
+    "admin.integrations.intro": (
+        "Une intégration (intranet, LMS) ouvre le compagnon dans vos pages pour un·e "
+        "apprenant·e à la fois, avec des jetons de quelques minutes que son serveur demande avec "
+        "le secret. Les origines autorisées sont les seules pages qui peuvent l'afficher.",
+        "An integration (an intranet, an LMS) opens the companion in your pages for one learner "
+        "at a time, with tokens of a few minutes its server asks for with the secret. The "
+        "allowed origins are the only pages that may show it.",
+    ),
+    "admin.integrations.list": (
+        "Intégrations de l'organisation",
+        "The organisation's integrations",
+    ),
+    "admin.integrations.none": ("Aucune intégration pour l'instant.", "No integrations yet."),
+    "admin.integration.new": ("Créer une intégration", "Create an integration"),
+    "admin.integration.origins": ("Origines autorisées", "Allowed origins"),
+    "admin.integration.origins_hint": (
+        "Une par ligne, sans chemin : https://intranet.exemple.fr",
+        "One per line, without a path: https://intranet.example.com",
+    ),
+    "admin.integration.submit": ("Créer l'intégration", "Create the integration"),
+    "admin.integration.secret_title": ("Le secret de l'intégration", "The integration's secret"),
+    "admin.integration.secret_warning": (
+        "Il n'est montré qu'une fois : rangez-le sur le serveur de l'intégration, jamais dans "
+        "une page.",
+        "It is shown once: store it on the integration's server, never in a page.",
+    ),
+    "admin.integration.snippet": ("À mettre dans vos pages", "To put in your pages"),
+    "admin.integration.revoke_title": (
+        "Révoquer l'intégration « {name} » ?",
+        "Revoke the integration “{name}”?",
+    ),
+    "admin.integration.revoke_text": (
+        "Son secret et tous ses jetons cessent de fonctionner tout de suite.",
+        "Its secret and all its tokens stop working at once.",
+    ),
+    "admin.integration.revoked_now": (
+        "L'intégration « {name} » est révoquée.",
+        "The integration “{name}” is revoked.",
+    ),
+    "admin.iscope.chat:learner": ("Discussion de l'apprenant·e", "The learner's chat"),
+    "admin.iscope.review:read": (
+        "Lecture des éléments validés par le coach",
+        "Reading the items the coach approved",
+    ),
     "admin.scope.read": ("Lecture", "Read"),
     "admin.scope.write": ("Écriture", "Write"),
     "admin.secret.title": ("Votre nouvelle clé", "Your new key"),
@@ -520,6 +566,10 @@ ADMIN_JS_KEYS: tuple[str, ...] = (
     "admin.enrollment.end_text",
     "admin.enrollment.ended_now",
     "admin.enrollment.resumed",
+    *(f"admin.iscope.{s.value}" for s in IntegrationScope),
+    "admin.integration.revoke_title",
+    "admin.integration.revoke_text",
+    "admin.integration.revoked_now",
     "admin.key.need_scope",
     "admin.key.revoke",
     "admin.key.revoke_title",

@@ -58,6 +58,7 @@ NAV_BY_ROLE = {
         ("/admin", "admin.nav.knowledge"),
         ("/admin/people", "admin.nav.people"),
         ("/admin/api-keys", "admin.nav.api_keys"),
+        ("/admin/integrations", "admin.nav.integrations"),
         ("/admin/policy", "admin.nav.policy"),
         ("/admin/figures", "admin.nav.figures"),
     ),

@@ -23,6 +23,7 @@ from app.web.companion import CompanionPages
 from app.web.companions_pages import CompanionLearnerPages
 from app.web.filters import cite_numbers
 from app.web.learner import LearnerPages
+from app.web.widget import WidgetPages
 
 WEB_DIR = Path(__file__).parent
 TEMPLATES_DIR = WEB_DIR / "templates"
@@ -36,6 +37,7 @@ WEB_CONTROLLERS: list[ControllerRouterHandler] = [
     LearnerPages,
     CoachPages,
     AdminPages,
+    WidgetPages,
     CompanionPages,
     CompanionLearnerPages,
 ]

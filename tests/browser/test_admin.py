@@ -31,7 +31,13 @@ from tests.browser.test_loop import all_css, css, fetch_status, log_in, no_horiz
 from tests.support import PASSWORD, OrgWorld, Person, build_org, run_db
 
 INDEX_TIMEOUT_S = 90
-ADMIN_PAGES = ("/admin", "/admin/people", "/admin/api-keys", "/admin/policy")
+ADMIN_PAGES = (
+    "/admin",
+    "/admin/people",
+    "/admin/api-keys",
+    "/admin/integrations",
+    "/admin/policy",
+)
 RITUAL = """---
 title: Le rituel du jeudi
 ---
@@ -511,7 +517,9 @@ def test_other_roles_get_the_403_page(
     for path in ADMIN_PAGES:
         b.go(path)
         assert css(b, "#error-page").get_attribute("data-status") == "403", path
-        assert not all_css(b, "form#upload-form, form#person-form, form#key-form")
+        assert not all_css(
+            b, "form#upload-form, form#person-form, form#key-form, form#integration-form"
+        )
     b.shot("admin-refused")
     assert fetch_status(b, "/api/v1/knowledge/documents") == 403
     assert fetch_status(b, "/api/v1/audit-events") == 403
@@ -552,6 +560,7 @@ def test_the_words_follow_the_admins_locale_and_fit_a_phone(
         "/admin": ("Connaissances de l'organisation", "Organisation knowledge"),
         "/admin/people": ("Personnes et inscriptions", "People and enrollments"),
         "/admin/api-keys": ("Clés d'API", "API keys"),
+        "/admin/integrations": ("Intégrations", "Integrations"),
         "/admin/policy": ("Règles de l'organisation", "Organisation policy"),
     }
     for path, (fr, en) in expected.items():

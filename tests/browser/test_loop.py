@@ -154,7 +154,7 @@ def learner_answers_and_chats(learner: Browser, visible: dict[str, str]) -> None
     reply = wait(
         learner,
         lambda d: css(learner, "li.message.assistant[data-status='replied']"),
-        timeout=60,
+        timeout=300,
     )
     assert "/me/chat/" in learner.path  # the address now names the conversation
     content = css(reply, ".content")

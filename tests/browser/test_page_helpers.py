@@ -105,8 +105,10 @@ def test_every_word_a_script_asks_for_is_sent_to_it() -> None:
 def test_no_word_is_defined_in_two_areas() -> None:
     from app.web.messages import MESSAGES as CORE
     from app.web.messages_admin import ADMIN_MESSAGES
+    from app.web.messages_widget import WIDGET_MESSAGES
 
     assert CORE.keys() & ADMIN_MESSAGES.keys() == set()
+    assert (CORE.keys() | ADMIN_MESSAGES.keys()) & WIDGET_MESSAGES.keys() == set()
 
 
 def test_moments_are_shown_in_the_readers_own_zone_when_they_chose_one() -> None:

@@ -41,6 +41,7 @@ IN_ORG_ALLOWED = {
     ("admin", "GET", "/api/v1/webhooks/{webhook_id}/deliveries"),
     ("admin", "POST", "/api/v1/webhooks/{webhook_id}/enable"),
     ("admin", "DELETE", "/api/v1/webhooks/{webhook_id}"),
+    ("admin", "GET", "/api/v1/integrations/{integration_id}"),
 }
 
 
@@ -99,8 +100,13 @@ def _victim_ids(client: TestClient[Any], beta: OrgWorld) -> dict[str, str]:
         "/api/v1/webhooks",
         json={"url": "https://93.184.216.34/interlude-hook", "events": ["alert.raised"]},
     ).json()["webhook"]
+    integration = as_admin.post(
+        "/api/v1/integrations",
+        json={"name": f"{beta.canary} intranet", "allowed_origins": ["https://beta.example"]},
+    ).json()["integration"]
     companion_id, feedback_id = _victim_companion(client, as_learner, beta.canary)
     return {
+        "integration_id": integration["id"],
         "companion_id": companion_id,
         "feedback_id": feedback_id,
         "conversation_id": conversation.json()["id"],
@@ -124,6 +130,27 @@ def _victim_ids(client: TestClient[Any], beta: OrgWorld) -> dict[str, str]:
     }
 
 
+def _integration_token(client: TestClient[Any], alpha: OrgWorld, beta: OrgWorld) -> As:
+    """An integration of the attacker's organisation, with every scope: its secret buys no token
+    for the victim's learners, and the token it buys for its own learner attacks too."""
+    created = (
+        with_key(client, alpha.admin)
+        .post(
+            "/api/v1/integrations",
+            json={"name": "attacker", "scopes": ["chat:learner", "review:read"]},
+        )
+        .json()
+    )
+    secret = {"Authorization": f"Bearer {created['secret']}"}
+    for body in ({"learner_id": str(beta.learners[0].id)}, {"email": beta.learners[0].email}):
+        refused = client.post("/api/v1/integrations/token", json=body, headers=secret)
+        assert refused.status_code == 404, refused.text
+    token = client.post(
+        "/api/v1/integrations/token", json={"learner_id": str(alpha.learners[0].id)}, headers=secret
+    ).json()["token"]
+    return As(client, {"Authorization": f"Bearer {token}"}, "alpha's integration token")
+
+
 def _operations(client: TestClient[Any]) -> list[tuple[str, str]]:
     schema = client.get("/schema/openapi.json").json()
     return [
@@ -141,6 +168,7 @@ def test_no_role_of_another_organisation_reaches_the_victim_s_resources(
     ids = _victim_ids(client, beta)
     attackers = [with_key(client, p) for p in alpha.people]
     attackers.append(As(client, {}, "anonymous"))
+    attackers.append(_integration_token(client, alpha, beta))
     operations = _operations(client)
     assert len(operations) > 30  # the schema really was read
     tried, breaches = 0, []

@@ -1,6 +1,7 @@
-"""`interlude bench overhead`, `throughput`, `safety` and `announce` run end to end with tiny
-parameters and write their reports (into a temporary folder, never evals/reports/bench). Smoke
-tests: the figures themselves are judged by running the benchmarks, not here."""
+"""`interlude bench overhead`, `openai`, `throughput`, `safety` and `announce` run end to end
+with tiny parameters and write their reports (into a temporary folder, never
+evals/reports/bench). Smoke tests: the figures themselves are judged by running the
+benchmarks, not here."""
 
 from __future__ import annotations
 
@@ -65,6 +66,17 @@ def test_overhead_measures_around_the_fake_model(database: str, tmp_path: Path) 
 
     again = _run(args, database, tmp_path)  # compared with the run just written
     assert f"overhead-{database} vs " in again
+
+
+def test_openai_bench_times_both_endpoints_on_the_same_turns(database: str, tmp_path: Path) -> None:
+    args = ["openai", "--turns", "4", "--warmup", "1", "--delay-ms", "30"]
+    output = _run(args, database, tmp_path)
+    metrics = _report(tmp_path, f"openai-overhead-{database}")["metrics"]
+    for mode in ("streamed", "whole"):
+        for side in ("native", "openai"):
+            assert metrics[f"{mode}.{side}.p50_ms"] >= 30  # the model's delay, at least
+        assert f"{mode}.overhead.p95_ms" in metrics
+    assert "target streamed OpenAI-compatible overhead p95" in output
 
 
 def test_throughput_counts_turns_and_errors(database: str, tmp_path: Path) -> None:

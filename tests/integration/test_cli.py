@@ -9,6 +9,7 @@ from click.testing import CliRunner
 
 from app.cli import main
 from app.settings import get_settings
+from app.widget_demo import DemoWidget
 
 
 @pytest.fixture
@@ -22,15 +23,21 @@ def cli_env(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Cli
     get_settings.cache_clear()
 
 
-def test_demo_is_idempotent_and_prints_logins(cli_env: CliRunner) -> None:
+def test_demo_is_idempotent_and_prints_logins(cli_env: CliRunner, tmp_path: Path) -> None:
     first = cli_env.invoke(main, ["demo"])
     assert first.exit_code == 0, first.output
     assert "created" in first.output
     assert "coach@horizon.example" in first.output
     assert "interlude-demo" in first.output
+    # The demo site's integration, its secret kept for `interlude widget-demo` only.
+    widget = DemoWidget.load(tmp_path)
+    assert widget is not None
+    assert widget.secret.startswith("iti_")
+    assert (tmp_path / "demo-widget.json").stat().st_mode & 0o077 == 0
     second = cli_env.invoke(main, ["demo"])
     assert second.exit_code == 0, second.output
     assert "already there" in second.output
+    assert DemoWidget.load(tmp_path) == widget  # not made again
 
 
 def test_db_upgrade_is_repeatable(cli_env: CliRunner) -> None:

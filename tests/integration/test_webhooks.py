@@ -1,6 +1,7 @@
 """Webhooks end to end: events made through the API reach a real receiver on loopback that
 fails every other request, each accepted once and none missing, signed; a worker killed
-between claiming and sending loses nothing; a dead endpoint is disabled after the window (the
+between claiming and sending loses nothing, and one killed with a delivery in flight resends
+only that one; a dead endpoint is disabled after the window (the
 clock moved) and its admins e-mailed; only admins of the organisation manage them."""
 
 from __future__ import annotations
@@ -197,6 +198,73 @@ def test_a_worker_killed_mid_delivery_loses_nothing(
     assert len(hooks.accepted) == 5
     assert all(count == 1 for count in hooks.accepted.values()), hooks.accepted
     assert hooks.requests > 5
+
+
+def _settled(settings: Settings) -> int:
+    """Deliveries whose outcome a worker recorded (the first attempt counted)."""
+
+    async def count(db: Any) -> int:
+        rows = await db.scalars(select(WebhookDelivery).where(WebhookDelivery.attempts > 0))
+        return len(rows.all())
+
+    return run_db(settings, count)
+
+
+def test_a_worker_killed_with_a_delivery_in_flight_loses_none_and_doubles_none(
+    worlds: list[OrgWorld],
+    start_app: Callable[..., TestClient[Any]],
+    settings: Settings,
+    hooks: Receiver,
+) -> None:
+    """Issue #15's target: 0 lost and 0 doubled deliveries when the receiver fails half the
+    time and the worker is killed mid-delivery. The worker is its own process, posting its batch
+    of 5 over real HTTP; the receiver answers 4 of them (3 failures, 1 success), which the worker
+    records as they come, and holds the 5th, which it will accept: the worker is killed there.
+
+    What each event costs the receiver afterwards: the 4 settled ones are never sent twice; the
+    one in flight is sent again with the same `Interlude-Event-Id` (the worker never heard the
+    answer), which the receivers of the README dedupe on, so each event is acted on once. A
+    worker cannot do better: the kill fell between the receiver acting and the worker knowing."""
+    client = start_app(webhook_poll_seconds=3600, webhook_allow_private=True)
+    alpha = worlds[0]
+    _register(client, alpha, hooks)
+    hooks.mode = "fail_every_other"
+    hooks.hold = 4  # an even request: the receiver accepts it once released
+    _queue_answers(settings, alpha, 5)
+    worker = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+        [sys.executable, "-m", "tests.webhook_worker_process", settings.resolved_database_url],
+        cwd=ROOT,
+        env={**os.environ, "INTERLUDE_LOG_LEVEL": "WARNING", "PYTHONPATH": str(ROOT)},
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not (hooks.holding.is_set() and _settled(settings) == 4):
+            assert worker.poll() is None, "the worker ended before the kill"
+            assert time.monotonic() < deadline, "the worker never had 4 answers recorded"
+            time.sleep(0.05)
+    finally:
+        worker.send_signal(signal.SIGKILL)
+        worker.wait(timeout=10)
+    in_flight = hooks.held_event_id
+    hooks.release.set()
+    hooks.wait_for(2)  # the held request, accepted into a closed connection
+    [taken_before] = [event for event in hooks.accepted if event != in_flight]
+
+    later = utcnow() + LEASE + timedelta(seconds=1)  # the lease and every retry delay passed
+    for _ in range(10):  # the receiver still fails every other request
+        _deliver(client, settings, later)
+        later += timedelta(hours=1)
+
+    async def rows(db: Any) -> list[WebhookDelivery]:
+        return list((await db.scalars(select(WebhookDelivery))).all())
+
+    deliveries = run_db(settings, rows)
+    assert {str(d.event_id) for d in deliveries} == set(hooks.accepted)  # 0 lost
+    assert {d.status for d in deliveries} == {"delivered"}
+    assert hooks.accepted[taken_before] == 1  # recorded before the kill: never sent again
+    # The in-flight one heard twice, with its one event id: acted on once (0 doubled).
+    assert {e: n for e, n in hooks.accepted.items() if n != 1} == {in_flight: 2}
+    assert hooks.bad_signatures == 0
 
 
 def test_a_dead_endpoint_is_disabled_after_the_window_and_its_admins_told(

@@ -10,6 +10,7 @@ from app.db.models._conversation import Conversation, Message
 from app.db.models._document import Document
 from app.db.models._enrollment import Enrollment
 from app.db.models._escalation import Escalation
+from app.db.models._integration import Integration
 from app.db.models._journal import JournalEntry
 from app.db.models._organization import Organization
 from app.db.models._outbound_email import OutboundEmail
@@ -37,6 +38,7 @@ __all__ = [
     "Enrollment",
     "Escalation",
     "FeedbackRequest",
+    "Integration",
     "JournalEntry",
     "LoginSession",
     "Message",

@@ -84,3 +84,10 @@ class DocumentStatus(StrEnum):
     PROCESSING = "processing"
     INDEXED = "indexed"
     FAILED = "failed"  # `error` says why and what to do
+
+
+class IntegrationScope(StrEnum):
+    """What an integration's learner tokens may reach (app/domain/integrations)."""
+
+    CHAT_LEARNER = "chat:learner"  # the learner's conversations, native and OpenAI-compatible
+    REVIEW_READ = "review:read"  # the learner's coach-reviewed items (the feed), read only

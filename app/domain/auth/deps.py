@@ -1,6 +1,8 @@
 """The `identity` dependency: every protected handler asks for it by name.
 
-An API key comes as `Authorization: Bearer <key>`; a browser comes with the session cookie and,
+An API key comes as `Authorization: Bearer <key>`; so does an integration's learner token, which
+opens only the routes whose `opt` names one of its scopes (app/domain/integrations); a browser
+comes with the session cookie and,
 for anything that changes data, the session's CSRF token in `X-CSRF-Token` (or the
 `csrf_token` form field). The organisation is taken from the identity, never from the request.
 """
@@ -15,6 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models.enums import ApiScope
 from app.domain.auth import services
+from app.domain.integrations.services import identity_from_token, scope_of_route
+from app.domain.integrations.tokens import looks_like_token
 from app.lib.errors import Forbidden, Unauthenticated
 from app.lib.identity import Identity
 from app.lib.security import constant_time_equals
@@ -37,6 +41,23 @@ async def _presented_csrf_token(request: Request[Any, Any, Any]) -> str:
     return ""
 
 
+async def _token_identity(
+    request: Request[Any, Any, Any], db_session: AsyncSession, token: str
+) -> Identity:
+    identity = await identity_from_token(db_session, token, now=request.app.state.clock())
+    scope = scope_of_route(request.route_handler.opt)
+    if scope is None or scope not in identity.integration_scopes:
+        raise Forbidden(
+            "A learner token opens only what its integration's scopes allow "
+            f"({', '.join(sorted(identity.integration_scopes)) or 'nothing'}); this request "
+            "needs an API key or a login.",
+            code="scope_not_allowed",
+        )
+    # The CORS middleware answers a browser's request only from the integration's origins.
+    request.state.allowed_origins = identity.allowed_origins
+    return identity
+
+
 async def provide_identity(
     request: Request[Any, Any, Any],
     db_session: NamedDependency[AsyncSession],
@@ -47,7 +68,10 @@ async def provide_identity(
         scheme, _, credentials = authorization.partition(" ")
         if scheme.lower() != "bearer" or not credentials.strip():
             raise Unauthenticated("Send the API key as 'Authorization: Bearer <key>'.")
-        identity = await services.identity_from_api_key(db_session, credentials.strip())
+        if looks_like_token(credentials.strip()):
+            identity = await _token_identity(request, db_session, credentials.strip())
+        else:
+            identity = await services.identity_from_api_key(db_session, credentials.strip())
         needed = ApiScope.READ if request.method in SAFE_METHODS else ApiScope.WRITE
         if needed not in identity.scopes:
             raise Forbidden(f"This API key lacks the '{needed.value}' scope for this request.")

@@ -9,6 +9,7 @@ from litestar.params import FromPath, JSONBody
 from litestar.response import ServerSentEvent
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.db.models.enums import IntegrationScope
 from app.domain.conversations.schemas import (
     ChatTurnOut,
     ConversationIn,
@@ -20,7 +21,7 @@ from app.domain.conversations.schemas import (
 from app.domain.conversations.services import ConversationService
 from app.domain.conversations.turns import STREAM_EVENTS, ChatTurns
 from app.lib.errors import Conflict
-from app.lib.identity import Identity
+from app.lib.identity import Identity, open_to
 from app.lib.openapi import errors
 from app.lib.pagination import PageParams
 from app.lib.schema import Page
@@ -42,6 +43,7 @@ def provide_conversations(
 class ConversationController(Controller):
     path = "/api/v1/conversations"
     tags = ["conversations"]
+    opt = open_to(IntegrationScope.CHAT_LEARNER)  # an embedded widget chats as its learner
     dependencies = {
         "conversations": Provide(provide_conversations, sync_to_thread=False),
         "turns": Provide(provide_turns, sync_to_thread=False),

@@ -13,6 +13,7 @@ from litestar.params import FromPath, JSONBody
 from litestar.response import Stream
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.db.models.enums import IntegrationScope
 from app.domain.auth.deps import provide_identity
 from app.domain.conversations.controllers import provide_conversations, provide_turns
 from app.domain.conversations.services import ConversationService
@@ -27,7 +28,7 @@ from app.domain.openai_compat.schemas import (
 )
 from app.domain.openai_compat.services import check_model, start_turn
 from app.lib.errors import Unauthenticated
-from app.lib.identity import Identity
+from app.lib.identity import Identity, open_to
 from app.settings import Settings
 
 COMPLETIONS = """OpenAI's chat completions, for the API key's learner. Only the last message
@@ -53,6 +54,7 @@ async def provide_key_identity(
 class OpenAIController(Controller):
     path = "/"
     tags = ["openai-compatible"]
+    opt = open_to(IntegrationScope.CHAT_LEARNER)
     dependencies = {
         "conversations": Provide(provide_conversations, sync_to_thread=False),
         "turns": Provide(provide_turns, sync_to_thread=False),

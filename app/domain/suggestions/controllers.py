@@ -8,7 +8,7 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.models.enums import ReviewOutcome, SuggestionState
+from app.db.models.enums import IntegrationScope, ReviewOutcome, SuggestionState
 from app.domain.question_bank.schemas import QuestionOut
 from app.domain.suggestions.schemas import (
     AnswerIn,
@@ -24,7 +24,7 @@ from app.domain.suggestions.schemas import (
 )
 from app.domain.suggestions.services import FeedService, ReviewService
 from app.lib.errors import Conflict, NotFound
-from app.lib.identity import Identity
+from app.lib.identity import INTEGRATION_SCOPE, Identity, open_to
 from app.lib.openapi import errors
 from app.lib.pagination import PageParams
 from app.lib.schema import Page
@@ -163,6 +163,8 @@ class FeedController(Controller):
 
     path = "/api/v1/feed"
     tags = ["feed"]
+    # Learner tokens with `review:read` read the feed; answering stays the learner's own act.
+    opt = open_to(IntegrationScope.REVIEW_READ)
     dependencies = {"feed": Provide(provide_feed, sync_to_thread=False)}
 
     @get("/", summary="My delivered items, newest first")
@@ -182,7 +184,11 @@ class FeedController(Controller):
         yet due answer 404."""
         return FeedItemOut.of(await feed.item(item_id))
 
-    @post("/{item_id:uuid}/answers", summary="Answer a reflection or question")
+    @post(
+        "/{item_id:uuid}/answers",
+        summary="Answer a reflection or question",
+        opt={INTEGRATION_SCOPE: None},
+    )
     async def answer(
         self, feed: NamedDependency[FeedService], item_id: FromPath[UUID], data: JSONBody[AnswerIn]
     ) -> AnswerOut:

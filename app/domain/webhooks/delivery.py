@@ -3,9 +3,10 @@ endpoint and tells the organisation's admins.
 
 It follows the e-mail outbox (app/domain/notifications/outbox.py): due rows are claimed in a
 short transaction by compare-and-set (their next attempt moved past a lease, so another worker
-leaves them alone), posted with no transaction open, then settled one by one. A worker killed
-between the claim and the settle leaves its rows to the next worker once the lease has passed:
-nothing is lost; a receiver that answered before the kill hears the event again, with the same
+leaves them alone), posted at once with no transaction open, and each settled as soon as its
+receiver answers. A worker killed between the claim and the settle leaves its rows to the next
+worker once the lease has passed: nothing is lost; a receiver that answered in the instant
+before the kill, before its answer was recorded, hears the event again, with the same
 `Interlude-Event-Id`, on which it dedupes.
 
 The clock is a parameter, so tests move time instead of sleeping.
@@ -163,11 +164,18 @@ class DeliveryWorker:
         async with httpx.AsyncClient(
             timeout=timeout, follow_redirects=False, transport=self._transport
         ) as client:
-            outcomes = await asyncio.gather(*(self._post(client, c) for c in claimed))
-        for sent, outcome in zip(claimed, outcomes, strict=True):
-            async with self._sessions() as db, db.begin():
-                await self._settle(db, sent.delivery_id, outcome, now)
+            sends = [self._post_one(client, c) for c in claimed]
+            # Each settled as soon as its receiver answers, not once the whole batch has: a
+            # worker killed meanwhile sends again only what was still in flight, never what a
+            # receiver had already taken (tests/integration/test_webhooks.py).
+            for sent in asyncio.as_completed(sends):
+                delivery_id, outcome = await sent
+                async with self._sessions() as db, db.begin():
+                    await self._settle(db, delivery_id, outcome, now)
         return len(claimed)
+
+    async def _post_one(self, client: httpx.AsyncClient, claimed: Claimed) -> tuple[UUID, Outcome]:
+        return claimed.delivery_id, await self._post(client, claimed)
 
     async def _claim_due(self, now: datetime) -> list[Claimed]:
         async with self._sessions() as db, db.begin():

@@ -4,7 +4,7 @@ Three new tables only (companion, feedback_request, companion_feedback): nothing
 changes. A companion's link is kept as a SHA-256; revoking marks it, so the page can say the link was withdrawn.
 
 Revision ID: 0014
-Revises: 0012 (re-chained onto 0013 at merge)
+Revises: 0013
 """
 
 from collections.abc import Sequence
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0014"
-down_revision: str | None = "0012"
+down_revision: str | None = "0013"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
