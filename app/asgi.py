@@ -32,6 +32,10 @@ from app.domain.auth.deps import provide_identity
 from app.domain.briefs.controllers import BriefController
 from app.domain.calendar.controllers import CalendarController, CalendarFeedController
 from app.domain.coaching.controllers import CoachingSessionController
+from app.domain.companions.controllers import (
+    CompanionController,
+    CompanionFeedbackController,
+)
 from app.domain.conversations.controllers import ConversationController
 from app.domain.escalations.controllers import EscalationController
 from app.domain.health import health
@@ -99,6 +103,8 @@ API_CONTROLLERS = [
     IntegrationController,
     CalendarController,
     CalendarFeedController,
+    CompanionController,
+    CompanionFeedbackController,
 ]
 SCHEMA_PATH = "/schema"
 

@@ -37,6 +37,7 @@ _PHRASES: dict[str, dict[str, str]] = {
         "all": "toutes {tier}",
         "answer": "réponse|réponses",
         "journal": "note de journal partagée|notes de journal partagées",
+        "companion": "retour de compagnon partagé|retours de compagnons partagés",
         "message": "message|messages",
         "in_threads": "{messages} dans {threads}",
         "thread": "conversation partagée|conversations partagées",
@@ -60,6 +61,7 @@ _PHRASES: dict[str, dict[str, str]] = {
         "all": "all {tier}",
         "answer": "answer|answers",
         "journal": "shared journal entry|shared journal entries",
+        "companion": "shared companion's feedback|shared companions' feedback",
         "message": "message|messages",
         "in_threads": "{messages} in {threads}",
         "thread": "shared conversation|shared conversations",
@@ -128,7 +130,11 @@ def _shared_parts(evidence: Sequence[Evidence], say: dict[str, str]) -> str:
     """'2 réponses, 1 note de journal partagée et 3 messages dans 1 conversation partagée'."""
     kinds = Counter(item.kind for item in evidence)
     threads = len({item.thread for item in evidence if item.kind == "message" and item.thread})
-    parts = [_counted(kinds[kind], say[kind]) for kind in ("answer", "journal") if kinds[kind]]
+    parts = [
+        _counted(kinds[kind], say[kind])
+        for kind in ("answer", "journal", "companion")
+        if kinds[kind]
+    ]
     if kinds["message"]:
         messages = _counted(kinds["message"], say["message"])
         if threads:

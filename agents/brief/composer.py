@@ -62,6 +62,14 @@ _PHRASES: dict[str, dict[str, str]] = {
         "answer": "réponse",
         "journal": "note de journal",
         "journals": "notes de journal",
+        "companion": "Retour {who}, le {date} : « {quote} »",
+        "companions": "retour de compagnon|retours de compagnons",
+        "who.named": "de {name}",
+        "who.peer": "d'un pair",
+        "who.colleague": "d'un collègue",
+        "who.mentor": "d'un mentor",
+        "who.relative": "d'un proche",
+        "who.other": "d'une personne de son choix",
         "and": " et ",
     },
     "en": {
@@ -82,6 +90,14 @@ _PHRASES: dict[str, dict[str, str]] = {
         "answer": "answer",
         "journal": "journal entry",
         "journals": "journal entries",
+        "companion": "Feedback {who} on {date}: “{quote}”",
+        "companions": "companion's feedback|companions' feedback",
+        "who.named": "from {name}",
+        "who.peer": "from a peer",
+        "who.colleague": "from a colleague",
+        "who.mentor": "from a mentor",
+        "who.relative": "from a relative",
+        "who.other": "from someone they chose",
         "and": " and ",
     },
 }
@@ -111,6 +127,8 @@ def compose_brief(request: BriefRequest) -> Points:
         _point(say["mentioned" if h else "not_mentioned"].format(action=a, count=_count(h, say)), h)
         for a, h in action_hits
     ]
+    # Companions' feedback the learner shared, each cited: what others observed.
+    themes += _companions(evidence, say, request.language)[: MAX_POINTS - len(themes)]
     explore = [say["check_in"]] if request.alerts else []
     explore += [] if evidence else [say["ask_period"]]
     explore += [
@@ -138,6 +156,25 @@ def _answers(evidence: Sequence[Evidence], say: dict[str, str], language: str) -
         else:
             text = say["answered_bare"].format(date=date, quote=quote)
         points.append(BriefPoint(text, (item.id,)))
+    return points
+
+
+def _companions(
+    evidence: Sequence[Evidence], say: dict[str, str], language: str
+) -> list[BriefPoint]:
+    """The latest shared companions' feedback, oldest first, each quoted and cited."""
+    points = []
+    for item in [e for e in evidence if e.kind == "companion"][-MAX_POINTS:]:
+        if item.source:
+            who = say["who.named"].format(name=item.source)
+            if language == "fr" and re.match(r"[aeiouyhéèêàâîôû]", item.source, re.IGNORECASE):
+                who = f"d'{item.source}"  # elided before a vowel
+        else:
+            who = say.get(f"who.{item.relation}", say["who.other"])
+        quote, date = _short(item.text, ANSWER_CHARS), day(item.created_at, language)
+        points.append(
+            BriefPoint(say["companion"].format(who=who, date=date, quote=quote), (item.id,))
+        )
     return points
 
 
@@ -246,10 +283,14 @@ def _point(text: str, held: Sequence[Evidence]) -> BriefPoint:
 def _count(held: Sequence[Evidence], say: dict[str, str]) -> str:
     answers = sum(item.kind == "answer" for item in held)
     notes = sum(item.kind == "journal" for item in held)
-    messages = len(held) - answers - notes
+    companions = sum(item.kind == "companion" for item in held)
+    messages = len(held) - answers - notes - companions
     parts = [f"{answers} {say['answer']}{'s' * (answers > 1)}"] if answers else []
     parts += [f"{messages} message{'s' * (messages > 1)}"] if messages else []
     parts += [f"{notes} {say['journals' if notes > 1 else 'journal']}"] if notes else []
+    if companions:
+        one, many = say["companions"].split("|")
+        parts.append(f"{companions} {one if companions == 1 else many}")
     return say["and"].join(parts)
 
 

@@ -19,8 +19,8 @@ from agents.grounding import neutralise
 from agents.llm import ChatMessage
 from knowledge.language import LANGUAGE_NAMES
 
-PROMPT_VERSION = "brief-2026-12-05"
-EVIDENCE_KINDS = ("answer", "message", "journal")
+PROMPT_VERSION = "brief-2026-12-06"
+EVIDENCE_KINDS = ("answer", "message", "journal", "companion")
 MAX_EVIDENCE_CHARS = 2000  # per item: a long journal entry must not crowd out the others
 
 SYSTEM = f"""You prepare a brief for a coach, to read before the next coaching session with a
@@ -29,7 +29,9 @@ learner in a soft-skills program. Only the coach reads it.
 Sections, each at most {MAX_POINTS} points:
 - "answers": what the learner answered to the reflections and questions delivered to them,
   each answer cited (the latest {MAX_POINTS} at least), with what it answers;
-- "themes": what comes back in the learner's answers, messages and journal entries;
+- "themes": what comes back in the learner's answers, messages and journal entries, and in
+  the feedback of companions (kind "companion": a peer, colleague, mentor or relative the
+  learner asked what they observed; the learner chose to share it), each cited;
 - "progress": exactly one point per agreed action, in the order given: what the learner says
   about it, or plainly that nothing was said about it;
 - "open_questions": questions the learner raised;

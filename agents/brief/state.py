@@ -23,12 +23,16 @@ MIN_POINT_CHARS, MAX_POINT_CHARS = 10, 300
 class Evidence:
     """One piece of learner material the brief may cite."""
 
-    id: str  # the answer's, message's or journal entry's id (opaque)
-    kind: Literal["answer", "message", "journal"]
+    id: str  # the answer's, message's, journal entry's or companion feedback's id (opaque)
+    kind: Literal["answer", "message", "journal", "companion"]
     text: str
     created_at: str  # ISO 8601
     prompt: str = ""  # for an answer: the reflection or question it answers
     thread: str = ""  # for a message: its conversation's id, to count shared conversations
+    # For a companion's feedback the learner shared: who gave it (their name only if the
+    # learner allowed the coach to see it) and how they relate to the learner (peer...).
+    source: str = ""
+    relation: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,8 @@ from app.db.models import (
     AgentRun,
     Answer,
     CoachingSession,
+    Companion,
+    CompanionFeedback,
     Conversation,
     Enrollment,
     Escalation,
@@ -234,6 +236,37 @@ def visible_escalations(identity: Identity) -> ColumnElement[bool]:
             coach=lambda: and_(
                 Escalation.tier.in_(COACH_ALERT_TIERS),
                 Escalation.learner_id.in_(coach_learner_ids(identity)),
+            ),
+            admin=false,
+        ),
+    )
+
+
+def visible_companions(identity: Identity) -> ColumnElement[bool]:
+    """Companions are the learner's own circle: who they are (name, address) is theirs alone.
+    A coach reads only the feedback shared with them (`visible_companion_feedback`)."""
+    return and_(
+        in_tenant(Companion, identity),
+        _by_role(
+            identity,
+            learner=lambda: Companion.learner_id == identity.user_id,
+            coach=false,
+            admin=false,
+        ),
+    )
+
+
+def visible_companion_feedback(identity: Identity) -> ColumnElement[bool]:
+    """A companion's answer is written to the learner; their coach reads it once the learner
+    shares it. An admin never reads it."""
+    return and_(
+        in_tenant(CompanionFeedback, identity),
+        _by_role(
+            identity,
+            learner=lambda: CompanionFeedback.learner_id == identity.user_id,
+            coach=lambda: and_(
+                CompanionFeedback.shared_with_coach.is_(True),
+                CompanionFeedback.learner_id.in_(coach_learner_ids(identity)),
             ),
             admin=false,
         ),

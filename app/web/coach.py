@@ -33,6 +33,7 @@ from app.db.models import (
 from app.db.models.enums import EscalationStatus, MessageRole, Role, SuggestionState
 from app.domain import access
 from app.domain.briefs.services import latest_brief
+from app.domain.companions.services import CompanionService
 from app.domain.journal.services import JournalService
 from app.domain.people.services import PeopleService
 from app.domain.plans.services import run_for_coach
@@ -279,6 +280,10 @@ class CoachPages(PageController):
         )
         answers = await _answers(db_session, viewer.identity, learner_id)
         shared = await _shared_messages(db_session, viewer.identity, learner_id)
+        # Companions' answers the learner shared; named only where the learner allowed it.
+        companion_feedback = await CompanionService(db_session, viewer.identity).feedback(
+            learner_id
+        )
         return render(
             "coach/brief.html",
             viewer,
@@ -290,6 +295,7 @@ class CoachPages(PageController):
             shared_notes=notes,
             answers=answers,
             shared_conversations=shared,
+            companion_feedback=companion_feedback,
         )
 
     @get("/runs/{run_id:uuid}", name="coach-run")

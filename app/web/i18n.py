@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from app.lib.time_zones import is_time_zone
 from app.web.messages import MESSAGES as CORE_MESSAGES
 from app.web.messages_admin import ADMIN_JS_KEYS, ADMIN_MESSAGES
+from app.web.messages_companions import COMPANION_MESSAGES
 from app.web.messages_widget import WIDGET_MESSAGES
 
 LOCALES = ("fr", "en")
@@ -60,7 +61,12 @@ JS_KEYS = (
 )
 
 # tests/browser/test_page_helpers.py checks that no key is defined in both.
-MESSAGES: dict[str, tuple[str, str]] = {**CORE_MESSAGES, **ADMIN_MESSAGES, **WIDGET_MESSAGES}
+MESSAGES: dict[str, tuple[str, str]] = {
+    **CORE_MESSAGES,
+    **ADMIN_MESSAGES,
+    **WIDGET_MESSAGES,
+    **COMPANION_MESSAGES,
+}
 
 MONTHS = {
     "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",

@@ -46,6 +46,7 @@ NAV_BY_ROLE = {
         ("/me", "nav.home"),
         ("/me/chat", "nav.chat"),
         ("/me/journal", "nav.journal"),
+        ("/me/companions", "nav.companions"),
         ("/me/data", "nav.my_data"),
     ),
     Role.COACH: (

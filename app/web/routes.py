@@ -19,6 +19,8 @@ from app.web.account_pages import AccountPages, PasswordLinkPages, UnsubscribePa
 from app.web.admin import AdminPages
 from app.web.auth_pages import AuthPages
 from app.web.coach import CoachPages
+from app.web.companion import CompanionPages
+from app.web.companions_pages import CompanionLearnerPages
 from app.web.filters import cite_numbers
 from app.web.learner import LearnerPages
 from app.web.widget import WidgetPages
@@ -36,6 +38,8 @@ WEB_CONTROLLERS: list[ControllerRouterHandler] = [
     CoachPages,
     AdminPages,
     WidgetPages,
+    CompanionPages,
+    CompanionLearnerPages,
 ]
 
 

@@ -5,9 +5,9 @@ not the victim learner's (another learner, a coach without them, the admin) reac
 their role is for, listed in `IN_ORG_ALLOWED`.
 
 The victim (beta) is given one resource of each kind first: a conversation with a message, a
-journal entry, a document and its passage, a run, an escalation, keys. The operations come from
-the OpenAPI schema, so a new endpoint is attacked the day it is added. The count of attacks is
-printed and recorded in the README.
+journal entry, a document and its passage, a run, an escalation, keys, a companion and their
+shared answer. The operations come from the OpenAPI schema, so a new endpoint is attacked the
+day it is added. The count of attacks is printed and recorded in the README.
 """
 
 from __future__ import annotations
@@ -45,6 +45,30 @@ IN_ORG_ALLOWED = {
 }
 
 
+def _victim_companion(client: TestClient[Any], learner: As, canary: str) -> tuple[str, str]:
+    """A companion of the victim learner, with an answer shared with the coach."""
+    invited = learner.post(
+        "/api/v1/companions",
+        json={
+            "name": f"{canary} companion",
+            "email": "companion@friends.example",
+            "relation": "peer",
+            "question": f"{canary} ?",
+        },
+    ).json()
+    token = invited["link"].rsplit("/c/", 1)[1]
+    page = client.get(f"/c/{token}").text
+    found = re.search(r'name="request_id" value="([^"]+)"', page)
+    assert found, page
+    client.post(
+        f"/c/{token}",
+        data={"request_id": found.group(1), "fact": f"{canary} fact", "effect": "effect"},
+    )
+    [feedback] = learner.get("/api/v1/companion-feedback").json()
+    learner.patch(f"/api/v1/companion-feedback/{feedback['id']}", json={"shared_with_coach": True})
+    return invited["companion"]["id"], feedback["id"]
+
+
 def _victim_ids(client: TestClient[Any], beta: OrgWorld) -> dict[str, str]:
     """One real id of each kind in the victim organisation, made through its own API."""
     learner = beta.learners[0]
@@ -80,8 +104,11 @@ def _victim_ids(client: TestClient[Any], beta: OrgWorld) -> dict[str, str]:
         "/api/v1/integrations",
         json={"name": f"{beta.canary} intranet", "allowed_origins": ["https://beta.example"]},
     ).json()["integration"]
+    companion_id, feedback_id = _victim_companion(client, as_learner, beta.canary)
     return {
         "integration_id": integration["id"],
+        "companion_id": companion_id,
+        "feedback_id": feedback_id,
         "conversation_id": conversation.json()["id"],
         "message_id": turn.get("message", {}).get("id", conversation.json()["id"]),
         "entry_id": entry["id"],

@@ -140,6 +140,7 @@ def test_erasure_removes_the_learners_words_from_every_file_and_nothing_else(
         json={"content": f"Comment dire {canary} à mon équipe ?"},
     )
     assert turn.status_code == 201, turn.text
+    _companion_writes(client, learner, canary)
     other_before = with_key(client, alpha.coach).get(f"{Q}?learner_id={other.id}").json()
     beta_before = with_key(client, beta.coach).get(Q).json()
 
@@ -156,6 +157,7 @@ def test_erasure_removes_the_learners_words_from_every_file_and_nothing_else(
     assert counts["answers"] == counts["journal_entries"] == counts["conversations"] == 1
     assert counts["suggestions"] == len(alpha.draft_ids[me.id])
     assert counts["sessions"] == counts["enrollments"] == 1
+    assert counts["companions"] == counts["companion_feedback"] == 1
     # The account is gone for every way in.
     assert learner.get(J).status_code == 401
     assert with_key(client, me).get("/api/v1/me").status_code == 401
@@ -175,6 +177,26 @@ def test_erasure_removes_the_learners_words_from_every_file_and_nothing_else(
     assert canary not in events.text
     # No file under the data folder (SQLite file and its log, knowledge store) keeps the words.
     assert _files_containing(settings.data_dir, canary.encode()) == []
+
+
+def _companion_writes(client: TestClient[Any], learner: Any, canary: str) -> None:
+    """A companion invited with the canary in their name answers with it, through their link."""
+    invited = learner.post(
+        "/api/v1/companions",
+        json={
+            "name": f"Ami {canary}",
+            "email": "ami@friends.example",
+            "relation": "relative",
+            "question": f"Qu'avez-vous vu {canary} ?",
+        },
+    ).json()
+    token = invited["link"].rsplit("/c/", 1)[1]
+    page = client.get(f"/c/{token}").text
+    request_id = page.split('name="request_id" value="', 1)[1].split('"', 1)[0]
+    answered = client.post(
+        f"/c/{token}", data={"request_id": request_id, "fact": f"fait {canary}", "effect": "effet"}
+    )
+    assert answered.status_code == 200, answered.text
 
 
 def test_only_a_learner_erases_their_own_account(

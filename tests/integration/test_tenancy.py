@@ -59,6 +59,8 @@ def test_lists_never_show_another_organisation(
         "/api/v1/audit-events",
         "/api/v1/organization",
         "/api/v1/me",
+        "/api/v1/companions",
+        "/api/v1/companion-feedback",
     ):
         response = caller.get(path)
         assert response.status_code in (200, 403), (path, response.text)

@@ -5,6 +5,7 @@ from app.db.models._agent_run import AgentRun
 from app.db.models._api_key import ApiKey
 from app.db.models._audit_event import AuditEvent
 from app.db.models._coaching_session import CoachingSession
+from app.db.models._companion import Companion, CompanionFeedback, FeedbackRequest
 from app.db.models._conversation import Conversation, Message
 from app.db.models._document import Document
 from app.db.models._enrollment import Enrollment
@@ -30,10 +31,13 @@ __all__ = [
     "AuditEvent",
     "Base",
     "CoachingSession",
+    "Companion",
+    "CompanionFeedback",
     "Conversation",
     "Document",
     "Enrollment",
     "Escalation",
+    "FeedbackRequest",
     "Integration",
     "JournalEntry",
     "LoginSession",

@@ -2,8 +2,9 @@
 
 It draws only on what the coach may already read, through the rules of `access` as the API
 does: answers to delivered items, messages of conversations the learner chose to share,
-journal entries they shared, and the open safety alerts (tier and date; what was said stays
-in the conversation). Each point cites the answers, messages, entries and alerts it uses.
+journal entries they shared, the feedback of companions they shared, and the open safety
+alerts (tier and date; what was said stays in the conversation). Each point cites the
+answers, messages, entries, feedback and alerts it uses.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from app.db.models.enums import EscalationStatus, MessageRole, Role, RunStatus, 
 from app.domain import access
 from app.domain.agents.executor import Failure, run_agent
 from app.domain.agents.runtime import AgentRuntime
+from app.domain.companions.services import CompanionService
 from app.lib.errors import NotFound, Unavailable
 from app.lib.identity import Identity
 
@@ -83,6 +85,20 @@ async def brief_request(db: AsyncSession, identity: Identity, learner_id: UUID) 
         Evidence(str(n.id), "journal", n.text, n.created_at.isoformat())
         for n in await _shared_notes(db, identity, learner_id, since)
     ]
+    # Companions' feedback the learner shared; the name only where the learner allowed it.
+    evidence += [
+        Evidence(
+            str(f.id),
+            "companion",
+            "\n".join(part for part in (f.fact, f.effect, f.suggestion) if part),
+            f.created_at.isoformat(),
+            f.question,
+            source=f.companion,
+            relation=f.relation,
+        )
+        for f in await CompanionService(db, identity).feedback(learner_id)
+        if f.created_at >= since
+    ][-MAX_EVIDENCE:]
     evidence.sort(key=lambda e: e.created_at)
     coach = await db.get(User, identity.user_id)
     return BriefRequest(

@@ -5,6 +5,7 @@ from datetime import datetime
 import msgspec
 
 from app.domain.coaching.schemas import LearnerSessionOut
+from app.domain.companions.schemas import CompanionExport
 from app.domain.conversations.schemas import ConversationOut, MessageOut
 from app.domain.journal.schemas import JournalEntryOut
 from app.domain.people.schemas import EnrollmentOut, UserOut
@@ -30,6 +31,8 @@ class LearnerExport(msgspec.Struct):
     answers: list[AnswerOut]
     journal: list[JournalEntryOut]
     conversations: list[ConversationExport]
+    # The people the learner invited, their questions and what they answered (no link).
+    companions: list[CompanionExport]
 
 
 class EraseIn(msgspec.Struct, forbid_unknown_fields=True):

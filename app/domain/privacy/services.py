@@ -25,9 +25,12 @@ from app.db.models import (
     Answer,
     ApiKey,
     CoachingSession,
+    Companion,
+    CompanionFeedback,
     Conversation,
     Enrollment,
     Escalation,
+    FeedbackRequest,
     JournalEntry,
     LoginSession,
     Message,
@@ -41,6 +44,7 @@ from app.db.models import (
 from app.db.models.enums import Role
 from app.domain import access, audit
 from app.domain.coaching.schemas import LearnerSessionOut
+from app.domain.companions.services import CompanionService
 from app.domain.conversations.schemas import ConversationOut, MessageOut
 from app.domain.journal.schemas import JournalEntryOut
 from app.domain.people.schemas import EnrollmentOut, UserOut
@@ -121,6 +125,7 @@ class PrivacyService:
                 ConversationExport(ConversationOut.of(c), by_conversation[c.id])
                 for c in conversations
             ],
+            companions=await CompanionService(self.db, me).export(),
         )
 
     async def erase(self, confirm: str) -> ErasedOut:
@@ -193,6 +198,13 @@ class PrivacyService:
         await purge("conversations", Conversation, Conversation.learner_id == learner_id)
         await purge("answers", Answer, Answer.learner_id == learner_id)
         await purge("journal_entries", JournalEntry, JournalEntry.learner_id == learner_id)
+        # What companions wrote about the learner goes with them (their invitation e-mails
+        # went with the learner's e-mails above).
+        await purge(
+            "companion_feedback", CompanionFeedback, CompanionFeedback.learner_id == learner_id
+        )
+        await purge("feedback_requests", FeedbackRequest, FeedbackRequest.learner_id == learner_id)
+        await purge("companions", Companion, Companion.learner_id == learner_id)
         # A question a coach banked from this learner's item stays the organisation's.
         await self.db.execute(
             update(QuestionBankEntry)
