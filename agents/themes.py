@@ -3,13 +3,14 @@
 The packaged sentence encoder hardly tells the program's skills apart in a learner's message
 (choosing the skill of the nearest module was right about as often as a guess among the two
 or three a coach would accept). What a coach hears is carried by a few words: "je n'ose pas",
-"il m'a repris devant tout le monde", "j'ai hurlé", "they never ask what I think". So the
+"j'ai hurlé", "nobody ever asks what I think". So the
 companion keeps a small lexicon of the families of skills that soft-skill programs teach,
 each with the names programs give it (to recognise the organisation's own skill by its name)
 and the words of situations that call for it, in French and English.
 
-The cue lists were written from what the skills mean, not from the evaluation's messages;
-`interlude eval --suite relevance-dev` measures them, the frozen `relevance` split checks them.
+The cue lists were written from what the skills mean, with the relevance dev split read (the
+split for tuning): cues that only matched one of its messages were removed again. The frozen
+`relevance` split, never read, gives the figure to trust (`interlude eval --suite relevance`).
 An organisation whose skills match no family keeps the encoder's choice.
 """
 
