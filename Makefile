@@ -19,6 +19,9 @@ LLAMA_KEY := $(shell printf '%s %s' '$(LLAMA)' '$(LLAMA_CMAKE_ARGS)' | sha256sum
 WHEELS ?= $(HOME)/.cache/interlude/wheels/llama-cpp-python-$(LLAMA_VERSION)-$(LLAMA_KEY)
 LLM_INSTALLED := $(VENV)/.llm-$(shell printf '%s' "$$(cat requirements-llm.lock)$(LLAMA_KEY)" | sha256sum | cut -c1-16)
 PYTEST_ARGS ?=
+# Evals and benchmarks are not part of the product (the wheel and `interlude` hold neither):
+# they run from the checkout, where their datasets and reports are.
+EVALS := $(BIN)/python -m evals
 
 .PHONY: setup llm llm-rebuild run test lint format bench eval eval-local lock clean
 
@@ -80,18 +83,18 @@ format: setup
 	@$(BIN)/ruff check --fix .
 
 bench: setup
-	@$(BIN)/interlude bench retrieval
-	@$(BIN)/interlude bench queue
-	@$(BIN)/interlude bench safety
-	@$(BIN)/interlude bench announce --database both
-	@$(BIN)/interlude bench webhooks --database both
+	@$(EVALS) bench retrieval
+	@$(EVALS) bench queue
+	@$(EVALS) bench safety
+	@$(EVALS) bench announce --database both
+	@$(EVALS) bench webhooks --database both
 	@# SQLite, then PostgreSQL when its server answers (skipped with a notice otherwise).
-	@$(BIN)/interlude bench overhead --database both
-	@$(BIN)/interlude bench openai --database both
-	@$(BIN)/interlude bench throughput --database both
+	@$(EVALS) bench overhead --database both
+	@$(EVALS) bench openai --database both
+	@$(EVALS) bench throughput --database both
 
 eval: setup
-	@$(BIN)/interlude eval
+	@$(EVALS) eval
 
 ## The suites on SmolLM2-135M: llama.cpp's server, started for the run under nice and stopped
 ## after it, however it ends. A weak but real model, to measure validation, repair, fallback and
@@ -101,7 +104,7 @@ eval: setup
 EVAL_LOCAL_ARGS ?= --limit 4 --limit chat=8 --limit injection=8 --limit tenancy=2 \
   --limit gate=2 --limit safety=all --timeout 120 --no-guard-model
 eval-local: setup llm
-	@$(BIN)/interlude eval --provider smollm2 $(EVAL_LOCAL_ARGS)
+	@$(EVALS) eval --provider smollm2 $(EVAL_LOCAL_ARGS)
 
 ## Re-pin dependencies after editing pyproject.toml.
 lock: setup

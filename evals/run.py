@@ -1,4 +1,4 @@
-"""`interlude eval`: run the suites, write JSON and Markdown reports, show the deltas.
+"""`python -m evals eval`: run the suites, write JSON and Markdown reports, show the deltas.
 
 Reports go to evals/reports/eval-<provider>.{json,md}; each run is compared with the report
 already there (the last committed run, unless you ran it since).

@@ -6,16 +6,16 @@ CLI ingest may both run, and only one may write at a time.
 
 from __future__ import annotations
 
-import contextlib
 import re
 import shutil
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from chromadb.errors import NotFoundError
 from filelock import FileLock, Timeout
 
 from knowledge.catalogue import Catalogue
@@ -168,7 +168,10 @@ class KnowledgeBase:
                 handle = self._orgs.pop(organization_id, None)
             if handle is not None:
                 handle.catalogue.close()
-            with contextlib.suppress(Exception):  # absent collection: nothing to drop
+            # Only an absent collection (never indexed, or already dropped) means nothing to
+            # drop; any other failure must stop us before the catalogue goes and leaves vectors
+            # that no catalogue describes.
+            with suppress(NotFoundError):
                 self.client().delete_collection(collection_name(organization_id))
             folder = self.root / "orgs" / organization_id
             if folder.exists():

@@ -1,7 +1,7 @@
 """Hybrid retrieval: BM25 and dense results fused by their normalised scores.
 
 Fusion is a convex combination of min-max normalised scores (dense weight 0.7). Measured on
-evals/datasets/retrieval.jsonl (98 queries, `interlude bench retrieval`), it beat reciprocal
+evals/datasets/retrieval.jsonl (98 queries, `python -m evals bench retrieval`), it beat reciprocal
 rank fusion, which lost recall: on paraphrases the BM25 list is noise, and RRF gives a noisy
 rank 1 as much weight as a good one; score normalisation keeps weak lexical evidence weak.
 

@@ -3,7 +3,7 @@
 `FaultServer`: an endpoint on 127.0.0.1 that answers each `POST /v1/chat/completions` with the
 next step of a script (an error status, a slow answer, a malformed body, a completion, an SSE
 stream...) and records every request it received. The real server (llama.cpp on SmolLM2) is
-`evals.llama_server.LlamaServer`, shared with `interlude eval --provider smollm2`.
+`evals.llama_server.LlamaServer`, shared with `python -m evals eval --provider smollm2`.
 """
 
 from __future__ import annotations

@@ -1,6 +1,23 @@
 """The chat agent: grounded, reflective replies to a learner, streamed."""
 
 from agents.chat.agent import reply_events
-from agents.chat.state import ChatReply, ChatRequest, Delta, Replace, Turn
+from agents.chat.state import (
+    APPROVED_ITEMS,
+    HISTORY_TURNS,
+    ChatReply,
+    ChatRequest,
+    Delta,
+    Replace,
+    Turn,
+)
 
-__all__ = ["ChatReply", "ChatRequest", "Delta", "Replace", "Turn", "reply_events"]
+__all__ = [
+    "APPROVED_ITEMS",
+    "HISTORY_TURNS",
+    "ChatReply",
+    "ChatRequest",
+    "Delta",
+    "Replace",
+    "Turn",
+    "reply_events",
+]

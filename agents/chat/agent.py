@@ -27,7 +27,7 @@ from knowledge.retrieval import Retriever
 # When is a passage worth citing? An absolute measure is needed, and only the cosine is one
 # (fused scores and BM25 ranks are relative to the result list: some passage always ranks
 # first). With the packaged USE model, on-topic questions reach 0.22-0.55 with a passage and
-# off-topic ones mostly stay under 0.2 (probes on the French pack, then `interlude eval`).
+# off-topic ones mostly stay under 0.2 (probes on the French pack, then `python -m evals eval`).
 # So the message is on topic when its best passage reaches ON_TOPIC; then a passage ranked
 # first by its words may be cited with a lower cosine: "Comment dire un désaccord à mon équipe
 # sans la braquer ?" matches "Parler vrai" word for word at 0.20. Measured 2026-12-06: the

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from agents.chat.state import ChatRequest
+from agents.chat.state import APPROVED_ITEMS, HISTORY_TURNS, ChatRequest
 from agents.grounding import Source, neutralise, sources_block
 from agents.llm import ChatMessage
 from knowledge.language import LANGUAGE_NAMES
 
 PROMPT_VERSION = "chat-2026-11-23"
-HISTORY_TURNS = 8
 
 SYSTEM = """You are Interlude, a coaching companion between a learner's sessions with their
 human coach, in a soft-skills program. You help the learner reflect; you do not replace the
@@ -36,7 +35,9 @@ def chat_messages(request: ChatRequest, sources: Sequence[Source]) -> list[ChatM
         f'<turn role="{t.role}">{neutralise(t.content)}</turn>'
         for t in request.history[-HISTORY_TURNS:]
     )
-    approved = "\n".join(f"- {neutralise(text)}" for text in request.approved_items[:10])
+    approved = "\n".join(
+        f"- {neutralise(text)}" for text in request.approved_items[:APPROVED_ITEMS]
+    )
     user = "\n".join(
         [
             sources_block(sources),

@@ -10,6 +10,10 @@ from agents.plan.state import BankQuestion
 
 Stage = Literal["message", "reply"]
 Resources = tuple[tuple[str, str], ...]  # (label, contact)
+# How much of a request the agent uses: the last turns of the conversation and the most recent
+# approved items shown to the model. Callers read no more than this (app/domain/conversations).
+HISTORY_TURNS = 8
+APPROVED_ITEMS = 10
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,6 +28,10 @@ from agents.plan.state import (
 from agents.plan.templates import phrases
 from knowledge.documents import DocumentKind
 
+# What a plan run records as its prompt version when the composer wrote it: bump it with any
+# change to what the composer writes, as PROMPT_VERSION is bumped with the prompts.
+COMPOSER_VERSION = "composer-2026-12-05"
+
 T = TypeVar("T")
 GOAL_CHARS = 110
 _MODULE_PREFIX = re.compile(r"^(module|modul|séance|session)\s*\d+\s*[—–:.-]\s*", re.IGNORECASE)

@@ -8,18 +8,23 @@ and the result says so. Model errors (timeouts, 5xx...) propagate: the job decid
 from __future__ import annotations
 
 from functools import partial
-from typing import Any
+from typing import TypeAlias, cast
 
 from langgraph.graph import END, START, StateGraph
+from langgraph.graph.state import CompiledStateGraph
 
 from agents.llm import ChatModel
 from agents.plan import nodes
+from agents.plan.composer import COMPOSER_VERSION
 from agents.plan.prompts import PROMPT_VERSION
 from agents.plan.state import PlanRequest, PlanResult, PlanState
 from knowledge.retrieval import Retriever
 
+# State, run context (none), input and output: the graph takes and returns a PlanState.
+PlanGraph: TypeAlias = CompiledStateGraph[PlanState, None, PlanState, PlanState]
 
-def build_plan_graph(llm: ChatModel | None, retriever: Retriever) -> Any:
+
+def build_plan_graph(llm: ChatModel | None, retriever: Retriever) -> PlanGraph:
     graph = StateGraph(PlanState)
     graph.add_node("retrieve", partial(nodes.retrieve, retriever=retriever))
     graph.add_node("compose", nodes.compose)
@@ -46,13 +51,15 @@ def draft_plan(
     """Run the plan agent once. The retriever must be bound to `request.organization_id`."""
     if retriever.organization_id != request.organization_id:
         raise ValueError("The retriever belongs to another organisation than the request.")
-    state: PlanState = build_plan_graph(llm, retriever).invoke({"request": request})
+    # `invoke` is typed `dict[str, Any] | Any` whatever the graph's output schema; with the
+    # default stream mode it returns the final state, a PlanState.
+    state = cast(PlanState, build_plan_graph(llm, retriever).invoke({"request": request}))
     sources = state.get("sources", [])
     return PlanResult(
         items=state.get("items", []),
         provider=llm.provider if llm else "composer",
         model=llm.model if llm else "",
-        prompt_version=PROMPT_VERSION if llm else "composer-2026-12-05",
+        prompt_version=PROMPT_VERSION if llm else COMPOSER_VERSION,
         retrieved_ids=[s.chunk.id for s in sources],
         fallback_used=bool(state.get("fallback_reason")),
         fallback_reason=state.get("fallback_reason", ""),

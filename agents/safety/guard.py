@@ -53,7 +53,7 @@ class Thresholds:
     recall 0.962, false flags 1.5 %, false urgent 0.44 % (the 2026-12-05 values 0.4 / 0.2 /
     0.25 / 0.14 on the same: 0.976, 0.970, 2.7 %, 0.52 %: the urgent margin 0.17 gives up a
     little recall for the bound on false urgent answers, support 0.22 keeps room under 2 %).
-    `interlude eval --suite safety` gives both splits."""
+    `python -m evals eval --suite safety` gives both splits."""
 
     urgent: float = 0.4
     support: float = 0.22

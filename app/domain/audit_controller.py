@@ -54,11 +54,17 @@ class AuditController(Controller):
             db_session, statement, AuditEvent.id, page, newest_first=True
         )
         return Page(
-            [
+            items=[
                 AuditEventOut(
-                    e.id, e.actor_id, e.action, e.target_type, e.target_id, e.data, e.created_at
+                    id=e.id,
+                    actor_id=e.actor_id,
+                    action=e.action,
+                    target_type=e.target_type,
+                    target_id=e.target_id,
+                    data=e.data,
+                    created_at=e.created_at,
                 )
                 for e in items
             ],
-            cursor,
+            next_cursor=cursor,
         )

@@ -1,6 +1,6 @@
 """A chat model for benchmarks only: a fixed answer after a fixed delay.
 
-NOT a default anywhere, never built from settings, never used by the app: `interlude bench
+NOT a default anywhere, never built from settings, never used by the app: `python -m evals bench
 overhead` hands it to `create_app(agents=...)` so that the time around the model call (the
 service's overhead) can be told apart from the model's own time. It records the
 `time.perf_counter()` of the call's start and of each delta it yields, which the benchmark

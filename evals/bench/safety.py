@@ -1,4 +1,4 @@
-"""`interlude bench safety`: what the guard costs on every chat turn.
+"""`python -m evals bench safety`: what the guard costs on every chat turn.
 
 CPU time (process time: every thread's, the encoder's included) and wall time per message
 over the frozen test split's messages, alone and with the learner's three previous messages,

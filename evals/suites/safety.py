@@ -54,7 +54,7 @@ def score_files(guard: SafetyGuard, paths: Sequence[Path]) -> dict[str, float]:
     """A new writer's labelled files (the test split's format), read as the app reads a
     message: the guard as it stands, `history` passed as the learner's earlier messages.
     Run it on a file before it joins the corpus: nothing was tuned on it yet, so its figures
-    are the closest the dev side has to held-out data (`interlude eval --extra FILE`)."""
+    are the closest the dev side has to held-out data (`python -m evals eval --extra FILE`)."""
     metrics: dict[str, float] = {}
     for path in paths:
         lines = path.read_text(encoding="utf-8").splitlines()

@@ -14,6 +14,10 @@ from tests.fakes import ScriptedChatModel
 from tests.mail import Inbox, smtp_server
 from tests.support import OrgWorld, build_worlds
 
+# The gate property test's model checks responses with plain asserts: rewrite them as pytest
+# does in test modules, so a failure shows its values (it must run before the first import).
+pytest.register_assert_rewrite("tests.integration.gate_model")
+
 
 @pytest.fixture
 def worlds(settings: Settings) -> list[OrgWorld]:

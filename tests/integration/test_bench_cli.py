@@ -1,4 +1,4 @@
-"""`interlude bench overhead`, `openai`, `throughput`, `safety` and `announce` run end to end
+"""`python -m evals bench overhead`, `openai`, `throughput`, `safety` and `announce` run end to end
 with tiny parameters and write their reports (into a temporary folder, never
 evals/reports/bench). Smoke tests: the figures themselves are judged by running the
 benchmarks, not here."""
@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy.engine import make_url
 
-from app.cli import main
+from evals.cli import main
 from tests.conftest import POSTGRES_URL, REQUIRE_POSTGRES
 
 

@@ -1,16 +1,18 @@
-"""`interlude eval` as a person runs it: suites over the packs, reports with deltas."""
+"""`python -m evals eval` as a person runs it: suites over the packs, reports with deltas."""
 
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 import evals.run
-from app.cli import main
 from app.settings import get_settings
+from evals.cli import main
 
 
 @pytest.fixture
@@ -85,3 +87,18 @@ def test_a_bad_limit_is_refused_with_its_value(runner: CliRunner, value: str) ->
 
     assert result.exit_code == 2
     assert "--limit" in result.output
+
+
+def test_python_m_evals_is_the_entry_point() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "evals", "--help"],
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Usage: python -m evals" in done.stdout
+    assert "bench" in done.stdout
+    assert "eval" in done.stdout

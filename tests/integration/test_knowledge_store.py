@@ -137,6 +137,19 @@ def test_changing_the_embedding_model_demands_a_reindex(tmp_path: Path) -> None:
     assert rebuilt.retriever().search("oser", 3)
 
 
+def test_dropping_an_organisation_without_vectors_is_not_an_error(tmp_path: Path) -> None:
+    """Only an absent collection is ignored (knowledge/base.py narrows what it suppresses)."""
+    org_id = str(uuid.uuid4())
+    knowledge = KnowledgeBase(tmp_path, HashingEmbedder("model-a", 64))
+    knowledge.drop_organization(org_id)  # never indexed
+    knowledge.organization(org_id).index_document(
+        load_document("v.md", values_doc("C")), document_id="v", version=1
+    )
+    knowledge.drop_organization(org_id)
+    knowledge.drop_organization(org_id)  # already dropped
+    assert knowledge.organization(org_id).catalogue.count_live() == 0
+
+
 def test_lexical_search_folds_accents_and_plurals_and_skips_common_terms(
     base: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
 ) -> None:

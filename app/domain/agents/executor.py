@@ -83,7 +83,7 @@ class Done(Generic[T]):
 
 
 def _failure(agent: str, error: Exception) -> Failure:
-    failure = Failure(agent, error)
+    failure = Failure(agent=agent, error=error)
     if failure.from_model:
         log.warning("agent_failed", agent=agent, kind=failure.kind, error=type(error).__name__)
     else:  # not the model: a bug or a dependency; the traceback is worth keeping
@@ -98,7 +98,7 @@ async def run_agent(agent: str, call: Callable[[], T]) -> Done[T] | Failure:
         value = await anyio.to_thread.run_sync(call)
     except Exception as error:
         return _failure(agent, error)
-    return Done(value, round((time.perf_counter() - started) * 1000))
+    return Done(value=value, latency_ms=round((time.perf_counter() - started) * 1000))
 
 
 async def stream_agent(

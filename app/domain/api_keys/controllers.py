@@ -44,7 +44,7 @@ class ApiKeyController(Controller):
         if identity.role is not Role.ADMIN:
             statement = statement.where(ApiKey.user_id == identity.user_id)
         items, cursor = await fetch_page(db_session, statement, ApiKey.id, page)
-        return Page([ApiKeyOut.of(k) for k in items], cursor)
+        return Page(items=[ApiKeyOut.of(k) for k in items], next_cursor=cursor)
 
     @post("/", summary="Create a key acting for me; the secret is shown once")
     async def create(

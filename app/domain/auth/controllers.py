@@ -34,7 +34,12 @@ async def _me(db: AsyncSession, identity: Identity) -> MeOut:
     org = await db.get(Organization, identity.organization_id)
     if user is None or org is None:
         raise NotFound("Your account no longer exists.")
-    return MeOut(UserOut.of(user), org.slug, org.name, identity.via)
+    return MeOut(
+        user=UserOut.of(user),
+        organization_slug=org.slug,
+        organization_name=org.name,
+        via=identity.via,
+    )
 
 
 class AuthController(Controller):
@@ -76,7 +81,7 @@ class AuthController(Controller):
             samesite="lax",
             path="/",
         )
-        body = LoginOut(await _me(db_session, started.identity), started.csrf_token)
+        body = LoginOut(me=await _me(db_session, started.identity), csrf_token=started.csrf_token)
         return Response(body, cookies=[cookie])
 
     @post(
@@ -97,7 +102,7 @@ class AuthController(Controller):
         like the login."""
         email = services.lookup_email(data.email)
         await links.reset_requested(db_session, settings, data.organization, email)
-        return ResetRequestOut(services.reset_answer(settings))
+        return ResetRequestOut(detail=services.reset_answer(settings))
 
     @post(
         "/auth/password",

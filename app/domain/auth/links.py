@@ -111,7 +111,7 @@ async def issue(
         target_type="user",
         target_id=user.id,
     )
-    return IssuedLink(url, expires_at, settings.sends_mail)
+    return IssuedLink(url=url, expires_at=expires_at, mailed=settings.sends_mail)
 
 
 async def reset_requested(

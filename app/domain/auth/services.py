@@ -104,7 +104,13 @@ async def _login(
         target_type="user",
         target_id=user.id,
     )
-    identity = Identity(user.organization_id, user.id, user.role, "session", ALL_SCOPES)
+    identity = Identity(
+        organization_id=user.organization_id,
+        user_id=user.id,
+        role=user.role,
+        via="session",
+        scopes=ALL_SCOPES,
+    )
     return StartedSession(token=token, csrf_token=csrf, identity=identity)
 
 
@@ -191,7 +197,13 @@ async def identity_from_session(db: AsyncSession, token: str) -> tuple[Identity,
     if login_session.expires_at <= utcnow() or not user.is_active:
         # Not deleted here: the 401 rolls the request back; login purges expired sessions.
         raise Unauthenticated("Your session has expired. Log in again.")
-    identity = Identity(user.organization_id, user.id, user.role, "session", ALL_SCOPES)
+    identity = Identity(
+        organization_id=user.organization_id,
+        user_id=user.id,
+        role=user.role,
+        via="session",
+        scopes=ALL_SCOPES,
+    )
     return identity, login_session.csrf_token
 
 
@@ -220,4 +232,10 @@ async def identity_from_api_key(db: AsyncSession, secret: str) -> Identity:
     if key.last_used_at is None or now - key.last_used_at > LAST_USED_RESOLUTION:
         key.last_used_at = now
     scopes = frozenset(ApiScope(s) for s in key.scopes if s in ALL_SCOPES)
-    return Identity(user.organization_id, user.id, user.role, "api_key", scopes)
+    return Identity(
+        organization_id=user.organization_id,
+        user_id=user.id,
+        role=user.role,
+        via="api_key",
+        scopes=scopes,
+    )

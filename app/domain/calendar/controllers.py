@@ -54,8 +54,8 @@ class CalendarController(Controller):
         identity.require_role(*services.FEED_ROLES)
         feed = await services.create_feed(db_session, settings, await _me(db_session, identity))
         return CalendarFeedOut(
-            feed.url,
-            "Subscribe to this URL in your calendar application. It is shown once; anyone "
+            url=feed.url,
+            detail="Subscribe to this URL in your calendar application. It is shown once; anyone "
             "who has it sees your feed, so revoke it (DELETE /api/v1/me/calendar) if it leaks.",
         )
 

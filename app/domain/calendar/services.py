@@ -72,7 +72,7 @@ async def create_feed(db: AsyncSession, settings: Settings, user: User) -> NewFe
     user.calendar_token_hash = sha256_hex(token)
     _audit(db, user, "calendar.feed_created")
     await db.flush()
-    return NewFeed(feed_url(settings, token))
+    return NewFeed(url=feed_url(settings, token))
 
 
 async def revoke_feed(db: AsyncSession, user: User) -> None:
@@ -97,7 +97,11 @@ async def feed_owner(db: AsyncSession, token: str) -> User | None:
 async def feed_text(db: AsyncSession, settings: Settings, user: User, now: datetime) -> str:
     """The owner's feed, read with their identity (the same rules as their pages)."""
     identity = Identity(
-        user.organization_id, user.id, user.role, "calendar", frozenset({ApiScope.READ})
+        organization_id=user.organization_id,
+        user_id=user.id,
+        role=user.role,
+        via="calendar",
+        scopes=frozenset({ApiScope.READ}),
     )
     words = WORDS["en" if user.locale.value == "en" else "fr"]
     zone = zone_of(user.time_zone, settings.delivery_time_zone)

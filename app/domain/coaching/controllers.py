@@ -64,7 +64,7 @@ class CoachingSessionController(Controller):
         items, cursor = await fetch_page(
             db_session, statement, CoachingSession.id, page, newest_first=True
         )
-        return Page([_view(identity, s) for s in items], cursor)
+        return Page(items=[_view(identity, s) for s in items], next_cursor=cursor)
 
     @get("/{session_id:uuid}", summary="One session")
     async def get_one(

@@ -14,7 +14,7 @@ from sqlalchemy import Table, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from uuid_utils.compat import uuid7
 
-from agents.chat import ChatReply, ChatRequest, Turn
+from agents.chat import APPROVED_ITEMS, HISTORY_TURNS, ChatReply, ChatRequest, Turn
 from agents.chat.state import SafetyOutcome
 from agents.plan import BankQuestion
 from app.db.models import (
@@ -41,7 +41,6 @@ from knowledge.language import detect_language
 
 log = structlog.get_logger("interlude.chat")
 CHAT = "chat"
-HISTORY = 8
 MESSAGE: Table = Message.__table__  # type: ignore[assignment]
 
 
@@ -113,13 +112,15 @@ async def chat_context(
     )
     if excluding is not None:
         history_query = history_query.where(Message.id != excluding)
-    history = (await db.execute(history_query.order_by(Message.id.desc()).limit(HISTORY))).all()
+    history = (
+        await db.execute(history_query.order_by(Message.id.desc()).limit(HISTORY_TURNS))
+    ).all()
     approved = (
         await db.scalars(
             select(Suggestion.text)
             .where(access.visible_suggestions(identity, utcnow()))
             .order_by(Suggestion.id.desc())
-            .limit(10)
+            .limit(APPROVED_ITEMS)
         )
     ).all()
     # Chat shows bank questions to the learner directly, with no coach in between: only the

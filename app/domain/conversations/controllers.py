@@ -56,7 +56,7 @@ class ConversationController(Controller):
         """A learner's own conversations with the companion; a coach sees those their learners chose
         to share."""
         items, cursor = await conversations.list(page)
-        return Page([ConversationOut.of(c) for c in items], cursor)
+        return Page(items=[ConversationOut.of(c) for c in items], next_cursor=cursor)
 
     @post("/", summary="Start a conversation (learner)")
     async def create(
@@ -94,7 +94,7 @@ class ConversationController(Controller):
     ) -> Page[MessageOut]:
         """A conversation's messages, oldest first, a page at a time."""
         items, cursor = await conversations.messages(conversation_id, page)
-        return Page([MessageOut.of(m) for m in items], cursor)
+        return Page(items=[MessageOut.of(m) for m in items], next_cursor=cursor)
 
     @post(
         "/{conversation_id:uuid}/messages",

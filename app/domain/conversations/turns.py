@@ -62,10 +62,10 @@ async def run_turn(
         async with sessions() as db, db.begin():
             answer = await save_reply(db, message, learner_id, reply, latency_ms, mail)
     except Exception as error:  # the reply could not be stored (a busy database...)
-        yield await _failed(sessions, message, Failure(CHAT, error))
+        yield await _failed(sessions, message, Failure(agent=CHAT, error=error))
         return
     stored = msgspec.structs.replace(MessageOut.of(message), status=MessageStatus.REPLIED, error="")
-    yield ChatTurnOut(stored, MessageOut.of(answer))
+    yield ChatTurnOut(message=stored, reply=MessageOut.of(answer))
 
 
 async def _failed(
@@ -77,7 +77,7 @@ async def _failed(
     failed = msgspec.structs.replace(
         MessageOut.of(message), status=MessageStatus.FAILED, error=reason
     )
-    return ChatTurnOut(failed, None)
+    return ChatTurnOut(message=failed, reply=None)
 
 
 STREAM_EVENTS = """Events, in order: `stored` (the learner's message, as stored), then `delta`

@@ -74,7 +74,7 @@ class EscalationController(Controller):
         if status_filter is not None:
             statement = statement.where(Escalation.status == status_filter)
         items, cursor = await fetch_page(db_session, statement, Escalation.id, page)
-        return Page([EscalationOut.of(e) for e in items], cursor)
+        return Page(items=[EscalationOut.of(e) for e in items], next_cursor=cursor)
 
     @post(
         "/{escalation_id:uuid}/acknowledge",

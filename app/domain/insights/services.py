@@ -65,7 +65,10 @@ class InsightsService:
             active_days=ACTIVE_DAYS,
             organization=organization,
             programs=[
-                ProgramFigures(p.id, p.name, await self._group(p.id, minimum)) for p in programs
+                ProgramFigures(
+                    program_id=p.id, name=p.name, figures=await self._group(p.id, minimum)
+                )
+                for p in programs
             ],
             weeks=[] if organization.suppressed else await self._weeks(),
         )
@@ -101,7 +104,12 @@ class InsightsService:
             counts[monday][0] += 1
             counts[monday][1] += item_id in answered
         return [
-            WeekFigures(monday, n, a, round(a / n, 3) if n else None)
+            WeekFigures(
+                week_start=monday,
+                items_arrived=n,
+                items_answered=a,
+                answer_rate=round(a / n, 3) if n else None,
+            )
             for monday, (n, a) in counts.items()
         ]
 

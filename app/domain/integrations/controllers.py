@@ -54,7 +54,7 @@ class IntegrationController(Controller):
         """Each integration with its origins, scopes and when it was last used; never its
         secret."""
         items, cursor = await IntegrationService(db_session, identity).list(page)
-        return Page([IntegrationOut.of(i) for i in items], cursor)
+        return Page(items=[IntegrationOut.of(i) for i in items], next_cursor=cursor)
 
     @post("/", summary="Create an integration; its secret is shown once")
     async def create(

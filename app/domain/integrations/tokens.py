@@ -108,4 +108,10 @@ def verify(
     if expires_at <= int(now.timestamp()):
         raise TokenRejected("This token has expired: ask your integration for a new one.")
     scopes = frozenset(str(claims["scope"]).split())
-    return LearnerClaims(integration_id, organization_id, user_id, scopes, expires_at)
+    return LearnerClaims(
+        integration_id=integration_id,
+        organization_id=organization_id,
+        user_id=user_id,
+        scopes=scopes,
+        expires_at=expires_at,
+    )

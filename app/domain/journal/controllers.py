@@ -36,7 +36,7 @@ class JournalController(Controller):
         """A learner's own journal entries, newest first; a coach sees the entries their learners
         shared, optionally of one learner."""
         items, cursor = await journal.list(page, learner_id)
-        return Page([JournalEntryOut.of(e) for e in items], cursor)
+        return Page(items=[JournalEntryOut.of(e) for e in items], next_cursor=cursor)
 
     @post("/", summary="Write a journal entry (learner); private unless shared_with_coach")
     async def create(

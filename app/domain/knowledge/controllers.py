@@ -116,7 +116,7 @@ class KnowledgeController(Controller):
         if status_filter is not None:
             statement = statement.where(Document.status == status_filter)
         items, cursor = await fetch_page(db_session, statement, Document.id, page)
-        return Page([DocumentOut.of(d) for d in items], cursor)
+        return Page(items=[DocumentOut.of(d) for d in items], next_cursor=cursor)
 
     @get("/documents/{document_id:uuid}", summary="One document's status (admin)")
     async def get_document(

@@ -110,7 +110,7 @@ async def store(
         and document.declared == declared.dump()
         and document.status is DocumentStatus.INDEXED
     ):
-        return IngestResult(document, "unchanged")
+        return IngestResult(document=document, outcome="unchanged")
     outcome: Outcome = "added" if document is None else "updated"
     if document is None:
         document = Document(organization_id=organization_id, name=name)
@@ -127,7 +127,7 @@ async def store(
     partial = path.with_suffix(".part")
     partial.write_bytes(data)
     partial.replace(path)  # atomic: the worker never reads half a file
-    return IngestResult(document, outcome)
+    return IngestResult(document=document, outcome=outcome)
 
 
 def check(name: str, data: bytes, declared: Declared, max_bytes: int) -> SourceDocument:
@@ -233,7 +233,9 @@ async def ingest(
     result = await index(
         db, knowledge, uploads, stored.document, max_bytes=max_bytes, progress=progress
     )
-    return IngestResult(stored.document, "failed" if result == "failed" else stored.outcome)
+    return IngestResult(
+        document=stored.document, outcome="failed" if result == "failed" else stored.outcome
+    )
 
 
 async def remove(
@@ -270,7 +272,7 @@ async def reindex_organization(
         if progress:
             progress(document)
         outcome = await index(db, knowledge, uploads, document, max_bytes=max_bytes)
-        results.append(IngestResult(document, outcome))
+        results.append(IngestResult(document=document, outcome=outcome))
     return results
 
 

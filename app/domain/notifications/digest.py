@@ -156,7 +156,13 @@ class CoachDigest(MailJob):
 
 async def _learner_weeks(db: AsyncSession, coach: User, now: datetime) -> list[LearnerWeek]:
     """Counts only, read through the coach's own access rules."""
-    identity = Identity(coach.organization_id, coach.id, Role.COACH, "job", frozenset(ApiScope))
+    identity = Identity(
+        organization_id=coach.organization_id,
+        user_id=coach.id,
+        role=Role.COACH,
+        via="job",
+        scopes=frozenset(ApiScope),
+    )
     since = now - WEEK
     learners = (
         await db.scalars(
@@ -192,7 +198,10 @@ async def _learner_weeks(db: AsyncSession, coach: User, now: datetime) -> list[L
         )
         weeks.append(
             LearnerWeek(
-                learner.display_name, int(delivered or 0), int(answered or 0), int(alerts or 0)
+                name=learner.display_name,
+                delivered=int(delivered or 0),
+                answered=int(answered or 0),
+                open_alerts=int(alerts or 0),
             )
         )
     return weeks

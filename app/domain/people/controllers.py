@@ -51,7 +51,7 @@ class UserController(Controller):
         role: Annotated[Role | None, QueryParameter(name="role")] = None,
     ) -> Page[UserOut]:
         items, cursor = await people.list_users(page, role)
-        return Page([UserOut.of(u) for u in items], cursor)
+        return Page(items=[UserOut.of(u) for u in items], next_cursor=cursor)
 
     @get("/{user_id:uuid}", summary="One person")
     async def get_one(
@@ -108,7 +108,9 @@ class UserController(Controller):
                 f"--email {user.email}"
             )
         )
-        return InvitationOut(user.id, issued.expires_at, issued.mailed, detail)
+        return InvitationOut(
+            user_id=user.id, expires_at=issued.expires_at, mailed=issued.mailed, detail=detail
+        )
 
     @patch("/{user_id:uuid}", summary="Change a person (admin)")
     async def update(
@@ -134,7 +136,7 @@ class EnrollmentController(Controller):
         """Enrollments the caller may see (an admin all of the organisation, a coach their
         learners', a learner their own), in a stable order, a page at a time."""
         items, cursor = await people.list_enrollments(page)
-        return Page([EnrollmentOut.of(e) for e in items], cursor)
+        return Page(items=[EnrollmentOut.of(e) for e in items], next_cursor=cursor)
 
     @get("/{enrollment_id:uuid}", summary="One enrollment")
     async def get_one(

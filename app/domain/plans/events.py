@@ -145,17 +145,17 @@ async def due_drafts(db: AsyncSession, today: date, settings: Settings) -> list[
             goal, skill = await _goal_of(db, enrollment)
             due.append(
                 DueDraft(
-                    event.organization_id,
-                    event.id,
-                    event.title or event.name,
-                    event.event_date,
-                    phase,
-                    enrollment.learner_id,
-                    enrollment.coach_id,
-                    str(locale),
-                    goal,
-                    skill,
-                    rhythms[event.organization_id],
+                    organization_id=event.organization_id,
+                    event_id=event.id,
+                    event_title=event.title or event.name,
+                    event_date=event.event_date,
+                    phase=phase,
+                    learner_id=enrollment.learner_id,
+                    coach_id=enrollment.coach_id,
+                    language=str(locale),
+                    goal=goal,
+                    skill=skill,
+                    rhythm=rhythms[event.organization_id],
                 )
             )
     return due

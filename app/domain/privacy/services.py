@@ -122,7 +122,9 @@ class PrivacyService:
                 for j in await _all(self.db, rows(JournalEntry, access.visible_journal_entries(me)))
             ],
             conversations=[
-                ConversationExport(ConversationOut.of(c), by_conversation[c.id])
+                ConversationExport(
+                    conversation=ConversationOut.of(c), messages=by_conversation[c.id]
+                )
                 for c in conversations
             ],
             companions=await CompanionService(self.db, me).export(),

@@ -41,7 +41,8 @@ class ProgramController(Controller):
         statement = select(Program).where(access.in_tenant(Program, identity))
         items, cursor = await fetch_page(db_session, statement, Program.id, page)
         return Page(
-            [ProgramOut.of(p, await services.modules_of(db_session, p.id)) for p in items], cursor
+            items=[ProgramOut.of(p, await services.modules_of(db_session, p.id)) for p in items],
+            next_cursor=cursor,
         )
 
     @get("/{program_id:uuid}", summary="One program with its modules")

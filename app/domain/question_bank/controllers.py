@@ -49,7 +49,7 @@ class QuestionBankController(Controller):
         if language:
             statement = statement.where(QuestionBankEntry.language == language)
         items, cursor = await fetch_page(db_session, statement, QuestionBankEntry.id, page)
-        return Page([QuestionOut.of(q) for q in items], cursor)
+        return Page(items=[QuestionOut.of(q) for q in items], next_cursor=cursor)
 
     @post("/", summary="Add a question")
     async def add(

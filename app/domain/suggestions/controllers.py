@@ -58,7 +58,7 @@ class SuggestionController(Controller):
         learner_id: Annotated[UUID | None, QueryParameter(name="learner_id")] = None,
     ) -> Page[SuggestionOut]:
         items, cursor = await review.queue(page, state=state_filter, learner_id=learner_id)
-        return Page([SuggestionOut.of(s) for s in items], cursor)
+        return Page(items=[SuggestionOut.of(s) for s in items], next_cursor=cursor)
 
     @get("/{suggestion_id:uuid}", summary="One suggestion")
     async def get_one(
@@ -132,7 +132,7 @@ class SuggestionController(Controller):
             reason=data.reason,
             deliver_at=data.deliver_at,
         )
-        return BatchOut([SuggestionOut.of(s) for s in items])
+        return BatchOut(items=[SuggestionOut.of(s) for s in items])
 
     @get("/{suggestion_id:uuid}/answers", summary="The learner's answers to this item")
     async def answers(
@@ -174,7 +174,7 @@ class FeedController(Controller):
         """The learner's delivered items, newest first: only what a coach approved and whose
         delivery time has come."""
         items, cursor = await feed.feed(page)
-        return Page([FeedItemOut.of(s) for s in items], cursor)
+        return Page(items=[FeedItemOut.of(s) for s in items], next_cursor=cursor)
 
     @get("/{item_id:uuid}", summary="One delivered item")
     async def get_one(

@@ -33,7 +33,7 @@ class WebhookController(Controller):
         """Each endpoint with its events, whether it is enabled, and since when it fails; never
         the secret."""
         items, cursor = await WebhookService(db_session, identity).list(page)
-        return Page([WebhookOut.of(e) for e in items], cursor)
+        return Page(items=[WebhookOut.of(e) for e in items], next_cursor=cursor)
 
     @post("/", summary="Register an endpoint for some events; its secret is shown once")
     async def create(
@@ -79,7 +79,7 @@ class WebhookController(Controller):
     ) -> Page[DeliveryOut]:
         """Each delivery's status, attempts, the receiver's last HTTP status and error."""
         items, cursor = await WebhookService(db_session, identity).deliveries(webhook_id, page)
-        return Page([DeliveryOut.of(d) for d in items], cursor)
+        return Page(items=[DeliveryOut.of(d) for d in items], next_cursor=cursor)
 
     @post("/deliveries/{delivery_id:uuid}/replay", summary="Send a delivery again (same event id)")
     async def replay(

@@ -194,7 +194,14 @@ class DeliveryWorker:
                 )
             ).all()
             return [
-                Claimed(d.id, d.event_id, d.event_type, e.url, e.secret, encode(d.payload))
+                Claimed(
+                    delivery_id=d.id,
+                    event_id=d.event_id,
+                    event_type=d.event_type,
+                    url=e.url,
+                    secret=e.secret,
+                    body=encode(d.payload),
+                )
                 for d, e in due
                 if await _claim(db, d.id, d.next_attempt_at, now + LEASE)
             ]
@@ -205,7 +212,7 @@ class DeliveryWorker:
         if not self._settings.webhook_allow_private:
             target = await vetted_target(claimed.url)
             if target.refused:
-                return Outcome(None, target.refused)
+                return Outcome(status=None, error=target.refused)
             url, headers, extensions = pinned(claimed.url, target.address)
         headers |= {
             "Content-Type": "application/json",
@@ -221,10 +228,10 @@ class DeliveryWorker:
             ) as response:
                 status = response.status_code
         except httpx.HTTPError as error:
-            return Outcome(None, f"{type(error).__name__}: {error}"[:500])
+            return Outcome(status=None, error=f"{type(error).__name__}: {error}"[:500])
         if 200 <= status < 300:
-            return Outcome(status, "")
-        return Outcome(status, f"HTTP {status}")
+            return Outcome(status=status, error="")
+        return Outcome(status=status, error=f"HTTP {status}")
 
     async def _settle(
         self, db: AsyncSession, delivery_id: UUID, outcome: Outcome, now: datetime

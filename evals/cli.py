@@ -1,0 +1,292 @@
+"""`python -m evals`: the eval suites and the benchmarks, run from a checkout.
+
+They live outside the product: the `interlude` command and the wheel hold neither (evals import
+the app to measure it, never the other way round; tests/unit/test_no_evals_in_product.py checks
+it). The datasets and reports are files of the repository, so this runs where they are.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from app.settings import settings_or_exit as _settings
+
+
+@click.group(help="Interlude's evals and benchmarks (reports in evals/reports/).")
+def main() -> None:
+    pass
+
+
+@main.group(help="Benchmarks (results in evals/reports/bench/, compared with the last run).")
+def bench() -> None:
+    pass
+
+
+@bench.command("queue", help="Review queue: list and approve with N suggestions stored.")
+@click.option("--suggestions", type=int, default=100_000, show_default=True)
+@click.option("--repeat", type=int, default=200, show_default=True, help="Timed calls each.")
+@click.option("--db", "backend", type=click.Choice(["sqlite", "postgresql", "all"]), default="all")
+@click.option(
+    "--postgres-url",
+    default="postgresql+asyncpg://postgres@127.0.0.1:5432/test",
+    show_default=True,
+    help="A server where a scratch database may be created (and dropped).",
+)
+def bench_queue(suggestions: int, repeat: int, backend: str, postgres_url: str) -> None:
+    from evals.bench.queue import run_queue_bench
+
+    backends = ["sqlite", "postgresql"] if backend == "all" else [backend]
+    for table in run_queue_bench(backends, suggestions, repeat, postgres_url):
+        click.echo(table)
+
+
+@bench.command("retrieval", help="Retrieval quality, latency at growing sizes, ingestion speed.")
+@click.option("--sizes", default="1000,10000,100000", show_default=True, help="Corpus sizes.")
+@click.option("--repeat", type=int, default=200, show_default=True, help="Timed queries per size.")
+def bench_retrieval(sizes: str, repeat: int) -> None:
+    from evals.bench.retrieval import run_retrieval_bench
+
+    try:
+        chosen = [int(s) for s in sizes.split(",") if s.strip()]
+    except ValueError:
+        raise click.BadParameter(
+            "comma-separated numbers, e.g. 1000,10000", param_hint="--sizes"
+        ) from None
+    click.echo(run_retrieval_bench(chosen, repeat))
+
+
+@bench.command("safety", help="The safety guard's CPU per message, alone and with history.")
+@click.option("--passes", type=int, default=3, show_default=True, help="Passes over the set.")
+@click.option(
+    "--reports",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where to write (and compare) the report; default evals/reports/bench.",
+)
+def bench_safety(passes: int, reports: Path | None) -> None:
+    from evals.bench.results import REPORTS
+    from evals.bench.safety import run_safety_bench
+
+    click.echo(run_safety_bench(passes, reports or REPORTS))
+
+
+_BENCH_DATABASE = click.option(
+    "--database",
+    type=click.Choice(["sqlite", "postgresql", "both"]),
+    default="sqlite",
+    show_default=True,
+    help="`both`: PostgreSQL too when its server answers (skipped with a notice otherwise).",
+)
+_BENCH_POSTGRES = click.option(
+    "--postgres-url",
+    default="postgresql+asyncpg://postgres@127.0.0.1:5432/test",
+    show_default=True,
+    help="A server where a scratch database may be created (and dropped).",
+)
+_BENCH_REPORTS = click.option(
+    "--reports",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where to write (and compare) reports; default evals/reports/bench.",
+)
+
+
+@bench.command("overhead", help="Time around a fixed-delay fake model: direct vs through HTTP.")
+@_BENCH_DATABASE
+@click.option("--turns", type=int, default=200, show_default=True, help="Timed turns.")
+@click.option("--warmup", type=int, default=10, show_default=True, help="Untimed turns first.")
+@click.option("--delay-ms", type=int, default=200, show_default=True, help="The model's delay.")
+@_BENCH_POSTGRES
+@_BENCH_REPORTS
+def bench_overhead(
+    database: str, turns: int, warmup: int, delay_ms: int, postgres_url: str, reports: Path | None
+) -> None:
+    from evals.bench.overhead import run_overhead_bench
+    from evals.bench.results import REPORTS
+    from evals.bench.throughput import chosen_backends
+
+    backends = chosen_backends(database, postgres_url, click.echo)
+    for table in run_overhead_bench(
+        backends, turns, warmup, delay_ms / 1000, postgres_url, reports or REPORTS
+    ):
+        click.echo(table)
+
+
+@bench.command(
+    "openai", help="The OpenAI-compatible endpoint against the native chat, turn by turn."
+)
+@_BENCH_DATABASE
+@click.option("--turns", type=int, default=200, show_default=True, help="Timed turns per mode.")
+@click.option("--warmup", type=int, default=10, show_default=True, help="Untimed turns first.")
+@click.option("--delay-ms", type=int, default=50, show_default=True, help="The model's delay.")
+@_BENCH_POSTGRES
+@_BENCH_REPORTS
+def bench_openai(
+    database: str, turns: int, warmup: int, delay_ms: int, postgres_url: str, reports: Path | None
+) -> None:
+    from evals.bench.openai_overhead import run_openai_overhead_bench
+    from evals.bench.results import REPORTS
+    from evals.bench.throughput import chosen_backends
+
+    backends = chosen_backends(database, postgres_url, click.echo)
+    for table in run_openai_overhead_bench(
+        backends, turns, warmup, delay_ms / 1000, postgres_url, reports or REPORTS
+    ):
+        click.echo(table)
+
+
+@bench.command("throughput", help="Concurrent learners chatting (composer) with one server.")
+@_BENCH_DATABASE
+@click.option("--learners", type=int, default=50, show_default=True, help="Concurrent learners.")
+@click.option("--seconds", type=float, default=60, show_default=True, help="Load duration.")
+@_BENCH_POSTGRES
+@_BENCH_REPORTS
+def bench_throughput(
+    database: str, learners: int, seconds: float, postgres_url: str, reports: Path | None
+) -> None:
+    from evals.bench.results import REPORTS
+    from evals.bench.throughput import chosen_backends, run_throughput_bench
+
+    backends = chosen_backends(database, postgres_url, click.echo)
+    for table in run_throughput_bench(
+        backends, learners, seconds, postgres_url, reports or REPORTS
+    ):
+        click.echo(table)
+
+
+@bench.command("announce", help="E-mails between sessions: announce 5 due items per learner.")
+@_BENCH_DATABASE
+@click.option("--learners", type=int, default=10_000, show_default=True)
+@_BENCH_POSTGRES
+@_BENCH_REPORTS
+def bench_announce(database: str, learners: int, postgres_url: str, reports: Path | None) -> None:
+    from evals.bench.announce import run_announce_bench
+    from evals.bench.results import REPORTS
+    from evals.bench.throughput import chosen_backends
+
+    backends = chosen_backends(database, postgres_url, click.echo)
+    for table in run_announce_bench(backends, learners, postgres_url, reports or REPORTS):
+        click.echo(table)
+
+
+@bench.command("webhooks", help="Webhook delivery latency on a healthy loopback receiver.")
+@_BENCH_DATABASE
+@click.option("--events", type=int, default=200, show_default=True)
+@_BENCH_POSTGRES
+@_BENCH_REPORTS
+def bench_webhooks(database: str, events: int, postgres_url: str, reports: Path | None) -> None:
+    from evals.bench.results import REPORTS
+    from evals.bench.throughput import chosen_backends
+    from evals.bench.webhooks import run_webhooks_bench
+
+    backends = chosen_backends(database, postgres_url, click.echo)
+    for table in run_webhooks_bench(backends, events, postgres_url, reports or REPORTS):
+        click.echo(table)
+
+
+@main.command("eval", help="Run the eval suites; reports in evals/reports/, with deltas.")
+@click.option(
+    "--suite",
+    "suites",
+    multiple=True,
+    type=click.Choice(
+        ["plan", "chat", "safety", "relevance", "relevance-dev", "injection", "tenancy", "gate"]
+    ),
+    help="Run only these (repeatable); default: all.",
+)
+@click.option(
+    "--limit",
+    "limit_values",
+    multiple=True,
+    metavar="N|SUITE=N",
+    help="At most N cases per suite, or in one suite (repeatable), spread over each dataset.",
+)
+@click.option(
+    "--provider",
+    type=click.Choice(["settings", "composer", "smollm2"]),
+    default="settings",
+    help="`settings`: the configured chat provider (composer unless set); `composer`: no "
+    "model; `smollm2`: SmolLM2-135M on a llama.cpp server started for the run (`make llm`).",
+)
+@click.option(
+    "--timeout",
+    type=float,
+    default=None,
+    help="Seconds per model request (default: INTERLUDE_MODEL_TIMEOUT_S).",
+)
+@click.option(
+    "--guard-model/--no-guard-model",
+    default=True,
+    help="Whether the chat turns' safety guard asks the model too, as the app does (default). "
+    "The safety suite measures the guard with the model either way.",
+)
+@click.option(
+    "--reports",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where to write (and compare) reports; default evals/reports.",
+)
+@click.option(
+    "--extra",
+    "extras",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="With the safety suite: also score the guard on this labelled file (a new writer's, "
+    "before it joins the corpus), reported as safety.fresh.<file name> (repeatable).",
+)
+def eval_command(
+    suites: tuple[str, ...],
+    limit_values: tuple[str, ...],
+    provider: str,
+    timeout: float | None,
+    guard_model: bool,
+    reports: Path | None,
+    extras: tuple[Path, ...],
+) -> None:
+    from dataclasses import replace
+
+    from agents.llm import ChatModel, build_chat_model
+    from evals.llama_server import LlmUnavailable, smollm2_chat_model
+    from evals.run import REPORTS, SUITES, parse_limits, run_eval
+
+    try:
+        limit, limits = parse_limits(limit_values)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--limit") from None
+    settings = _settings()
+    config = settings.chat_config()
+    if timeout is not None:
+        config = replace(config, timeout_s=timeout)
+    chosen = list(suites) or list(SUITES)
+
+    def run(llm: ChatModel | None, setup: dict[str, Any]) -> tuple[dict[str, Any], str]:
+        if llm is not None:
+            setup["guard_in_chat"] = "rules, similarity" + (", model" if guard_model else "")
+        return run_eval(
+            llm,
+            chosen,
+            limit,
+            click.echo,
+            reports or REPORTS,
+            setup,
+            limits=limits,
+            guard_uses_model=guard_model,
+            safety_extras=extras,
+        )
+
+    if provider == "smollm2":
+        try:
+            with smollm2_chat_model(config) as (smollm2, setup):
+                click.echo(f"SmolLM2 on {setup['server']}.")
+                report, markdown = run(smollm2, setup)
+        except LlmUnavailable as exc:
+            raise click.ClickException(str(exc)) from None
+    else:
+        model = build_chat_model(settings.chat_provider, config) if provider == "settings" else None
+        report, markdown = run(model, {"timeout_s": config.timeout_s} if model else {})
+    click.echo(markdown)
+    if report["targets_missed"]:
+        raise SystemExit(1)
