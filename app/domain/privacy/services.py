@@ -27,6 +27,7 @@ from app.db.models import (
     CoachingSession,
     Companion,
     CompanionFeedback,
+    CompanionSuggestion,
     Conversation,
     Enrollment,
     Escalation,
@@ -204,6 +205,11 @@ class PrivacyService:
             "companion_feedback", CompanionFeedback, CompanionFeedback.learner_id == learner_id
         )
         await purge("feedback_requests", FeedbackRequest, FeedbackRequest.learner_id == learner_id)
+        await purge(
+            "companion_suggestions",
+            CompanionSuggestion,
+            CompanionSuggestion.learner_id == learner_id,
+        )
         await purge("companions", Companion, Companion.learner_id == learner_id)
         # A question a coach banked from this learner's item stays the organisation's.
         await self.db.execute(
