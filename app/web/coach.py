@@ -33,7 +33,9 @@ from app.db.models import (
 from app.db.models.enums import EscalationStatus, MessageRole, Role, SuggestionState
 from app.domain import access
 from app.domain.briefs.services import latest_brief
+from app.domain.companions.overview import CompanionOverviewService
 from app.domain.companions.services import CompanionService
+from app.domain.companions.suggestions import CompanionSuggestionService
 from app.domain.journal.services import JournalService
 from app.domain.people.services import PeopleService
 from app.domain.plans.services import run_for_coach
@@ -284,6 +286,7 @@ class CoachPages(PageController):
         companion_feedback = await CompanionService(db_session, viewer.identity).feedback(
             learner_id
         )
+        overview = CompanionOverviewService(db_session, viewer.identity)
         return render(
             "coach/brief.html",
             viewer,
@@ -296,6 +299,13 @@ class CoachPages(PageController):
             answers=answers,
             shared_conversations=shared,
             companion_feedback=companion_feedback,
+            # Anonymous once three companions' answers were shared; the circle's shape (names
+            # only where the learner allowed it); what the coach suggested and what came of it.
+            companion_aggregates=await overview.aggregates(learner_id),
+            companion_circle=await overview.circle(learner_id),
+            companion_suggestions=await CompanionSuggestionService(
+                db_session, viewer.identity
+            ).find(learner_id),
         )
 
     @get("/runs/{run_id:uuid}", name="coach-run")

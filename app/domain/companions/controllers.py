@@ -248,14 +248,14 @@ class CompanionSuggestionController(Controller):
         return [SuggestionOut.of(row, learner=learner) for row in rows]
 
     @post(
-        "/{suggestion_id:uuid}/dismiss",
+        "/{companion_suggestion_id:uuid}/dismiss",
         summary="Set aside a coach's suggestion (learner)",
         responses=errors(Conflict),
     )
     async def dismiss(
         self,
         suggestions: NamedDependency[CompanionSuggestionService],
-        suggestion_id: FromPath[UUID],
+        companion_suggestion_id: FromPath[UUID],
     ) -> SuggestionOut:
         """The coach then sees it dismissed. 409 if it was taken up already."""
-        return SuggestionOut.of(await suggestions.dismiss(suggestion_id), learner=True)
+        return SuggestionOut.of(await suggestions.dismiss(companion_suggestion_id), learner=True)
