@@ -23,6 +23,8 @@ from app.db.models import (
     AgentRun,
     Answer,
     CoachingSession,
+    Companion,
+    CompanionFeedback,
     Conversation,
     Escalation,
     JournalEntry,
@@ -108,6 +110,8 @@ class LearnerStatus:
     open_escalations: int
     last_activity: datetime | None
     last_session: datetime | None
+    companions: int = 0  # whose link is alive
+    companion_answers_shared: int = 0
 
 
 async def _counts(db: AsyncSession, statement: Any) -> dict[UUID, Any]:
@@ -157,6 +161,23 @@ async def _statuses(db: AsyncSession, identity: Identity, learners: list[User]) 
         .where(access.visible_sessions(identity))
         .group_by(CoachingSession.learner_id),
     )
+    # Who accompanies each learner: live links, and the answers the learner shared.
+    companions = await _counts(
+        db,
+        select(Companion.learner_id, func.count(Companion.id))
+        .where(
+            access.companions_in_coach_view(identity),
+            Companion.revoked_at.is_(None),
+            Companion.expires_at > utcnow(),
+        )
+        .group_by(Companion.learner_id),
+    )
+    shared = await _counts(
+        db,
+        select(CompanionFeedback.learner_id, func.count(CompanionFeedback.id))
+        .where(access.visible_companion_feedback(identity))  # shared ones only
+        .group_by(CompanionFeedback.learner_id),
+    )
     statuses = []
     for learner in learners:
         seen = (answered.get(learner.id), chatted.get(learner.id), noted.get(learner.id))
@@ -168,6 +189,8 @@ async def _statuses(db: AsyncSession, identity: Identity, learners: list[User]) 
                 int(escalations.get(learner.id, 0)),
                 max(moments) if moments else None,
                 sessions.get(learner.id),
+                int(companions.get(learner.id, 0)),
+                int(shared.get(learner.id, 0)),
             )
         )
     return statuses

@@ -174,6 +174,11 @@ COMPANION_MESSAGES: dict[str, tuple[str, str]] = {
         "No companion feedback shared.",
     ),
     "coach.companion_from": ("De {who}", "From {who}"),
+    "coach.companions": ("Compagnons", "Companions"),
+    "coach.companions_cell": (
+        "{count} · {shared} retour(s) partagé(s)",
+        "{count} · {shared} shared answer(s)",
+    ),
     "coach.circle": ("Qui l'accompagne", "Who accompanies them"),
     "coach.circle_none": ("Aucun compagnon invité.", "No companion invited."),
     "coach.circle_counts": (

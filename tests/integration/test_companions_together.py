@@ -213,6 +213,11 @@ def test_the_coach_suggests_whom_to_ask_and_sees_what_came_of_it(
     suggestions = _section(brief, "companion-suggestions")
     assert "invitation envoyée" in suggestions
     assert "écartée" in suggestions
+    # The coach's list of learners counts the live companions and shared answers.
+    home = with_session(client, alpha.coach).get("/coach").text
+    row = home.split(f'data-learner-id="{me.id}"', 1)[1].split("</tr>", 1)[0]
+    assert "1 · 0 retour(s) partagé(s)" in row
+    assert "Lou" not in home
     # The learner lets the coach see the name: the circle shows it.
     companion_id = learner.get(C).json()[0]["id"]
     learner.patch(f"{C}/{companion_id}", json={"name_visible_to_coach": True})
