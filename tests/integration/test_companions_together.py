@@ -125,7 +125,8 @@ def test_the_coach_suggests_whom_to_ask_and_sees_what_came_of_it(
     # An address is not a kind of person; only the coach's own learners; coaches only.
     bad = coach.post(S, json={**body, "who": "camille@friends.example"})
     assert bad.status_code == 400
-    assert "who" in bad.text
+    assert bad.json()["error"]["field"] == "who", bad.text
+    assert "without an e-mail address" in bad.text
     for person in (alpha.idle_coach, beta.coach):
         assert with_key(client, person).post(S, json=body).status_code == 404
     other = {**body, "learner_id": str(beta.learners[0].id)}

@@ -7,7 +7,7 @@ from uuid import UUID
 import msgspec
 
 from app.db.models import Companion, CompanionFeedback, CompanionSuggestion, FeedbackRequest
-from app.lib.schema import NON_BLANK, Email, Name
+from app.lib.schema import NO_ADDRESS, NON_BLANK, Email, Name
 
 Relation = Literal["peer", "colleague", "mentor", "relative", "other"]
 # A focused question, and short answers: the form asks for a few sentences, not a report.
@@ -15,7 +15,7 @@ Question = Annotated[str, msgspec.Meta(min_length=1, max_length=500, pattern=NON
 Fact = Annotated[str, msgspec.Meta(min_length=1, max_length=2_000, pattern=NON_BLANK)]
 Optional = Annotated[str, msgspec.Meta(max_length=2_000, pattern=r"^[^\x00]*$")]
 # A kind of person ("a peer who saw you in the Monday meeting"), not an address.
-Who = Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=r"^(?=.*\S)[^@\x00]*$")]
+Who = Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=NO_ADDRESS)]
 
 
 class CompanionIn(msgspec.Struct, forbid_unknown_fields=True):
