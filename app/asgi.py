@@ -35,6 +35,7 @@ from app.domain.coaching.controllers import CoachingSessionController
 from app.domain.companions.controllers import (
     CompanionController,
     CompanionFeedbackController,
+    CompanionSuggestionController,
 )
 from app.domain.conversations.controllers import ConversationController
 from app.domain.escalations.controllers import EscalationController
@@ -105,6 +106,7 @@ API_CONTROLLERS = [
     CalendarFeedController,
     CompanionController,
     CompanionFeedbackController,
+    CompanionSuggestionController,
 ]
 SCHEMA_PATH = "/schema"
 

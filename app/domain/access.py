@@ -20,6 +20,7 @@ from app.db.models import (
     CoachingSession,
     Companion,
     CompanionFeedback,
+    CompanionSuggestion,
     Conversation,
     Enrollment,
     Escalation,
@@ -268,6 +269,36 @@ def visible_companion_feedback(identity: Identity) -> ColumnElement[bool]:
                 CompanionFeedback.shared_with_coach.is_(True),
                 CompanionFeedback.learner_id.in_(coach_learner_ids(identity)),
             ),
+            admin=false,
+        ),
+    )
+
+
+def companions_in_coach_view(identity: Identity) -> ColumnElement[bool]:
+    """The shape of a learner's circle as their coach sees it: how many companions, their
+    relation and link status, and which questions are still open. Who they are (name) is
+    shown by the service only where the learner allowed it; the address never. The learner
+    reads their own circle through `visible_companions`."""
+    return and_(
+        in_tenant(Companion, identity),
+        _by_role(
+            identity,
+            learner=false,
+            coach=lambda: Companion.learner_id.in_(coach_learner_ids(identity)),
+            admin=false,
+        ),
+    )
+
+
+def visible_companion_suggestions(identity: Identity) -> ColumnElement[bool]:
+    """A coach's suggestion of whom to ask: the learner's to act on, and readable by the
+    coaches of that learner (who see whether it was taken up). An admin never reads them."""
+    return and_(
+        in_tenant(CompanionSuggestion, identity),
+        _by_role(
+            identity,
+            learner=lambda: CompanionSuggestion.learner_id == identity.user_id,
+            coach=lambda: CompanionSuggestion.learner_id.in_(coach_learner_ids(identity)),
             admin=false,
         ),
     )

@@ -15,10 +15,13 @@ INVISIBLE = r"\u00ad\u034f\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2
 # At least one visible character, and no NUL anywhere (`\S` alone would accept NUL, and
 # zero-width spaces).
 NON_BLANK = rf"^[^\x00]*[^\x00\s{INVISIBLE}][^\x00]*$"
+# Visible text without an address: a kind of person ("a peer from the Monday meeting").
+NO_ADDRESS = rf"^[^\x00@]*[^\x00@\s{INVISIBLE}][^\x00@]*$"
 # What a person should read instead of a pattern they would have to decode.
 PATTERN_MEANINGS = {
     NO_NUL: "must not contain NUL characters",
     NON_BLANK: "must contain visible text, not only spaces or invisible characters",
+    NO_ADDRESS: "must describe a kind of person in words, without an e-mail address (no @)",
 }
 
 T = TypeVar("T")

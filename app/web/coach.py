@@ -23,6 +23,8 @@ from app.db.models import (
     AgentRun,
     Answer,
     CoachingSession,
+    Companion,
+    CompanionFeedback,
     Conversation,
     Escalation,
     JournalEntry,
@@ -33,7 +35,9 @@ from app.db.models import (
 from app.db.models.enums import EscalationStatus, MessageRole, Role, SuggestionState
 from app.domain import access
 from app.domain.briefs.services import latest_brief
+from app.domain.companions.overview import CompanionOverviewService
 from app.domain.companions.services import CompanionService
+from app.domain.companions.suggestions import CompanionSuggestionService
 from app.domain.journal.services import JournalService
 from app.domain.people.services import PeopleService
 from app.domain.plans.services import run_for_coach
@@ -106,6 +110,8 @@ class LearnerStatus:
     open_escalations: int
     last_activity: datetime | None
     last_session: datetime | None
+    companions: int = 0  # whose link is alive
+    companion_answers_shared: int = 0
 
 
 async def _counts(db: AsyncSession, statement: Any) -> dict[UUID, Any]:
@@ -155,6 +161,23 @@ async def _statuses(db: AsyncSession, identity: Identity, learners: list[User]) 
         .where(access.visible_sessions(identity))
         .group_by(CoachingSession.learner_id),
     )
+    # Who accompanies each learner: live links, and the answers the learner shared.
+    companions = await _counts(
+        db,
+        select(Companion.learner_id, func.count(Companion.id))
+        .where(
+            access.companions_in_coach_view(identity),
+            Companion.revoked_at.is_(None),
+            Companion.expires_at > utcnow(),
+        )
+        .group_by(Companion.learner_id),
+    )
+    shared = await _counts(
+        db,
+        select(CompanionFeedback.learner_id, func.count(CompanionFeedback.id))
+        .where(access.visible_companion_feedback(identity))  # shared ones only
+        .group_by(CompanionFeedback.learner_id),
+    )
     statuses = []
     for learner in learners:
         seen = (answered.get(learner.id), chatted.get(learner.id), noted.get(learner.id))
@@ -166,6 +189,8 @@ async def _statuses(db: AsyncSession, identity: Identity, learners: list[User]) 
                 int(escalations.get(learner.id, 0)),
                 max(moments) if moments else None,
                 sessions.get(learner.id),
+                int(companions.get(learner.id, 0)),
+                int(shared.get(learner.id, 0)),
             )
         )
     return statuses
@@ -284,6 +309,7 @@ class CoachPages(PageController):
         companion_feedback = await CompanionService(db_session, viewer.identity).feedback(
             learner_id
         )
+        overview = CompanionOverviewService(db_session, viewer.identity)
         return render(
             "coach/brief.html",
             viewer,
@@ -296,6 +322,13 @@ class CoachPages(PageController):
             answers=answers,
             shared_conversations=shared,
             companion_feedback=companion_feedback,
+            # Anonymous once three companions' answers were shared; the circle's shape (names
+            # only where the learner allowed it); what the coach suggested and what came of it.
+            companion_aggregates=await overview.aggregates(learner_id),
+            companion_circle=await overview.circle(learner_id),
+            companion_suggestions=await CompanionSuggestionService(
+                db_session, viewer.identity
+            ).find(learner_id),
         )
 
     @get("/runs/{run_id:uuid}", name="coach-run")

@@ -8,17 +8,18 @@ as `interlude user invite` prints an account's link.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 import msgspec
 from litestar import Request, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath
+from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models.enums import Role
+from app.domain.companions.overview import CompanionOverviewService
 from app.domain.companions.schemas import (
     CompanionIn,
     CompanionOut,
@@ -26,6 +27,7 @@ from app.domain.companions.schemas import (
     InvitedOut,
 )
 from app.domain.companions.services import CompanionService
+from app.domain.companions.suggestions import OPEN, CompanionSuggestionService
 from app.lib.clock import utcnow
 from app.lib.errors import AppError, Conflict
 from app.lib.identity import Identity
@@ -53,12 +55,16 @@ async def _page(
     values: dict[str, str] | None = None,
     field_errors: dict[str, str] | None = None,
     status_code: int = 200,
+    taking: UUID | None = None,
 ) -> Template:
     try:
         draft = await service.draft()
     except Conflict:
         draft = None  # no program yet: the page says so instead of the form
     now = utcnow()
+    suggestions = await CompanionSuggestionService(service.db, service.identity).find(status=OPEN)
+    # A coach's suggestion being taken up pre-fills the form; the learner picks the person.
+    taken_up = next((s for s in suggestions if s.id == taking), None)
     return render(
         "learner/companions.html",
         viewer,
@@ -71,6 +77,9 @@ async def _page(
         invited=invited,
         values=values or {},
         field_errors=field_errors or {},
+        suggestions=suggestions,
+        taking=taken_up,
+        aggregates=await CompanionOverviewService(service.db, service.identity).aggregates(),
     )
 
 
@@ -83,9 +92,11 @@ class CompanionLearnerPages(PageController):
         db_session: NamedDependency[AsyncSession],
         viewer: NamedDependency[Viewer],
         settings: NamedDependency[Settings],
+        suggestion: Annotated[UUID | None, QueryParameter(name="suggestion")] = None,
     ) -> Template:
         viewer.identity.require_role(Role.LEARNER)
-        return await _page(CompanionService(db_session, viewer.identity, settings), viewer)
+        service = CompanionService(db_session, viewer.identity, settings)
+        return await _page(service, viewer, taking=suggestion)
 
     @post(
         "/", name="learner-companions-invite", status_code=200, response_headers=LINK_PAGE_HEADERS
@@ -106,6 +117,9 @@ class CompanionLearnerPages(PageController):
             for name in ("name", "email", "relation", "question")
         }
         raw: dict[str, Any] = {**values, "name_visible_to_coach": form.get("show_name") == "on"}
+        taking = _uuid(form.get("suggestion_id"))
+        if taking is not None:
+            raw["suggestion_id"] = taking
         try:
             invited = await service.invite(msgspec.convert(raw, CompanionIn))
         except msgspec.ValidationError as error:
@@ -113,12 +127,22 @@ class CompanionLearnerPages(PageController):
             field = found.group(1) if found and found.group(1) in FIELD_PROBLEMS else "name"
             problems = {field: text(FIELD_PROBLEMS[field], viewer.locale)}
             return await _page(
-                service, viewer, values=values, field_errors=problems, status_code=400
+                service,
+                viewer,
+                values=values,
+                field_errors=problems,
+                status_code=400,
+                taking=taking,
             )
         except AppError as error:  # no program yet, too many companions: the service says why
             problems = {"email" if error.field == "email" else "name": error.message}
             return await _page(
-                service, viewer, values=values, field_errors=problems, status_code=400
+                service,
+                viewer,
+                values=values,
+                field_errors=problems,
+                status_code=400,
+                taking=taking,
             )
         await db_session.commit()
         return await _page(service, viewer, invited=invited)
@@ -149,3 +173,25 @@ class CompanionLearnerPages(PageController):
         )
         await db_session.commit()
         return Redirect("/me/companions#feedback", status_code=303)
+
+    @post(
+        "/suggestions/{suggestion_id:uuid}/dismiss",
+        name="learner-companions-dismiss",
+        status_code=303,
+    )
+    async def dismiss(
+        self,
+        db_session: NamedDependency[AsyncSession],
+        identity: NamedDependency[Identity],  # checks the form's CSRF token
+        suggestion_id: FromPath[UUID],
+    ) -> Redirect:
+        await CompanionSuggestionService(db_session, identity).dismiss(suggestion_id)
+        await db_session.commit()
+        return Redirect("/me/companions#coach-suggestions", status_code=303)
+
+
+def _uuid(value: object) -> UUID | None:
+    try:
+        return UUID(str(value)) if value else None
+    except ValueError:
+        return None

@@ -150,6 +150,20 @@ COMPANION_MESSAGES: dict[str, tuple[str, str]] = {
         "programme.",
         "You follow no program yet: a companion accompanies a program's goal.",
     ),
+    "companions.suggestions": ("Suggestions de votre coach", "Your coach's suggestions"),
+    "companions.suggested_who": ("Demander à : {who}", "Ask: {who}"),
+    "companions.take_up": ("Inviter quelqu'un", "Invite someone"),
+    "companions.dismiss": ("Écarter", "Dismiss"),
+    "companions.taking": (
+        "Suggestion de votre coach : demander à {who}. Choisissez la personne et relisez la "
+        "question.",
+        "Your coach suggests asking {who}. Choose the person and review the question.",
+    ),
+    "companions.aggregate": ("Ce qui ressort de leurs retours", "What their feedback says"),
+    "companions.aggregate_of": (
+        "{count} compagnons sur « {goal} », sans noms ni ordre des réponses",
+        '{count} companions on "{goal}", without names or the order they answered in',
+    ),
     # The coach's view
     "coach.companion_feedback": (
         "Retours de compagnons partagés",
@@ -160,4 +174,37 @@ COMPANION_MESSAGES: dict[str, tuple[str, str]] = {
         "No companion feedback shared.",
     ),
     "coach.companion_from": ("De {who}", "From {who}"),
+    "coach.companions": ("Compagnons", "Companions"),
+    "coach.companions_cell": (
+        "{count} · {shared} retour(s) partagé(s)",
+        "{count} · {shared} shared answer(s)",
+    ),
+    "coach.circle": ("Qui l'accompagne", "Who accompanies them"),
+    "coach.circle_none": ("Aucun compagnon invité.", "No companion invited."),
+    "coach.circle_counts": (
+        "{answered} réponse(s) sur {requests} question(s)",
+        "{answered} answer(s) to {requests} question(s)",
+    ),
+    "coach.circle_open": ("En attente de réponse :", "Waiting for an answer:"),
+    "coach.companion_aggregate": (
+        "Retours partagés, regroupés sans noms",
+        "Shared feedback, grouped without names",
+    ),
+    "coach.companion_aggregate_none": (
+        "Pas de regroupement : il faut au moins trois compagnons dont le retour est partagé.",
+        "No grouping: it takes at least three companions whose feedback was shared.",
+    ),
+    "coach.suggestions": ("Suggérer à qui demander un retour", "Suggest whom to ask for feedback"),
+    "coach.suggest_who": ("Quel type de personne", "What kind of person"),
+    "coach.suggest_who_hint": (
+        "Par exemple « un pair qui vous a vu(e) à la réunion du lundi » : pas d'adresse, "
+        "la personne reste le choix de l'apprenant(e).",
+        'For example "a peer who saw you in the Monday meeting": no address, the person '
+        "stays the learner's choice.",
+    ),
+    "coach.suggest_question": ("Quelle question", "What question"),
+    "coach.suggest": ("Suggérer", "Suggest"),
+    "coach.suggestion_status.open": ("en attente", "open"),
+    "coach.suggestion_status.taken": ("invitation envoyée", "taken up"),
+    "coach.suggestion_status.dismissed": ("écartée", "dismissed"),
 }

@@ -104,3 +104,52 @@ def test_invite_answer_share_and_the_coach_reads_it(
     assert "Alex" not in shared
     coach.shot("coach-companion-feedback")
     assert learner.console_errors() == []
+
+
+WHO = "un pair qui vous a vu(e) à la réunion du lundi"
+SUGGESTED = "Qu'avez-vous remarqué lundi quand j'ai recadré la discussion ?"
+
+
+def test_the_coach_suggests_whom_to_ask_and_the_learner_takes_it_up(
+    server: Server, open_browser: Callable[..., Browser]
+) -> None:
+    alpha = server.worlds[0]
+    learner_person = alpha.learners[1]  # not the first test's learner: their page is theirs
+    brief = f"/coach/learners/{learner_person.id}/brief"
+    coach = open_browser("coach-suggests")
+    coach.go("/login")
+    log_in(coach, alpha.coach)
+    wait(coach, lambda d: coach.path != "/login")
+    coach.go(brief)
+    css(coach, "#suggestion-who").send_keys(WHO)
+    css(coach, "#suggestion-question").send_keys(SUGGESTED)
+    css(coach, "#companion-suggestion-form button[type=submit]").click()
+    wait(coach, lambda d: all_css(coach, ".companion-suggestion[data-status=open]"))
+    assert _audit(coach) == []
+
+    learner = open_browser("learner-takes-up")
+    learner.go("/login")
+    log_in(learner, learner_person)
+    wait(learner, lambda d: learner.path != "/login")
+    learner.go("/me/companions")
+    [card] = wait(learner, lambda d: all_css(learner, ".coach-suggestion"))
+    assert WHO in card.text
+    learner.shot("companion-suggestion")
+    css(card, "a").click()
+    wait(learner, lambda d: all_css(learner, "#companion-taking"))
+    assert css(learner, "#companion-question").get_attribute("value") == SUGGESTED
+    assert _audit(learner) == []
+    css(learner, "#companion-name").send_keys("Lou Bernard")
+    css(learner, "#companion-email").send_keys("lou@friends.example")
+    css(learner, "#companion-form button[type=submit]").click()
+    wait(learner, lambda d: all_css(learner, "#companion-invited"))
+    assert all_css(learner, ".coach-suggestion") == []  # taken up: no longer waiting
+    assert learner.console_errors() == []
+
+    coach.go(brief)
+    wait(coach, lambda d: all_css(coach, ".companion-suggestion[data-status=taken]"))
+    circle = css(coach, "#companion-circle").text
+    assert SUGGESTED in circle  # the question is open, waiting for Lou's answer
+    assert "Lou" not in css(coach, "main").text  # whom the learner asked is theirs
+    coach.shot("coach-suggestion-taken")
+    assert coach.console_errors() == []

@@ -46,27 +46,43 @@ IN_ORG_ALLOWED = {
 
 
 def _victim_companion(client: TestClient[Any], learner: As, canary: str) -> tuple[str, str]:
-    """A companion of the victim learner, with an answer shared with the coach."""
-    invited = learner.post(
-        "/api/v1/companions",
-        json={
-            "name": f"{canary} companion",
-            "email": "companion@friends.example",
-            "relation": "peer",
-            "question": f"{canary} ?",
-        },
-    ).json()
-    token = invited["link"].rsplit("/c/", 1)[1]
-    page = client.get(f"/c/{token}").text
-    found = re.search(r'name="request_id" value="([^"]+)"', page)
-    assert found, page
-    client.post(
-        f"/c/{token}",
-        data={"request_id": found.group(1), "fact": f"{canary} fact", "effect": "effect"},
+    """Three companions of the victim learner, each with an answer shared with the coach (so
+    the coach has an anonymous aggregate to leak); the first one's ids."""
+    ids: list[tuple[str, str]] = []
+    for n in range(3):
+        invited = learner.post(
+            "/api/v1/companions",
+            json={
+                "name": f"{canary} companion {n}",
+                "email": f"companion{n}@friends.example",
+                "relation": "peer",
+                "question": f"{canary} ?",
+            },
+        ).json()
+        token = invited["link"].rsplit("/c/", 1)[1]
+        page = client.get(f"/c/{token}").text
+        found = re.search(r'name="request_id" value="([^"]+)"', page)
+        assert found, page
+        client.post(
+            f"/c/{token}",
+            data={"request_id": found.group(1), "fact": f"{canary} fact {n}", "effect": "effect"},
+        )
+        feedback = learner.get("/api/v1/companion-feedback").json()[0]
+        learner.patch(
+            f"/api/v1/companion-feedback/{feedback['id']}", json={"shared_with_coach": True}
+        )
+        ids.append((invited["companion"]["id"], feedback["id"]))
+    return ids[0]
+
+
+def _victim_companion_suggestion(coach: As, learner_id: str, canary: str) -> str:
+    """The victim coach's suggestion of whom their learner might ask."""
+    made = coach.post(
+        "/api/v1/companion-suggestions",
+        json={"learner_id": learner_id, "who": f"{canary} peer", "question": f"{canary} ?"},
     )
-    [feedback] = learner.get("/api/v1/companion-feedback").json()
-    learner.patch(f"/api/v1/companion-feedback/{feedback['id']}", json={"shared_with_coach": True})
-    return invited["companion"]["id"], feedback["id"]
+    assert made.status_code == 201, made.text
+    return str(made.json()["id"])
 
 
 def _victim_ids(client: TestClient[Any], beta: OrgWorld) -> dict[str, str]:
@@ -105,8 +121,10 @@ def _victim_ids(client: TestClient[Any], beta: OrgWorld) -> dict[str, str]:
         json={"name": f"{beta.canary} intranet", "allowed_origins": ["https://beta.example"]},
     ).json()["integration"]
     companion_id, feedback_id = _victim_companion(client, as_learner, beta.canary)
+    companion_suggestion_id = _victim_companion_suggestion(as_coach, str(learner.id), beta.canary)
     return {
         "integration_id": integration["id"],
+        "companion_suggestion_id": companion_suggestion_id,
         "companion_id": companion_id,
         "feedback_id": feedback_id,
         "conversation_id": conversation.json()["id"],
@@ -215,3 +233,44 @@ def test_inside_the_organisation_each_role_reaches_only_what_it_is_for(
                 breaches.append(f"{role} {method} {path}: {response.status_code}")
     print(f"\nattack suite, inside the organisation: {tried} attacks, {len(breaches)} breaches")
     assert breaches == []
+
+
+# Companion routes that take a learner's id in the query or the body (the suite above only
+# reaches ids in paths): what each returns to someone who is not the victim's coach.
+LEARNER_ID_ROUTES = (
+    ("GET", "/api/v1/companions/circle?learner_id={learner_id}"),
+    ("GET", "/api/v1/companion-feedback/aggregate?learner_id={learner_id}"),
+    ("GET", "/api/v1/companion-feedback?learner_id={learner_id}"),
+    ("GET", "/api/v1/companion-suggestions?learner_id={learner_id}"),
+    ("POST", "/api/v1/companion-suggestions"),
+)
+
+
+def test_companion_routes_with_a_learner_id_refuse_other_tenants_and_other_learners(
+    client: TestClient[Any], worlds: list[OrgWorld]
+) -> None:
+    alpha, beta = worlds
+    ids = _victim_ids(client, beta)
+    victim = ids["learner_id"]
+    coach = with_key(client, beta.coach)
+    # The victim's own coach does reach them: the refusals below are not a broken route.
+    assert coach.get(f"/api/v1/companions/circle?learner_id={victim}").status_code == 200
+    [group] = coach.get(f"/api/v1/companion-feedback/aggregate?learner_id={victim}").json()
+    assert group["companions"] == 3
+    outsiders = [*alpha.people, beta.learners[1], beta.idle_coach, beta.admin]
+    tried, breaches = 0, []
+    for person in outsiders:
+        caller = with_key(client, person)
+        for method, route in LEARNER_ID_ROUTES:
+            body = {"learner_id": victim, "who": "a peer", "question": "Q ?"}
+            response = caller.request(
+                method, route.format(learner_id=victim), json=body if method == "POST" else None
+            )
+            tried += 1
+            refused = response.status_code in ALLOWED or response.json() == []
+            if not refused or beta.canary in response.text:
+                breaches.append(f"{person.email} {method} {route}: {response.status_code}")
+    print(f"\nattack suite, companion routes by learner id: {tried} attacks")
+    assert breaches == []
+    # Nothing was suggested to the victim by anyone but their coach.
+    assert len(coach.get(f"/api/v1/companion-suggestions?learner_id={victim}").json()) == 1

@@ -226,6 +226,11 @@ def test_export_and_erasure_carry_companions_and_what_they_wrote(
     learner = with_session(client, me)
     invited = _invite(learner)
     _answer(client, _token(invited["link"]), fact="FACT-ERASE", effect="EFFECT-ERASE")
+    suggested = with_key(client, alpha.coach).post(
+        "/api/v1/companion-suggestions",
+        json={"learner_id": str(me.id), "who": "WHO-ERASE", "question": "Q ?"},
+    )
+    assert suggested.status_code == 201, suggested.text
     other = with_key(client, alpha.learners[1])
     _invite(other, name="Kept Companion")
 
@@ -235,12 +240,14 @@ def test_export_and_erasure_carry_companions_and_what_they_wrote(
     assert [f["fact"] for f in exported["feedback"]] == ["FACT-ERASE"]
     assert len(exported["requests"]) == 1
     assert _token(invited["link"]) not in str(export)
+    assert [s["who"] for s in export["companion_suggestions"]] == ["WHO-ERASE"]
 
     erased = learner.post("/api/v1/me/erase", json={"confirm": me.email})
     assert erased.status_code == 200, erased.text
     counts = erased.json()["deleted"]
     assert counts["companions"] == 1
     assert counts["companion_feedback"] == 1
+    assert counts["companion_suggestions"] == 1
     assert client.get(f"/c/{_token(invited['link'])}").status_code == 404
 
     async def left(db: Any) -> tuple[list[str], list[str]]:

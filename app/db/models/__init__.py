@@ -5,7 +5,12 @@ from app.db.models._agent_run import AgentRun
 from app.db.models._api_key import ApiKey
 from app.db.models._audit_event import AuditEvent
 from app.db.models._coaching_session import CoachingSession
-from app.db.models._companion import Companion, CompanionFeedback, FeedbackRequest
+from app.db.models._companion import (
+    Companion,
+    CompanionFeedback,
+    CompanionSuggestion,
+    FeedbackRequest,
+)
 from app.db.models._conversation import Conversation, Message
 from app.db.models._document import Document
 from app.db.models._enrollment import Enrollment
@@ -33,6 +38,7 @@ __all__ = [
     "CoachingSession",
     "Companion",
     "CompanionFeedback",
+    "CompanionSuggestion",
     "Conversation",
     "Document",
     "Enrollment",

@@ -73,3 +73,27 @@ class CompanionFeedback(TenantMixin, Base):
     # What the safety guard found in the text (tier, category), None for nothing.
     safety_tier: Mapped[str | None] = mapped_column(sa.String(16), default=None)
     safety_category: Mapped[str | None] = mapped_column(sa.String(32), default=None)
+
+
+class CompanionSuggestion(TenantMixin, Base):
+    """A coach's idea of whom a learner might ask ("a peer who saw you in the Monday
+    meeting": a kind of person, never an address) and what. The learner turns it into an
+    invitation (choosing the person and reviewing the question) or dismisses it; the coach
+    sees which were taken up, not whom the learner asked."""
+
+    __tablename__ = "companion_suggestion"
+
+    learner_id: Mapped[UUID] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    coach_id: Mapped[UUID] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    who: Mapped[str] = mapped_column(sa.String(200))
+    question: Mapped[str] = mapped_column(sa.Text)
+    status: Mapped[str] = mapped_column(sa.String(16), default="open")  # open|taken|dismissed
+    # The invitation it became; the learner's to see, never shown to the coach.
+    companion_id: Mapped[UUID | None] = mapped_column(
+        sa.ForeignKey("companion.id", ondelete="SET NULL"), default=None
+    )
+    decided_at: Mapped[datetime | None] = mapped_column(DateTimeUTC, default=None)

@@ -3,7 +3,7 @@ reads the answers their learners shared. The companion's own page is in app/web/
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 from uuid import UUID
 
 from litestar import Controller, get, patch, post
@@ -11,7 +11,11 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.db.models.enums import Role
+from app.domain.companions.overview import CompanionOverviewService
 from app.domain.companions.schemas import (
+    AggregateOut,
+    CircleMemberOut,
     CompanionIn,
     CompanionOut,
     CompanionPatch,
@@ -21,10 +25,13 @@ from app.domain.companions.schemas import (
     QuestionDraftOut,
     RequestIn,
     RequestOut,
+    SuggestionIn,
+    SuggestionOut,
 )
 from app.domain.companions.services import CompanionService
+from app.domain.companions.suggestions import CompanionSuggestionService
 from app.lib.clock import utcnow
-from app.lib.errors import Conflict, NotFound
+from app.lib.errors import Conflict, Forbidden, NotFound
 from app.lib.identity import Identity
 from app.lib.openapi import errors
 from app.settings import Settings
@@ -38,7 +45,22 @@ def provide_companions(
     return CompanionService(db_session, identity, settings)
 
 
-_DEPENDENCIES = {"companions": Provide(provide_companions, sync_to_thread=False)}
+def provide_overview(
+    db_session: NamedDependency[AsyncSession], identity: NamedDependency[Identity]
+) -> CompanionOverviewService:
+    return CompanionOverviewService(db_session, identity)
+
+
+def provide_suggestions(
+    db_session: NamedDependency[AsyncSession], identity: NamedDependency[Identity]
+) -> CompanionSuggestionService:
+    return CompanionSuggestionService(db_session, identity)
+
+
+_DEPENDENCIES = {
+    "companions": Provide(provide_companions, sync_to_thread=False),
+    "overview": Provide(provide_overview, sync_to_thread=False),
+}
 
 
 class CompanionController(Controller):
@@ -82,6 +104,22 @@ class CompanionController(Controller):
         """A focused question ("What did you notice when I ...?") drafted from the goal in the
         learner's language, to review and edit before sending it; nothing is stored."""
         return await companions.draft(enrollment_id)
+
+    @get(
+        "/circle",
+        summary="Who accompanies a learner of mine, and what is still open (coach)",
+        responses=errors(Forbidden, NotFound),
+    )
+    async def circle(
+        self,
+        overview: NamedDependency[CompanionOverviewService],
+        learner_id: Annotated[UUID, QueryParameter(name="learner_id")],
+    ) -> list[CircleMemberOut]:
+        """A learner's companions as their coach sees them: relation, link status, how many
+        questions were sent and answered, the questions still open; a name only where the
+        learner allowed it, never an address. 404 for anyone but one of the coach's
+        learners."""
+        return await overview.circle(learner_id)
 
     @get("/{companion_id:uuid}", summary="One of my companions (learner)")
     async def get_companion(
@@ -147,6 +185,21 @@ class CompanionFeedbackController(Controller):
         learners shared, with the companion's name only if the learner allowed it."""
         return await companions.feedback(learner_id)
 
+    @get(
+        "/aggregate",
+        summary="Companions' answers to a goal, anonymous, once three answered",
+    )
+    async def aggregate(
+        self,
+        overview: NamedDependency[CompanionOverviewService],
+        learner_id: Annotated[UUID | None, QueryParameter(name="learner_id")] = None,
+    ) -> list[AggregateOut]:
+        """Per goal, the facts, effects and suggestions of at least three companions, with no
+        name, relation, id or date, each list in an order unrelated to who answered or when.
+        A goal fewer than three companions answered has no aggregate. A coach's aggregate
+        counts only the answers the learner shared, so it needs three shared answers."""
+        return await overview.aggregates(learner_id)
+
     @patch("/{feedback_id:uuid}", summary="Share a companion's answer with my coach, or stop")
     async def share(
         self,
@@ -156,3 +209,53 @@ class CompanionFeedbackController(Controller):
     ) -> FeedbackOut:
         """The learner decides whether their coach reads this answer. Learner only."""
         return await companions.share(feedback_id, data)
+
+
+class CompanionSuggestionController(Controller):
+    """A coach suggests whom a learner might ask and what; the learner takes it up (an
+    invitation with `suggestion_id`) or dismisses it."""
+
+    path = "/api/v1/companion-suggestions"
+    tags = ["companions"]
+    dependencies = {"suggestions": Provide(provide_suggestions, sync_to_thread=False)}
+
+    @post(
+        "/",
+        summary="Suggest to a learner of mine whom to ask for feedback, and what (coach)",
+        responses=errors(Conflict, Forbidden, NotFound),
+    )
+    async def suggest(
+        self, suggestions: NamedDependency[CompanionSuggestionService], data: JSONBody[SuggestionIn]
+    ) -> SuggestionOut:
+        """`who` is a kind of person ("a peer who saw you in the Monday meeting"), not an
+        address; the learner chooses the person and reviews the question. 404 for anyone but
+        one of the coach's learners."""
+        return SuggestionOut.of(await suggestions.suggest(data), learner=False)
+
+    @get("/", summary="Suggestions of whom to ask (learner: mine; coach: my learners')")
+    async def list_suggestions(
+        self,
+        suggestions: NamedDependency[CompanionSuggestionService],
+        learner_id: Annotated[UUID | None, QueryParameter(name="learner_id")] = None,
+        status: Annotated[
+            Literal["open", "taken", "dismissed"] | None, QueryParameter(name="status")
+        ] = None,
+    ) -> list[SuggestionOut]:
+        """Newest first, with their status: open, taken (an invitation was sent from it) or
+        dismissed. A coach never learns whom the learner invited."""
+        learner = suggestions.identity.role is Role.LEARNER
+        rows = await suggestions.find(learner_id, status=status)
+        return [SuggestionOut.of(row, learner=learner) for row in rows]
+
+    @post(
+        "/{companion_suggestion_id:uuid}/dismiss",
+        summary="Set aside a coach's suggestion (learner)",
+        responses=errors(Conflict),
+    )
+    async def dismiss(
+        self,
+        suggestions: NamedDependency[CompanionSuggestionService],
+        companion_suggestion_id: FromPath[UUID],
+    ) -> SuggestionOut:
+        """The coach then sees it dismissed. 409 if it was taken up already."""
+        return SuggestionOut.of(await suggestions.dismiss(companion_suggestion_id), learner=True)

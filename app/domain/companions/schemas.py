@@ -6,14 +6,16 @@ from uuid import UUID
 
 import msgspec
 
-from app.db.models import Companion, CompanionFeedback, FeedbackRequest
-from app.lib.schema import NON_BLANK, Email, Name
+from app.db.models import Companion, CompanionFeedback, CompanionSuggestion, FeedbackRequest
+from app.lib.schema import NO_ADDRESS, NON_BLANK, Email, Name
 
 Relation = Literal["peer", "colleague", "mentor", "relative", "other"]
 # A focused question, and short answers: the form asks for a few sentences, not a report.
 Question = Annotated[str, msgspec.Meta(min_length=1, max_length=500, pattern=NON_BLANK)]
 Fact = Annotated[str, msgspec.Meta(min_length=1, max_length=2_000, pattern=NON_BLANK)]
 Optional = Annotated[str, msgspec.Meta(max_length=2_000, pattern=r"^[^\x00]*$")]
+# A kind of person ("a peer who saw you in the Monday meeting"), not an address.
+Who = Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=NO_ADDRESS)]
 
 
 class CompanionIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -26,6 +28,8 @@ class CompanionIn(msgspec.Struct, forbid_unknown_fields=True):
     name_visible_to_coach: bool = False
     # The enrollment whose goal is shared; default: the learner's latest active one.
     enrollment_id: UUID | None = None
+    # The coach's suggestion this invitation takes up (it is then marked taken).
+    suggestion_id: UUID | None = None
 
 
 class CompanionPatch(msgspec.Struct, forbid_unknown_fields=True):
@@ -158,3 +162,67 @@ def feedback_out(
         safety_tier=feedback.safety_tier,
         created_at=feedback.created_at,
     )
+
+
+class SuggestionIn(msgspec.Struct, forbid_unknown_fields=True):
+    """A coach's suggestion: `who`, a kind of person to ask (free text, no e-mail address),
+    and a question the learner will review before sending it."""
+
+    learner_id: UUID
+    who: Who
+    question: Question
+
+
+SuggestionStatus = Literal["open", "taken", "dismissed"]
+
+
+class SuggestionOut(msgspec.Struct):
+    """`companion_id`: the invitation it became, for the learner only (None for a coach: whom
+    the learner asked is theirs)."""
+
+    id: UUID
+    learner_id: UUID
+    who: str
+    question: str
+    status: str
+    decided_at: datetime | None
+    created_at: datetime
+    companion_id: UUID | None = None
+
+    @classmethod
+    def of(cls, row: CompanionSuggestion, *, learner: bool) -> SuggestionOut:
+        return cls(
+            id=row.id,
+            learner_id=row.learner_id,
+            who=row.who,
+            question=row.question,
+            status=row.status,
+            decided_at=row.decided_at,
+            created_at=row.created_at,
+            companion_id=row.companion_id if learner else None,
+        )
+
+
+class AggregateOut(msgspec.Struct):
+    """The answers to a goal from at least three companions, without who said what: no name,
+    relation, id or date, and each list in an order that owes nothing to who answered when
+    (sorted by a hash of the text). `companions`: how many answered."""
+
+    learner_id: UUID
+    goal: str
+    companions: int
+    facts: list[str]
+    effects: list[str]
+    suggestions: list[str]
+
+
+class CircleMemberOut(msgspec.Struct):
+    """A companion as the coach sees them: `name` only if the learner allowed it ("" else),
+    never the address; `open_questions`: the learner's questions not answered yet."""
+
+    name: str
+    relation: str
+    status: str
+    requests: int
+    answered: int
+    open_questions: list[str]

@@ -33,6 +33,7 @@ from app.domain.companions.schemas import (
     RequestOut,
     feedback_out,
 )
+from app.domain.companions.suggestions import CompanionSuggestionService
 from app.lib.clock import utcnow
 from app.lib.errors import Conflict, NotFound
 from app.lib.identity import Identity
@@ -130,6 +131,9 @@ class CompanionService:
         """A companion and their first request; the link is mailed, or given back once."""
         me = await self._me()
         enrollment = await self._enrollment(data.enrollment_id)
+        suggestions = CompanionSuggestionService(self.db, self.identity)
+        if data.suggestion_id is not None:
+            await suggestions.check_open(data.suggestion_id)
         if len(await self.mine()) >= MAX_COMPANIONS:
             raise Conflict(
                 f"You have {MAX_COMPANIONS} companions already: revoke one first.",
@@ -151,6 +155,8 @@ class CompanionService:
         self.db.add(companion)
         await self.db.flush()
         request = await self._request(companion, data.question)
+        if data.suggestion_id is not None:
+            await suggestions.take(data.suggestion_id, companion)
         url = link_url(self.settings, token)
         if self.settings.sends_mail:
             await queue_companion_mail(

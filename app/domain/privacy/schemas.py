@@ -5,7 +5,7 @@ from datetime import datetime
 import msgspec
 
 from app.domain.coaching.schemas import LearnerSessionOut
-from app.domain.companions.schemas import CompanionExport
+from app.domain.companions.schemas import CompanionExport, SuggestionOut
 from app.domain.conversations.schemas import ConversationOut, MessageOut
 from app.domain.journal.schemas import JournalEntryOut
 from app.domain.people.schemas import EnrollmentOut, UserOut
@@ -33,6 +33,8 @@ class LearnerExport(msgspec.Struct):
     conversations: list[ConversationExport]
     # The people the learner invited, their questions and what they answered (no link).
     companions: list[CompanionExport]
+    # What the coach suggested asking, and what became of it.
+    companion_suggestions: list[SuggestionOut]
 
 
 class EraseIn(msgspec.Struct, forbid_unknown_fields=True):

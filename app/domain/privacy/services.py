@@ -27,6 +27,7 @@ from app.db.models import (
     CoachingSession,
     Companion,
     CompanionFeedback,
+    CompanionSuggestion,
     Conversation,
     Enrollment,
     Escalation,
@@ -44,7 +45,9 @@ from app.db.models import (
 from app.db.models.enums import Role
 from app.domain import access, audit
 from app.domain.coaching.schemas import LearnerSessionOut
+from app.domain.companions.schemas import SuggestionOut
 from app.domain.companions.services import CompanionService
+from app.domain.companions.suggestions import CompanionSuggestionService
 from app.domain.conversations.schemas import ConversationOut, MessageOut
 from app.domain.journal.schemas import JournalEntryOut
 from app.domain.people.schemas import EnrollmentOut, UserOut
@@ -128,6 +131,10 @@ class PrivacyService:
                 for c in conversations
             ],
             companions=await CompanionService(self.db, me).export(),
+            companion_suggestions=[
+                SuggestionOut.of(row, learner=True)
+                for row in await CompanionSuggestionService(self.db, me).find()
+            ],
         )
 
     async def erase(self, confirm: str) -> ErasedOut:
@@ -206,6 +213,11 @@ class PrivacyService:
             "companion_feedback", CompanionFeedback, CompanionFeedback.learner_id == learner_id
         )
         await purge("feedback_requests", FeedbackRequest, FeedbackRequest.learner_id == learner_id)
+        await purge(
+            "companion_suggestions",
+            CompanionSuggestion,
+            CompanionSuggestion.learner_id == learner_id,
+        )
         await purge("companions", Companion, Companion.learner_id == learner_id)
         # A question a coach banked from this learner's item stays the organisation's.
         await self.db.execute(
