@@ -31,6 +31,11 @@ from app.domain.auth.controllers import AuthController
 from app.domain.auth.deps import provide_identity
 from app.domain.briefs.controllers import BriefController
 from app.domain.calendar.controllers import CalendarController, CalendarFeedController
+from app.domain.circles.controllers import (
+    CircleController,
+    CircleDraftController,
+    CircleSessionController,
+)
 from app.domain.coaching.controllers import CoachingSessionController
 from app.domain.companions.controllers import (
     CompanionController,
@@ -105,6 +110,9 @@ API_CONTROLLERS = [
     CalendarFeedController,
     CompanionController,
     CompanionFeedbackController,
+    CircleController,
+    CircleSessionController,
+    CircleDraftController,
 ]
 SCHEMA_PATH = "/schema"
 
