@@ -4,6 +4,7 @@ from datetime import datetime
 
 import msgspec
 
+from app.domain.circles.schemas import CircleExport
 from app.domain.coaching.schemas import LearnerSessionOut
 from app.domain.companions.schemas import CompanionExport
 from app.domain.conversations.schemas import ConversationOut, MessageOut
@@ -33,6 +34,8 @@ class LearnerExport(msgspec.Struct):
     conversations: list[ConversationExport]
     # The people the learner invited, their questions and what they answered (no link).
     companions: list[CompanionExport]
+    # The peer circles the learner is in, and what they wrote there (not the others' words).
+    circles: list[CircleExport]
 
 
 class EraseIn(msgspec.Struct, forbid_unknown_fields=True):
