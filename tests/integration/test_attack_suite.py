@@ -7,7 +7,8 @@ their role is for, listed in `IN_ORG_ALLOWED`.
 The victim (beta) is given one resource of each kind first: a conversation with a message, a
 journal entry, a document and its passage, a run, an escalation, keys, a companion and their
 shared answer, a peer circle with a session and the agent's pending draft. The operations
-come from the OpenAPI schema, so a new endpoint is attacked the day it is added. The count of attacks is printed and recorded in the README.
+come from the OpenAPI schema, so a new endpoint is attacked the day it is added. The count of
+attacks is printed and recorded in the README.
 """
 
 from __future__ import annotations
