@@ -35,6 +35,8 @@ MIN_MEMBERS, MAX_MEMBERS = 4, 8
 
 Contribution = Annotated[str, msgspec.Meta(min_length=1, max_length=4_000, pattern=NON_BLANK)]
 DraftText = Annotated[str, msgspec.Meta(min_length=1, max_length=20_000, pattern=NON_BLANK)]
+# Bounded well above 8 so that 9 to 20 members still get the message that says 4 to 8.
+MemberIds = Annotated[list[UUID], msgspec.Meta(max_length=20)]
 Reason = Annotated[str, msgspec.Meta(max_length=2_000, pattern=r"^[^\x00]*$")]
 
 
@@ -43,7 +45,7 @@ class CircleIn(msgspec.Struct, forbid_unknown_fields=True):
     `facilitator_id`: a coach or an admin of the organisation; default: the caller."""
 
     name: Name
-    member_ids: list[UUID]
+    member_ids: MemberIds
     facilitator_id: UUID | None = None
     language: Literal["fr", "en"] | None = None
 
