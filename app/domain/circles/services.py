@@ -318,7 +318,11 @@ class CircleService:
             raise Conflict("This session is closed.", field="circle_session_id")
         key = STEPS[session.step].key
         if key in ("situation", "plan") and not await self._written(session, key):
-            raise Conflict(f"The presenter has not written the {key} yet.", field="step")
+            raise Conflict(
+                f"The presenter has not written the {key} yet (a text the safety guard held "
+                "back from the circle does not count).",
+                field="step",
+            )
         if key == "situation":
             await drafting.questions_draft(self.db, circle, session)
         if key == "plan":
