@@ -31,6 +31,11 @@ from app.domain.auth.controllers import AuthController
 from app.domain.auth.deps import provide_identity
 from app.domain.briefs.controllers import BriefController
 from app.domain.calendar.controllers import CalendarController, CalendarFeedController
+from app.domain.circles.controllers import (
+    CircleController,
+    CircleDraftController,
+    CircleSessionController,
+)
 from app.domain.coaching.controllers import CoachingSessionController
 from app.domain.companions.controllers import (
     CompanionController,
@@ -107,6 +112,9 @@ API_CONTROLLERS = [
     CompanionController,
     CompanionFeedbackController,
     CompanionSuggestionController,
+    CircleController,
+    CircleSessionController,
+    CircleDraftController,
 ]
 SCHEMA_PATH = "/schema"
 

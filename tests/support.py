@@ -210,3 +210,30 @@ def with_session(client: TestClient[Any], person: Person, password: str = PASSWO
         "X-CSRF-Token": response.json()["csrf_token"],
     }
     return As(client, headers, f"{person.email} (session)")
+
+
+def add_learners(settings: Settings, world: OrgWorld, count: int) -> list[Person]:
+    """`count` more learners in the world's organisation, enrolled in its program under its
+    coach (a peer circle needs four or more)."""
+    passwords = Passwords.from_settings(settings)
+    start = len(world.learners) + 1
+
+    async def work(db: AsyncSession) -> list[Person]:
+        added = []
+        for n in range(start, start + count):
+            person = await _person(db, passwords, world.id, world.slug, f"learner{n}", Role.LEARNER)
+            db.add(
+                Enrollment(
+                    organization_id=world.id,
+                    learner_id=person.id,
+                    coach_id=world.coach.id,
+                    program_id=world.program_id,
+                    goal=f"goal {world.canary}",
+                )
+            )
+            added.append(person)
+        return added
+
+    people = run_db(settings, work)
+    world.learners.extend(people)
+    return people

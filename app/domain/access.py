@@ -17,6 +17,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.db.models import (
     AgentRun,
     Answer,
+    Circle,
+    CircleContribution,
+    CircleDraft,
+    CircleMember,
     CoachingSession,
     Companion,
     CompanionFeedback,
@@ -290,6 +294,35 @@ def companions_in_coach_view(identity: Identity) -> ColumnElement[bool]:
     )
 
 
+def _member_circle_ids(identity: Identity) -> Any:
+    return select(CircleMember.circle_id).where(
+        CircleMember.organization_id == identity.organization_id,
+        CircleMember.learner_id == identity.user_id,
+    )
+
+
+def _facilitated_circle_ids(identity: Identity) -> Any:
+    return select(Circle.id).where(
+        Circle.organization_id == identity.organization_id,
+        Circle.facilitator_id == identity.user_id,
+    )
+
+
+def visible_circles(identity: Identity) -> ColumnElement[bool]:
+    """A circle is its members' and its facilitator's (a coach or an admin). Anyone else,
+    the admin who created it for another facilitator included, sees nothing of it: what is
+    said in a circle stays in the circle."""
+    return and_(
+        in_tenant(Circle, identity),
+        _by_role(
+            identity,
+            learner=lambda: Circle.id.in_(_member_circle_ids(identity)),
+            coach=lambda: Circle.facilitator_id == identity.user_id,
+            admin=lambda: Circle.facilitator_id == identity.user_id,
+        ),
+    )
+
+
 def visible_companion_suggestions(identity: Identity) -> ColumnElement[bool]:
     """A coach's suggestion of whom to ask: the learner's to act on, and readable by the
     coaches of that learner (who see whether it was taken up). An admin never reads them."""
@@ -300,5 +333,45 @@ def visible_companion_suggestions(identity: Identity) -> ColumnElement[bool]:
             learner=lambda: CompanionSuggestion.learner_id == identity.user_id,
             coach=lambda: CompanionSuggestion.learner_id.in_(coach_learner_ids(identity)),
             admin=false,
+        ),
+    )
+
+
+# What members may read of the agent's drafts: only what the facilitator approved or edited.
+CIRCLE_VISIBLE_DRAFT_STATES = ("approved", "edited")
+
+
+def visible_circle_drafts(identity: Identity) -> ColumnElement[bool]:
+    """The facilitator's approval gate for the circle, as the coach's is for a learner."""
+    return and_(
+        in_tenant(CircleDraft, identity),
+        _by_role(
+            identity,
+            learner=lambda: and_(
+                CircleDraft.circle_id.in_(_member_circle_ids(identity)),
+                CircleDraft.state.in_(CIRCLE_VISIBLE_DRAFT_STATES),
+            ),
+            coach=lambda: CircleDraft.circle_id.in_(_facilitated_circle_ids(identity)),
+            admin=lambda: CircleDraft.circle_id.in_(_facilitated_circle_ids(identity)),
+        ),
+    )
+
+
+def visible_circle_contributions(identity: Identity) -> ColumnElement[bool]:
+    """Members read each other's words, except a text the safety guard flagged: a signal of
+    distress is for its writer (shown resources) and the facilitator, not for the group."""
+    return and_(
+        in_tenant(CircleContribution, identity),
+        _by_role(
+            identity,
+            learner=lambda: and_(
+                CircleContribution.circle_id.in_(_member_circle_ids(identity)),
+                or_(
+                    CircleContribution.safety_tier.is_(None),
+                    CircleContribution.author_id == identity.user_id,
+                ),
+            ),
+            coach=lambda: CircleContribution.circle_id.in_(_facilitated_circle_ids(identity)),
+            admin=lambda: CircleContribution.circle_id.in_(_facilitated_circle_ids(identity)),
         ),
     )

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from app.lib.time_zones import is_time_zone
 from app.web.messages import MESSAGES as CORE_MESSAGES
 from app.web.messages_admin import ADMIN_JS_KEYS, ADMIN_MESSAGES
+from app.web.messages_circles import CIRCLE_MESSAGES
 from app.web.messages_companions import COMPANION_MESSAGES
 from app.web.messages_widget import WIDGET_MESSAGES
 
@@ -66,6 +67,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     **ADMIN_MESSAGES,
     **WIDGET_MESSAGES,
     **COMPANION_MESSAGES,
+    **CIRCLE_MESSAGES,
 }
 
 MONTHS = {

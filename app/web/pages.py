@@ -47,12 +47,14 @@ NAV_BY_ROLE = {
         ("/me/chat", "nav.chat"),
         ("/me/journal", "nav.journal"),
         ("/me/companions", "nav.companions"),
+        ("/circles", "nav.circles"),
         ("/me/data", "nav.my_data"),
     ),
     Role.COACH: (
         ("/coach", "nav.learners"),
         ("/coach/sessions/new", "nav.new_session"),
         ("/coach/review", "nav.review"),
+        ("/circles", "nav.circles"),
     ),
     Role.ADMIN: (
         ("/admin", "admin.nav.knowledge"),
@@ -61,6 +63,7 @@ NAV_BY_ROLE = {
         ("/admin/integrations", "admin.nav.integrations"),
         ("/admin/policy", "admin.nav.policy"),
         ("/admin/figures", "admin.nav.figures"),
+        ("/circles", "nav.circles"),
     ),
 }
 

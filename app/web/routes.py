@@ -18,6 +18,7 @@ from app.web import i18n
 from app.web.account_pages import AccountPages, PasswordLinkPages, UnsubscribePages
 from app.web.admin import AdminPages
 from app.web.auth_pages import AuthPages
+from app.web.circles_pages import CirclePages
 from app.web.coach import CoachPages
 from app.web.companion import CompanionPages
 from app.web.companions_pages import CompanionLearnerPages
@@ -40,6 +41,7 @@ WEB_CONTROLLERS: list[ControllerRouterHandler] = [
     WidgetPages,
     CompanionPages,
     CompanionLearnerPages,
+    CirclePages,
 ]
 
 

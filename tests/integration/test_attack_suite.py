@@ -6,8 +6,9 @@ their role is for, listed in `IN_ORG_ALLOWED`.
 
 The victim (beta) is given one resource of each kind first: a conversation with a message, a
 journal entry, a document and its passage, a run, an escalation, keys, a companion and their
-shared answer. The operations come from the OpenAPI schema, so a new endpoint is attacked the
-day it is added. The count of attacks is printed and recorded in the README.
+shared answer, a peer circle with a session and the agent's pending draft. The operations
+come from the OpenAPI schema, so a new endpoint is attacked the day it is added. The count of
+attacks is printed and recorded in the README.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from typing import Any
 
 from litestar.testing import TestClient
 
-from tests.support import As, OrgWorld, with_key
+from app.settings import Settings
+from tests.support import As, OrgWorld, add_learners, with_key
 
 ALLOWED = {400, 401, 403, 404, 405, 409, 412, 413, 415, 422}
 
@@ -85,7 +87,29 @@ def _victim_companion_suggestion(coach: As, learner_id: str, canary: str) -> str
     return str(made.json()["id"])
 
 
-def _victim_ids(client: TestClient[Any], beta: OrgWorld) -> dict[str, str]:
+def _victim_circle(client: TestClient[Any], beta: OrgWorld, settings: Settings) -> dict[str, str]:
+    """A peer circle of the victim learner and three others (not `learners[1]`, the in-org
+    attacker), a session whose situation is written, and the agent's pending draft."""
+    others = add_learners(settings, beta, 3)
+    coach = with_key(client, beta.coach)
+    members = [str(p.id) for p in (beta.learners[0], *others)]
+    circle = coach.post(
+        "/api/v1/circles", json={"name": f"{beta.canary} circle", "member_ids": members}
+    ).json()
+    session = coach.post(f"/api/v1/circles/{circle['id']}/sessions", json={}).json()
+    with_key(client, beta.learners[0]).post(
+        f"/api/v1/circle-sessions/{session['id']}/contributions",
+        json={"text": f"{beta.canary} situation"},
+    )
+    advanced = coach.post(f"/api/v1/circle-sessions/{session['id']}/advance").json()
+    return {
+        "circle_id": circle["id"],
+        "circle_session_id": session["id"],
+        "circle_draft_id": advanced["drafts"][0]["id"],
+    }
+
+
+def _victim_ids(client: TestClient[Any], beta: OrgWorld, settings: Settings) -> dict[str, str]:
     """One real id of each kind in the victim organisation, made through its own API."""
     learner = beta.learners[0]
     as_learner, as_coach = with_key(client, learner), with_key(client, beta.coach)
@@ -123,6 +147,7 @@ def _victim_ids(client: TestClient[Any], beta: OrgWorld) -> dict[str, str]:
     companion_id, feedback_id = _victim_companion(client, as_learner, beta.canary)
     companion_suggestion_id = _victim_companion_suggestion(as_coach, str(learner.id), beta.canary)
     return {
+        **_victim_circle(client, beta, settings),
         "integration_id": integration["id"],
         "companion_suggestion_id": companion_suggestion_id,
         "companion_id": companion_id,
@@ -180,10 +205,10 @@ def _operations(client: TestClient[Any]) -> list[tuple[str, str]]:
 
 
 def test_no_role_of_another_organisation_reaches_the_victim_s_resources(
-    client: TestClient[Any], worlds: list[OrgWorld]
+    client: TestClient[Any], worlds: list[OrgWorld], settings: Settings
 ) -> None:
     alpha, beta = worlds
-    ids = _victim_ids(client, beta)
+    ids = _victim_ids(client, beta, settings)
     attackers = [with_key(client, p) for p in alpha.people]
     attackers.append(As(client, {}, "anonymous"))
     attackers.append(_integration_token(client, alpha, beta))
@@ -208,10 +233,10 @@ def test_no_role_of_another_organisation_reaches_the_victim_s_resources(
 
 
 def test_inside_the_organisation_each_role_reaches_only_what_it_is_for(
-    client: TestClient[Any], worlds: list[OrgWorld]
+    client: TestClient[Any], worlds: list[OrgWorld], settings: Settings
 ) -> None:
     _, beta = worlds
-    ids = _victim_ids(client, beta)
+    ids = _victim_ids(client, beta, settings)
     attackers = {
         "learner": beta.learners[1],  # another learner
         "coach": beta.idle_coach,  # a coach who does not coach the victim

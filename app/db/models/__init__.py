@@ -4,6 +4,13 @@ from app.db.models._account_token import AccountToken
 from app.db.models._agent_run import AgentRun
 from app.db.models._api_key import ApiKey
 from app.db.models._audit_event import AuditEvent
+from app.db.models._circle import (
+    Circle,
+    CircleContribution,
+    CircleDraft,
+    CircleMember,
+    CircleSession,
+)
 from app.db.models._coaching_session import CoachingSession
 from app.db.models._companion import (
     Companion,
@@ -35,6 +42,11 @@ __all__ = [
     "ApiKey",
     "AuditEvent",
     "Base",
+    "Circle",
+    "CircleContribution",
+    "CircleDraft",
+    "CircleMember",
+    "CircleSession",
     "CoachingSession",
     "Companion",
     "CompanionFeedback",

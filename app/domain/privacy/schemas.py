@@ -4,6 +4,7 @@ from datetime import datetime
 
 import msgspec
 
+from app.domain.circles.schemas import CircleExport
 from app.domain.coaching.schemas import LearnerSessionOut
 from app.domain.companions.schemas import CompanionExport, SuggestionOut
 from app.domain.conversations.schemas import ConversationOut, MessageOut
@@ -35,6 +36,8 @@ class LearnerExport(msgspec.Struct):
     companions: list[CompanionExport]
     # What the coach suggested asking, and what became of it.
     companion_suggestions: list[SuggestionOut]
+    # The peer circles the learner is in, and what they wrote there (not the others' words).
+    circles: list[CircleExport]
 
 
 class EraseIn(msgspec.Struct, forbid_unknown_fields=True):

@@ -24,6 +24,10 @@ from app.db.models import (
     AgentRun,
     Answer,
     ApiKey,
+    CircleContribution,
+    CircleDraft,
+    CircleMember,
+    CircleSession,
     CoachingSession,
     Companion,
     CompanionFeedback,
@@ -44,6 +48,7 @@ from app.db.models import (
 )
 from app.db.models.enums import Role
 from app.domain import access, audit
+from app.domain.circles.services import CircleService
 from app.domain.coaching.schemas import LearnerSessionOut
 from app.domain.companions.schemas import SuggestionOut
 from app.domain.companions.services import CompanionService
@@ -135,6 +140,7 @@ class PrivacyService:
                 SuggestionOut.of(row, learner=True)
                 for row in await CompanionSuggestionService(self.db, me).find()
             ],
+            circles=await CircleService(self.db, me).export(),
         )
 
     async def erase(self, confirm: str) -> ErasedOut:
@@ -219,6 +225,7 @@ class PrivacyService:
             CompanionSuggestion.learner_id == learner_id,
         )
         await purge("companions", Companion, Companion.learner_id == learner_id)
+        await self._purge_circles(purge, learner_id)
         # A question a coach banked from this learner's item stays the organisation's.
         await self.db.execute(
             update(QuestionBankEntry)
@@ -245,3 +252,35 @@ class PrivacyService:
         await purge("api_keys", ApiKey, ApiKey.user_id == learner_id)
         await purge("account_tokens", AccountToken, AccountToken.user_id == learner_id)
         return counts
+
+    async def _purge_circles(self, purge: Any, learner_id: UUID) -> None:
+        """The learner's words in circles go, and with them what quotes them: the agent's
+        drafts of every session they wrote in (the synthesis attributes each line), and the
+        sessions they presented, whose every text was about their situation. The circles
+        stay for the other members."""
+        org_id = self.identity.organization_id
+        presented = await _all(
+            self.db,
+            select(CircleSession.id).where(
+                CircleSession.organization_id == org_id, CircleSession.presenter_id == learner_id
+            ),
+        )
+        wrote_in = await _all(
+            self.db,
+            select(CircleContribution.session_id).where(
+                CircleContribution.organization_id == org_id,
+                CircleContribution.author_id == learner_id,
+            ),
+        )
+        touched = set(presented) | set(wrote_in)
+        await purge("circle_drafts", CircleDraft, CircleDraft.session_id.in_(touched))
+        await purge(
+            "circle_contributions",
+            CircleContribution,
+            or_(
+                CircleContribution.author_id == learner_id,
+                CircleContribution.session_id.in_(presented),
+            ),
+        )
+        await purge("circle_sessions", CircleSession, CircleSession.id.in_(presented))
+        await purge("circle_memberships", CircleMember, CircleMember.learner_id == learner_id)

@@ -1,0 +1,233 @@
+"""The peer circles' pages: the list (and, for a coach or an admin, the form that forms a
+circle) and the circle's page, which is the session's shared space for a remote circle: the
+step under way with its time left, what members wrote, the drafts the facilitator approved,
+and the forms each person may use at this step. Forms, no script: members refresh the page.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+import msgspec
+from litestar import Request, get, post
+from litestar.datastructures import State
+from litestar.di import NamedDependency
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.models import User
+from app.db.models.enums import Role
+from app.domain import access
+from app.domain.circles.schemas import (
+    STEPS,
+    CircleIn,
+    ContributionIn,
+    ReviewIn,
+    SessionIn,
+    WrittenOut,
+)
+from app.domain.circles.services import CircleService
+from app.lib.errors import AppError, InvalidInput
+from app.lib.identity import Identity
+from app.web.i18n import text
+from app.web.pages import PageController, Viewer, render
+
+MAX_CHARS = 4_000
+
+
+async def _learners(db: AsyncSession, identity: Identity) -> list[User]:
+    """Whom the viewer may invite: a coach's learners, an admin's organisation's."""
+    rows = await db.scalars(
+        select(User)
+        .where(
+            access.visible_users(identity),
+            User.role == Role.LEARNER,
+            User.is_active.is_(True),
+        )
+        .order_by(User.display_name)
+    )
+    return list(rows)
+
+
+def _problem(error: Exception, locale: str) -> str:
+    message = error.message if isinstance(error, AppError) else str(error).split(" - at")[0]
+    return text("circles.problem", locale, message=message)
+
+
+class CirclePages(PageController):
+    path = "/circles"
+
+    async def _list(
+        self, db: AsyncSession, viewer: Viewer, *, problem: str = "", status_code: int = 200
+    ) -> Template:
+        identity = viewer.identity
+        organizing = identity.role in (Role.COACH, Role.ADMIN)
+        return render(
+            "circles/list.html",
+            viewer,
+            current="/circles",
+            status_code=status_code,
+            circles=await CircleService(db, identity).mine(),
+            learners=await _learners(db, identity) if organizing else [],
+            organizing=organizing,
+            problem=problem,
+        )
+
+    @get("/", name="circles")
+    async def circles(
+        self, db_session: NamedDependency[AsyncSession], viewer: NamedDependency[Viewer]
+    ) -> Template:
+        return await self._list(db_session, viewer)
+
+    @post("/", name="circles-create", status_code=303)
+    async def create(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[AsyncSession],
+        identity: NamedDependency[Identity],  # checks the form's CSRF token
+        viewer: NamedDependency[Viewer],
+    ) -> Redirect | Template:
+        form = await request.form()
+        raw = {
+            "name": str(form.get("name") or "").strip()[:300],
+            "member_ids": [str(v) for v in form.getall("member_ids", [])][:20],
+        }
+        try:
+            circle = await CircleService(db_session, identity).create(
+                msgspec.convert(raw, CircleIn)
+            )
+        except (msgspec.ValidationError, AppError) as error:
+            return await self._list(
+                db_session, viewer, problem=_problem(error, viewer.locale), status_code=400
+            )
+        await db_session.commit()
+        return Redirect(f"/circles/{circle.id}", status_code=303)
+
+    async def _circle(
+        self,
+        db: AsyncSession,
+        viewer: Viewer,
+        circle_id: UUID,
+        *,
+        written: WrittenOut | None = None,
+        problem: str = "",
+        status_code: int = 200,
+    ) -> Template:
+        service = CircleService(db, viewer.identity)
+        circle = await service.get(circle_id)
+        shown = circle.open_session_id or (circle.session_ids[0] if circle.session_ids else None)
+        session = await service.view(shown) if shown else None
+        return render(
+            "circles/circle.html",
+            viewer,
+            current="/circles",
+            status_code=status_code,
+            circle=circle,
+            session=session,
+            steps=STEPS,
+            facilitating=circle.facilitator_id == viewer.identity.user_id,
+            least=min(circle.members, key=lambda m: m.presented).id if circle.members else None,
+            written=written,
+            problem=problem,
+        )
+
+    @get("/{circle_id:uuid}", name="circle")
+    async def circle(
+        self,
+        db_session: NamedDependency[AsyncSession],
+        viewer: NamedDependency[Viewer],
+        circle_id: FromPath[UUID],
+    ) -> Template:
+        return await self._circle(db_session, viewer, circle_id)
+
+    @post("/{circle_id:uuid}/sessions", name="circle-start", status_code=303)
+    async def start(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[AsyncSession],
+        identity: NamedDependency[Identity],  # checks the form's CSRF token
+        circle_id: FromPath[UUID],
+    ) -> Redirect:
+        form = await request.form()
+        try:
+            presenter: UUID | None = UUID(str(form.get("presenter_id") or ""))
+        except ValueError:
+            presenter = None
+        await CircleService(db_session, identity).start(circle_id, SessionIn(presenter))
+        await db_session.commit()
+        return Redirect(f"/circles/{circle_id}", status_code=303)
+
+    @post(
+        "/sessions/{circle_session_id:uuid}/contributions",
+        name="circle-contribute",
+        status_code=200,
+    )
+    async def contribute(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[AsyncSession],
+        identity: NamedDependency[Identity],  # checks the form's CSRF token
+        viewer: NamedDependency[Viewer],
+        state: State,
+        circle_session_id: FromPath[UUID],
+    ) -> Template:
+        service = CircleService(db_session, identity)
+        session = await service.view(circle_session_id)
+        form = await request.form()
+        raw = {"text": str(form.get("text") or "")[: MAX_CHARS + 1]}
+        try:
+            written = await service.contribute(
+                circle_session_id,
+                msgspec.convert(raw, ContributionIn),
+                state.agents.guard,
+                state.alert_mail,
+            )
+        except (msgspec.ValidationError, AppError) as error:
+            return await self._circle(
+                db_session,
+                viewer,
+                session.circle_id,
+                problem=_problem(error, viewer.locale),
+                status_code=400,
+            )
+        await db_session.commit()
+        return await self._circle(db_session, viewer, session.circle_id, written=written)
+
+    @post("/sessions/{circle_session_id:uuid}/advance", name="circle-advance", status_code=303)
+    async def advance(
+        self,
+        db_session: NamedDependency[AsyncSession],
+        identity: NamedDependency[Identity],  # checks the form's CSRF token
+        circle_session_id: FromPath[UUID],
+    ) -> Redirect:
+        session = await CircleService(db_session, identity).advance(circle_session_id)
+        await db_session.commit()
+        return Redirect(f"/circles/{session.circle_id}", status_code=303)
+
+    @post("/drafts/{circle_draft_id:uuid}/review", name="circle-review", status_code=303)
+    async def review(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[AsyncSession],
+        identity: NamedDependency[Identity],  # checks the form's CSRF token
+        circle_draft_id: FromPath[UUID],
+    ) -> Redirect:
+        form = await request.form()
+        decision = str(form.get("decision") or "")
+        raw: dict[str, Any] = {"decision": decision, "reason": str(form.get("reason") or "")}
+        if decision == "edit":
+            raw["text"] = str(form.get("text") or "")
+        try:
+            data = msgspec.convert(raw, ReviewIn)
+        except msgspec.ValidationError as error:
+            raise InvalidInput(str(error), field="decision") from error
+        await CircleService(db_session, identity).review(circle_draft_id, data)
+        circle_id = form.get("circle_id") or ""
+        await db_session.commit()
+        try:
+            return Redirect(f"/circles/{UUID(str(circle_id))}", status_code=303)
+        except ValueError:
+            return Redirect("/circles", status_code=303)
