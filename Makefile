@@ -83,6 +83,7 @@ bench: setup
 	@$(BIN)/interlude bench retrieval
 	@$(BIN)/interlude bench queue
 	@$(BIN)/interlude bench safety
+	@$(BIN)/interlude bench metrics
 	@$(BIN)/interlude bench announce --database both
 	@$(BIN)/interlude bench webhooks --database both
 	@# SQLite, then PostgreSQL when its server answers (skipped with a notice otherwise).
