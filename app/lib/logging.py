@@ -25,6 +25,9 @@ from app.lib.metrics import get_metrics
 from app.settings import Settings
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+# A metric's label takes one of these, or "other": a client inventing methods must not be able
+# to create series without end (the router refuses those before this middleware; in case).
+_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 
 def configure_logging(settings: Settings) -> None:
@@ -74,6 +77,9 @@ class AccessLogMiddleware:
         metrics = get_metrics()
         self._requests = metrics.requests
         self._latency = metrics.latency
+        # Each label set's two children, found once: the registry's lookup takes a lock and
+        # costs more than the update itself. As many entries as the metrics have series.
+        self._children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != ScopeType.HTTP:
@@ -100,8 +106,7 @@ class AccessLogMiddleware:
             finally:
                 seconds = time.perf_counter() - started
                 method, route = scope.get("method", ""), _route(scope)
-                self._requests.labels(method, route, str(status)).inc()
-                self._latency.labels(method, route).observe(seconds)
+                self._measure(method, route, status, seconds)
                 self.log.info(
                     "request",
                     method=method,
@@ -111,3 +116,14 @@ class AccessLogMiddleware:
                     user_id=state.get("user_id"),
                     organization_id=state.get("organization_id"),
                 )
+
+    def _measure(self, method: str, route: str, status: int, seconds: float) -> None:
+        key = (method if method in _METHODS else "other", route, status)
+        children = self._children.get(key)
+        if children is None:
+            children = self._children[key] = (
+                self._requests.labels(key[0], route, str(status)),
+                self._latency.labels(key[0], route),
+            )
+        children[0].inc()
+        children[1].observe(seconds)

@@ -129,6 +129,7 @@ def test_metrics_count_routes_agents_escalations_and_queues(
         assert learner.post(path, json={"content": URGENT}).status_code == 201
         assert learner.get(f"/api/v1/conversations/{conversation}").status_code == 200
         assert learner.get("/api/v1/conversations/not-an-id").status_code in (400, 404)
+        assert client.request("BREW", "/health/live").status_code == 405
         after = _scrape(client)
 
     route = "/api/v1/conversations/{conversation_id}/messages"
@@ -146,6 +147,10 @@ def test_metrics_count_routes_agents_escalations_and_queues(
     )
     urgent = "interlude_escalations_total"
     assert _value(after, urgent, tier="urgent") == _value(before, urgent, tier="urgent") + 1
+    # What the router refuses (no such route, no such method) reaches no middleware: neither
+    # logged nor counted, so a client inventing paths or methods creates no series.
+    assert "BREW" not in after
+    assert 'status="405"' not in after
     for kind in ("plan", "ingestion", "outbox", "webhook"):
         assert f'interlude_job_queue_depth{{kind="{kind}"}}' in after
         assert f'interlude_job_queue_oldest_age_seconds{{kind="{kind}"}}' in after
