@@ -7,6 +7,7 @@ import asyncio
 import json
 import re
 import threading
+import time
 from typing import Any
 
 import pytest
@@ -18,7 +19,8 @@ from app.asgi import create_app
 from app.db.migrate import current_head
 from app.db.provision import execute_autocommit
 from app.settings import Settings
-from tests.support import OrgWorld, with_key
+from tests.integration.test_knowledge_api import upload, values_md, wait_indexed
+from tests.support import OrgWorld, with_key, with_session
 
 TOKEN = "scrape-me-0123456789abcdefghij"
 URGENT = "Je prépare ma réunion de jeudi, mais honnêtement je pense à mettre fin à mes jours."
@@ -130,7 +132,19 @@ def test_metrics_count_routes_agents_escalations_and_queues(
         assert learner.get(f"/api/v1/conversations/{conversation}").status_code == 200
         assert learner.get("/api/v1/conversations/not-an-id").status_code in (400, 404)
         assert client.request("BREW", "/health/live").status_code == 405
-        after = _scrape(client)
+        admin = with_session(client, alpha.admin)
+        uploaded = upload(admin, "valeurs-ops.md", values_md("CANARY-OPS"))
+        assert uploaded.status_code == 202, uploaded.text
+        wait_indexed(admin, uploaded.json()["id"])
+        added = "interlude_ingestion_documents_total"
+        deadline = time.monotonic() + 10  # counted just after the row says indexed
+        while True:
+            after = _scrape(client)
+            done = _value(after, added, outcome="added") > _value(before, added, outcome="added")
+            if done or time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
+        assert done, after
 
     route = "/api/v1/conversations/{conversation_id}/messages"
     counted = "interlude_http_requests_total"
@@ -155,7 +169,16 @@ def test_metrics_count_routes_agents_escalations_and_queues(
         assert f'interlude_job_queue_depth{{kind="{kind}"}}' in after
         assert f'interlude_job_queue_oldest_age_seconds{{kind="{kind}"}}' in after
     # Templates only: no raw path, id, organisation or text reaches a label.
-    for forbidden in (conversation, str(alpha.id), alpha.slug, "not-an-id", "mettre fin"):
+    for forbidden in (
+        conversation,
+        str(alpha.id),
+        alpha.slug,
+        "not-an-id",
+        "mettre fin",
+        "CANARY-OPS",
+        "valeurs-ops",
+        uploaded.json()["id"],
+    ):
         assert forbidden not in after
     assert "organization" not in after
 
