@@ -86,6 +86,7 @@ bench: setup
 	@$(EVALS) bench retrieval
 	@$(EVALS) bench queue
 	@$(EVALS) bench safety
+	@$(EVALS) bench metrics
 	@$(EVALS) bench announce --database both
 	@$(EVALS) bench webhooks --database both
 	@# SQLite, then PostgreSQL when its server answers (skipped with a notice otherwise).

@@ -44,7 +44,7 @@ from app.domain.companions.controllers import (
 )
 from app.domain.conversations.controllers import ConversationController
 from app.domain.escalations.controllers import EscalationController
-from app.domain.health import health
+from app.domain.health import health, health_live, health_ready
 from app.domain.insights.controllers import InsightsController
 from app.domain.integrations.controllers import IntegrationController
 from app.domain.integrations.cors import IntegrationCorsMiddleware
@@ -52,6 +52,7 @@ from app.domain.journal.controllers import JournalController
 from app.domain.knowledge.controllers import KnowledgeController
 from app.domain.knowledge.deps import build_knowledge, provide_knowledge, provide_worker
 from app.domain.knowledge.worker import IngestionWorker
+from app.domain.metrics import metrics
 from app.domain.notifications.alerts import AlertMail
 from app.domain.notifications.announcer import ItemAnnouncer
 from app.domain.notifications.digest import CoachDigest
@@ -226,6 +227,9 @@ def create_app(
     app = Litestar(
         route_handlers=[
             health,
+            health_live,
+            health_ready,
+            *([metrics] if settings.metrics_token is not None else []),
             *API_CONTROLLERS,
             openai_router(),
             *WEB_CONTROLLERS,

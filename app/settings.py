@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=1, le=65535)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["json", "console"] = "json"
+    # Prometheus metrics at /metrics, for a scraper sending this token as a bearer: off (no
+    # route) when unset, since the figures tell how busy the service is. 24 characters at least.
+    metrics_token: SecretStr | None = Field(default=None, min_length=24)
 
     # Limits on what a client may send.
     max_request_bytes: int = Field(default=1_000_000, ge=1_024)

@@ -73,6 +73,15 @@ def bench_safety(passes: int, reports: Path | None) -> None:
     click.echo(run_safety_bench(passes, reports or REPORTS))
 
 
+@bench.command("metrics", help="What the request metrics cost per request, and a scrape.")
+@click.option("--requests", type=int, default=5_000, show_default=True, help="Per round.")
+@click.option("--rounds", type=int, default=9, show_default=True)
+def bench_metrics(requests: int, rounds: int) -> None:
+    from evals.bench.metrics_cost import run_metrics_cost_bench
+
+    click.echo(run_metrics_cost_bench(requests, rounds))
+
+
 _BENCH_DATABASE = click.option(
     "--database",
     type=click.Choice(["sqlite", "postgresql", "both"]),

@@ -1,7 +1,11 @@
-"""Structured logs (JSON by default) and the access log.
+"""Structured logs (JSON by default), the access log and the request metrics.
 
 What is logged: request id, method, route template, status, latency, user and organisation ids.
 What never is: bodies, query strings, headers, passwords, keys, message text.
+
+Every line logged while a request is handled carries its `request_id` (a context variable,
+merged into each line), so one request's lines can be found together: the client's
+`X-Request-ID` when it is short and plain, else a new one; the response returns it.
 """
 
 from __future__ import annotations
@@ -17,9 +21,13 @@ import structlog
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.lib.metrics import get_metrics
 from app.settings import Settings
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+# A metric's label takes one of these, or "other": a client inventing methods must not be able
+# to create series without end (the router refuses those before this middleware; in case).
+_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 
 def configure_logging(settings: Settings) -> None:
@@ -60,11 +68,18 @@ def _route(scope: Scope) -> str:
 
 
 class AccessLogMiddleware:
-    """Pure ASGI: measures the whole request and tags the response with X-Request-ID."""
+    """Pure ASGI: measures the whole request once, for the access log and the metrics, binds
+    its id into every log line, and tags the response with X-Request-ID."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
         self.log = structlog.get_logger("interlude.access")
+        metrics = get_metrics()
+        self._requests = metrics.requests
+        self._latency = metrics.latency
+        # Each label set's two children, found once: the registry's lookup takes a lock and
+        # costs more than the update itself. As many entries as the metrics have series.
+        self._children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != ScopeType.HTTP:
@@ -85,16 +100,30 @@ class AccessLogMiddleware:
                 message["headers"] = headers
             await send(message)
 
-        try:
-            await self.app(scope, receive, send_with_id)
-        finally:
-            self.log.info(
-                "request",
-                request_id=request_id,
-                method=scope.get("method", ""),
-                route=_route(scope),
-                status=status,
-                latency_ms=round((time.perf_counter() - started) * 1000, 2),
-                user_id=state.get("user_id"),
-                organization_id=state.get("organization_id"),
+        with structlog.contextvars.bound_contextvars(request_id=request_id):
+            try:
+                await self.app(scope, receive, send_with_id)
+            finally:
+                seconds = time.perf_counter() - started
+                method, route = scope.get("method", ""), _route(scope)
+                self._measure(method, route, status, seconds)
+                self.log.info(
+                    "request",
+                    method=method,
+                    route=route,
+                    status=status,
+                    latency_ms=round(seconds * 1000, 2),
+                    user_id=state.get("user_id"),
+                    organization_id=state.get("organization_id"),
+                )
+
+    def _measure(self, method: str, route: str, status: int, seconds: float) -> None:
+        key = (method if method in _METHODS else "other", route, status)
+        children = self._children.get(key)
+        if children is None:
+            children = self._children[key] = (
+                self._requests.labels(key[0], route, str(status)),
+                self._latency.labels(key[0], route),
             )
+        children[0].inc()
+        children[1].observe(seconds)

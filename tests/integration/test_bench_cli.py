@@ -1,5 +1,5 @@
-"""`python -m evals bench overhead`, `openai`, `throughput`, `safety` and `announce` run end to end
-with tiny parameters and write their reports (into a temporary folder, never
+"""`python -m evals bench overhead`, `openai`, `throughput`, `safety`, `announce` and `metrics` run
+end to end with tiny parameters and write their reports, if any (into a temporary folder, never
 evals/reports/bench). Smoke tests: the figures themselves are judged by running the
 benchmarks, not here."""
 
@@ -110,3 +110,10 @@ def test_announce_marks_every_item_and_queues_one_e_mail_per_learner(
     metrics = _report(tmp_path, f"announce-{database}")["metrics"]
     assert metrics["emails"] == 30  # one per learner, for their 5 items
     assert metrics["seconds"] > 0
+
+
+def test_metrics_bench_times_the_middleware_with_and_without_them() -> None:
+    result = CliRunner().invoke(main, ["bench", "metrics", "--requests", "50", "--rounds", "1"])
+    assert result.exit_code == 0, result.output
+    assert "the metrics' cost" in result.output
+    assert "Scrape of 200 series" in result.output

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
+from typing import Any
 
 from agents.llm import ModelError
 from app.domain.agents.executor import Done, Failure, run_agent, stream_agent
+from app.lib.metrics import get_metrics
 
 
 def _events_then(error: Exception) -> Iterator[str]:
@@ -54,3 +56,34 @@ def test_a_bug_in_a_composer_turn_is_a_failure_but_no_model_failure() -> None:
     assert isinstance(failure, Failure)
     assert failure.kind == "error"
     assert not failure.from_model
+
+
+def test_runs_and_failures_are_counted_by_agent_and_kind() -> None:
+    metrics = get_metrics()
+
+    def count(metric: Any, *labels: str) -> float:
+        value: float = metric.labels(*labels)._value.get()
+        return value
+
+    before = (
+        count(metrics.agent_runs, "brief", "done"),
+        count(metrics.agent_runs, "brief", "failed"),
+        count(metrics.agent_failures, "brief", "rate_limited"),
+    )
+
+    def limited() -> None:
+        raise ModelError("rate_limited", "429")
+
+    asyncio.run(run_agent("brief", lambda: 1))
+    asyncio.run(run_agent("brief", limited))
+
+    async def streamed() -> list[object]:
+        return [item async for item in stream_agent("brief", lambda: iter(["a", "b"]))]
+
+    asyncio.run(streamed())
+    after = (
+        count(metrics.agent_runs, "brief", "done"),
+        count(metrics.agent_runs, "brief", "failed"),
+        count(metrics.agent_failures, "brief", "rate_limited"),
+    )
+    assert after == (before[0] + 2, before[1] + 1, before[2] + 1)

@@ -61,3 +61,17 @@ def test_the_safety_guard_uses_the_chat_model_unless_told_not_to(
     assert runtime.llm is not None
     assert (runtime.guard.model is runtime.llm) is uses_model
     assert (runtime.guard.model is None) is not uses_model
+
+
+def test_metrics_are_off_by_default_and_a_short_token_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert Settings().metrics_token is None
+    monkeypatch.setenv("INTERLUDE_METRICS_TOKEN", "short")
+    with pytest.raises(ValidationError, match="metrics_token"):
+        Settings()
+    monkeypatch.setenv("INTERLUDE_METRICS_TOKEN", "m" * 24)
+    token = Settings().metrics_token
+    assert token is not None
+    assert token.get_secret_value() == "m" * 24
+    assert "m" * 24 not in repr(Settings())

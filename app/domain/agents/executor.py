@@ -27,6 +27,7 @@ import structlog
 from agents.llm import ModelError
 from app.db.models import AgentRun
 from app.db.models.enums import RunStatus
+from app.lib.metrics import get_metrics
 
 T = TypeVar("T")
 E = TypeVar("E")
@@ -82,8 +83,15 @@ class Done(Generic[T]):
     latency_ms: int
 
 
+def _done(agent: str) -> None:
+    get_metrics().agent_runs.labels(agent, "done").inc()
+
+
 def _failure(agent: str, error: Exception) -> Failure:
     failure = Failure(agent=agent, error=error)
+    metrics = get_metrics()
+    metrics.agent_runs.labels(agent, "failed").inc()
+    metrics.agent_failures.labels(agent, failure.kind).inc()
     if failure.from_model:
         log.warning("agent_failed", agent=agent, kind=failure.kind, error=type(error).__name__)
     else:  # not the model: a bug or a dependency; the traceback is worth keeping
@@ -98,6 +106,7 @@ async def run_agent(agent: str, call: Callable[[], T]) -> Done[T] | Failure:
         value = await anyio.to_thread.run_sync(call)
     except Exception as error:
         return _failure(agent, error)
+    _done(agent)
     return Done(value=value, latency_ms=round((time.perf_counter() - started) * 1000))
 
 
@@ -141,3 +150,5 @@ async def stream_agent(
                 yield item
     if failure is not None:  # handed over once the worker thread is done
         yield failure
+    else:
+        _done(agent)

@@ -39,6 +39,7 @@ from app.domain.organizations.schemas import Policy
 from app.domain.webhooks import events as webhooks
 from app.lib.clock import utcnow
 from app.lib.errors import AppError, NotFound
+from app.lib.metrics import get_metrics
 from app.lib.security import sha256_hex
 
 log = structlog.get_logger("interlude.companions")
@@ -187,6 +188,7 @@ class CompanionLink:
         if mail is not None and coach_id is not None:
             await queue_urgent_alert(self.db, escalation, mail, coach_id)
         await webhooks.alert_raised(self.db, escalation)
+        get_metrics().escalations.labels("urgent").inc()
         log.warning(
             "escalation_raised", category=verdict.category, tier="urgent", stage="companion"
         )

@@ -37,6 +37,7 @@ from app.domain.organizations.schemas import Policy
 from app.domain.webhooks import events as webhooks
 from app.lib.clock import utcnow
 from app.lib.identity import Identity
+from app.lib.metrics import get_metrics
 from knowledge.language import detect_language
 
 log = structlog.get_logger("interlude.chat")
@@ -287,6 +288,7 @@ async def escalate(
     if mail is not None and tier == "urgent" and coach_id is not None:
         await queue_urgent_alert(db, escalation, mail, coach_id)
     await webhooks.alert_raised(db, escalation)
+    get_metrics().escalations.labels(tier).inc()
     # The category only: the log carries no conversation text.
     log.warning(
         "escalation_raised", category=category, tier=tier, stage=stage, detected_by=detected_by

@@ -21,6 +21,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from app.db.models import Document
 from app.domain.knowledge import services
 from app.lib.background import PollingLoop
+from app.lib.metrics import get_metrics
 from app.settings import Settings
 from knowledge.base import KnowledgeBase
 
@@ -66,6 +67,7 @@ class IngestionWorker:
             claimed = await services.claim_pending(db)
         for document_id in claimed:
             outcome = await self._index_claimed(document_id)
+            get_metrics().ingested.labels(outcome).inc()
             log.info("document_indexed", document_id=str(document_id), outcome=outcome)
         return len(claimed)
 
