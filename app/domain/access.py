@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.db.models import (
     AgentRun,
     Answer,
+    ApiKey,
     Circle,
     CircleContribution,
     CircleDraft,
@@ -240,6 +241,20 @@ def visible_runs(identity: Identity) -> ColumnElement[bool]:
             learner=false,
             coach=lambda: AgentRun.learner_id.in_(coach_learner_ids(identity)),
             admin=false,
+        ),
+    )
+
+
+def visible_api_keys(identity: Identity) -> ColumnElement[bool]:
+    """Everyone manages their own keys; an admin also sees and revokes every key of the
+    organisation (revoking takes power away, it gives none). Another person's key looks absent."""
+    return and_(
+        in_tenant(ApiKey, identity),
+        _by_role(
+            identity,
+            learner=lambda: ApiKey.user_id == identity.user_id,
+            coach=lambda: ApiKey.user_id == identity.user_id,
+            admin=true,
         ),
     )
 
