@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.db.models import (
     AgentRun,
     Answer,
+    ApiKey,
     Circle,
     CircleContribution,
     CircleDraft,
@@ -46,17 +47,35 @@ def in_tenant(model: Any, identity: Identity) -> ColumnElement[bool]:
     return condition
 
 
-async def one_in_tenant(
-    db: AsyncSession, model: type[M], row_id: UUID, identity: Identity, *, what: str, field: str
+async def one_visible(
+    db: AsyncSession,
+    model: type[M],
+    row_id: UUID,
+    visible: ColumnElement[bool],
+    *also: ColumnElement[bool],
+    what: str,
+    field: str,
+    for_update: bool = False,
 ) -> M:
-    """The row of the caller's organisation with this id; another organisation's answers 404
-    exactly like an unknown id."""
+    """The row with this id that `visible` (one of the rules below, built for the caller)
+    admits, or 404 `No such {what}.` naming `field`: a row the caller may not see answers
+    exactly like an unknown id. `also` narrows further (a message of this conversation)."""
     id_column = model.id  # type: ignore[attr-defined]
-    result = await db.execute(select(model).where(id_column == row_id, in_tenant(model, identity)))
-    found: M | None = result.scalar_one_or_none()
+    statement = select(model).where(id_column == row_id, visible, *also)
+    if for_update:
+        statement = statement.with_for_update()
+    found: M | None = await db.scalar(statement)
     if found is None:
         raise NotFound(f"No such {what}.", field=field)
     return found
+
+
+async def one_in_tenant(
+    db: AsyncSession, model: type[M], row_id: UUID, identity: Identity, *, what: str, field: str
+) -> M:
+    """The row of the caller's organisation with this id, for kinds with no rule below (the
+    service checks role or owner); another organisation's answers 404 like an unknown id."""
+    return await one_visible(db, model, row_id, in_tenant(model, identity), what=what, field=field)
 
 
 def coach_learner_ids(identity: Identity) -> Any:
@@ -222,6 +241,20 @@ def visible_runs(identity: Identity) -> ColumnElement[bool]:
             learner=false,
             coach=lambda: AgentRun.learner_id.in_(coach_learner_ids(identity)),
             admin=false,
+        ),
+    )
+
+
+def visible_api_keys(identity: Identity) -> ColumnElement[bool]:
+    """Everyone manages their own keys; an admin also sees and revokes every key of the
+    organisation (revoking takes power away, it gives none). Another person's key looks absent."""
+    return and_(
+        in_tenant(ApiKey, identity),
+        _by_role(
+            identity,
+            learner=lambda: ApiKey.user_id == identity.user_id,
+            coach=lambda: ApiKey.user_id == identity.user_id,
+            admin=true,
         ),
     )
 

@@ -272,10 +272,10 @@ LEARNER_ID_ROUTES = (
 
 
 def test_companion_routes_with_a_learner_id_refuse_other_tenants_and_other_learners(
-    client: TestClient[Any], worlds: list[OrgWorld]
+    client: TestClient[Any], worlds: list[OrgWorld], settings: Settings
 ) -> None:
     alpha, beta = worlds
-    ids = _victim_ids(client, beta)
+    ids = _victim_ids(client, beta, settings)
     victim = ids["learner_id"]
     coach = with_key(client, beta.coach)
     # The victim's own coach does reach them: the refusals below are not a broken route.

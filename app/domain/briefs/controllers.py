@@ -11,7 +11,6 @@ from litestar.params import FromPath
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import AgentRun
-from app.domain import audit
 from app.domain.agents.runtime import AgentRuntime
 from app.domain.briefs.services import latest_brief, write_brief
 from app.lib.identity import Identity
@@ -61,14 +60,6 @@ class BriefController(Controller):
         """Writes a brief before the next session with this learner. When the model fails and the
         fallback too, 503 with Retry-After. Coach only."""
         run = await write_brief(db_session, identity, agents, learner_id)
-        audit.record(
-            db_session,
-            organization_id=identity.organization_id,
-            actor_id=identity.user_id,
-            action="brief.write",
-            target_type="agent_run",
-            target_id=run.id,
-        )
         return BriefOut.of(run)
 
     @get("/", summary="The latest brief for one of my learners (coach)")

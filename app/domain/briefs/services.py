@@ -33,7 +33,7 @@ from app.db.models import (
     User,
 )
 from app.db.models.enums import EscalationStatus, MessageRole, Role, RunStatus, SuggestionState
-from app.domain import access
+from app.domain import access, audit
 from app.domain.agents.executor import Failure, run_agent
 from app.domain.agents.runtime import AgentRuntime
 from app.domain.companions.services import CompanionService
@@ -248,6 +248,14 @@ async def write_brief(
     )
     db.add(run)
     await db.flush()
+    audit.record(
+        db,
+        organization_id=identity.organization_id,
+        actor_id=identity.user_id,
+        action="brief.write",
+        target_type="agent_run",
+        target_id=run.id,
+    )
     await db.refresh(run)
     return run
 

@@ -124,12 +124,14 @@ class CircleService:
         return [await self._out(c) for c in rows]
 
     async def _circle(self, circle_id: UUID) -> Circle:
-        found = await self.db.scalar(
-            select(Circle).where(Circle.id == circle_id, access.visible_circles(self.identity))
+        return await access.one_visible(
+            self.db,
+            Circle,
+            circle_id,
+            access.visible_circles(self.identity),
+            what="circle",
+            field="circle_id",
         )
-        if found is None:
-            raise NotFound("No such circle.", field="circle_id")
-        return found
 
     async def get(self, circle_id: UUID) -> CircleOut:
         return await self._out(await self._circle(circle_id))
@@ -351,13 +353,14 @@ class CircleService:
 
     async def review(self, draft_id: UUID, data: ReviewIn) -> DraftOut:
         """The facilitator's decision on an agent draft, before the circle sees it."""
-        draft = await self.db.scalar(
-            select(CircleDraft).where(
-                CircleDraft.id == draft_id, access.visible_circle_drafts(self.identity)
-            )
+        draft = await access.one_visible(
+            self.db,
+            CircleDraft,
+            draft_id,
+            access.visible_circle_drafts(self.identity),
+            what="draft",
+            field="circle_draft_id",
         )
-        if draft is None:
-            raise NotFound("No such draft.", field="circle_draft_id")
         circle, _ = await self._session(draft.session_id)
         self._facilitating(circle)
         if draft.state != "pending_review":

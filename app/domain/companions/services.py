@@ -118,14 +118,14 @@ class CompanionService:
 
     async def get(self, companion_id: UUID) -> Companion:
         self.identity.require_role(Role.LEARNER)
-        found = await self.db.scalar(
-            select(Companion).where(
-                Companion.id == companion_id, access.visible_companions(self.identity)
-            )
+        return await access.one_visible(
+            self.db,
+            Companion,
+            companion_id,
+            access.visible_companions(self.identity),
+            what="companion",
+            field="companion_id",
         )
-        if found is None:
-            raise NotFound("No such companion.", field="companion_id")
-        return found
 
     async def invite(self, data: CompanionIn) -> InvitedOut:
         """A companion and their first request; the link is mailed, or given back once."""
@@ -257,14 +257,14 @@ class CompanionService:
 
     async def share(self, feedback_id: UUID, data: FeedbackPatch) -> FeedbackOut:
         self.identity.require_role(Role.LEARNER)
-        row = await self.db.scalar(
-            select(CompanionFeedback).where(
-                CompanionFeedback.id == feedback_id,
-                access.visible_companion_feedback(self.identity),
-            )
+        row = await access.one_visible(
+            self.db,
+            CompanionFeedback,
+            feedback_id,
+            access.visible_companion_feedback(self.identity),
+            what="feedback",
+            field="feedback_id",
         )
-        if row is None:
-            raise NotFound("No such feedback.", field="feedback_id")
         if row.shared_with_coach != data.shared_with_coach:
             row.shared_with_coach = data.shared_with_coach
             self._audit(

@@ -82,15 +82,14 @@ class CompanionSuggestionService:
 
     async def get(self, suggestion_id: UUID) -> CompanionSuggestion:
         self.identity.require_role(Role.LEARNER, Role.COACH)
-        found = await self.db.scalar(
-            select(CompanionSuggestion).where(
-                CompanionSuggestion.id == suggestion_id,
-                access.visible_companion_suggestions(self.identity),
-            )
+        return await access.one_visible(
+            self.db,
+            CompanionSuggestion,
+            suggestion_id,
+            access.visible_companion_suggestions(self.identity),
+            what="suggestion",
+            field="suggestion_id",
         )
-        if found is None:
-            raise NotFound("No such suggestion.", field="suggestion_id")
-        return found
 
     async def _open_one(self, suggestion_id: UUID) -> CompanionSuggestion:
         self.identity.require_role(Role.LEARNER)

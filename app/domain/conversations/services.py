@@ -38,14 +38,14 @@ class ConversationService:
 
     async def get(self, conversation_id: UUID) -> Conversation:
         self.identity.require_role(Role.LEARNER, Role.COACH)
-        found = await self.db.scalar(
-            select(Conversation).where(
-                Conversation.id == conversation_id, access.visible_conversations(self.identity)
-            )
+        return await access.one_visible(
+            self.db,
+            Conversation,
+            conversation_id,
+            access.visible_conversations(self.identity),
+            what="conversation",
+            field="conversation_id",
         )
-        if found is None:
-            raise NotFound("No such conversation.", field="conversation_id")
-        return found
 
     async def _own(self, conversation_id: UUID) -> Conversation:
         self.identity.require_role(Role.LEARNER)
@@ -133,17 +133,16 @@ class ConversationService:
 
     async def _message(self, conversation_id: UUID, message_id: UUID, role: MessageRole) -> Message:
         """A message of `role` in this conversation (already checked as the caller's)."""
-        message = await self.db.scalar(
-            select(Message).where(
-                Message.id == message_id,
-                Message.conversation_id == conversation_id,
-                Message.role == role,
-                access.in_tenant(Message, self.identity),
-            )
+        return await access.one_visible(
+            self.db,
+            Message,
+            message_id,
+            access.in_tenant(Message, self.identity),
+            Message.conversation_id == conversation_id,
+            Message.role == role,
+            what="message",
+            field="message_id",
         )
-        if message is None:
-            raise NotFound("No such message.", field="message_id")
-        return message
 
     async def tell_coach(self, conversation_id: UUID, reply_id: UUID) -> Message:
         """The learner accepts a support reply's offer: their coach is alerted (category and

@@ -12,7 +12,6 @@ from app.db.models import JournalEntry
 from app.db.models.enums import Role
 from app.domain import access, audit
 from app.domain.journal.schemas import JournalEntryIn, JournalEntryPatch
-from app.lib.errors import NotFound
 from app.lib.identity import Identity
 from app.lib.pagination import PageParams, fetch_page
 
@@ -34,14 +33,14 @@ class JournalService:
 
     async def get(self, entry_id: UUID) -> JournalEntry:
         self.identity.require_role(Role.LEARNER, Role.COACH)
-        found = await self.db.scalar(
-            select(JournalEntry).where(
-                JournalEntry.id == entry_id, access.visible_journal_entries(self.identity)
-            )
+        return await access.one_visible(
+            self.db,
+            JournalEntry,
+            entry_id,
+            access.visible_journal_entries(self.identity),
+            what="journal entry",
+            field="entry_id",
         )
-        if found is None:
-            raise NotFound("No such journal entry.", field="entry_id")
-        return found
 
     async def _own(self, entry_id: UUID) -> JournalEntry:
         self.identity.require_role(Role.LEARNER)

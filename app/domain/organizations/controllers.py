@@ -3,21 +3,13 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Controller, Response, get, patch
-from litestar.di import NamedDependency
+from litestar.di import NamedDependency, Provide
 from litestar.params import HeaderParameter, JSONBody
-from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.models import Organization
-from app.db.models.enums import Role
-from app.domain import audit
-from app.domain.organizations.schemas import (
-    OrganizationOut,
-    OrganizationPatch,
-    Policy,
-    version_of,
-)
-from app.lib.errors import NotFound, Stale
+from app.domain.organizations.schemas import OrganizationOut, OrganizationPatch
+from app.domain.organizations.services import OrganizationService
+from app.lib.errors import Stale
 from app.lib.identity import Identity
 from app.lib.openapi import errors
 
@@ -32,38 +24,14 @@ IfMatch = Annotated[
 ]
 
 
-async def _my_organization(
-    db: AsyncSession, identity: Identity, *, for_update: bool = False
-) -> Organization:
-    # For an update the row is locked until commit, so two saves carrying the same If-Match
-    # cannot both pass the check: FOR UPDATE on PostgreSQL; SQLite has no row locks, so a
-    # no-op write first takes its one write lock.
-    if for_update and db.get_bind().dialect.name == "sqlite":
-        await db.execute(
-            update(Organization)
-            .where(Organization.id == identity.organization_id)
-            .values(slug=Organization.slug)
-        )
-    org = await db.get(Organization, identity.organization_id, with_for_update=for_update)
-    if org is None:
-        raise NotFound("Your organisation no longer exists.")
-    return org
+def provide_organization(
+    db_session: NamedDependency[AsyncSession], identity: NamedDependency[Identity]
+) -> OrganizationService:
+    return OrganizationService(db_session, identity)
 
 
 def _with_etag(out: OrganizationOut) -> Response[OrganizationOut]:
     return Response(out, headers={"ETag": f'"{out.version}"'})
-
-
-def _check_version(if_match: str | None, current: str) -> None:
-    if if_match is None:
-        return
-    wanted = {tag.strip().removeprefix("W/").strip('"') for tag in if_match.split(",")}
-    if "*" not in wanted and current not in wanted:
-        raise Stale(
-            "The organisation was changed since you read it (another admin saved). "
-            "Read it again, then make your change.",
-            field="If-Match",
-        )
 
 
 class OrganizationController(Controller):
@@ -71,14 +39,15 @@ class OrganizationController(Controller):
 
     path = "/api/v1/organization"
     tags = ["organization"]
+    dependencies = {"organization": Provide(provide_organization, sync_to_thread=False)}
 
     @get("/", summary="My organisation")
     async def get_mine(
-        self, db_session: NamedDependency[AsyncSession], identity: NamedDependency[Identity]
+        self, organization: NamedDependency[OrganizationService]
     ) -> Response[OrganizationOut]:
         """The caller's organisation and its policy. Its `version`, also sent as ETag, goes back as
         If-Match on a change."""
-        return _with_etag(OrganizationOut.of(await _my_organization(db_session, identity)))
+        return _with_etag(OrganizationOut.of(await organization.mine()))
 
     @patch(
         "/",
@@ -89,28 +58,8 @@ class OrganizationController(Controller):
     )
     async def update(
         self,
-        db_session: NamedDependency[AsyncSession],
-        identity: NamedDependency[Identity],
+        organization: NamedDependency[OrganizationService],
         data: JSONBody[OrganizationPatch],
         if_match: IfMatch = None,
     ) -> Response[OrganizationOut]:
-        identity.require_role(Role.ADMIN)
-        org = await _my_organization(db_session, identity, for_update=True)
-        _check_version(if_match, version_of(org))
-        if data.name is not None:
-            org.name = data.name.strip()
-        if data.default_language is not None:
-            org.default_language = data.default_language
-        if data.policy is not None:
-            org.policy = data.policy.applied_to(Policy.load(org.policy)).dump()
-        audit.record(
-            db_session,
-            organization_id=org.id,
-            actor_id=identity.user_id,
-            action="organization.update",
-            target_type="organization",
-            target_id=org.id,
-        )
-        await db_session.flush()
-        await db_session.refresh(org)
-        return _with_etag(OrganizationOut.of(org))
+        return _with_etag(OrganizationOut.of(await organization.update(data, if_match)))

@@ -14,7 +14,7 @@ from app.db.models import Enrollment, Program, User
 from app.db.models.enums import Language, Role
 from app.domain import access, audit
 from app.domain.people.schemas import EnrollmentCreate, EnrollmentPatch, UserCreate, UserPatch
-from app.lib.errors import Conflict, Forbidden, InvalidInput, NotFound
+from app.lib.errors import Conflict, Forbidden, InvalidInput
 from app.lib.identity import Identity
 from app.lib.pagination import PageParams, fetch_page
 from app.lib.schema import EMAIL_MAX_LENGTH, INVISIBLE
@@ -102,12 +102,9 @@ class PeopleService:
         return await fetch_page(self.db, statement, User.id, page)
 
     async def get_user(self, user_id: UUID, field: str = "user_id") -> User:
-        user = await self.db.scalar(
-            select(User).where(User.id == user_id, access.visible_users(self.identity))
+        return await access.one_visible(
+            self.db, User, user_id, access.visible_users(self.identity), what="user", field=field
         )
-        if user is None:
-            raise NotFound("No such user.", field=field)
-        return user
 
     async def create_user(self, data: UserCreate, default_locale: Language) -> User:
         self.identity.require_role(Role.ADMIN)
@@ -178,14 +175,14 @@ class PeopleService:
         return await fetch_page(self.db, statement, Enrollment.id, page)
 
     async def get_enrollment(self, enrollment_id: UUID) -> Enrollment:
-        found = await self.db.scalar(
-            select(Enrollment).where(
-                Enrollment.id == enrollment_id, access.visible_enrollments(self.identity)
-            )
+        return await access.one_visible(
+            self.db,
+            Enrollment,
+            enrollment_id,
+            access.visible_enrollments(self.identity),
+            what="enrollment",
+            field="enrollment_id",
         )
-        if found is None:
-            raise NotFound("No such enrollment.", field="enrollment_id")
-        return found
 
     async def _member(self, user_id: UUID, role: Role, field: str) -> User:
         user = await self.get_user(user_id, field)
@@ -199,13 +196,9 @@ class PeopleService:
         self.identity.require_role(Role.ADMIN)
         await self._member(data.learner_id, Role.LEARNER, "learner_id")
         await self._member(data.coach_id, Role.COACH, "coach_id")
-        program = await self.db.scalar(
-            select(Program.id).where(
-                Program.id == data.program_id, access.in_tenant(Program, self.identity)
-            )
+        await access.one_in_tenant(
+            self.db, Program, data.program_id, self.identity, what="program", field="program_id"
         )
-        if program is None:
-            raise NotFound("No such program.", field="program_id")
         duplicate = await self.db.scalar(
             select(Enrollment.id).where(
                 Enrollment.learner_id == data.learner_id, Enrollment.program_id == data.program_id

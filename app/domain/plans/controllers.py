@@ -9,7 +9,6 @@ from litestar.background_tasks import BackgroundTask
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import CoachingSession
@@ -24,14 +23,14 @@ from app.lib.identity import Identity
 
 async def _coach_session(db: AsyncSession, identity: Identity, session_id: UUID) -> CoachingSession:
     identity.require_role(Role.COACH)
-    found = await db.scalar(
-        select(CoachingSession).where(
-            CoachingSession.id == session_id, access.visible_sessions(identity)
-        )
+    return await access.one_visible(
+        db,
+        CoachingSession,
+        session_id,
+        access.visible_sessions(identity),
+        what="session",
+        field="session_id",
     )
-    if found is None:
-        raise NotFound("No such session.", field="session_id")
-    return found
 
 
 class PlanController(Controller):

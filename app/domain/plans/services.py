@@ -40,12 +40,9 @@ DUE = (RunStatus.QUEUED.value, RunStatus.RETRYING.value)
 async def run_for_coach(db: AsyncSession, identity: Identity, run_id: UUID) -> AgentRun:
     """The run behind a draft or a brief: its learner's coach's business only."""
     identity.require_role(Role.COACH)
-    run: AgentRun | None = await db.scalar(
-        select(AgentRun).where(AgentRun.id == run_id, access.visible_runs(identity))
+    return await access.one_visible(
+        db, AgentRun, run_id, access.visible_runs(identity), what="agent run", field="run_id"
     )
-    if run is None:
-        raise NotFound("No such agent run.", field="run_id")
-    return run
 
 
 async def latest_plan(db: AsyncSession, session_id: UUID) -> AgentRun | None:

@@ -7,8 +7,64 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import Program, ProgramModule
-from app.db.models.enums import Language
-from app.domain.programs.schemas import ModuleIn
+from app.db.models.enums import Language, Role
+from app.domain import access, audit
+from app.domain.programs.schemas import ModuleIn, ProgramIn
+from app.lib.identity import Identity
+from app.lib.pagination import PageParams, fetch_page
+
+WithModules = tuple[Program, list[ProgramModule]]
+
+
+class ProgramService:
+    """Programs and their modules: readable by everyone in the organisation, managed by
+    admins."""
+
+    def __init__(self, db: AsyncSession, identity: Identity) -> None:
+        self.db = db
+        self.identity = identity
+
+    async def list(self, page: PageParams) -> tuple[list[WithModules], str | None]:
+        statement = select(Program).where(access.in_tenant(Program, self.identity))
+        items, cursor = await fetch_page(self.db, statement, Program.id, page)
+        return [(p, await modules_of(self.db, p.id)) for p in items], cursor
+
+    async def get(self, program_id: UUID) -> WithModules:
+        program = await self._program(program_id)
+        return program, await modules_of(self.db, program.id)
+
+    async def create(self, data: ProgramIn) -> WithModules:
+        self.identity.require_role(Role.ADMIN)
+        program, modules = await create_program(
+            self.db,
+            organization_id=self.identity.organization_id,
+            name=data.name,
+            language=data.language,
+            description=data.description,
+            modules=data.modules,
+        )
+        audit.record(
+            self.db,
+            organization_id=self.identity.organization_id,
+            actor_id=self.identity.user_id,
+            action="program.create",
+            target_type="program",
+            target_id=program.id,
+        )
+        await self.db.refresh(program)
+        return program, modules
+
+    async def add_module(self, program_id: UUID, data: ModuleIn) -> WithModules:
+        """Appended at the end of the program."""
+        self.identity.require_role(Role.ADMIN)
+        program = await self._program(program_id)
+        await add_modules(self.db, program, [data])
+        return program, await modules_of(self.db, program.id)
+
+    async def _program(self, program_id: UUID) -> Program:
+        return await access.one_in_tenant(
+            self.db, Program, program_id, self.identity, what="program", field="program_id"
+        )
 
 
 async def create_program(

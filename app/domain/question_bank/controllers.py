@@ -1,4 +1,4 @@
-"""The organisation's bank of contextualization questions: coaches and admins curate it."""
+"""The organisation's bank of contextualization questions (rules in services)."""
 
 from __future__ import annotations
 
@@ -6,31 +6,33 @@ from typing import Annotated
 from uuid import UUID
 
 from litestar import Controller, delete, get, post
-from litestar.di import NamedDependency
+from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody, QueryParameter
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.models import QuestionBankEntry
-from app.db.models.enums import Language, QuestionScale, Role
-from app.domain import access, audit
+from app.db.models.enums import Language, QuestionScale
 from app.domain.question_bank.schemas import QuestionIn, QuestionOut
+from app.domain.question_bank.services import QuestionBankService
 from app.lib.identity import Identity
-from app.lib.pagination import PageParams, fetch_page
+from app.lib.pagination import PageParams
 from app.lib.schema import NO_NUL, Page
 
-CURATORS = (Role.COACH, Role.ADMIN)
+
+def provide_question_bank(
+    db_session: NamedDependency[AsyncSession], identity: NamedDependency[Identity]
+) -> QuestionBankService:
+    return QuestionBankService(db_session, identity)
 
 
 class QuestionBankController(Controller):
     path = "/api/v1/question-bank"
     tags = ["question bank"]
+    dependencies = {"question_bank": Provide(provide_question_bank, sync_to_thread=False)}
 
     @get("/", summary="Questions, filtered by skill, scale and language")
     async def list_questions(
         self,
-        db_session: NamedDependency[AsyncSession],
-        identity: NamedDependency[Identity],
+        question_bank: NamedDependency[QuestionBankService],
         page: NamedDependency[PageParams],
         skill: Annotated[
             str | None, QueryParameter(name="skill", max_length=100, pattern=NO_NUL)
@@ -40,62 +42,19 @@ class QuestionBankController(Controller):
     ) -> Page[QuestionOut]:
         """The organisation's approved questions for reuse, filtered by skill, scale and language, a
         page at a time."""
-        identity.require_role(*CURATORS)
-        statement = select(QuestionBankEntry).where(access.in_tenant(QuestionBankEntry, identity))
-        if skill:
-            statement = statement.where(QuestionBankEntry.skill == skill)
-        if scale:
-            statement = statement.where(QuestionBankEntry.scale == scale)
-        if language:
-            statement = statement.where(QuestionBankEntry.language == language)
-        items, cursor = await fetch_page(db_session, statement, QuestionBankEntry.id, page)
+        items, cursor = await question_bank.list(page, skill=skill, scale=scale, language=language)
         return Page(items=[QuestionOut.of(q) for q in items], next_cursor=cursor)
 
     @post("/", summary="Add a question")
     async def add(
-        self,
-        db_session: NamedDependency[AsyncSession],
-        identity: NamedDependency[Identity],
-        data: JSONBody[QuestionIn],
+        self, question_bank: NamedDependency[QuestionBankService], data: JSONBody[QuestionIn]
     ) -> QuestionOut:
         """Adds a question to the organisation's bank. Coach or admin."""
-        identity.require_role(*CURATORS)
-        entry = QuestionBankEntry(
-            organization_id=identity.organization_id,
-            skill=data.skill.strip(),
-            scale=data.scale,
-            language=data.language,
-            text=data.text.strip(),
-            approved_by_id=identity.user_id,
-        )
-        db_session.add(entry)
-        await db_session.flush()
-        await db_session.refresh(entry)
-        return QuestionOut.of(entry)
+        return QuestionOut.of(await question_bank.add(data))
 
     @delete("/{question_id:uuid}", summary="Remove a question")
     async def remove(
-        self,
-        db_session: NamedDependency[AsyncSession],
-        identity: NamedDependency[Identity],
-        question_id: FromPath[UUID],
+        self, question_bank: NamedDependency[QuestionBankService], question_id: FromPath[UUID]
     ) -> None:
         """Removes a question from the organisation's bank. Coach or admin."""
-        identity.require_role(*CURATORS)
-        entry = await access.one_in_tenant(
-            db_session,
-            QuestionBankEntry,
-            question_id,
-            identity,
-            what="question",
-            field="question_id",
-        )
-        await db_session.delete(entry)
-        audit.record(
-            db_session,
-            organization_id=identity.organization_id,
-            actor_id=identity.user_id,
-            action="question_bank.delete",
-            target_type="question_bank_entry",
-            target_id=question_id,
-        )
+        await question_bank.remove(question_id)

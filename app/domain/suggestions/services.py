@@ -111,12 +111,14 @@ class ReviewService:
         return await fetch_page(self.db, statement, Suggestion.id, page)
 
     async def get(self, suggestion_id: UUID) -> Suggestion:
-        found = await self.db.scalar(
-            select(Suggestion).where(Suggestion.id == suggestion_id, self._visible())
+        return await access.one_visible(
+            self.db,
+            Suggestion,
+            suggestion_id,
+            self._visible(),
+            what="suggestion",
+            field="suggestion_id",
         )
-        if found is None:
-            raise NotFound("No such suggestion.", field="suggestion_id")
-        return found
 
     async def _lock_for_review(self, ids: Sequence[UUID]) -> list[Suggestion]:
         unique = list(dict.fromkeys(ids))
@@ -295,11 +297,14 @@ class FeedService:
         await webhooks.items_event(self.db, webhooks.ITEM_DELIVERED, delivered)
 
     async def item(self, suggestion_id: UUID) -> Suggestion:
-        found = await self.db.scalar(
-            select(Suggestion).where(Suggestion.id == suggestion_id, self._visible())
+        found = await access.one_visible(
+            self.db,
+            Suggestion,
+            suggestion_id,
+            self._visible(),
+            what="item in your feed",
+            field="item_id",
         )
-        if found is None:
-            raise NotFound("No such item in your feed.", field="item_id")
         await self._mark_delivered([found])
         return found
 
