@@ -49,17 +49,20 @@ class Thresholds:
     Chosen on the dev split only (the corpus read out-of-fold, rules on): the values with the
     highest urgent recall while false urgent answers stay within 0.5 % and false flags within
     2 % of ordinary messages there, with some room under 2 % (the test split has run above dev).
-    Dev (2,275 messages), 2026-12-06, with the rules of that day: urgent recall 0.970, harmful
-    recall 0.962, false flags 1.5 %, false urgent 0.44 % (the 2026-12-05 values 0.4 / 0.2 /
-    0.25 / 0.14 on the same: 0.976, 0.970, 2.7 %, 0.52 %: the urgent margin 0.17 gives up a
-    little recall for the bound on false urgent answers, support 0.22 keeps room under 2 %).
+    Dev (2,675 messages), 2026-12-06, the margin over the three nearest messages on each side,
+    by a sweep (urgent 0.2-0.75, margin 0-0.34, support 0.1-0.58; the conversation layer left
+    out): urgent recall 0.923, harmful recall 0.938, false flags 1.7 %, false urgent 0.45 %.
+    The values before (0.4 / 0.22 / 0.25 and a margin of 0.17 over the single nearest), chosen
+    on the first 2,275 messages, gave 0.930, 0.938, 1.9 % and 0.60 % on the 2,675: over the
+    bound; the best single-nearest values within it gave urgent recall 0.874.
     `python -m evals eval --suite safety` gives both splits."""
 
-    urgent: float = 0.4
+    urgent: float = 0.45
     support: float = 0.22
     out_of_scope: float = 0.25
-    # The nearest urgent training message minus the nearest other one (cosines).
-    urgent_margin: float = 0.17
+    # The mean cosine of the NEIGHBOURS nearest urgent training messages minus that of the
+    # nearest other ones.
+    urgent_margin: float = 0.09
 
     def of(self, tier: Tier) -> float:
         threshold: float = getattr(self, tier)
@@ -67,6 +70,8 @@ class Thresholds:
 
 
 DEFAULT_THRESHOLDS = Thresholds()
+# How many nearest training messages on each side the urgent margin compares.
+NEIGHBOURS = 3
 # The classifier reads each sentence (in windows of WINDOW_WORDS words), and the whole text
 # when short: a signal is found in one clause of a long message, and an indirect one in the
 # whole of a short message.
@@ -178,17 +183,28 @@ class RiskReader:
         found = decide(probabilities, thresholds, scope=scope)
         if found.tier == "urgent" or self.urgent is None or self.others is None:
             return found
-        # Nearer to an urgent message than to any other, by a margin: urgent too. An indirect
-        # sign ("I gave my cat away") resembles one example more than it moves a linear model
-        # (dev split: urgent recall 0.42 → 0.60 at the same false alerts; against ordinary
-        # messages only, 0.58, and harassment was promoted to violence).
+        # Nearer to urgent messages than to any others, by a margin: urgent too. An indirect
+        # sign ("I gave my cat away") resembles a few examples more than it moves a linear
+        # model (dev split: urgent recall 0.42 → 0.60 at the same false alerts; against
+        # ordinary messages only, 0.58, and harassment was promoted to violence). The mean of
+        # the NEIGHBOURS nearest on each side, not the single nearest: one stray training
+        # sentence decides less (dev, 2,675 messages, at most 0.5 % false urgent answers:
+        # urgent recall 0.874 with the nearest one, 0.923 with three).
         to_urgent = vectors @ self.urgent.T
-        margins = to_urgent.max(axis=1) - (vectors @ self.others.T).max(axis=1)
+        margins = _nearest_mean(to_urgent) - _nearest_mean(vectors @ self.others.T)
         row = int(margins.argmax())
         if margins[row] < thresholds.urgent_margin:
             return found
         category = self.urgent_labels[int(to_urgent[row].argmax())]
         return SafetyVerdict(category, "classifier", round(float(margins[row]), 4), scope)
+
+
+def _nearest_mean(similarities: np.ndarray) -> np.ndarray:
+    """Per row, the mean of its NEIGHBOURS highest similarities."""
+    k = min(NEIGHBOURS, similarities.shape[1])
+    top = np.partition(similarities, similarities.shape[1] - k, axis=1)[:, -k:]
+    mean: np.ndarray = top.mean(axis=1)
+    return mean
 
 
 def train_reader(embedder: Embedder, examples: Sequence[Example]) -> RiskReader:
