@@ -72,12 +72,14 @@ class PlanWorker:
         claimed = await self.leases.claim(CLAIM_BATCH)
         for run_id in claimed:
             try:
-                await self._run(run_id)
+                await self.run(run_id)
             finally:
                 self.leases.release(run_id)
         return len(claimed)
 
-    async def _run(self, run_id: UUID) -> None:
+    async def run(self, run_id: UUID) -> None:
+        """Run one plan job this worker claimed; its results are written only if it still
+        holds the run."""
         async with self._sessions() as db, db.begin():
             run = await db.get(AgentRun, run_id)
             if run is None:
