@@ -120,6 +120,19 @@ async def requeue_expired(db: AsyncSession, table: JobTable, now: datetime) -> i
     return _count(result)
 
 
+async def give_back(db: AsyncSession, table: JobTable, holder: str) -> int:
+    """Put back in the queue every running job `holder` still holds (it stops cleanly), so a
+    restart does not wait for the leases to pass."""
+    model = table.model
+    result = await db.execute(
+        update(model)
+        .where(*table._running(), model.claimed_by == holder)
+        .values(status=table.queued, claimed_by=None, lease_expires_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    return _count(result)
+
+
 async def fence(db: AsyncSession, table: JobTable, holder: str, job_id: UUID) -> bool:
     """Whether `holder` still holds the job; call it first in the transaction that writes the
     job's results, and write nothing when False. The UPDATE keeps the row locked until that
@@ -170,7 +183,14 @@ class LeaseKeeper:
         self._loop.start()
 
     async def stop(self) -> None:
+        """Stop renewing and give back what this worker still holds; call it once the
+        worker's own loop has stopped, so nothing of it is still running."""
         await self._loop.stop()
+        self._held.clear()
+        async with self._sessions() as db, db.begin():
+            given = await give_back(db, self.table, self.holder)
+        if given:
+            log.info("jobs_given_back", loop=self._loop.name, jobs=given)
 
     async def claim(self, limit: int) -> list[UUID]:
         async with self._sessions() as db, db.begin():

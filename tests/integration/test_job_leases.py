@@ -26,9 +26,11 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.db.engine import create_engine
-from app.db.models import AgentRun, Suggestion
+from app.db.models import AgentRun, Document, Suggestion
 from app.domain.agents.runtime import AgentRuntime
+from app.domain.knowledge.services import DOCUMENT_JOBS
 from app.domain.plans.worker import PlanWorker
+from app.lib import leases
 from app.lib.clock import utcnow
 from app.settings import Settings
 from knowledge.base import KnowledgeBase
@@ -242,3 +244,46 @@ def test_a_worker_killed_among_100_plans_leaves_each_done_exactly_once(
     assert {status for status, _, _, _ in runs.values()} == {"done"}
     assert all(recorded == drafts > 0 for _, _, recorded, drafts in runs.values())
     assert sum(holder == VICTIM for _, holder, _, _ in runs.values()) == 37
+
+
+def test_a_worker_that_stops_cleanly_gives_its_plans_back(
+    seeded: list[OrgWorld],  # noqa: F811
+    settings: Settings,
+) -> None:
+    (run_id,) = _queue_plans(settings, seeded[0])
+
+    async def scenario(worker: Callable[..., PlanWorker]) -> int:
+        a = worker("process-a")
+        assert await a.leases.claim(5) == [run_id]
+        await a.leases.stop()  # a restart need not wait for the lease to pass
+        return await worker("process-b").run_once()
+
+    assert _with_workers(settings, scenario) == 1
+    status, holder, recorded, drafts = _runs(settings, [run_id])[run_id]
+    assert (status, holder) == ("done", "process-b")
+    assert recorded == drafts > 0
+
+
+def test_documents_are_leased_by_the_same_code(settings: Settings, worlds: list[OrgWorld]) -> None:
+    now = utcnow()
+
+    async def scenario(db: AsyncSession) -> list[Any]:
+        document = Document(organization_id=worlds[0].id, name="lease.md")
+        db.add(document)
+        await db.flush()
+        jobs = DOCUMENT_JOBS
+        return [
+            await leases.claim(db, jobs, "process-a", now, LEASE, 10),
+            await leases.claim(db, jobs, "process-b", now, LEASE, 10),
+            await leases.requeue_expired(db, jobs, now + LEASE - timedelta(seconds=1)),
+            await leases.requeue_expired(db, jobs, now + LEASE + timedelta(seconds=1)),
+            await leases.fence(db, jobs, "process-a", document.id),
+            await leases.claim(db, jobs, "process-b", now + LEASE, LEASE, 10),
+            await leases.fence(db, jobs, "process-b", document.id),
+        ]
+
+    claim_a, claim_b, early, late, fence_a, retaken, fence_b = run_db(settings, scenario)
+    assert len(claim_a) == 1
+    assert (claim_b, early, late, fence_a) == ([], 0, 1, False)
+    assert retaken == claim_a
+    assert fence_b is True
