@@ -205,6 +205,7 @@ class LeaseKeeper:
     async def fence(self, db: AsyncSession, job_id: UUID) -> bool:
         held = await fence(db, self.table, self.holder, job_id)
         if not held:
+            # Taken over by another process, or the row is gone (an erasure, a deletion).
             log.warning("job_lease_lost", loop=self._loop.name, job_id=str(job_id))
         return held
 
