@@ -218,3 +218,21 @@ class LeaseKeeper:
         if requeued:
             log.info("jobs_requeued", loop=self._loop.name, jobs=requeued)
         return 0
+
+
+async def claim_outbox_row(
+    db: AsyncSession, model: Any, row_id: UUID, seen: datetime, until: datetime
+) -> bool:
+    """The lease of an outbox row (an e-mail, a webhook delivery), which has no `running`
+    state: its next attempt moved past the lease, only if no other worker did since it was
+    read (compare and set), so two workers at once never both send it. A sender that dies
+    leaves the row due again once the lease has passed; nothing re-queues it at start. (A
+    test found SQLite's two readers claiming the same rows when this was written through the
+    ORM.)"""
+    result = await db.execute(
+        update(model)
+        .where(model.id == row_id, model.status == "pending", model.next_attempt_at == seen)
+        .values(next_attempt_at=until)
+        .execution_options(synchronize_session=False)
+    )
+    return _count(result) == 1
