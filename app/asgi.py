@@ -76,6 +76,7 @@ from app.lib.deps import provide_login_throttle, provide_passwords, provide_sett
 from app.lib.errors import EXCEPTION_HANDLERS
 from app.lib.idempotency import IdempotencyMiddleware
 from app.lib.json_limits import check_json_depth
+from app.lib.leases import process_id
 from app.lib.logging import AccessLogMiddleware, configure_logging
 from app.lib.openapi import document_operations, operation_id
 from app.lib.pagination import provide_page_params
@@ -156,12 +157,17 @@ def _lifecycle(
     async def start(app: Litestar) -> None:
         app.state.guard_warm_up = runtime.guard.warm_up()
         sessions = database.create_session_maker()
+        holder = process_id()  # who holds this process's job leases (app/lib/leases.py)
         worker = IngestionWorker(
-            sessions, runtime.knowledge, settings, poll_seconds=settings.ingestion_poll_seconds
+            sessions,
+            runtime.knowledge,
+            settings,
+            poll_seconds=settings.ingestion_poll_seconds,
+            holder=holder,
         )
         app.state.ingestion_worker = worker
         await worker.start()
-        app.state.plan_worker = PlanWorker(sessions, runtime, settings)
+        app.state.plan_worker = PlanWorker(sessions, runtime, settings, holder=holder)
         await app.state.plan_worker.start()
         app.state.event_drafter = EventDrafter(sessions, runtime, settings)
         await app.state.event_drafter.start()

@@ -98,6 +98,11 @@ class Settings(BaseSettings):
     plan_max_attempts: int = Field(default=3, ge=1, le=10)
     plan_retry_seconds: float = Field(default=30.0, ge=0)
     job_poll_seconds: float = Field(default=2.0, gt=0)
+    # A running job (plan run, document indexing) is leased this long and renewed every
+    # `job_lease_renew_seconds` by its process; another process takes it over only once the
+    # lease has passed (app/lib/leases.py). Renew well under the lease: a third of it.
+    job_lease_seconds: float = Field(default=60.0, gt=0)
+    job_lease_renew_seconds: float = Field(default=20.0, gt=0)
     max_upload_bytes: int = Field(default=10 * 1024 * 1024, ge=1_024)
     ingestion_poll_seconds: float = Field(default=2.0, gt=0)
 
@@ -183,6 +188,15 @@ class Settings(BaseSettings):
         if self.environment == "production" and self.cookie_secure is False:
             raise ValueError(
                 "INTERLUDE_COOKIE_SECURE=false is refused in production: cookies must be Secure."
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _renew_leases_in_time(self) -> Settings:
+        if self.job_lease_renew_seconds * 2 > self.job_lease_seconds:
+            raise ValueError(
+                "INTERLUDE_JOB_LEASE_RENEW_SECONDS must be at most half of "
+                "INTERLUDE_JOB_LEASE_SECONDS, or a busy process loses its jobs to another."
             )
         return self
 

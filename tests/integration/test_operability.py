@@ -181,7 +181,8 @@ def test_metrics_count_routes_agents_escalations_and_queues(
     ):
         assert forbidden not in after
     # No organisation label (a route template may hold the word: /api/v1/organization).
-    assert "organization=" not in after and "organization_id" not in after
+    assert "organization=" not in after
+    assert "organization_id" not in after
 
 
 @pytest.fixture

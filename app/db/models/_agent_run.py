@@ -44,6 +44,9 @@ class AgentRun(TenantMixin, Base):
     generation: Mapped[int] = mapped_column(default=0)
     attempts: Mapped[int] = mapped_column(default=0)
     run_after: Mapped[datetime | None] = mapped_column(DateTimeUTC, default=None)
+    # Who runs it and until when (app/lib/leases.py): renewed while it runs, taken over after.
+    claimed_by: Mapped[str | None] = mapped_column(sa.String(100), default=None)
+    lease_expires_at: Mapped[datetime | None] = mapped_column(DateTimeUTC, default=None)
     learner_id: Mapped[UUID | None] = mapped_column(
         sa.ForeignKey("user_account.id"), index=True, default=None
     )

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from uuid import UUID
 
 import sqlalchemy as sa
+from advanced_alchemy.types import DateTimeUTC
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.models.base import Base, TenantMixin, enum_column
@@ -34,3 +35,6 @@ class Document(TenantMixin, Base):
     )
     # Kind, language and skill given at upload (they win over front matter when re-indexing).
     declared: Mapped[str] = mapped_column(sa.String(200), default="")
+    # Who indexes it and until when (app/lib/leases.py): renewed while it runs, taken over after.
+    claimed_by: Mapped[str | None] = mapped_column(sa.String(100), default=None)
+    lease_expires_at: Mapped[datetime | None] = mapped_column(DateTimeUTC, default=None)

@@ -17,12 +17,13 @@ from typing import Literal
 from uuid import UUID
 
 import anyio.to_thread
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import Document
 from app.db.models.enums import DocumentStatus
 from app.lib.errors import AppError
+from app.lib.leases import JobTable
 from knowledge.base import KnowledgeBase, KnowledgeBusy
 from knowledge.documents import SourceDocument
 from knowledge.embeddings import EmbeddingError
@@ -276,33 +277,13 @@ async def reindex_organization(
     return results
 
 
-async def claim_pending(db: AsyncSession, limit: int = 10) -> list[UUID]:
-    """Take pending documents for this process; a concurrent worker cannot take the same."""
-    ids = (
-        await db.scalars(
-            select(Document.id)
-            .where(Document.status == DocumentStatus.PENDING)
-            .order_by(Document.id)
-            .limit(limit)
-        )
-    ).all()
-    claimed = []
-    for document_id in ids:
-        result = await db.execute(
-            update(Document)
-            .where(Document.id == document_id, Document.status == DocumentStatus.PENDING)
-            .values(status=DocumentStatus.PROCESSING)
-        )
-        if result.rowcount:  # type: ignore[attr-defined]
-            claimed.append(document_id)
-    return claimed
-
-
-async def requeue_interrupted(db: AsyncSession) -> int:
-    """After a restart, work left `processing` by a dead process goes back to the queue."""
-    result = await db.execute(
-        update(Document)
-        .where(Document.status == DocumentStatus.PROCESSING)
-        .values(status=DocumentStatus.PENDING)
-    )
-    return int(result.rowcount)  # type: ignore[attr-defined]
+# Indexing is not fenced: its result is idempotent. The passages of a document are keyed by its
+# id and made live by replacing the previous ones in one transaction, and the row ends indexed
+# (or failed, for the same bytes) whoever wrote it last; a take-over costs a second indexing,
+# never a second copy. (And one process owns a knowledge directory: knowledge/base.py.)
+DOCUMENT_JOBS = JobTable(
+    model=Document,
+    running=DocumentStatus.PROCESSING,
+    queued=DocumentStatus.PENDING,
+    due_statuses=(DocumentStatus.PENDING,),
+)

@@ -1,8 +1,9 @@
 """Indexes pending documents in the background, inside the web process.
 
 The queue is the `document` table itself (status pending), so work survives a restart; the
-worker wakes when told and otherwise polls, and claims rows so two processes never index the
-same document at once.
+worker wakes when told and otherwise polls, and leases the rows it claims (app/lib/leases.py)
+so two processes never index the same document at once, and a restart re-queues only what a
+dead process left.
 """
 
 from __future__ import annotations
@@ -21,11 +22,13 @@ from sqlalchemy.orm.exc import StaleDataError
 from app.db.models import Document
 from app.domain.knowledge import services
 from app.lib.background import PollingLoop
+from app.lib.leases import LeaseKeeper, process_id
 from app.lib.metrics import get_metrics
 from app.settings import Settings
 from knowledge.base import KnowledgeBase
 
 log = structlog.get_logger("interlude.knowledge")
+CLAIM_BATCH = 10
 
 
 class IngestionWorker:
@@ -35,11 +38,21 @@ class IngestionWorker:
         knowledge: KnowledgeBase,
         settings: Settings,
         poll_seconds: float = 2.0,
+        *,
+        holder: str | None = None,
     ) -> None:
         self._sessions = sessions
         self._knowledge = knowledge
         self._settings = settings
         self._loop = PollingLoop("ingestion", self.run_once, poll_seconds)
+        self.leases = LeaseKeeper(
+            "ingestion",
+            sessions,
+            services.DOCUMENT_JOBS,
+            holder=holder or process_id(),
+            lease_seconds=settings.job_lease_seconds,
+            renew_seconds=settings.job_lease_renew_seconds,
+        )
 
     def wake(self) -> None:
         self._loop.wake()
@@ -51,22 +64,22 @@ class IngestionWorker:
                 detail="another process indexes this knowledge directory; this one will not",
             )
             return
-        async with self._sessions() as db, db.begin():
-            requeued = await services.requeue_interrupted(db)
-        if requeued:
-            log.info("ingestion_requeued", documents=requeued)
+        await self.leases.start()  # re-queues only what dead processes left
         self._loop.start()
 
     async def stop(self) -> None:
         await self._loop.stop()
+        await self.leases.stop()
         self._knowledge.release()
 
     async def run_once(self) -> int:
         """Index what is pending now; returns how many documents were handled."""
-        async with self._sessions() as db, db.begin():
-            claimed = await services.claim_pending(db)
+        claimed = await self.leases.claim(CLAIM_BATCH)
         for document_id in claimed:
-            outcome = await self._index_claimed(document_id)
+            try:
+                outcome = await self._index_claimed(document_id)
+            finally:
+                self.leases.release(document_id)
             get_metrics().ingested.labels(outcome).inc()
             log.info("document_indexed", document_id=str(document_id), outcome=outcome)
         return len(claimed)

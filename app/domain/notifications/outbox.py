@@ -20,12 +20,13 @@ from uuid import UUID
 
 import anyio.to_thread
 import structlog
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import OutboundEmail
 from app.lib.background import PollingLoop
 from app.lib.clock import utcnow
+from app.lib.leases import claim_outbox_row
 from app.settings import Settings
 
 log = structlog.get_logger("interlude.mail")
@@ -174,7 +175,9 @@ class OutboxWorker:
             claimed = [
                 (row.id, build_message(row, self._sender))
                 for row in due
-                if await _claim(db, row.id, row.next_attempt_at, now + LEASE)
+                if await claim_outbox_row(
+                    db, OutboundEmail, row.id, row.next_attempt_at, now + LEASE
+                )
             ]
         for email_id, message in claimed:
             error = await self._try(message)
@@ -191,23 +194,6 @@ class OutboxWorker:
         except (OSError, smtplib.SMTPException) as error:
             return f"{type(error).__name__}: {error}"[:500]
         return ""
-
-
-async def _claim(db: AsyncSession, email_id: UUID, seen: datetime, until: datetime) -> bool:
-    """Move the mail's next attempt past the lease, only if no other worker did since it was
-    read (compare and set): two workers at once never both send it. (A test found SQLite's two
-    readers claiming the same rows when the lease was written through the ORM.)"""
-    result = await db.execute(
-        update(OutboundEmail)
-        .where(
-            OutboundEmail.id == email_id,
-            OutboundEmail.status == "pending",
-            OutboundEmail.next_attempt_at == seen,
-        )
-        .values(next_attempt_at=until)
-        .execution_options(synchronize_session=False)
-    )
-    return int(getattr(result, "rowcount", 0) or 0) == 1
 
 
 def settle(row: OutboundEmail, error: str, now: datetime) -> None:

@@ -1,16 +1,18 @@
 """Plan jobs: one durable run per session (and generation), claimed by a background worker.
 
-The `agent_run` row is the job: created when the coach logs a session, claimed (`running`),
-then `done` with its drafts saved, or `retrying` after a failure until the last attempt, which
-saves the composer's plan instead and says so. A restart puts `running` rows back in the queue.
+The `agent_run` row is the job: created when the coach logs a session, claimed (`running`,
+leased to one process: app/lib/leases.py), then `done` with its drafts saved, or `retrying`
+after a failure until the last attempt, which saves the composer's plan instead and says so.
+A run whose process died (its lease passed) goes back in the queue; one whose process is
+alive is never run twice.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from uuid import UUID
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -32,6 +34,7 @@ from app.domain.suggestions.services import DEFAULT_RHYTHM, create_drafts
 from app.lib.clock import utcnow
 from app.lib.errors import NotFound
 from app.lib.identity import Identity
+from app.lib.leases import JobTable
 
 PLAN = "plan"
 DUE = (RunStatus.QUEUED.value, RunStatus.RETRYING.value)
@@ -87,38 +90,15 @@ async def enqueue_plan(
     return run, True
 
 
-async def claim_due(db: AsyncSession, now: datetime, limit: int = 5) -> list[UUID]:
-    ids = (
-        await db.scalars(
-            select(AgentRun.id)
-            .where(
-                AgentRun.kind == PLAN,
-                AgentRun.status.in_(DUE),
-                or_(AgentRun.run_after.is_(None), AgentRun.run_after <= now),
-            )
-            .order_by(AgentRun.id)
-            .limit(limit)
-        )
-    ).all()
-    claimed = []
-    for run_id in ids:
-        result = await db.execute(
-            update(AgentRun)
-            .where(AgentRun.id == run_id, AgentRun.status.in_(DUE))
-            .values(status=RunStatus.RUNNING.value, attempts=AgentRun.attempts + 1)
-        )
-        if result.rowcount:  # type: ignore[attr-defined]
-            claimed.append(run_id)
-    return claimed
-
-
-async def requeue_interrupted(db: AsyncSession) -> int:
-    result = await db.execute(
-        update(AgentRun)
-        .where(AgentRun.kind == PLAN, AgentRun.status == RunStatus.RUNNING.value)
-        .values(status=RunStatus.QUEUED.value)
-    )
-    return int(result.rowcount)  # type: ignore[attr-defined]
+PLAN_JOBS = JobTable(
+    model=AgentRun,
+    running=RunStatus.RUNNING.value,
+    queued=RunStatus.QUEUED.value,
+    due_statuses=DUE,
+    scope=(AgentRun.kind == PLAN,),
+    ready=lambda now: (or_(AgentRun.run_after.is_(None), AgentRun.run_after <= now),),
+    claim_values={"attempts": AgentRun.attempts + 1},
+)
 
 
 async def plan_request(db: AsyncSession, run: AgentRun) -> PlanRequest:

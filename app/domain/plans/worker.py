@@ -1,8 +1,14 @@
-"""Runs plan jobs in the background, inside the web process (the jobs row is the queue)."""
+"""Runs plan jobs in the background, inside the web process (the jobs row is the queue).
+
+Each run is leased to this process (app/lib/leases.py) and renewed while it drafts; its
+results are fenced: written only in a transaction that first checks the lease is still ours,
+so a run taken over by another process (ours was thought dead) never saves its drafts twice.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from uuid import UUID
 
 import structlog
@@ -19,42 +25,61 @@ from app.domain.plans.services import PLAN
 from app.domain.suggestions.rhythm import Rhythm
 from app.lib.background import PollingLoop
 from app.lib.clock import utcnow
+from app.lib.leases import LeaseKeeper, process_id
 from app.settings import Settings
 
 log = structlog.get_logger("interlude.plans")
+CLAIM_BATCH = 5
 
 
 class PlanWorker:
     def __init__(
-        self, sessions: Callable[[], AsyncSession], runtime: AgentRuntime, settings: Settings
+        self,
+        sessions: Callable[[], AsyncSession],
+        runtime: AgentRuntime,
+        settings: Settings,
+        *,
+        holder: str | None = None,
+        clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self._sessions = sessions
         self._runtime = runtime
         self._settings = settings
         self._loop = PollingLoop("plans", self.run_once, settings.job_poll_seconds)
+        self.leases = LeaseKeeper(
+            "plans",
+            sessions,
+            services.PLAN_JOBS,
+            holder=holder or process_id(),
+            lease_seconds=settings.job_lease_seconds,
+            renew_seconds=settings.job_lease_renew_seconds,
+            clock=clock,
+        )
 
     def wake(self) -> None:
         self._loop.wake()
 
     async def start(self) -> None:
-        async with self._sessions() as db, db.begin():
-            requeued = await services.requeue_interrupted(db)
-        if requeued:
-            log.info("plan_runs_requeued", runs=requeued)
+        await self.leases.start()  # re-queues only the runs of dead processes
         self._loop.start()
 
     async def stop(self) -> None:
         await self._loop.stop()
+        await self.leases.stop()
 
     async def run_once(self) -> int:
         """Run the plan jobs that are due now; returns how many were handled."""
-        async with self._sessions() as db, db.begin():
-            claimed = await services.claim_due(db, utcnow())
+        claimed = await self.leases.claim(CLAIM_BATCH)
         for run_id in claimed:
-            await self._run(run_id)
+            try:
+                await self.run(run_id)
+            finally:
+                self.leases.release(run_id)
         return len(claimed)
 
-    async def _run(self, run_id: UUID) -> None:
+    async def run(self, run_id: UUID) -> None:
+        """Run one plan job this worker claimed; its results are written only if it still
+        holds the run."""
         async with self._sessions() as db, db.begin():
             run = await db.get(AgentRun, run_id)
             if run is None:
@@ -80,6 +105,9 @@ class PlanWorker:
     async def _save(self, run_id: UUID, request: PlanRequest, done: Done[PlanResult]) -> None:
         result, latency_ms = done.value, done.latency_ms
         async with self._sessions() as db, db.begin():
+            # Fenced: still ours (and not erased meanwhile), or nothing is written.
+            if not await self.leases.fence(db, run_id):
+                return
             run = await db.get(AgentRun, run_id)
             if run is None:
                 return
@@ -97,6 +125,9 @@ class PlanWorker:
 
     async def _model_failed(self, run_id: UUID, request: PlanRequest, failure: Failure) -> None:
         async with self._sessions() as db, db.begin():
+            # Fenced: still ours (and not erased meanwhile), or nothing is written.
+            if not await self.leases.fence(db, run_id):
+                return
             run = await db.get(AgentRun, run_id)
             if run is None:
                 return
@@ -122,6 +153,9 @@ class PlanWorker:
 
     async def _failed(self, run_id: UUID, failure: Failure) -> None:
         async with self._sessions() as db, db.begin():
+            # Fenced: still ours (and not erased meanwhile), or nothing is written.
+            if not await self.leases.fence(db, run_id):
+                return
             run = await db.get(AgentRun, run_id)
             if run is None:
                 return

@@ -38,6 +38,7 @@ from app.db.models.enums import Role
 from app.domain.notifications.outbox import queue_email
 from app.lib.background import PollingLoop
 from app.lib.clock import utcnow
+from app.lib.leases import claim_outbox_row
 from app.settings import Settings
 
 log = structlog.get_logger("interlude.webhooks")
@@ -203,7 +204,7 @@ class DeliveryWorker:
                     body=encode(d.payload),
                 )
                 for d, e in due
-                if await _claim(db, d.id, d.next_attempt_at, now + LEASE)
+                if await claim_outbox_row(db, WebhookDelivery, d.id, d.next_attempt_at, now + LEASE)
             ]
 
     async def _post(self, client: httpx.AsyncClient, claimed: Claimed) -> Outcome:
@@ -276,22 +277,6 @@ def retry_delay(attempts: int, settings: Settings) -> timedelta:
         first * 2 ** min(max(attempts - 1, 0), 30), settings.webhook_longest_retry_seconds
     )
     return timedelta(seconds=seconds)
-
-
-async def _claim(db: AsyncSession, delivery_id: UUID, seen: datetime, until: datetime) -> bool:
-    """Move the delivery's next attempt past the lease, only if no other worker did since it
-    was read (compare and set): two workers at once never both send it."""
-    result = await db.execute(
-        update(WebhookDelivery)
-        .where(
-            WebhookDelivery.id == delivery_id,
-            WebhookDelivery.status == "pending",
-            WebhookDelivery.next_attempt_at == seen,
-        )
-        .values(next_attempt_at=until)
-        .execution_options(synchronize_session=False)
-    )
-    return int(getattr(result, "rowcount", 0) or 0) == 1
 
 
 async def disable(db: AsyncSession, endpoint: WebhookEndpoint, now: datetime) -> None:
