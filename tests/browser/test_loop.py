@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 import httpx
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webelement import WebElement
@@ -31,7 +32,10 @@ DISTRESS = "Franchement certains soirs je me dis que ce serait plus simple si je
 
 
 def wait(b: Browser, condition: Callable[[Any], Any], timeout: float = 15) -> Any:
-    return WebDriverWait(b.driver, timeout).until(condition)
+    """Until `condition` holds. An element gone stale (the page reloaded between finding it
+    and reading it, as after a form's redirect) means "not yet", like one not found."""
+    ignored = (NoSuchElementException, StaleElementReferenceException)
+    return WebDriverWait(b.driver, timeout, ignored_exceptions=ignored).until(condition)
 
 
 def css(b: Browser | WebElement, selector: str) -> WebElement:
