@@ -103,7 +103,6 @@ class ConversationController(Controller):
     )
     async def post_message(
         self,
-        db_session: NamedDependency[AsyncSession],
         conversations: NamedDependency[ConversationService],
         turns: NamedDependency[ChatTurns],
         conversation_id: FromPath[UUID],
@@ -112,9 +111,7 @@ class ConversationController(Controller):
         """Stores the learner's message, then asks the companion for a grounded reply with
         citations. The message is kept whatever happens; a reply that fails is marked failed and
         can be retried. The knowledge store unavailable answers 503."""
-        message, request = await conversations.post_message(conversation_id, data.content)
-        await db_session.commit()  # stored before any model call: nothing after may lose it
-        return await turns.complete(message, request)
+        return await turns.complete(await conversations.post_message(conversation_id, data.content))
 
     @post(
         "/{conversation_id:uuid}/messages/stream",
@@ -124,15 +121,13 @@ class ConversationController(Controller):
     )
     async def stream_message(
         self,
-        db_session: NamedDependency[AsyncSession],
         conversations: NamedDependency[ConversationService],
         turns: NamedDependency[ChatTurns],
         conversation_id: FromPath[UUID],
         data: JSONBody[MessageIn],
     ) -> ServerSentEvent:
-        message, request = await conversations.post_message(conversation_id, data.content)
-        await db_session.commit()  # stored before any model call: nothing after may lose it
-        return ServerSentEvent(turns.stream(message, request))
+        turn = await conversations.post_message(conversation_id, data.content)
+        return ServerSentEvent(turns.stream(turn))
 
     @post(
         "/{conversation_id:uuid}/messages/{message_id:uuid}/retry",
@@ -148,8 +143,7 @@ class ConversationController(Controller):
     ) -> ChatTurnOut:
         """Asks the companion again for the reply to a learner message whose reply failed; any other
         message answers 409."""
-        message, request = await conversations.failed_message(conversation_id, message_id)
-        return await turns.complete(message, request)
+        return await turns.complete(await conversations.retry_turn(conversation_id, message_id))
 
     @post(
         "/{conversation_id:uuid}/messages/{message_id:uuid}/tell-coach",

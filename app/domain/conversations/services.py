@@ -8,18 +8,13 @@ from uuid import UUID
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agents.chat import ChatRequest
 from app.db.models import Conversation, Message
 from app.db.models.enums import MessageRole, MessageStatus, Role
 from app.db.rows import insert_new
 from app.domain import access
-from app.domain.conversations.chat import (
-    ChatConversation,
-    chat_context,
-    escalate,
-    own_conversation,
-)
 from app.domain.conversations.schemas import ConversationIn, ConversationPatch
+from app.domain.conversations.turn_context import PreparedTurn, TurnContext, read_turn_context
+from app.domain.conversations.turn_records import escalate
 from app.lib.errors import Conflict, InvalidInput, NotFound
 from app.lib.identity import Identity
 from app.lib.pagination import PageParams, fetch_page
@@ -51,13 +46,17 @@ class ConversationService:
         self.identity.require_role(Role.LEARNER)
         return await self.get(conversation_id)
 
-    async def _own_for_chat(self, conversation_id: UUID) -> ChatConversation:
-        """`_own`, with the organisation and learner facts chat needs, in the same statement."""
+    async def _turn_context(
+        self, conversation_id: UUID, *, excluding: UUID | None = None
+    ) -> TurnContext:
+        """`_own`, with everything the agent may know for a turn in it."""
         self.identity.require_role(Role.LEARNER)
-        found = await own_conversation(self.db, self.identity, conversation_id)
-        if found is None:
+        context = await read_turn_context(
+            self.db, self.identity, conversation_id, excluding=excluding
+        )
+        if context is None:
             raise NotFound("No such conversation.", field="conversation_id")
-        return found
+        return context
 
     async def create(self, data: ConversationIn) -> Conversation:
         self.identity.require_role(Role.LEARNER)
@@ -91,21 +90,18 @@ class ConversationService:
         )
         return await fetch_page(self.db, statement, Message.id, page)
 
-    async def post_message(
-        self, conversation_id: UUID, content: str
-    ) -> tuple[Message, ChatRequest]:
-        """The learner's message, flushed for the caller to commit before any model call
-        (nothing after may lose it), and the agent's request. The context is read first: on
-        SQLite the write lock is then held for the insert and the commit only."""
-        chat = await self._own_for_chat(conversation_id)
-        conversation = chat.conversation
+    async def post_message(self, conversation_id: UUID, content: str) -> PreparedTurn:
+        """Store the learner's message and commit it before any model call (nothing after may
+        lose it); the turn is then ready for the agent. The context is read first: on SQLite the
+        write lock is held for the insert and the commit only."""
+        context = await self._turn_context(conversation_id)  # 403 or 404 before any 400
         if len(content) > self.max_message_chars:
             raise InvalidInput(
                 f"The message is {len(content)} characters; the limit is "
                 f"{self.max_message_chars}. Shorten it or split it.",
                 field="content",
             )
-        context = await chat_context(self.db, self.identity, chat)
+        conversation = context.conversation
         message = Message(
             organization_id=conversation.organization_id,
             conversation_id=conversation.id,
@@ -114,22 +110,20 @@ class ConversationService:
             status=MessageStatus.STORED,
         )
         await insert_new(self.db, message)  # written once here: no unit of work needed
-        return message, context.request(message)
+        await self.db.commit()
+        return PreparedTurn(message, context.request(message))
 
-    async def failed_message(
-        self, conversation_id: UUID, message_id: UUID
-    ) -> tuple[Message, ChatRequest]:
+    async def retry_turn(self, conversation_id: UUID, message_id: UUID) -> PreparedTurn:
         """The learner's own message whose reply failed (the only kind that can be retried),
-        and the agent's request to answer it again."""
-        chat = await self._own_for_chat(conversation_id)
+        ready for the agent again."""
+        context = await self._turn_context(conversation_id, excluding=message_id)
         message = await self._message(conversation_id, message_id, MessageRole.LEARNER)
         if message.status is not MessageStatus.FAILED:
             raise Conflict(
                 f"This message is {message.status.value}; only a failed reply can be retried.",
                 field="message_id",
             )
-        context = await chat_context(self.db, self.identity, chat, excluding=message.id)
-        return message, context.request(message)
+        return PreparedTurn(message, context.request(message))
 
     async def _message(self, conversation_id: UUID, message_id: UUID, role: MessageRole) -> Message:
         """A message of `role` in this conversation (already checked as the caller's)."""

@@ -18,8 +18,9 @@ from app.db.models import Message
 from app.db.models.enums import MessageStatus
 from app.domain.agents.executor import Failure, stream_agent
 from app.domain.agents.runtime import AgentRuntime
-from app.domain.conversations.chat import CHAT, save_failure, save_reply
 from app.domain.conversations.schemas import ChatTurnOut, MessageOut
+from app.domain.conversations.turn_context import PreparedTurn
+from app.domain.conversations.turn_records import CHAT, save_failure, save_reply
 from app.domain.notifications.alerts import AlertMail
 from app.lib.identity import Identity
 
@@ -38,17 +39,16 @@ def agent_events(runtime: AgentRuntime, request: ChatRequest) -> AsyncIterator[C
 async def run_turn(
     sessions: Callable[[], AsyncSession],
     runtime: AgentRuntime,
-    message: Message,
+    turn: PreparedTurn,
     learner_id: UUID,
-    request: ChatRequest,
     mail: AlertMail | None = None,
 ) -> AsyncIterator[Delta | Replace | ChatTurnOut]:
     """The agent's events, then the turn as stored: the reply, or the learner's message marked
-    failed. `message` is the learner's, committed (detached: only read). Its own DB session:
-    a stream outlives the request's session."""
+    failed. Its own DB session: a stream outlives the request's session."""
     started = time.perf_counter()
+    message = turn.message
     reply: ChatReply | None = None
-    async for event in agent_events(runtime, request):
+    async for event in agent_events(runtime, turn.request):
         if isinstance(event, Failure):
             yield await _failed(sessions, message, event)
             return
@@ -89,8 +89,7 @@ reason; POST .../retry asks again)."""
 class ChatTurns:
     """Chat turns for one identity: whole (`complete`), streamed as this API's server-sent
     events (`stream`), or as the plain events another wire format renders (`events`: the
-    OpenAI-compatible endpoint), each for a learner message already committed and the agent's
-    context read before it was."""
+    OpenAI-compatible endpoint), each for a turn prepared by `ConversationService`."""
 
     def __init__(
         self,
@@ -104,25 +103,19 @@ class ChatTurns:
         self._identity = identity
         self._mail = mail  # None: urgent alerts are not e-mailed (no SMTP configured)
 
-    def events(
-        self, message: Message, request: ChatRequest
-    ) -> AsyncIterator[Delta | Replace | ChatTurnOut]:
+    def events(self, turn: PreparedTurn) -> AsyncIterator[Delta | Replace | ChatTurnOut]:
         """The reply's Delta and Replace events, then the turn as stored (`run_turn`)."""
-        return run_turn(
-            self._sessions, self._runtime, message, self._identity.user_id, request, self._mail
-        )
+        return run_turn(self._sessions, self._runtime, turn, self._identity.user_id, self._mail)
 
-    async def complete(self, message: Message, request: ChatRequest) -> ChatTurnOut:
-        async for item in self.events(message, request):
+    async def complete(self, turn: PreparedTurn) -> ChatTurnOut:
+        async for item in self.events(turn):
             if isinstance(item, ChatTurnOut):
                 return item
         raise AssertionError("run_turn always ends with the stored turn")
 
-    async def stream(
-        self, message: Message, request: ChatRequest
-    ) -> AsyncIterator[ServerSentEventMessage]:
-        yield _event("stored", MessageOut.of(message))
-        async for item in self.events(message, request):
+    async def stream(self, turn: PreparedTurn) -> AsyncIterator[ServerSentEventMessage]:
+        yield _event("stored", MessageOut.of(turn.message))
+        async for item in self.events(turn):
             if isinstance(item, Delta):
                 yield _event("delta", {"text": item.text})
             elif isinstance(item, Replace):

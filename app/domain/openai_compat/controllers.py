@@ -69,23 +69,22 @@ class OpenAIController(Controller):
     )
     async def chat_completions(
         self,
-        db_session: NamedDependency[AsyncSession],
         conversations: NamedDependency[ConversationService],
         turns: NamedDependency[ChatTurns],
         data: JSONBody[ChatCompletionIn],
     ) -> Response[Any]:
-        message, request = await start_turn(db_session, conversations, data)
+        prepared = await start_turn(conversations, data)
         if data.stream:
             include_usage = data.stream_options is not None and data.stream_options.include_usage
             events = wire.chunks(
-                message, turns.events(message, request), include_usage=include_usage
+                prepared.message, turns.events(prepared), include_usage=include_usage
             )
             return Stream(
                 events,
                 media_type="text/event-stream",
                 headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
             )
-        turn = await turns.complete(message, request)
+        turn = await turns.complete(prepared)
         if turn.reply is None:
             return wire.failure(turn)
         return Response(wire.completion(turn), media_type=MediaType.JSON)

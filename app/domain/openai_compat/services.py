@@ -14,12 +14,9 @@ from __future__ import annotations
 import re
 from uuid import UUID
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from agents.chat import ChatRequest
-from app.db.models import Message
 from app.domain.conversations.schemas import ConversationIn
 from app.domain.conversations.services import ConversationService
+from app.domain.conversations.turn_context import PreparedTurn
 from app.domain.openai_compat.schemas import MODEL_ID, ChatCompletionIn, ChatMessageIn
 from app.lib.errors import InvalidInput, NotFound
 from app.lib.schema import NON_BLANK, PATTERN_MEANINGS
@@ -64,22 +61,18 @@ def learner_text(messages: list[ChatMessageIn]) -> str:
     return text
 
 
-async def start_turn(
-    db: AsyncSession, conversations: ConversationService, data: ChatCompletionIn
-) -> tuple[Message, ChatRequest]:
+async def start_turn(conversations: ConversationService, data: ChatCompletionIn) -> PreparedTurn:
     """The learner's message stored and committed (in a new conversation without
-    `conversation_id`), and the agent's request: the native chat's first half."""
+    `conversation_id`), ready for the agent: the native chat's first half."""
     text = check_request(data)
     conversation_id: UUID | None = data.conversation_id
     if conversation_id is None:
         conversation_id = (await conversations.create(ConversationIn())).id
     try:
-        message, request = await conversations.post_message(conversation_id, text)
+        return await conversations.post_message(conversation_id, text)
     except InvalidInput as error:  # the message's length: name it where this client wrote it
         if error.field != "content":
             raise
         raise InvalidInput(
             error.message, field=f"messages[{len(data.messages) - 1}].content"
         ) from None
-    await db.commit()  # stored before any model call: nothing after may lose it
-    return message, request

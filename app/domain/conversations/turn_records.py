@@ -1,12 +1,9 @@
-"""A chat turn's data: the agent's context (this learner's and organisation's only), and the
-reply or the failure stored afterwards. The context is read before the learner's message is
-written, and the message is committed before the agent runs: whatever happens to the model, it
-stays stored, replied or failed with the reason."""
+"""What a chat turn writes after the agent: the reply and its run, or the failure, and the
+coach's alert. The learner's message was committed before the agent ran (`turn_context`):
+whatever happens to the model, it stays stored, replied or failed with the reason."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
 from uuid import UUID
 
 import structlog
@@ -14,144 +11,24 @@ from sqlalchemy import Table, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from uuid_utils.compat import uuid7
 
-from agents.chat import APPROVED_ITEMS, HISTORY_TURNS, ChatReply, ChatRequest, Turn
+from agents.chat import ChatReply
 from agents.chat.state import SafetyOutcome
-from agents.plan import BankQuestion
 from app.db.models import (
     AgentRun,
-    Conversation,
     Enrollment,
     Escalation,
     Message,
-    Organization,
-    QuestionBankEntry,
-    Suggestion,
-    User,
 )
-from app.db.models.enums import Language, MessageRole, MessageStatus, RunStatus
+from app.db.models.enums import MessageRole, MessageStatus, RunStatus
 from app.db.rows import insert_new
-from app.domain import access
 from app.domain.agents.executor import Failure
 from app.domain.notifications.alerts import AlertMail, queue_urgent_alert
-from app.domain.organizations.schemas import Policy
 from app.domain.webhooks import events as webhooks
-from app.lib.clock import utcnow
-from app.lib.identity import Identity
 from app.lib.metrics import get_metrics
-from knowledge.language import detect_language
 
 log = structlog.get_logger("interlude.chat")
 CHAT = "chat"
 MESSAGE: Table = Message.__table__  # type: ignore[assignment]
-
-
-@dataclass(frozen=True, slots=True)
-class ChatContext:
-    """What the agent may know besides the message: this learner's and organisation's only."""
-
-    organization_id: UUID
-    organization_name: str
-    policy: Policy
-    learner_locale: str
-    history: tuple[Turn, ...]
-    approved_items: tuple[str, ...]
-    bank: tuple[BankQuestion, ...]
-
-    def request(self, message: Message) -> ChatRequest:
-        return ChatRequest(
-            organization_id=str(self.organization_id),
-            language=detect_language(message.content, default=self.learner_locale),
-            message=message.content,
-            history=self.history,
-            approved_items=self.approved_items,
-            bank=self.bank,
-            organization_name=self.organization_name,
-            resources=self.policy.resources_by_tier(),
-            seed=str(message.id),
-            allowed_link_hosts=tuple(self.policy.link_hosts),
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class ChatConversation:
-    """A learner's own conversation, with what chat needs of its organisation and learner."""
-
-    conversation: Conversation
-    organization_name: str
-    policy: dict[str, Any]
-    learner_locale: Language
-
-
-async def own_conversation(
-    db: AsyncSession, identity: Identity, conversation_id: UUID
-) -> ChatConversation | None:
-    """One statement: the conversation (visible to `identity`), its organisation's name and
-    policy and its learner's locale (the joins follow its foreign keys: always one row)."""
-    row = (
-        await db.execute(
-            select(Conversation, Organization.name, Organization.policy, User.locale)
-            .join(Organization, Organization.id == Conversation.organization_id)
-            .join(User, User.id == Conversation.learner_id)
-            .where(Conversation.id == conversation_id, access.visible_conversations(identity))
-        )
-    ).first()
-    return None if row is None else ChatConversation(*row)
-
-
-async def chat_context(
-    db: AsyncSession,
-    identity: Identity,
-    chat: ChatConversation,
-    *,
-    excluding: UUID | None = None,
-) -> ChatContext:
-    """Read before the learner's message is written (a retry excludes the message it answers),
-    so these reads never run while SQLite's write lock is held: three statements."""
-    conversation = chat.conversation
-    history_query = select(Message.role, Message.content).where(
-        Message.conversation_id == conversation.id, access.in_tenant(Message, identity)
-    )
-    if excluding is not None:
-        history_query = history_query.where(Message.id != excluding)
-    history = (
-        await db.execute(history_query.order_by(Message.id.desc()).limit(HISTORY_TURNS))
-    ).all()
-    approved = (
-        await db.scalars(
-            select(Suggestion.text)
-            .where(access.visible_suggestions(identity, utcnow()))
-            .order_by(Suggestion.id.desc())
-            .limit(APPROVED_ITEMS)
-        )
-    ).all()
-    # Chat shows bank questions to the learner directly, with no coach in between: only the
-    # organisation's curated ones. A question a coach banked from one learner's item may carry
-    # that learner's context; it reaches others only through a plan, reviewed by their coach.
-    bank = (
-        await db.execute(
-            select(
-                QuestionBankEntry.skill,
-                QuestionBankEntry.scale,
-                QuestionBankEntry.language,
-                QuestionBankEntry.text,
-            ).where(
-                access.in_tenant(QuestionBankEntry, identity),
-                QuestionBankEntry.source_suggestion_id.is_(None),
-            )
-        )
-    ).all()
-    return ChatContext(
-        organization_id=conversation.organization_id,
-        organization_name=chat.organization_name,
-        policy=Policy.load(chat.policy),
-        learner_locale=chat.learner_locale.value,
-        history=tuple(
-            Turn("learner" if role is MessageRole.LEARNER else "assistant", content)
-            for role, content in reversed(history)
-        ),
-        approved_items=tuple(approved),
-        bank=tuple(BankQuestion(q.skill, q.scale.value, q.language.value, q.text) for q in bank),
-    )
 
 
 async def save_reply(
