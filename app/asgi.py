@@ -187,6 +187,9 @@ def _lifecycle(
             await app.state.digest.start()
 
     async def stop(app: Litestar) -> None:
+        if "guard_warm_up" not in app.state:  # the start was refused before anything began
+            runtime.knowledge.close()
+            return
         if app.state.guard_warm_up is not None:  # at most the rest of one training
             await anyio.to_thread.run_sync(app.state.guard_warm_up.join)
         if app.state.digest is not None:

@@ -294,3 +294,31 @@ def test_cli_migrates_an_organisation_both_ways(
             ).scalar()
             == 0
         )
+
+
+def test_the_server_refuses_to_start_without_pgvector(
+    pgvector_server_url: str, tmp_path: Path
+) -> None:
+    from litestar.testing import TestClient
+
+    from app.asgi import create_app
+
+    with temporary_postgres_database(pgvector_server_url, "nostart") as url:
+        migrate.upgrade(url)
+        with PgKnowledgeStore(url, HashingEmbedder()).engine().begin() as db:
+            db.execute(text("DROP SCHEMA knowledge CASCADE"))
+        settings = Settings(
+            environment="test", data_dir=tmp_path, database_url=url, knowledge_store="postgres"
+        )
+        with pytest.raises(BaseExceptionGroup) as caught, TestClient(create_app(settings)):
+            pass
+        refused = _leaves(caught.value)
+        assert [type(e) for e in refused] == [StoreUnavailable]
+        assert "interlude knowledge setup" in str(refused[0])
+
+
+def _leaves(error: BaseException) -> list[BaseException]:
+    """The exceptions inside (the test client's task group wraps a failed start in groups)."""
+    if isinstance(error, BaseExceptionGroup):
+        return [leaf for inner in error.exceptions for leaf in _leaves(inner)]
+    return [error]
