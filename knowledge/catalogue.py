@@ -262,6 +262,13 @@ class Catalogue:
         )
         return {row[0]: _chunk(row, self) for row in rows}
 
+    def live_ids(self) -> list[str]:
+        rows = self._db.execute(
+            "SELECT c.id FROM chunk c JOIN document d ON d.document_id = c.document_id "
+            "AND d.live_version = c.version ORDER BY c.document_id, c.position"
+        )
+        return [row[0] for row in rows]
+
     def count_live(self) -> int:
         row = self._db.execute(
             "SELECT count(*) FROM chunk c JOIN document d ON d.document_id = c.document_id "

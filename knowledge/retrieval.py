@@ -6,19 +6,20 @@ rank fusion, which lost recall: on paraphrases the BM25 list is noise, and RRF g
 rank 1 as much weight as a good one; score normalisation keeps weak lexical evidence weak.
 
 A `Retriever` is bound to one organisation's indexes when it is built; there is no argument
-through which a caller could name another organisation.
+through which a caller could name another organisation. It reads through a `PassageSource`
+(Chroma + the SQLite catalogue in knowledge/base.py, or PostgreSQL in knowledge/pg.py), so
+fusion and its measured weight are the same whichever store holds the passages.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Protocol
 
-from knowledge.catalogue import Catalogue
 from knowledge.documents import Chunk, DocumentKind
 from knowledge.embeddings import Embedder, Vectors
-from knowledge.vectors import VectorIndex
 
 Mode = Literal["hybrid", "dense", "lexical"]
 DENSE_WEIGHT = 0.7
@@ -67,15 +68,43 @@ def fuse(
     return sorted(scores.items(), key=lambda pair: (-pair[1], pair[0]))
 
 
+class PassageReader(Protocol):
+    """One organisation's passages as of one moment (see `PassageSource.reading`)."""
+
+    def dense(
+        self, vector: Vectors, limit: int, kinds: Sequence[DocumentKind], skill: str | None
+    ) -> list[tuple[str, float]]:
+        """Nearest chunk ids with their cosine similarity, best first."""
+        ...
+
+    def lexical(
+        self, query: str, limit: int, kinds: Sequence[DocumentKind], skill: str | None
+    ) -> list[tuple[str, float]]:
+        """Live chunk ids ranked by lexical score (higher is better), best first."""
+        ...
+
+    def live_chunks(self, ids: Sequence[str]) -> dict[str, Chunk]:
+        """The chunks among `ids` that are live; others (replaced, deleted) are left out."""
+        ...
+
+
+class PassageSource(Protocol):
+    @property
+    def organization_id(self) -> str: ...
+
+    def reading(self) -> AbstractContextManager[PassageReader]:
+        """Reads inside see one committed state of the lexical index and the live versions."""
+        ...
+
+
 class Retriever:
-    def __init__(self, catalogue: Catalogue, vectors: VectorIndex, embedder: Embedder) -> None:
-        self._catalogue = catalogue
-        self._vectors = vectors
+    def __init__(self, source: PassageSource, embedder: Embedder) -> None:
+        self._source = source
         self._embedder = embedder
 
     @property
     def organization_id(self) -> str:
-        return self._catalogue.organization_id
+        return self._source.organization_id
 
     def search(
         self,
@@ -110,14 +139,14 @@ class Retriever:
         pool = k * CANDIDATES_PER_RESULT
         dense: list[tuple[str, float]] = []
         lexical: list[tuple[str, float]] = []
-        if vector is not None:
-            dense = self._vectors.query(vector, pool, kinds, skill)
-        with self._catalogue.snapshot():
+        with self._source.reading() as reader:
+            if vector is not None:
+                dense = reader.dense(vector, pool, kinds, skill)
             if mode in ("hybrid", "lexical"):
-                lexical = self._catalogue.search(query, pool, kinds, skill)
+                lexical = reader.lexical(query, pool, kinds, skill)
             weight = {"hybrid": dense_weight, "dense": 1.0, "lexical": 0.0}[mode]
             fused = fuse(dense, lexical, weight)
-            live = self._catalogue.live_chunks([i for i, _ in fused])
+            live = reader.live_chunks([i for i, _ in fused])
         dense_rank = {chunk_id: rank for rank, (chunk_id, _) in enumerate(dense, start=1)}
         lexical_rank = {chunk_id: rank for rank, (chunk_id, _) in enumerate(lexical, start=1)}
         similarity = dict(dense)

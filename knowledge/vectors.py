@@ -139,5 +139,15 @@ class VectorIndex:
             for chunk_id, distance in zip(result["ids"][0], result["distances"][0], strict=True)
         ]
 
+    def get(self, ids: Sequence[str]) -> Vectors:
+        """The stored vectors of `ids`, in that order."""
+        import numpy as np
+
+        if not ids:
+            return np.zeros((0, self._embedder.dimension), dtype=np.float32)
+        result = self._collection.get(ids=list(ids), include=["embeddings"])
+        by_id = dict(zip(result["ids"], result["embeddings"], strict=True))
+        return np.asarray([by_id[i] for i in ids], dtype=np.float32)
+
     def count(self) -> int:
         return int(self._collection.count())

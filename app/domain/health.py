@@ -29,7 +29,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db import migrate
-from knowledge.base import KnowledgeBase
+from knowledge.store import KnowledgeStore
 
 log = structlog.get_logger("interlude.health")
 # A probe answers within its caller's timeout (Kubernetes: 1 s by default, often raised).
@@ -79,7 +79,7 @@ async def health_live() -> LiveOut:
 )
 async def health_ready(
     db_session: NamedDependency[AsyncSession],
-    knowledge: NamedDependency[KnowledgeBase],
+    knowledge: NamedDependency[KnowledgeStore],
     state: State,
 ) -> Response[ReadyOut]:
     """Answers 200 when this process can serve everything now, 503 with the reasons when not.
@@ -130,9 +130,9 @@ async def _rollback(db: AsyncSession) -> None:
         await db.rollback()
 
 
-async def _knowledge(knowledge: KnowledgeBase) -> str:
+async def _knowledge(knowledge: KnowledgeStore) -> str:
     try:
-        await anyio.to_thread.run_sync(knowledge.client)
+        await anyio.to_thread.run_sync(knowledge.check)
     except Exception as error:
         log.warning("readiness_knowledge_failed", error=type(error).__name__)
         return f"the store does not open ({type(error).__name__})"

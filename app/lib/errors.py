@@ -19,7 +19,7 @@ from litestar.types import ExceptionHandlersMap
 from app.lib.schema import PATTERN_MEANINGS
 from knowledge.base import KnowledgeBusy
 from knowledge.embeddings import EmbeddingError
-from knowledge.errors import ReindexRequired
+from knowledge.errors import ReindexRequired, StoreUnavailable
 
 log = structlog.get_logger("interlude.errors")
 
@@ -209,6 +209,7 @@ EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     UnicodeError: bad_encoding_handler,
     ReindexRequired: knowledge_unavailable_handler,
     KnowledgeBusy: knowledge_unavailable_handler,
+    StoreUnavailable: knowledge_unavailable_handler,
     EmbeddingError: knowledge_unavailable_handler,
     Exception: internal_error_handler,
 }

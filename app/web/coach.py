@@ -48,7 +48,7 @@ from app.lib.identity import Identity
 from app.lib.pagination import PageParams
 from app.lib.security import Passwords
 from app.web.pages import PageController, Viewer, render
-from knowledge.base import KnowledgeBase
+from knowledge.store import KnowledgeStore
 
 LEARNERS_SHOWN = 200
 ESCALATIONS_SHOWN = 50
@@ -335,7 +335,7 @@ class CoachPages(PageController):
     async def run(
         self,
         db_session: NamedDependency[AsyncSession],
-        knowledge: NamedDependency[KnowledgeBase],
+        knowledge: NamedDependency[KnowledgeStore],
         viewer: NamedDependency[Viewer],
         run_id: FromPath[UUID],
     ) -> Template:
@@ -343,8 +343,8 @@ class CoachPages(PageController):
         found = await run_for_coach(db_session, viewer.identity, run_id)
         learner = await db_session.get(User, found.learner_id) if found.learner_id else None
         # Name each passage as a citation does; one since replaced by a newer version is None.
-        catalogue = knowledge.organization(str(viewer.identity.organization_id)).catalogue
-        live = catalogue.live_chunks([str(i)[:64] for i in found.retrieved_ids])
+        organization = knowledge.organization(str(viewer.identity.organization_id))
+        live = organization.live_chunks([str(i)[:64] for i in found.retrieved_ids])
         return render(
             "coach/run.html",
             viewer,

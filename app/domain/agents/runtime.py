@@ -8,12 +8,12 @@ from pathlib import Path
 from agents.llm import ChatModel, build_chat_model
 from agents.safety import SafetyGuard
 from app.settings import Settings
-from knowledge.base import KnowledgeBase
+from knowledge.store import KnowledgeStore
 
 
 @dataclass(frozen=True, slots=True)
 class AgentRuntime:
-    knowledge: KnowledgeBase
+    knowledge: KnowledgeStore
     llm: ChatModel | None  # None: the composer drafts and replies, no model involved
     guard: SafetyGuard
 
@@ -22,7 +22,7 @@ class AgentRuntime:
         return self.llm.provider if self.llm else "composer"
 
     @classmethod
-    def from_settings(cls, settings: Settings, knowledge: KnowledgeBase) -> AgentRuntime:
+    def from_settings(cls, settings: Settings, knowledge: KnowledgeStore) -> AgentRuntime:
         llm = build_chat_model(settings.chat_provider, settings.chat_config())
         return cls.with_model(
             knowledge,
@@ -34,7 +34,7 @@ class AgentRuntime:
     @classmethod
     def with_model(
         cls,
-        knowledge: KnowledgeBase,
+        knowledge: KnowledgeStore,
         llm: ChatModel | None,
         *,
         guard_uses_model: bool = False,

@@ -25,10 +25,10 @@ from app.lib.openapi import errors
 from app.lib.pagination import PageParams, fetch_page
 from app.lib.schema import NO_NUL, Page
 from app.settings import Settings
-from knowledge.base import KnowledgeBase
 from knowledge.documents import DocumentKind
 from knowledge.loaders import LoadError
 from knowledge.retrieval import Passage
+from knowledge.store import KnowledgeStore
 
 # The route's own ceiling; the configured limit (max_upload_bytes) is checked in the service.
 UPLOAD_CEILING_BYTES = 64 * 1024 * 1024
@@ -139,7 +139,7 @@ class KnowledgeController(Controller):
         self,
         db_session: NamedDependency[AsyncSession],
         identity: NamedDependency[Identity],
-        knowledge: NamedDependency[KnowledgeBase],
+        knowledge: NamedDependency[KnowledgeStore],
         settings: NamedDependency[Settings],
         document_id: FromPath[UUID],
     ) -> None:
@@ -165,7 +165,7 @@ class KnowledgeController(Controller):
     async def search(
         self,
         identity: NamedDependency[Identity],
-        knowledge: NamedDependency[KnowledgeBase],
+        knowledge: NamedDependency[KnowledgeStore],
         q: Annotated[str, QueryParameter(min_length=1, max_length=1_000)],
         kind: Annotated[list[DocumentKind] | None, QueryParameter()] = None,
         skill: Annotated[str | None, QueryParameter(max_length=100, pattern=NO_NUL)] = None,
@@ -188,13 +188,13 @@ class KnowledgeController(Controller):
     async def passage(
         self,
         identity: NamedDependency[Identity],
-        knowledge: NamedDependency[KnowledgeBase],
+        knowledge: NamedDependency[KnowledgeStore],
         chunk_id: FromPath[str],
     ) -> PassageOut:
         """The text of one passage of the organisation's knowledge, as cited by a draft or a reply;
         anyone in the organisation may open it."""
-        catalogue = knowledge.organization(str(identity.organization_id)).catalogue
-        found = catalogue.live_chunks([chunk_id[:64]]).get(chunk_id)
+        organization = knowledge.organization(str(identity.organization_id))
+        found = organization.live_chunks([chunk_id[:64]]).get(chunk_id)
         if found is None:
             raise NotFound(
                 "No such passage (it may have been replaced by a newer version).", field="chunk_id"

@@ -24,11 +24,12 @@ from app.db.models import Document
 from app.db.models.enums import DocumentStatus
 from app.lib.errors import AppError
 from app.lib.leases import JobTable
-from knowledge.base import KnowledgeBase, KnowledgeBusy
+from knowledge.base import KnowledgeBusy
 from knowledge.documents import SourceDocument
 from knowledge.embeddings import EmbeddingError
 from knowledge.errors import ReindexRequired
 from knowledge.loaders import LoadError, load_document
+from knowledge.store import KnowledgeStore
 
 Outcome = Literal["added", "updated", "unchanged", "failed", "queued"]
 
@@ -145,7 +146,7 @@ def check(name: str, data: bytes, declared: Declared, max_bytes: int) -> SourceD
 
 
 def _index_sync(
-    knowledge: KnowledgeBase,
+    knowledge: KnowledgeStore,
     uploads: Path,
     document: Document,
     max_bytes: int,
@@ -174,7 +175,7 @@ def _index_sync(
 
 async def index(
     db: AsyncSession,
-    knowledge: KnowledgeBase,
+    knowledge: KnowledgeStore,
     uploads: Path,
     document: Document,
     *,
@@ -207,7 +208,7 @@ async def index(
 
 async def ingest(
     db: AsyncSession,
-    knowledge: KnowledgeBase,
+    knowledge: KnowledgeStore,
     uploads: Path,
     *,
     organization_id: UUID,
@@ -240,7 +241,7 @@ async def ingest(
 
 
 async def remove(
-    db: AsyncSession, knowledge: KnowledgeBase, uploads: Path, document: Document
+    db: AsyncSession, knowledge: KnowledgeStore, uploads: Path, document: Document
 ) -> None:
     await anyio.to_thread.run_sync(
         knowledge.organization(str(document.organization_id)).remove_document, str(document.id)
@@ -252,7 +253,7 @@ async def remove(
 
 async def reindex_organization(
     db: AsyncSession,
-    knowledge: KnowledgeBase,
+    knowledge: KnowledgeStore,
     uploads: Path,
     organization_id: UUID,
     *,

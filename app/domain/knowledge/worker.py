@@ -25,7 +25,7 @@ from app.lib.background import PollingLoop
 from app.lib.leases import LeaseKeeper, process_id
 from app.lib.metrics import get_metrics
 from app.settings import Settings
-from knowledge.base import KnowledgeBase
+from knowledge.store import KnowledgeStore
 
 log = structlog.get_logger("interlude.knowledge")
 CLAIM_BATCH = 10
@@ -35,7 +35,7 @@ class IngestionWorker:
     def __init__(
         self,
         sessions: Callable[[], AsyncSession],
-        knowledge: KnowledgeBase,
+        knowledge: KnowledgeStore,
         settings: Settings,
         poll_seconds: float = 2.0,
         *,
