@@ -20,7 +20,7 @@ from agents.grounding import Source, citations_for, cited_labels, label_passages
 from agents.llm import ChatModel, StreamStats
 from agents.safety import TIER_OF, SafetyGuard, SafetyVerdict, safe_reply
 from agents.sanitize import sanitize_reply
-from agents.themes import family_of, heard_families, heard_skills, speaks_of
+from agents.themes import heard_families, heard_skills, speaks_of
 from knowledge.documents import DocumentKind
 from knowledge.retrieval import Retriever
 
@@ -55,12 +55,6 @@ SKILL_WORDS = 0.3
 # finds it: chosen on the relevance dev split, the first cited passage is acceptable 0.44 of
 # the time at the search default (0.7) and 0.49 with a dense share from 0.1 to 0.4.
 CHAT_DENSE_WEIGHT = 0.3
-# A factual question about the organisation (a ritual, a site, a team's practice, an event, the
-# strategy) asks how its people work together: with no skill heard, the follow-up comes from
-# the cooperation family. The nearest module was close to a guess for these (dev: acceptable
-# for 8 of 18); cooperation was for 14 of them. Question skill on dev 0.73 -> 0.80.
-# A rule read from one writer's labels: the frozen split says whether it holds (README).
-COLLECTIVE = "cooperation"
 COMPOSER_VERSION = "composer-chat-2026-11-23"
 # The question bank is a source of questions, not of knowledge to cite.
 KNOWLEDGE_KINDS = tuple(k for k in DocumentKind if k is not DocumentKind.QUESTION_BANK)
@@ -118,18 +112,12 @@ def reply_events(
 
 def closest_skill(retriever: Retriever, request: ChatRequest) -> str:
     """The program skill a coach would hear in the message: the one whose words it holds
-    (agents.themes); for a factual question about the organisation in which none is heard, the
-    skill of working together (COLLECTIVE); otherwise, or among skills it holds equally, that of
-    the closest module or question-bank section (a bank section is headed by its skill). ""
-    when none is found."""
+    (agents.themes); otherwise, or among skills it holds equally, that of the closest module or
+    question-bank section (a bank section is headed by its skill). "" when none is found."""
     skills = {q.skill for q in request.bank}
     heard = heard_skills(request.message, sorted(skills))
     if len(heard) == 1:
         return heard[0]
-    if not heard and asks_about_facts(request.message):
-        collective = [s for s in sorted(skills) if (f := family_of(s)) and f.key == COLLECTIVE]
-        if collective:
-            return collective[0]
     for passage in retriever.search(request.message, 3, kinds=SKILL_KINDS):
         chunk = passage.chunk
         found = chunk.skill or next((h for h in chunk.heading_path if h in skills), "")

@@ -317,12 +317,3 @@ def test_a_factual_question_quotes_the_organisation_not_a_program_module(
 
     assert reply.citations
     assert reply.citations[0]["kind"] != "program_module"
-
-
-def test_a_factual_question_in_which_no_skill_is_heard_asks_about_working_together(
-    horizon: PackOrg,
-) -> None:
-    _, reply = _run(horizon, _request(horizon, "Quand ouvre le site de Remiremont ?"))
-
-    bank = {q.text: q.skill for q in horizon.pack.questions}
-    assert [skill for text, skill in bank.items() if text in reply.text] == ["coopération"]
