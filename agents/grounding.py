@@ -32,6 +32,7 @@ class Source:
     chunk: Chunk
     similarity: float | None = None
     lexical_rank: int | None = None
+    score: float = 0.0  # the fused search score, relative to this run's results
 
     @property
     def name(self) -> str:
@@ -60,7 +61,7 @@ def label_passages(passages: Iterable[Passage]) -> list[Source]:
         if passage.chunk.id not in seen and not reads_as_instructions(passage.chunk.text):
             seen[passage.chunk.id] = passage
     return [
-        Source(f"S{index}", p.chunk, p.similarity, p.lexical_rank)
+        Source(f"S{index}", p.chunk, p.similarity, p.lexical_rank, p.score)
         for index, p in enumerate(seen.values(), start=1)
     ]
 

@@ -11,7 +11,9 @@ and the words of situations that call for it, in French and English.
 The cue lists were written from what the skills mean, with the relevance dev split read (the
 split for tuning): cues that only matched one of its messages were removed again. The frozen
 `relevance` split, never read, gives the figure to trust (`python -m evals eval --suite relevance`).
-An organisation whose skills match no family keeps the encoder's choice.
+A family the program has no skill for is heard through the skills of its near families (a
+program without a conflict module works on conflict through listening and cooperation). An
+organisation whose skills match no family keeps the encoder's choice.
 """
 
 from __future__ import annotations
@@ -31,6 +33,10 @@ class SkillFamily:
     # Regular expressions over folded text (lower case, no accents, apostrophes as spaces),
     # each matched from the start of a word.
     cues: tuple[str, ...]
+    # Families whose skills a program teaches this one through when it has no skill of its own
+    # for it: a program without a conflict module works on conflict through listening and
+    # cooperation.
+    near: tuple[str, ...] = ()
 
     def cues_in(self, folded: str) -> int:
         return sum(1 for cue in self.cues if _cue(cue).search(folded))
@@ -71,6 +77,9 @@ FAMILIES: tuple[SkillFamily, ...] = (
             r"commentaires?",
             r"comments\b",
             r"points? d amelioration",
+            r"(dire|dis\w*|say\w*|tell\w*) (les choses|hard things|difficult things|the truth)",
+            r"hard (things|truths?|conversations?)|difficult conversations?",
+            r"conversations? difficiles?",
         ),
     ),
     SkillFamily(
@@ -92,7 +101,7 @@ FAMILIES: tuple[SkillFamily, ...] = (
             r"interrupt\w*",
             r"ne (disent|dit|parlent|parle) (rien|plus)",
             r"(barely|never) say",
-            r"keep quiet",
+            r"keep quiet\b",
             r"pose\w* (jamais|aucune|pas de) questions?",
             r"never asks?\b",
             r"nobody (ever )?asks?",
@@ -140,7 +149,8 @@ FAMILIES: tuple[SkillFamily, ...] = (
             r"peur (qu on|de (me|se) (tromper|planter)|du ridicule|de deranger)",
             r"(afraid|scared|worried) (of|that|to|it)",
             r"(peur|crainte|hesite) (de|a) (dire|parler|prendre|proposer|demander|contredire)",
-            r"desaccord|disagree\w*",
+            r"desaccord|disagree\w*|(pas|plus) d accord",
+            r"laiss\w* couler|(me|te|se|nous) taire|let it slide|bite my tongue|keep my mouth shut",
             r"tente\w*|tenter",
             r"risque\w*",
             r"\brisk\w*",
@@ -235,11 +245,12 @@ FAMILIES: tuple[SkillFamily, ...] = (
             r"dispute\w*",
             r"on s (engueule|accroche|prend le bec)",
             r"(me|se) prend\w* le bec",
-            r"desaccord|disagree\w*",
+            r"desaccord|disagree\w*|(pas|plus) d accord",
             r"(ne se parlent|don t talk|not speaking)",
             r"mediat\w*",
             r"rancune|grudge",
         ),
+        near=("listening", "cooperation"),
     ),
     SkillFamily(
         "delegation",
@@ -331,13 +342,53 @@ def heard_skills(message: str, skills: Iterable[str]) -> list[str]:
     """The organisation's skills whose family's cues are most numerous in the message (several
     when tied). Empty when no skill belongs to a family or no cue is heard."""
     text = fold(message)
-    counts: dict[str, int] = {}
-    for skill in dict.fromkeys(skills):
-        family = family_of(skill)
-        if family is not None:
-            counts[skill] = family.cues_in(text)
+    families = {skill: family_of(skill) for skill in dict.fromkeys(skills)}
+    taught = {family.key for family in families.values() if family is not None}
+    # A family the program has no skill for is heard through its near families' skills.
+    lent: dict[str, int] = {}
+    for family in FAMILIES:
+        if family.key not in taught and family.near and (heard := family.cues_in(text)):
+            for key in family.near:
+                lent[key] = lent.get(key, 0) + heard
+    counts = {
+        skill: family.cues_in(text) + lent.get(family.key, 0)
+        for skill, family in families.items()
+        if family is not None
+    }
     most = max(counts.values(), default=0)
     return [skill for skill, count in counts.items() if most and count == most]
+
+
+def heard_families(message: str) -> list[SkillFamily]:
+    """The families whose cues are most numerous in the message, whatever the program teaches
+    (several when tied; none when no cue is heard)."""
+    text = fold(message)
+    counts = {family: family.cues_in(text) for family in FAMILIES}
+    most = max(counts.values())
+    return [family for family, count in counts.items() if most and count == most]
+
+
+def speaks_of(text: str, families: Iterable[SkillFamily]) -> bool:
+    """Does a passage name one of these families or hold one of its cues?"""
+    keys = _families_in(text)
+    return any(family.key in keys for family in families)
+
+
+@functools.lru_cache(maxsize=4096)
+def _families_in(text: str) -> frozenset[str]:
+    # Passages come back query after query: read each once (about 1 ms for six of them).
+    folded = fold(text)
+    padded = f" {folded} "
+    return frozenset(
+        family.key
+        for family in FAMILIES
+        if _any_cue(family).search(folded) or any(f" {n} " in padded for n in family.names)
+    )
+
+
+@functools.cache
+def _any_cue(family: SkillFamily) -> re.Pattern[str]:
+    return re.compile(rf"\b(?:{'|'.join(f'(?:{cue})' for cue in family.cues)})")
 
 
 # Where a clause ends: punctuation, or "but" / "mais", which start another thought.

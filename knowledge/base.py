@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import shutil
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
@@ -71,6 +71,10 @@ class OrganizationKnowledge:
 
     def live_chunks(self, ids: Sequence[str]) -> dict[str, Chunk]:
         return self.catalogue.live_chunks(ids)
+
+    def common_terms(self, candidates: Collection[str], share: float) -> set[str]:
+        total = self.catalogue.count_live()
+        return {t for t in candidates if self.catalogue.document_frequency(t) >= share * total}
 
     def count_live(self) -> int:
         return self.catalogue.count_live()

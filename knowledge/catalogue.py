@@ -232,7 +232,7 @@ class Catalogue:
         wanted = query_terms(query)
         if not wanted:
             return None
-        frequency = {term: self._document_frequency(term) for term in wanted}
+        frequency = {term: self.document_frequency(term) for term in wanted}
         kept: list[str] = []
         spent = 0
         for term in sorted((t for t in wanted if frequency[t] > 0), key=lambda t: frequency[t]):
@@ -244,7 +244,8 @@ class Catalogue:
             return None
         return " OR ".join(f'"{term}"' for term in kept)
 
-    def _document_frequency(self, term: str) -> int:
+    def document_frequency(self, term: str) -> int:
+        """How many live passages hold `term` (a normalised term, see `terms`)."""
         row = self._db.execute("SELECT doc FROM chunk_terms WHERE term = ?", (term,)).fetchone()
         return int(row[0]) if row else 0
 

@@ -8,7 +8,7 @@ every value from a caller goes as a bound parameter.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from sqlalchemy import text
@@ -35,6 +35,12 @@ LIVE = (
 _TERMS = (
     "(SELECT coalesce(string_agg(quote_literal(t), ' | '), '') "
     "FROM unnest(tsvector_to_array(to_tsvector('{config}', :q))) AS t)::tsquery"
+)
+_COUNT_LIVE = f"SELECT count(*) FROM knowledge.passage p {LIVE} WHERE p.organization_id = :org"  # noqa: S608 (constants only)
+_COUNT_TERM = (
+    _COUNT_LIVE
+    + f" AND ((p.language = 'en' AND p.lexical @@ plainto_tsquery('{CONFIGS['en']}', :term)) "
+    f"OR (p.language <> 'en' AND p.lexical @@ plainto_tsquery('{CONFIGS['fr']}', :term)))"
 )
 _LEXICAL = (
     "WITH q AS (SELECT "
@@ -159,6 +165,19 @@ class PgReader:
 
     def live_chunks(self, ids: Sequence[str]) -> dict[str, Chunk]:
         return fetch_live(self._db, self._organization_id, ids)
+
+    def common_terms(self, candidates: Collection[str], share: float) -> set[str]:
+        """Counted on the tsvector: the term, stemmed by the passage's language configuration
+        (the SQLite catalogue counts its own normalised terms; both strip plural endings)."""
+        params: dict[str, Any] = {"org": self._organization_id}
+        total = self._db.execute(text(_COUNT_LIVE), params).scalar_one()
+        return {
+            term
+            for term in candidates
+            if total
+            and self._db.execute(text(_COUNT_TERM), {**params, "term": term}).scalar_one()
+            >= share * total
+        }
 
 
 def passage_row(org: str, chunk: Chunk, vector: Any, model: str) -> dict[str, Any]:

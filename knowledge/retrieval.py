@@ -13,17 +13,26 @@ fusion and its measured weight are the same whichever store holds the passages.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+import itertools
+import re
+from collections.abc import Collection, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
+from knowledge.catalogue import terms
 from knowledge.documents import Chunk, DocumentKind
 from knowledge.embeddings import Embedder, Vectors
 
 Mode = Literal["hybrid", "dense", "lexical"]
 DENSE_WEIGHT = 0.7
 CANDIDATES_PER_RESULT = 4
+# A phrase whose words each occur in this share of the organisation's passages or more
+# ("équipe", "personnes", "team", "customer") says nothing about which passage is meant.
+COMMON_SHARE = 1 / 3
+# Where a phrase ends: two words on either side of a stop, a comma or a line break are not one.
+_CLAUSE = re.compile(r"[^\w\s'’-]+|\n")
 # A search that raced with a version swap (its dense candidates went stale between Chroma and
 # the catalogue) is run again; lexical results and chunk text already come from one snapshot.
 ATTEMPTS = 3
@@ -87,6 +96,11 @@ class PassageReader(Protocol):
         """The chunks among `ids` that are live; others (replaced, deleted) are left out."""
         ...
 
+    def common_terms(self, candidates: Collection[str], share: float) -> set[str]:
+        """The `candidates` (normalised terms, see `knowledge.catalogue.terms`) held by at
+        least `share` of the live passages."""
+        ...
+
 
 class PassageSource(Protocol):
     @property
@@ -126,6 +140,24 @@ class Retriever:
                 break
         return passages[:k]
 
+    def echoes(self, query: str, chunks: Sequence[Chunk]) -> set[str]:
+        """The ids of the chunks that hold a phrase of the query: two content words adjacent in
+        one of its clauses (stop words aside: "carton jaune", "point du matin", "red flag"),
+        adjacent in one clause of the chunk (heading or text) too, and neither word common in
+        this organisation's passages (COMMON_SHARE). BM25 and the encoder weigh words one by
+        one; a named ritual or practice the learner repeats is what they miss."""
+        wanted = _phrases(query)
+        if not wanted or not chunks:
+            return set()
+        with self._source.reading() as reader:
+            common = reader.common_terms({t for pair in wanted for t in pair}, COMMON_SHARE)
+        rare = {pair for pair in wanted if not common.intersection(pair)}
+        return {
+            chunk.id
+            for chunk in chunks
+            if rare & _phrases("\n".join([*chunk.heading_path, chunk.text]))
+        }
+
     def _search_once(
         self,
         query: str,
@@ -157,3 +189,14 @@ class Retriever:
         ]
         raced = any(i not in live for i, _ in dense)
         return passages, raced
+
+
+@functools.lru_cache(maxsize=4096)
+def _phrases(text: str) -> frozenset[tuple[str, str]]:
+    """Pairs of adjacent content words (normalised terms) within one clause of `text`. Cached:
+    the same passages come back query after query."""
+    pairs: set[tuple[str, str]] = set()
+    for clause in _CLAUSE.split(text):
+        words = terms(clause)
+        pairs.update(itertools.pairwise(words))
+    return frozenset(pairs)

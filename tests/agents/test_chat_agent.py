@@ -13,6 +13,7 @@ from agents.checks import count_questions
 from agents.plan import BankQuestion
 from agents.safety import SafetyGuard, SafetyVerdict
 from evals.scenarios import PackOrg
+from knowledge.documents import Chunk
 from tests.fakes import ScriptedChatModel
 
 
@@ -279,3 +280,40 @@ def test_an_empty_model_reply_is_replaced_by_the_composers(horizon: PackOrg, emp
     assert reply.fallback_reason == "the model's reply was empty"
     assert reply.text.strip()
     assert any(getattr(event, "text", "") for event in events)  # the learner sees it stream
+
+
+def _chunks(org: PackOrg, message: str) -> list[Chunk]:
+    return [p.chunk for p in org.knowledge.retriever().search(message, 6)]
+
+
+def test_a_passage_echoes_a_phrase_of_the_message_only_within_a_clause(horizon: PackOrg) -> None:
+    retriever = horizon.knowledge.retriever()
+    message = "Le carton jaune, c'est pour quoi faire ?"
+    echoed = retriever.echoes(message, _chunks(horizon, message))
+    assert [c.heading_path[-1] for c in _chunks(horizon, message) if c.id in echoed] == [
+        "Le droit de lever la main"
+    ]
+    # The same two words across a comma are no phrase.
+    other = "Carton, jaune et rouge : quelles couleurs pour un logo ?"
+    assert retriever.echoes(other, _chunks(horizon, message)) == set()
+
+
+def test_a_phrase_of_words_common_in_the_organisation_echoes_nothing(horizon: PackOrg) -> None:
+    # "Ses quarante-huit personnes" is in the Rezé page, but "personnes" is in too many
+    # passages to tell one from another.
+    retriever = horizon.knowledge.retriever()
+    reze = _chunks(horizon, "atelier de Rezé quarante-huit personnes")
+    assert any("huit personnes" in c.text for c in reze)
+    assert retriever.echoes("Une recette de gâteau pour huit personnes ?", reze) == set()
+
+
+@pytest.mark.parametrize(
+    "message", ["Quand a lieu le vendredi des essais ?", "Qui participe au vendredi des essais ?"]
+)
+def test_a_factual_question_quotes_the_organisation_not_a_program_module(
+    horizon: PackOrg, message: str
+) -> None:
+    _, reply = _run(horizon, _request(horizon, message))
+
+    assert reply.citations
+    assert reply.citations[0]["kind"] != "program_module"

@@ -69,6 +69,33 @@ def test_a_program_of_other_skills_is_heard_too() -> None:
     assert heard_skills("Deux collègues sont en conflit ouvert", skills) == ["gestion des conflits"]
 
 
+@pytest.mark.parametrize(
+    ("message", "skills", "heard"),
+    [
+        ("Je ne suis pas d'accord mais je n'ose pas le dire", HORIZON, ["audace"]),
+        ("Je lui dis ou je laisse couler ?", HORIZON, ["audace"]),
+        ("I had to bite my tongue again", BRIGHTWATER, ["boldness"]),
+        ("How do I have a hard conversation with Sam?", BRIGHTWATER, ["feedback"]),
+        ("Il faut que je lui dise les choses", HORIZON, ["feedback"]),
+    ],
+)
+def test_the_skill_is_heard_in_other_words_for_the_same_meaning(
+    message: str, skills: tuple[str, ...], heard: list[str]
+) -> None:
+    assert heard_skills(message, skills) == heard
+
+
+def test_a_family_the_program_does_not_teach_is_heard_through_its_near_families() -> None:
+    message = "Deux collègues sont en conflit ouvert"
+    assert heard_skills(message, HORIZON) == ["coopération", "écoute active"]
+    # A program with a skill of its own for it keeps that one.
+    assert heard_skills(message, (*HORIZON, "gestion des conflits")) == ["gestion des conflits"]
+
+
+def test_doing_something_quietly_is_not_keeping_quiet() -> None:
+    assert heard_skills("I keep quietly fixing the build for them", BRIGHTWATER) == []
+
+
 def test_equally_heard_skills_are_all_returned() -> None:
     message = "I'm afraid to give my manager feedback"
     assert heard_skills(message, BRIGHTWATER) == ["boldness", "feedback"]
