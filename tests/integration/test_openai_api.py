@@ -61,6 +61,9 @@ def serve(settings: Settings, seeded: list[OrgWorld]) -> Serve:
 
 
 def sdk(url: str, person: Person, **options: Any) -> OpenAI:
+    # No silent retry: a retried turn is a second message and a second model call, which
+    # would surface as a scripted model running out of answers instead of the first error.
+    options.setdefault("max_retries", 0)
     return OpenAI(base_url=f"{url}/v1", api_key=person.api_key, **options)
 
 
