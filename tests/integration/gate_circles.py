@@ -92,6 +92,7 @@ class CircleSessionM:
     closed: bool = False
     written: set[str] = field(default_factory=set)  # steps someone wrote at
     plan: list[str] = field(default_factory=list)  # the presenter's plan, as written
+    item: str = ""  # the presenter's item made from it
     contributions: list[str] = field(default_factory=list)
     drafts: list[str] = field(default_factory=list)
 
@@ -171,6 +172,15 @@ class CirclesModel:
             user in (*c.members, c.facilitator)
             for c in self.circles.values()
             if self.sees_circle(actor, c)
+        )
+
+    def shows_id(self, actor: Actor, key: str) -> bool:
+        """A session names the item its presenter's plan became (`item_id`) to everyone who
+        reads the session: the id, not the item (anyone but the presenter and their coach
+        gets 404 for it)."""
+        return any(
+            s.item == key and self.sees_circle(actor, self.circles[s.circle])
+            for s in self.sessions.values()
         )
 
     def may_see_object(self, actor: Actor, thing: Thing, key: str) -> bool | None:
@@ -264,17 +274,19 @@ class CircleRules(ApiMachine):
         with a session under way (started, if none is, by its facilitator)."""
         c = self.circles
         for org in (0, 1):
+            # Every draw is made whatever the model holds: hypothesis replays draws, and the
+            # database outlives examples (see ApiMachine.pick).
             who = data.draw(st.sampled_from(("coach", "admin")), label="former")
             former = Actor(org, who, data.draw(st.sampled_from(VIAS), label="via"))
+            start, index = data.draw(INDEX, label="members"), data.draw(INDEX, label="circle")
             if sum(x.org == org for x in c.circles.values()) < 2:
-                self.someone_forms_a_circle(
-                    former, 4 + (org + len(c.circles)) % 2, "coach", None, data
-                )
+                size = 4 + (org + len(c.circles)) % 2
+                self.form(former, size, "coach", None, start, "")
             mine = [x for x in c.circles.values() if x.org == org]
             if mine and all(c.open_session(x) is None for x in mine):
-                circle = mine[data.draw(INDEX, label="circle") % len(mine)]
+                circle = mine[index % len(mine)]
                 facilitator = c.staff_actor(org, circle.facilitator, former.via)
-                self.facilitator_starts_a_session(facilitator, True, None, data)
+                self.start(facilitator, circle.id, {})
 
     # -- forming
 
@@ -295,15 +307,27 @@ class CircleRules(ApiMachine):
     ) -> None:
         """A coach (of their learners) or an admin (any learner) forms a circle of 4 to 8
         with a facilitator; 3 members, a learner or a person of the other org: refused."""
+        start = data.draw(INDEX, label="members")
+        unknown = str(data.draw(st.uuids(), label="unknown"))
+        self.form(actor, size, facilitator, foreign, start, unknown)
+
+    def form(
+        self,
+        actor: Actor,
+        size: int,
+        facilitator: str,
+        foreign: str | None,
+        start: int,
+        unknown: str,
+    ) -> None:
         world = self.m.worlds[actor.org]
         learners = [str(p.id) for p in world.learners]
-        start = data.draw(INDEX, label="members")
         members = [learners[(start + i) % len(learners)] for i in range(size)]
         other = self.m.worlds[1 - actor.org]
         if foreign == "other org":
             members[-1] = str(other.learners[start % len(other.learners)].id)
         elif foreign == "unknown":
-            members[-1] = str(data.draw(st.uuids(), label="unknown"))
+            members[-1] = unknown
         body: dict[str, Any] = {"name": "", "member_ids": members}
         if foreign == "facilitator":
             body["facilitator_id"] = str(other.coach.id)
@@ -356,6 +380,7 @@ class CircleRules(ApiMachine):
         )
         mine = [x.id for x in idle if c.facilitates(actor, x)]
         circle_id = self.pick_circle(data, actor, mine)
+        unknown = str(data.draw(st.uuids(), label="outsider"))
         circle = c.circles.get(circle_id)
         body: dict[str, Any] = {}
         if presenter is not None and circle is not None:
@@ -367,7 +392,7 @@ class CircleRules(ApiMachine):
             body["presenter_id"] = (
                 circle.members[presenter % len(circle.members)]
                 if presenter >= 0
-                else (outsiders or [str(data.draw(st.uuids(), label="outsider"))])[0]
+                else (outsiders or [unknown])[0]
             )
         if not c.sees_circle(actor, circle):
             expected = 404
@@ -379,6 +404,13 @@ class CircleRules(ApiMachine):
             expected = 400
         else:
             expected = 201
+        self.start(actor, circle_id, body, expected)
+
+    def start(
+        self, actor: Actor, circle_id: str, body: dict[str, Any], expected: int = 201
+    ) -> None:
+        c = self.circles
+        circle = c.circles.get(circle_id)
         response = self.call(actor, "POST", f"/circles/{circle_id}/sessions", body)
         self.expect(response, expected, actor, f"start a session of {circle_id}")
         if expected != 201:
@@ -416,17 +448,6 @@ class CircleRules(ApiMachine):
         c = self.circles
         index = data.draw(INDEX, label="session")
         sessions = [s for s in c.sessions.values() if not s.closed]
-        if busy and sessions:
-            session = sessions[index % len(sessions)]
-            circle = c.circles[session.circle]
-            if write or not self.may_leave(session):
-                writers = [m for m in circle.members if self.writes_here(session, m)]
-                writer = writers[index % len(writers)]
-                self.member_writes(c.actor_of(session.org, writer, actor.via), session.id)
-            else:
-                facilitator = c.staff_actor(session.org, circle.facilitator, actor.via)
-                self.facilitator_advances(facilitator, session.id)
-            return
         learner = self.m.role(actor) is Role.LEARNER
         mine = [
             s.id
@@ -438,8 +459,18 @@ class CircleRules(ApiMachine):
                 else c.facilitates(actor, c.circles[s.circle])
             )
         ]
-        session_id = self.pick_session(data, actor, mine)
-        if write:
+        session_id = self.pick_session(data, actor, mine)  # drawn whatever `busy` says
+        if busy and sessions:
+            session = sessions[index % len(sessions)]
+            circle = c.circles[session.circle]
+            if write or not self.may_leave(session):
+                writers = [m for m in circle.members if self.writes_here(session, m)]
+                writer = writers[index % len(writers)]
+                self.member_writes(c.actor_of(session.org, writer, actor.via), session.id)
+            else:
+                facilitator = c.staff_actor(session.org, circle.facilitator, actor.via)
+                self.facilitator_advances(facilitator, session.id)
+        elif write:
             self.member_writes(actor, session_id)
         else:
             self.facilitator_advances(actor, session_id)
@@ -521,11 +552,10 @@ class CircleRules(ApiMachine):
             self.m.objects[draft.id] = Thing("circle_draft", session.org)
             self.m.copy(draft.text, "circle_draft_copy", session.org, draft.id)
             self.m.outcomes[("the agent drafts for a circle", 201)] += 1
-        if new:  # a member reads the session at once: the draft waits for the facilitator
-            self.read_session(c.actor_of(circle.org, circle.members[-1], "key"), session.id)
         if left == "plan":  # the presenter's plan, one of their own items (no coach review)
             item = got["item_id"]
             assert item, got
+            session.item = item
             text = "\n".join(session.plan)
             self.m.add_draft(Draft(item, session.org, session.presenter, "micro_action", text))
             self.m.drafts[item].state = APPROVED
@@ -539,6 +569,8 @@ class CircleRules(ApiMachine):
             session.step += 1
             assert got["step"] == STEP_KEYS[session.step], got
         self.touched.add(session.id)
+        if new:  # a member reads the session at once: the draft waits for the facilitator
+            self.read_session(c.actor_of(circle.org, circle.members[-1], "key"), session.id)
 
     # -- the facilitator's gate
 
