@@ -580,6 +580,8 @@ class CircleRules(ApiMachine):
     ) -> None:
         """Approve, edit or reject an agent draft; `again`: mostly one already reviewed."""
         c = self.circles
+        if busy:  # a facilitator at work takes each decision in turn (every run sees all three)
+            decision = ("approve", "reject", "edit")[sum(c.decisions.values()) % 3]
         pending = [d for d in c.drafts.values() if d.state == PENDING_REVIEW]
         actor = self.someone(
             data,
@@ -619,6 +621,10 @@ class CircleRules(ApiMachine):
         got = response.json()
         assert (got["state"], got["text"]) == (draft.state, draft.text), got
         c.decisions[decision] += 1
+        if draft.state in SHOWN:  # a member now reads it, and may still not review it
+            member = c.actor_of(draft.org, c.circles[draft.circle].members[0], actor.via)
+            again_ = self.call(member, "POST", f"/circle-drafts/{draft_id}/review", body)
+            self.expect(again_, 403, member, f"a member reviews {draft_id}")
         session = next(s for s in c.sessions.values() if draft.id in s.drafts)
         self.touched.add(session.id)
 

@@ -336,6 +336,13 @@ class CompanionRules(ApiMachine):
             )
             self.expect(shared, 200, owner, f"share {feedback.id}")
             feedback.shared = True
+        if index % 3 == 0:  # and sometimes withdraws the link, which dies at once
+            revoked = self.call(owner, "POST", f"/companions/{companion.id}/revoke")
+            self.expect(revoked, 201, owner, f"revoke {companion.id}")
+            companion.revoked = True
+            gone = self.page("GET", companion.token)
+            assert gone.status_code == 410, f"{companion.id} revoked: {gone.status_code}"
+            self.m.outcomes[("a companion opens their link", 410)] += 1
         self.m.outcomes[("a companion answers through the link", 200)] += 1
 
     def page(self, method: str, token: str, form: dict[str, str] | None = None) -> httpx.Response:
