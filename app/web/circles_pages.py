@@ -1,19 +1,21 @@
 """The peer circles' pages: the list (and, for a coach or an admin, the form that forms a
 circle) and the circle's page, which is the session's shared space for a remote circle: the
 step under way with its time left, what members wrote, the drafts the facilitator approved,
-and the forms each person may use at this step. Forms, no script: members refresh the page.
+and the forms each person may use at this step, and the circle's past sessions. Forms post
+without script; static/circle.js keeps the session under way current while the tab is visible
+(step, time left, what members wrote, the drafts the facilitator approved), from the API.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 import msgspec
 from litestar import Request, get, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency
-from litestar.params import FromPath
+from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -115,10 +117,13 @@ class CirclePages(PageController):
         written: WrittenOut | None = None,
         problem: str = "",
         status_code: int = 200,
+        past: UUID | None = None,
     ) -> Template:
         service = CircleService(db, viewer.identity)
         circle = await service.get(circle_id)
-        shown = circle.open_session_id or (circle.session_ids[0] if circle.session_ids else None)
+        latest = circle.open_session_id or (circle.session_ids[0] if circle.session_ids else None)
+        # `past`: one of this circle's sessions, chosen in its history; anything else: the latest.
+        shown = past if past in circle.session_ids else latest
         session = await service.view(shown) if shown else None
         return render(
             "circles/circle.html",
@@ -132,6 +137,8 @@ class CirclePages(PageController):
             least=min(circle.members, key=lambda m: m.presented).id if circle.members else None,
             written=written,
             problem=problem,
+            live=session is not None and shown == latest,  # circle.js keeps it current
+            history=await service.history(circle_id),
         )
 
     @get("/{circle_id:uuid}", name="circle")
@@ -140,8 +147,9 @@ class CirclePages(PageController):
         db_session: NamedDependency[AsyncSession],
         viewer: NamedDependency[Viewer],
         circle_id: FromPath[UUID],
+        session: Annotated[UUID | None, QueryParameter(name="session")] = None,
     ) -> Template:
-        return await self._circle(db_session, viewer, circle_id)
+        return await self._circle(db_session, viewer, circle_id, past=session)
 
     @post("/{circle_id:uuid}/sessions", name="circle-start", status_code=303)
     async def start(

@@ -58,6 +58,13 @@ JS_KEYS = (
     "journal.now_private",
     "journal.confirm_delete",
     "calendar.copied",
+    "circles.time_left",
+    "circles.time_up",
+    "circles.closed",
+    "circles.draft.questions",
+    "circles.draft.synthesis",
+    "circles.draft_state.approved",
+    "circles.draft_state.edited",
     *ADMIN_JS_KEYS,
 )
 

@@ -36,6 +36,18 @@ CIRCLE_MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "circles.time_up": ("Le temps suggéré est écoulé.", "The suggested time is up."),
     "circles.refresh": ("Actualiser", "Refresh"),
+    "circles.moved_on": (
+        "Le cercle est passé à l'étape suivante : actualisez pour y écrire.",
+        "The circle moved on to the next step: refresh to write at it.",
+    ),
+    "circles.history": ("Les séances du cercle", "The circle's sessions"),
+    "circles.history_open": ("en cours", "under way"),
+    "circles.history_closed": ("terminée", "closed"),
+    "circles.past_session": (
+        "Vous lisez une séance passée.",
+        "You are reading a past session.",
+    ),
+    "circles.back_to_latest": ("Revenir à la dernière séance", "Back to the latest session"),
     "circles.closed": ("Séance terminée.", "Session closed."),
     "circles.next": ("Étape suivante", "Next step"),
     "circles.close": ("Clore la séance", "Close the session"),

@@ -1,8 +1,9 @@
 """A peer circle in real browsers: a coach forms a circle of four learners and facilitates a
 co-development session through its six steps; the presenter and the other members write from
 their own browsers (the page is the shared space of a remote circle); the facilitator
-approves the agent's clarifying questions and synthesis, which members see only then; the
-presenter finds their action plan among their items.
+approves the agent's clarifying questions and synthesis, which members see only then (a
+member's open page shows the approved questions by itself, without reloading); the presenter
+finds their action plan among their items; the circle's page lists its past sessions.
 """
 
 from __future__ import annotations
@@ -110,10 +111,16 @@ def test_four_learners_and_a_facilitator_walk_a_session(
     coach.go(circle_path)
     _advance(coach, "questions")
     _as(peers, ben, circle_path)
-    assert all_css(peers, "#circle-drafts") == []  # the draft waits for the facilitator
+    assert all_css(peers, "#circle-drafts article") == []  # the draft waits for the facilitator
+    assert not css(peers, "#circle-drafts").is_displayed()
+    # The member keeps the page open: the approved questions arrive without a reload (a reload
+    # would drop this mark). The page asks every 5 seconds.
+    peers.driver.execute_script("window.stillTheSamePage = true;")
     _approve(coach, "questions")
-    peers.go(circle_path)
-    wait(peers, lambda d: all_css(peers, "#circle-drafts article[data-state='approved']"))
+    approved = "#circle-drafts article[data-state='approved']"
+    wait(peers, lambda d: all_css(peers, approved), timeout=30)
+    assert peers.driver.execute_script("return window.stillTheSamePage === true;")
+    assert css(peers, "#circle-drafts").is_displayed()
     assert "?" in css(peers, "#circle-drafts").text
     _write(peers, "Depuis quand Marc coupe-t-il la parole ?")
 
@@ -135,8 +142,15 @@ def test_four_learners_and_a_facilitator_walk_a_session(
     _write(presenter, "Préparer un fait précis m'aide à oser.")
     peers.go(circle_path)
     _write(peers, "Je retiens de demander d'abord ce qui a été essayé.")
+    # Ben's page, open since the questions, followed the session by itself.
+    _as(peers, ben, circle_path)
+    peers.driver.execute_script("window.stillTheSamePage = true;")
     css(coach, "#circle-advance button").click()  # closes the session
     wait(coach, lambda d: all_css(coach, "#circle-closed"))
+    closed = css(peers, "#circle-session")
+    wait(peers, lambda d: closed.get_attribute("data-step") == "closed", timeout=30)
+    assert css(peers, "#circle-moved").is_displayed()
+    assert peers.driver.execute_script("return window.stillTheSamePage === true;")
     peers.go(circle_path)
     assert all_css(peers, "#circle-drafts article[data-kind='synthesis']") == []
     _approve(coach, "synthesis")
@@ -147,6 +161,9 @@ def test_four_learners_and_a_facilitator_walk_a_session(
     )[0].text
     assert "Circle-Cleo : Lui parler seul à seul" in synthesis
     assert PLAN in synthesis
+    # The circle's sessions: this one, closed, with its presenter; a link opens it.
+    [past] = all_css(peers, "#circle-history li")
+    assert "Circle-Ana" in past.text
     assert _audit(peers) == []
     peers.shot("circle-synthesis")
 

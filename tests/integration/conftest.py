@@ -16,7 +16,11 @@ from tests.support import OrgWorld, build_worlds
 
 # The gate property test's model checks responses with plain asserts: rewrite them as pytest
 # does in test modules, so a failure shows its values (it must run before the first import).
-pytest.register_assert_rewrite("tests.integration.gate_model")
+pytest.register_assert_rewrite(
+    "tests.integration.gate_model",
+    "tests.integration.gate_circles",
+    "tests.integration.gate_companions",
+)
 
 
 @pytest.fixture

@@ -9,18 +9,21 @@ strategies that pick actors and actions. It holds no test: pytest collects nothi
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, ClassVar, Protocol
+from uuid import uuid4
 
 import httpx
 from advanced_alchemy.extensions.litestar import SQLAlchemyPlugin
 from hypothesis import HealthCheck, Phase
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine
 from litestar import Litestar
 from litestar.testing import TestClient
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -31,6 +34,9 @@ from tests.support import As, OrgWorld, Person, with_key, with_session
 
 API = "/api/v1"
 WHO = ("admin", "coach", "idle_coach", "learner0", "learner1")
+# Three more learners in each organisation, so that a peer circle (4 to 8) can form and leave
+# someone out; the rules of the first five identities use them as members.
+EXTRA_LEARNERS = ("learner2", "learner3", "learner4")
 VIAS = ("key", "session")
 PENDING = SuggestionState.PENDING_REVIEW.value
 APPROVED = SuggestionState.APPROVED.value
@@ -53,7 +59,7 @@ INDEX = st.integers(0, 2**16)
 # (and the model can no longer be exact after a failure); the first failing run is reported.
 STEPS = hypothesis_settings(
     max_examples=40,
-    stateful_step_count=25,
+    stateful_step_count=35,
     deadline=None,
     derandomize=True,
     database=None,
@@ -72,6 +78,7 @@ REVIEWS = (
     "POST /suggestions/batch",
 )
 OTHER_ORG = "a request naming the other org's ids"
+REFUSED = frozenset({403, 404})  # what naming the other org's ids answers
 # What every run must have done, or it did not test what it claims to: each requirement is met
 # by any one of its (endpoint, status) outcomes.
 MUST_SEE: dict[str, set[tuple[str, int]]] = {
@@ -90,6 +97,29 @@ MUST_SEE: dict[str, set[tuple[str, int]]] = {
     "a conversation is refused": {("GET /conversations/{id}", 404)},
     "a message is posted": {("POST /conversations/{id}/messages", 201)},
     "the other org's ids answer 404": {(OTHER_ORG, 404)},
+}
+# The same for circles and companions (tests/integration/gate_circles.py, gate_companions.py).
+CIRCLE_REVIEW = "POST /circle-drafts/{id}/review"
+MORE_MUST_SEE: dict[str, set[tuple[str, int]]] = {
+    "a circle is formed": {("POST /circles", 201)},
+    "a circle is refused": {("POST /circles", 400), ("POST /circles", 403)},
+    "a facilitator starts a session": {("POST /circles/{id}/sessions", 201)},
+    "a member writes": {("POST /circle-sessions/{id}/contributions", 201)},
+    "the agent drafts for a circle": {("the agent drafts for a circle", 201)},
+    "a facilitator reviews a draft": {(CIRCLE_REVIEW, 201)},
+    "a member may not review": {(CIRCLE_REVIEW, 403)},
+    "a draft not one's own is not found": {(CIRCLE_REVIEW, 404)},
+    "a member is kept from a pending draft": {("a member is kept from a draft", 200)},
+    "a circle session is refused": {("GET /circle-sessions/{id}", 404)},
+    "a learner invites a companion": {("POST /companions", 201)},
+    "a companion answers through the link": {("a companion answers through the link", 200)},
+    "a revoked link answers 410": {("a companion opens their link", 410)},
+    "a learner shares an answer": {("PATCH /companion-feedback/{id}", 200)},
+    "a coach reads shared feedback": {("a coach reads shared feedback", 200)},
+    "a companion not one's own is not found": {
+        (f"{method} /companions/{{id}}{tail}", 404)
+        for method, tail in (("GET", ""), ("PATCH", ""), ("POST", "/requests"), ("POST", "/revoke"))
+    },
 }
 
 
@@ -159,6 +189,21 @@ class Thing:
     ref: str = ""
 
 
+class MoreContent(Protocol):
+    """More kinds of content, modelled elsewhere (tests/integration/gate_circles.py): each
+    answers for its own kinds (None: not mine) and scans responses its own way."""
+
+    def may_see_object(self, actor: Actor, thing: Thing, key: str) -> bool | None: ...
+
+    def may_see_marker(self, actor: Actor, thing: Thing) -> bool | None: ...
+
+    def learner_sees_user(self, actor: Actor, user: str) -> bool: ...
+
+    def shows_id(self, actor: Actor, key: str) -> bool: ...
+
+    def check_body(self, actor: Actor, where: str, body: str) -> None: ...
+
+
 class Model:
     """What the database holds, as far as visibility goes, and who may see what."""
 
@@ -171,6 +216,10 @@ class Model:
         self.answers: dict[str, AnswerM] = {}
         self.objects: dict[str, Thing] = {}
         self.markers: dict[str, Thing] = {}
+        # A text quoted elsewhere (a member's words in the circle's synthesis, a plan in the
+        # presenter's items): each copy is one more place from which it may be read.
+        self.copies: dict[str, list[Thing]] = {}
+        self.more: list[MoreContent] = []
         self.seeded_banked = [False] * len(worlds)
         self.examples = self.final_checks = self.abandoned = 0
         self.outcomes: Counter[tuple[str, int]] = Counter()  # (endpoint, status) seen
@@ -181,6 +230,8 @@ class Model:
             for person in world.people:
                 self.objects[str(person.id)] = Thing("user", org)
             for learner in world.learners:
+                if learner.id not in world.session_ids:  # added for the circles: no session
+                    continue
                 session_id = str(world.session_ids[learner.id])
                 self.sessions[session_id] = SessionM(session_id, org, str(learner.id))
                 self.objects[session_id] = Thing("session", org)
@@ -205,6 +256,11 @@ class Model:
 
     def register(self, marker: str, kind: str, org: int, ref: str) -> None:
         self.markers[marker] = Thing(kind, org, ref)
+
+    def copy(self, text: str, kind: str, org: int, ref: str) -> None:
+        """The markers of `text` are also readable as `kind` `ref` (where it is quoted)."""
+        for marker in MARKER_RE.findall(text):
+            self.copies.setdefault(marker, []).append(Thing(kind, org, ref))
 
     def add_draft(self, draft: Draft) -> None:
         self.drafts[draft.id] = draft
@@ -311,7 +367,7 @@ class Model:
             return enrollment.coach == self.uid(actor)
         return True
 
-    def may_see_object(  # noqa: PLR0911 (one answer per kind of object)
+    def may_see_object(  # noqa: PLR0911, PLR0912 (one answer per kind of object)
         self, actor: Actor, thing: Thing, key: str
     ) -> bool:
         """May this id appear in a response to this actor (without the actor having sent it)?"""
@@ -324,6 +380,8 @@ class Model:
         if kind == "user":
             if role is not Role.LEARNER or self.sees_user(actor, key):
                 return True
+            if any(more.learner_sees_user(actor, key) for more in self.more):
+                return True
             # A learner's own enrollments name their coach, an ended one too (their history,
             # in GET /enrollments and the export): the id, not the person's record.
             return any(
@@ -335,6 +393,8 @@ class Model:
             return role is Role.ADMIN or self.sees_session(actor, self.sessions[key])
         if kind == "draft":
             draft = self.drafts[key]
+            if any(more.shows_id(actor, key) for more in self.more):
+                return True
             if role is Role.LEARNER:
                 return self.learner_sees_draft(actor, draft)
             return role is Role.ADMIN or draft.banked or self.coach_sees_draft(actor, draft)
@@ -348,6 +408,10 @@ class Model:
             return self.coach_sees_learner(actor, answer.org, answer.learner)
         if kind == "bank":
             return role is not Role.LEARNER
+        for more in self.more:
+            verdict = more.may_see_object(actor, thing, key)
+            if verdict is not None:
+                return verdict
         raise AssertionError(f"unknown kind {kind}")
 
     def may_see_marker(  # noqa: PLR0911 (one answer per kind of text)
@@ -377,6 +441,10 @@ class Model:
             if role is Role.LEARNER:
                 return answer.learner == self.uid(actor)
             return self.coach_sees_learner(actor, answer.org, answer.learner)
+        for more in self.more:
+            verdict = more.may_see_marker(actor, thing)
+            if verdict is not None:
+                return verdict
         raise AssertionError(f"unknown marker kind {kind}")
 
     def forbidden_phrases(self, actor: Actor) -> list[str]:
@@ -391,8 +459,17 @@ class Model:
 
     # -- the check run on every response
 
-    def check(self, actor: Actor, label: str, sent: str, response: httpx.Response) -> None:
-        """Every response: no 5xx, nothing of the other org, nothing the caller may not see."""
+    def check(
+        self,
+        actor: Actor,
+        label: str,
+        sent: str,
+        response: httpx.Response,
+        refused: frozenset[int] = REFUSED,
+    ) -> None:
+        """Every response: no 5xx, nothing of the other org, nothing the caller may not see.
+        `refused`: what naming the other org's ids may answer (a 400 where the id is one of
+        several in a body, with the message an unknown id gets)."""
         method, path = label.split(" ")[:2]
         self.outcomes[(f"{method} {UUID_RE.sub('{id}', path)}", response.status_code)] += 1
         where = f"{label} as {actor} -> {response.status_code}"
@@ -407,7 +484,7 @@ class Model:
         echoed = set(UUID_RE.findall(sent.lower()))
         if any(t.org != actor.org for t in map(self.objects.get, echoed) if t is not None):
             self.outcomes[(OTHER_ORG, response.status_code)] += 1
-            assert response.status_code in {403, 404}, f"{where}: names the other org's ids"
+            assert response.status_code in refused, f"{where}: names the other org's ids"
         for found in sorted(set(UUID_RE.findall(body.lower())) - echoed):
             thing = self.objects.get(found)
             if thing is not None and not self.may_see_object(actor, thing, found):
@@ -418,12 +495,17 @@ class Model:
         for marker in sorted(set(MARKER_RE.findall(body)) - set(MARKER_RE.findall(sent))):
             thing = self.markers.get(marker)
             assert thing is not None, f"{where}: unknown marker {marker} in {body[:800]}"
-            assert self.may_see_marker(actor, thing), (
+            copies = self.copies.get(marker, [])
+            assert self.may_see_marker(actor, thing) or any(
+                self.may_see_marker(actor, c) for c in copies
+            ), (
                 f"{where}: receives the text {marker} of {thing.kind} {thing.ref} "
                 f"(org {thing.org}) it may not see: {body[:800]}"
             )
         for phrase in self.forbidden_phrases(actor):
             assert phrase not in body, f"{where}: receives {phrase!r}: {body[:800]}"
+        for more in self.more:
+            more.check_body(actor, where, body)
 
 
 # ------------------------------------------------------------------------------ the harness
@@ -441,7 +523,7 @@ def build_harness(app: Litestar, client: TestClient[Any], worlds: list[OrgWorld]
     model = Model(worlds)
     identities: dict[Actor, As] = {}
     for org in range(len(worlds)):
-        for who in WHO:
+        for who in WHO + EXTRA_LEARNERS[: len(worlds[org].learners) - 2]:
             person = model.person(Actor(org, who, "key"))
             identities[Actor(org, who, "key")] = with_key(client, person)
             identities[Actor(org, who, "session")] = with_session(client, person)
@@ -452,10 +534,104 @@ def build_harness(app: Litestar, client: TestClient[Any], worlds: list[OrgWorld]
             enrollment = EnrollmentM(item["id"], org, item["learner_id"], item["coach_id"])
             model.enrollments[enrollment.id] = enrollment
             model.objects[enrollment.id] = Thing("enrollment", org)
-        assert len([e for e in model.enrollments.values() if e.org == org]) == 2
+        assert len([e for e in model.enrollments.values() if e.org == org]) == len(
+            worlds[org].learners
+        )
     config = app.plugins.get(SQLAlchemyPlugin).config[0]
     session_maker = app.state[config.session_maker_app_state_key]
     return Harness(client, model, identities, session_maker)
+
+
+# ------------------------------------------------------------------------------ the machine
+
+
+class ApiMachine(RuleBasedStateMachine):
+    """What every rule uses: calling the API as an identity (each response checked by the
+    model), reading every page of a list, expecting a status, picking a target."""
+
+    harness: ClassVar[Harness]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.m = self.harness.model
+
+    # -- calling the API
+
+    def call(
+        self,
+        actor: Actor,
+        method: str,
+        path: str,
+        body: Any = None,
+        params: dict[str, Any] | None = None,
+        refused: frozenset[int] = REFUSED,
+    ) -> httpx.Response:
+        kwargs: dict[str, Any] = {}
+        if body is not None:
+            kwargs["json"] = body
+        if params:
+            kwargs["params"] = params
+        response = self.harness.identities[actor].request(method, API + path, **kwargs)
+        sent = path + json.dumps(body) + json.dumps(params)
+        label = f"{method} {path}" + (f" {json.dumps(body)}" if body is not None else "")
+        self.m.check(actor, label, sent, response, refused)
+        return response
+
+    def list_all(
+        self, actor: Actor, path: str, params: dict[str, Any] | None = None
+    ) -> tuple[int, list[dict[str, Any]]]:
+        """Every page of a list (the API's default page size: the cursor gets used); (status,
+        items)."""
+        items: list[dict[str, Any]] = []
+        cursor: str | None = None
+        while True:
+            query = {**(params or {}), "limit": 50}
+            if cursor:
+                query["cursor"] = cursor
+            response = self.call(actor, "GET", path, params=query)
+            if response.status_code != 200:
+                return response.status_code, items
+            page = response.json()
+            items.extend(page["items"])
+            cursor = page["next_cursor"]
+            if not cursor:
+                return 200, items
+
+    @staticmethod
+    def expect(response: httpx.Response, status: int, actor: Actor, what: str) -> None:
+        assert response.status_code == status, (
+            f"{what} as {actor}: expected {status}, got {response.status_code}: "
+            f"{response.text[:800]}"
+        )
+
+    # -- picking targets: the caller's own, the org's, the other org's, or unknown
+
+    def pick(
+        self,
+        data: st.DataObject,
+        actor: Actor,
+        ids: list[str],
+        mine: list[str],
+        related: list[str],
+        count: int = 1,
+    ) -> list[str]:
+        """Ids from the caller's likely targets, its organisation, the other one, or unknown.
+
+        Draws never depend on the model's size (examples share the database), so hypothesis
+        replays the same choices the same way: a fixed category, then bounded indices.
+        """
+        pools = {
+            "mine": mine,
+            "related": related,
+            "own org": [i for i in ids if self.m.objects[i].org == actor.org],
+            "other org": [i for i in ids if self.m.objects[i].org != actor.org],
+        }
+        name = data.draw(st.sampled_from(POOLS), label="pool")
+        indices = [data.draw(INDEX, label="index") for _ in range(count)]
+        pool = pools.get(name) or pools["related"] or pools["own org"] or pools["other org"]
+        if name == UNKNOWN or not pool:
+            return [str(uuid4()) for _ in indices]
+        return [pool[index % len(pool)] for index in indices]
 
 
 ORGS = st.integers(0, 1)

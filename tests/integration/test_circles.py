@@ -262,3 +262,42 @@ def test_export_and_erasure_carry_circle_contributions(
     assert "Qui est concerné ?" in texts  # the others' words stay
     assert drafts == 0
     assert len(coach.get(f"{C}/{circle['id']}").json()["members"]) == 3
+
+
+def test_the_page_lists_past_sessions_and_keeps_only_the_latest_live(
+    client: TestClient[Any], worlds: list[OrgWorld], settings: Settings
+) -> None:
+    """The circle's page: the latest session is live (circle.js follows it), the history lists
+    every session with its presenter, and `?session=` opens a past one read-only."""
+    alpha, _ = worlds
+    circle = _circle(client, alpha, settings)
+    coach = with_session(client, alpha.coach)
+    first = coach.post(f"{C}/{circle['id']}/sessions", json={}).json()
+    _write(with_session(client, alpha.learners[0]), first["id"], "La situation du premier.")
+    _advance(coach, first["id"])
+    for _ in range(5):
+        moved = coach.post(f"{S}/{first['id']}/advance")
+        if moved.status_code == 409:  # the plan step needs the presenter's plan
+            _write(with_session(client, alpha.learners[0]), first["id"], "Mon plan.")
+            moved = coach.post(f"{S}/{first['id']}/advance")
+        assert moved.status_code == 201, moved.text
+    second = coach.post(f"{C}/{circle['id']}/sessions", json={}).json()
+    assert second["presenter_id"] != first["presenter_id"]  # roles rotate
+
+    member = with_session(client, alpha.learners[2])
+    page = member.get(f"/circles/{circle['id']}")
+    assert page.status_code == 200
+    assert f'data-session-id="{second["id"]}" data-live="1"' in page.text
+    assert 'id="circle-history"' in page.text
+    assert page.text.count('<li id="history-') == 2
+    assert "/static/circle.js" in page.text
+    assert 'id="circle-wait"' in page.text  # the presenter writes the situation
+    past = member.get(f"/circles/{circle['id']}", params={"session": first["id"]})
+    assert past.status_code == 200
+    assert f'data-session-id="{first["id"]}"' in past.text
+    assert 'data-live="1"' not in past.text
+    assert 'id="circle-past"' in past.text
+    assert 'id="circle-wait"' not in past.text  # nothing to write in a past session
+    # A session of another circle, or none, shows the latest.
+    other = member.get(f"/circles/{circle['id']}", params={"session": circle["id"]})
+    assert f'data-session-id="{second["id"]}" data-live="1"' in other.text

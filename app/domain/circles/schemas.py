@@ -129,6 +129,15 @@ class SessionOut(msgspec.Struct):
     created_at: datetime
 
 
+class SessionSummary(msgspec.Struct):
+    """A session in the circle's history: who presented, when, and whether it is over."""
+
+    id: UUID
+    presenter: str
+    created_at: datetime
+    closed_at: datetime | None
+
+
 class WrittenOut(msgspec.Struct):
     """`resources`: the organisation's resources, when the guard found something."""
 

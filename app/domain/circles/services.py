@@ -44,6 +44,7 @@ from app.domain.circles.schemas import (
     ReviewIn,
     SessionIn,
     SessionOut,
+    SessionSummary,
     WrittenOut,
 )
 from app.domain.notifications.alerts import AlertMail
@@ -187,6 +188,25 @@ class CircleService:
             session_ids=[s.id for s in sessions],
             created_at=circle.created_at,
         )
+
+    async def history(self, circle_id: UUID) -> list[SessionSummary]:
+        """The circle's sessions, newest first, with their presenter."""
+        circle = await self._circle(circle_id)
+        rows = await self.db.execute(
+            select(CircleSession, User.display_name)
+            .outerjoin(User, User.id == CircleSession.presenter_id)
+            .where(
+                CircleSession.organization_id == circle.organization_id,
+                CircleSession.circle_id == circle.id,
+            )
+            .order_by(CircleSession.id.desc())
+        )
+        return [
+            SessionSummary(
+                id=s.id, presenter=name or "", created_at=s.created_at, closed_at=s.closed_at
+            )
+            for s, name in rows.tuples()
+        ]
 
     # Sessions
 
