@@ -48,21 +48,21 @@ class Thresholds:
 
     Chosen on the dev split only (the corpus read out-of-fold, rules on): the values with the
     highest urgent recall while false urgent answers stay within 0.5 % and false flags within
-    2 % of ordinary messages there, with some room under 2 % (the test split has run above dev).
-    Dev (2,675 messages), 2026-12-06, the margin over the three nearest messages on each side,
-    by a sweep (urgent 0.2-0.75, margin 0-0.34, support 0.1-0.58; the conversation layer left
-    out): urgent recall 0.923, harmful recall 0.938, false flags 1.7 %, false urgent 0.45 %.
-    The values before (0.4 / 0.22 / 0.25 and a margin of 0.17 over the single nearest), chosen
-    on the first 2,275 messages, gave 0.930, 0.938, 1.9 % and 0.60 % on the 2,675: over the
-    bound; the best single-nearest values within it gave urgent recall 0.874.
-    `python -m evals eval --suite safety` gives both splits."""
+    2 % of ordinary messages there. Dev (3,075 messages, o-fr and p-en joined), 2026-12-06, by
+    a sweep (urgent 0.25-0.75, margin -0.05-0.29, support 0.1-0.58, out of scope 0.15-0.5; the
+    conversation layer left out): urgent recall 0.915, harmful recall 0.913, false flags 1.3 %,
+    false urgent 0.39 %. Folds grouped by writer (no writer on both sides) chose the same
+    values (0.909, 0.911, 1.2 %, 0.45 %). The values before (urgent 0.45, support 0.22, out of
+    scope 0.25, margin 0.09), chosen on the first 2,675 messages, gave 0.906, 0.927, 1.9 % and
+    0.52 % on the 3,075: over the bound. `python -m evals eval --suite safety` gives both
+    splits."""
 
-    urgent: float = 0.45
-    support: float = 0.22
-    out_of_scope: float = 0.25
+    urgent: float = 0.5
+    support: float = 0.26
+    out_of_scope: float = 0.2
     # The mean cosine of the NEIGHBOURS nearest urgent training messages minus that of the
     # nearest other ones.
-    urgent_margin: float = 0.09
+    urgent_margin: float = 0.06
 
     def of(self, tier: Tier) -> float:
         threshold: float = getattr(self, tier)
