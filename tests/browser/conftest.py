@@ -56,7 +56,10 @@ APP_FACTORY = (
     if importlib.util.find_spec("app.web.testing_app")
     else "app.asgi:create_app"
 )
-SERVER_START_TIMEOUT_S = 120.0
+# Ready, not only up: the safety guard trains its reader at start (no cache in a fresh data
+# folder), and a test whose first message waits for it can time out. Seen in CI: 427 s of wall
+# time for that training on a loaded 2-core machine.
+SERVER_START_TIMEOUT_S = 900.0
 _notices: list[str] = []
 
 
@@ -130,16 +133,22 @@ def _server_env(data_dir: Path, database_url: str, url: str, smtp_port: int) -> 
     }
 
 
-def _wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+def _wait_until_ready(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    """Until /health/ready answers 200 (database, knowledge store, and the guard warmed up)."""
     deadline = time.monotonic() + SERVER_START_TIMEOUT_S
+    last = "no answer"
     while time.monotonic() < deadline:
         if process.poll() is not None:
             pytest.fail(f"the server exited ({process.returncode}):\n{log.read_text()[-4000:]}")
         with contextlib.suppress(httpx.HTTPError):
-            if httpx.get(f"{url}/health", timeout=2).status_code == 200:
+            response = httpx.get(f"{url}/health/ready", timeout=2)
+            if response.status_code == 200:
                 return
-        time.sleep(0.2)
-    pytest.fail(f"the server did not answer in {SERVER_START_TIMEOUT_S} s:\n{log.read_text()}")
+            last = response.text[:500]
+        time.sleep(0.5)
+    pytest.fail(
+        f"the server was not ready in {SERVER_START_TIMEOUT_S} s ({last}):\n{log.read_text()}"
+    )
 
 
 @pytest.fixture(scope="session")
@@ -170,7 +179,7 @@ def server(chromium: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator
             stderr=subprocess.STDOUT,
         )
         try:
-            _wait_until_up(url, process, log)
+            _wait_until_ready(url, process, log)
             yield Server(url, settings, worlds, log, inbox)
         finally:
             process.terminate()
