@@ -6,7 +6,6 @@ CLI ingest may both run, and only one may write at a time.
 
 from __future__ import annotations
 
-import re
 import shutil
 import threading
 from collections.abc import Callable, Collection, Iterator, Sequence
@@ -18,15 +17,18 @@ from chromadb.errors import NotFoundError
 from filelock import FileLock, Timeout
 
 from knowledge.catalogue import Catalogue
-from knowledge.chunking import chunk_document, embedding_text
+from knowledge.chunking import chunk_document
 from knowledge.documents import Chunk, DocumentKind, SourceDocument
 from knowledge.embeddings import Embedder
 from knowledge.retrieval import PassageReader, Retriever
-from knowledge.store import IndexedDocument, LivePassages
+from knowledge.store import (
+    IndexedDocument,
+    LivePassages,
+    check_organization_id,
+    embed_chunks,
+)
 from knowledge.vectors import VectorIndex, collection_name, open_client
 
-_ORG_ID = re.compile(r"^[0-9a-fA-F-]{8,64}$")
-EMBED_BATCH = 64
 WRITE_LOCK_TIMEOUT_S = 300
 
 
@@ -111,7 +113,7 @@ class OrganizationKnowledge:
         chunks = chunk_document(
             document, organization_id=self.organization_id, document_id=document_id, version=version
         )
-        vectors = self._embed(chunks, progress)
+        vectors = embed_chunks(self._base.embedder, chunks, progress)
         with self._base.write_lock():
             self.catalogue.add_chunks(chunks)
             self.vectors.upsert([c.id for c in chunks], vectors, [_metadata(c) for c in chunks])
@@ -129,19 +131,6 @@ class OrganizationKnowledge:
         stale = self.catalogue.stale_chunk_ids(document_id)
         self.vectors.delete(stale)
         self.catalogue.delete_chunks(stale)
-
-    def _embed(self, chunks: Sequence[Chunk], progress: Callable[[int], None] | None) -> Any:
-        import numpy as np
-
-        parts = []
-        for offset in range(0, len(chunks), EMBED_BATCH):
-            batch = chunks[offset : offset + EMBED_BATCH]
-            parts.append(self._base.embedder.embed([embedding_text(c) for c in batch]))
-            if progress:
-                progress(len(batch))
-        if not parts:
-            return np.zeros((0, self._base.embedder.dimension), dtype=np.float32)
-        return np.concatenate(parts)
 
 
 def _metadata(chunk: Chunk) -> dict[str, Any]:
@@ -202,8 +191,7 @@ class KnowledgeBase:
             return self._client
 
     def organization(self, organization_id: str) -> OrganizationKnowledge:
-        if not _ORG_ID.match(organization_id):
-            raise ValueError(f"Not an organisation id: {organization_id!r}")
+        check_organization_id(organization_id)
         with self._guard:
             found = self._orgs.get(organization_id)
         if found is None:
@@ -214,8 +202,7 @@ class KnowledgeBase:
 
     def drop_organization(self, organization_id: str) -> None:
         """Delete an organisation's vectors and catalogue (re-index, or the organisation leaves)."""
-        if not _ORG_ID.match(organization_id):
-            raise ValueError(f"Not an organisation id: {organization_id!r}")
+        check_organization_id(organization_id)
         with self.write_lock():
             with self._guard:
                 handle = self._orgs.pop(organization_id, None)

@@ -19,7 +19,6 @@ its WHERE clause; a handle is bound to one organisation like the Chroma one.
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -29,7 +28,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Connection, Engine
 
 from knowledge import pg_schema
-from knowledge.chunking import chunk_document, embedding_text
+from knowledge.chunking import chunk_document
 from knowledge.documents import Chunk, SourceDocument
 from knowledge.embeddings import Embedder, Vectors
 from knowledge.errors import ReindexRequired, StoreUnavailable
@@ -43,10 +42,12 @@ from knowledge.pg_search import (
     to_chunk,
 )
 from knowledge.retrieval import PassageReader, Retriever
-from knowledge.store import IndexedDocument, LivePassages
-
-_ORG_ID = re.compile(r"^[0-9a-fA-F-]{8,64}$")
-EMBED_BATCH = 64
+from knowledge.store import (
+    IndexedDocument,
+    LivePassages,
+    check_organization_id,
+    embed_chunks,
+)
 
 
 def sync_url(database_url: str) -> str:
@@ -97,7 +98,7 @@ class PgOrganizationKnowledge:
         chunks = chunk_document(
             document, organization_id=self.organization_id, document_id=document_id, version=version
         )
-        vectors = self._embed(chunks, progress)
+        vectors = embed_chunks(self._store.embedder, chunks, progress)
         with self._store.engine().begin() as db:
             self._write(db, chunks, vectors, {document_id: version})
         return IndexedDocument(document_id, version, len(chunks))
@@ -206,17 +207,6 @@ class PgOrganizationKnowledge:
                     np.asarray([parse_vector(row[12]) for row in page], dtype=np.float32),
                 )
 
-    def _embed(self, chunks: Sequence[Chunk], progress: Callable[[int], None] | None) -> Vectors:
-        parts = []
-        for offset in range(0, len(chunks), EMBED_BATCH):
-            batch = chunks[offset : offset + EMBED_BATCH]
-            parts.append(self._store.embedder.embed([embedding_text(c) for c in batch]))
-            if progress:
-                progress(len(batch))
-        if not parts:
-            return np.zeros((0, self._store.embedder.dimension), dtype=np.float32)
-        return np.concatenate(parts)
-
 
 class PgKnowledgeStore:
     """The knowledge of every organisation in one PostgreSQL database (pgvector)."""
@@ -242,8 +232,7 @@ class PgKnowledgeStore:
             return self._engine
 
     def organization(self, organization_id: str) -> PgOrganizationKnowledge:
-        if not _ORG_ID.match(organization_id):
-            raise ValueError(f"Not an organisation id: {organization_id!r}")
+        check_organization_id(organization_id)
         with self._guard:
             checked = organization_id in self._checked
         if not checked:
@@ -270,8 +259,7 @@ class PgKnowledgeStore:
             )
 
     def drop_organization(self, organization_id: str) -> None:
-        if not _ORG_ID.match(organization_id):
-            raise ValueError(f"Not an organisation id: {organization_id!r}")
+        check_organization_id(organization_id)
         with self.engine().begin() as db:
             for table in ("passage", "document", "organization"):
                 db.execute(

@@ -8,13 +8,41 @@ chat, plans, briefs and search do not know which one runs.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
+import numpy as np
+
+from knowledge.chunking import embedding_text
 from knowledge.documents import Chunk, SourceDocument
 from knowledge.embeddings import Embedder, Vectors
 from knowledge.retrieval import Retriever
+
+_ORG_ID = re.compile(r"^[0-9a-fA-F-]{8,64}$")
+EMBED_BATCH = 64
+
+
+def check_organization_id(organization_id: str) -> None:
+    """An organisation id names a folder (Chroma) or a key (PostgreSQL): nothing else passes."""
+    if not _ORG_ID.match(organization_id):
+        raise ValueError(f"Not an organisation id: {organization_id!r}")
+
+
+def embed_chunks(
+    embedder: Embedder, chunks: Sequence[Chunk], progress: Callable[[int], None] | None = None
+) -> Vectors:
+    """The chunks' vectors, EMBED_BATCH at a time, `progress` told after each batch."""
+    parts = []
+    for offset in range(0, len(chunks), EMBED_BATCH):
+        batch = chunks[offset : offset + EMBED_BATCH]
+        parts.append(embedder.embed([embedding_text(c) for c in batch]))
+        if progress:
+            progress(len(batch))
+    if not parts:
+        return np.zeros((0, embedder.dimension), dtype=np.float32)
+    return np.concatenate(parts)
 
 
 @dataclass(frozen=True, slots=True)
