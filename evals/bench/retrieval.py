@@ -132,11 +132,11 @@ def grow_corpus(
     sentences = _sentences(base)
     have = org.count_live()
     batch = 2_000
-    serial = 0
     while have < target:
         size = min(batch, target - have)
-        document_id = f"synthetic-{serial}"
-        serial += 1
+        # Named after the count so far: a later, larger size adds documents instead of
+        # re-importing (and so replacing) the first ones under the same names.
+        document_id = f"synthetic-{have}"
         chunks, vectors = [], []
         for position in range(size):
             source = rng.randrange(len(base))
