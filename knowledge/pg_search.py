@@ -32,13 +32,15 @@ LIVE = (
     "AND d.document_id = p.document_id AND d.live_version = p.version"
 )
 # Postings the lexical step ranks at most: the rarest query terms are kept while their passage
-# counts fit (the SQLite catalogue's rule, knowledge.catalogue.within_budget), and when even the
-# rarest alone holds more, the ranking sees this many of its passages. ts_rank costs ~3-9 us a
-# passage here (fetching and reading its tsvector), against FTS5's bm25 at well under 1 us,
-# hence a smaller budget than the catalogue's 20,000. Measured on the bench's corpora (the
-# README, "Knowledge on PostgreSQL"); on the labelled set's packs (~140 passages) it is never
-# reached, so quality there is unchanged.
-POSTINGS_BUDGET = 4_000
+# counts fit (the SQLite catalogue's rule, knowledge.catalogue.within_budget); when even the
+# rarest alone holds more, the ranking sees this many of its passages, the first in storage
+# order (such a term says little about which passage is meant; the dense side ranks them all).
+# Each candidate costs a heap visit (rows are wide: text, tsvector, embedding), 2.5 us when the
+# page is in PostgreSQL's buffers and ~20 us when not, as at 100k passages with the default
+# 128 MB; ts_rank itself is cheap. Measured at 100k, load average ~9 on 2 cores: lexical step
+# p50/p95 37/63 ms with 2,000, 12/22 ms with 1,000. On the labelled set's packs (~140 passages)
+# it is never reached, so quality there is unchanged.
+POSTINGS_BUDGET = 1_000
 # The query side that matches a passage: English terms for English passages, French for the
 # rest, as pg_terms.LEXICON counts them.
 _SIDES = {"en": "p.language = 'en'", "fr": "p.language <> 'en'"}
@@ -66,7 +68,7 @@ def tsquery_text(lexemes: Sequence[str]) -> str:
 
 
 def lexical_sql(kept: Sequence[tuple[str, str]], params: dict[str, Any]) -> str:
-    """Live passages matching the kept (lexicon, lexeme) terms, each against its language's
+    """Passages matching the kept (lexicon, lexeme) terms, each against its language's
     side, with their ts_rank. A side with no term left is not queried; the GIN index serves
     each side's match (one bitmap per side)."""
     sides = {lexicon: [lexeme for side, lexeme in kept if side == lexicon] for lexicon in _SIDES}
@@ -77,10 +79,12 @@ def lexical_sql(kept: Sequence[tuple[str, str]], params: dict[str, Any]) -> str:
             query = f"CAST(:{lexicon} AS tsquery)"
             matches.append(f"({_SIDES[lexicon]} AND p.lexical @@ {query})")
             ranks.append(f"WHEN {_SIDES[lexicon]} THEN {query}")
+    # No join on the live pointer (as in `dense`): with one, the planner ran the GIN scan once
+    # per document of the organisation (20 ms for 1,900 passages at 10k). Every committed
+    # passage is live, and the retriever keeps only what `live_chunks` confirms.
     return (
         f"SELECT p.id, ts_rank('{RANK_WEIGHTS}', p.lexical, CASE {' '.join(ranks)} END) AS score "  # noqa: S608
-        f"FROM knowledge.passage p {LIVE} WHERE p.organization_id = :org "
-        f"AND ({' OR '.join(matches)})"
+        f"FROM knowledge.passage p WHERE p.organization_id = :org AND ({' OR '.join(matches)})"
     )
 
 
@@ -183,6 +187,11 @@ class PgReader:
             f"SELECT c.id, c.score FROM ({sql} LIMIT {POSTINGS_BUDGET}) c "  # noqa: S608
             "ORDER BY c.score DESC, c.id LIMIT :limit"
         )
+        # When the kept terms hold a large share of the passages, the planner prefers reading
+        # them all (it prices a tsvector match like an integer comparison): 38 ms at 10k
+        # passages where the GIN index took 8, and it grows with the organisation. For the
+        # rest of this read-only transaction, whose other statements are key lookups.
+        self._db.execute(text("SELECT set_config('enable_seqscan', 'off', true)"))
         return [(row[0], float(row[1])) for row in self._db.execute(text(sql), params)]
 
     def live_chunks(self, ids: Sequence[str]) -> dict[str, Chunk]:
