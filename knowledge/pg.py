@@ -305,6 +305,12 @@ class PgKnowledgeStore:
         with self.engine().connect() as db:
             pg_schema.check_ready(db, self._embedder.model_name, self._embedder.dimension)
 
+    def analyze(self) -> None:
+        """Fresh planner statistics for the knowledge tables, after a bulk load (`knowledge
+        migrate`): until autovacuum gathers them, plans may read a whole organisation."""
+        with self.engine().begin() as db:
+            db.execute(text("ANALYZE knowledge.passage, knowledge.document, knowledge.term"))
+
     def check(self) -> None:
         with self.engine().connect() as db:
             db.execute(text("SELECT 1 FROM knowledge.passage LIMIT 1"))
