@@ -85,6 +85,8 @@ def migrate(org_slug: str, target_name: Store, drop_source: bool) -> None:
             )
         if drop_source:
             source.drop_organization(str(org.id))
+        if isinstance(target, PgKnowledgeStore):
+            target.analyze()  # the bulk load's statistics now, not at autovacuum's next pass
     except StoreUnavailable as error:
         raise click.ClickException(str(error)) from None
     finally:

@@ -24,6 +24,7 @@ import re
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
+from knowledge import pg_terms
 from knowledge.errors import StoreUnavailable
 
 SCHEMA = "knowledge"
@@ -70,6 +71,12 @@ TABLES_V1 = (
     "(organization_id, document_id, version)",
     f"CREATE INDEX IF NOT EXISTS passage_lexical ON {SCHEMA}.passage USING gin (lexical)",
 )
+
+
+# Version 2: the term statistics the lexical budget reads (knowledge/pg_terms.py), counted from
+# the passages already there when the table is made. Migration 0021 runs it on databases that
+# have the version 1 tables; `install` on new ones.
+TABLES_V2 = (pg_terms.CREATE,)
 
 
 def vector_index_name(model: str, dimension: int) -> str:
@@ -124,14 +131,39 @@ def try_enable_vector(connection: Connection) -> bool:
 
 
 def install(
-    connection: Connection, model: str = DEFAULT_MODEL[0], dimension: int = DEFAULT_MODEL[1]
+    connection: Connection,
+    model: str = DEFAULT_MODEL[0],
+    dimension: int = DEFAULT_MODEL[1],
+    *,
+    version: int = 2,
 ) -> None:
-    """The tables and the HNSW index for `model` (the extension must be enabled)."""
-    # Two processes installing at once would race on the catalog; one waits for the other.
-    connection.execute(text("SELECT pg_advisory_xact_lock(hashtext('interlude.knowledge'))"))
+    """The tables up to `version` and the HNSW index for `model` (the extension must be
+    enabled). Migrations name their version, so what each one does never changes."""
+    _lock(connection)
     for statement in TABLES_V1:
         connection.execute(text(statement))
     connection.execute(text(vector_index_statement(model, dimension)))
+    if version >= 2:
+        install_v2(connection)
+
+
+def install_v2(connection: Connection) -> None:
+    """The term statistics, counted once from the passages present (a no-op when there)."""
+    _lock(connection)
+    if connection.execute(text(f"SELECT to_regclass('{pg_terms.TABLE}')")).scalar() is not None:
+        return
+    for statement in TABLES_V2:
+        connection.execute(text(statement))
+    connection.execute(text(pg_terms.BACKFILL))
+
+
+def has_v1(connection: Connection) -> bool:
+    return connection.execute(text(f"SELECT to_regclass('{SCHEMA}.passage')")).scalar() is not None
+
+
+def _lock(connection: Connection) -> None:
+    # Two processes installing at once would race on the catalog; one waits for the other.
+    connection.execute(text("SELECT pg_advisory_xact_lock(hashtext('interlude.knowledge'))"))
 
 
 def check_ready(connection: Connection, model: str, dimension: int) -> None:
@@ -153,11 +185,16 @@ def check_ready(connection: Connection, model: str, dimension: int) -> None:
             "then `CREATE EXTENSION vector;` as a superuser and `interlude knowledge setup`; or "
             "unset INTERLUDE_KNOWLEDGE_STORE to keep the embedded store."
         )
-    tables = connection.execute(text(f"SELECT to_regclass('{SCHEMA}.passage')")).scalar()
-    if tables is None:
+    if not has_v1(connection):
         raise StoreUnavailable(
             "INTERLUDE_KNOWLEDGE_STORE=postgres: the knowledge tables are missing (the database "
             "was migrated before pgvector was enabled). Run `interlude knowledge setup`."
+        )
+    if connection.execute(text(f"SELECT to_regclass('{pg_terms.TABLE}')")).scalar() is None:
+        raise StoreUnavailable(
+            "INTERLUDE_KNOWLEDGE_STORE=postgres: the knowledge tables predate the term "
+            "statistics the lexical search needs. Run `interlude db upgrade` (or `interlude "
+            "knowledge setup`)."
         )
     index = connection.execute(
         text(f"SELECT to_regclass('{SCHEMA}.{vector_index_name(model, dimension)}')")

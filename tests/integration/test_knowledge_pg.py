@@ -163,6 +163,83 @@ def test_kind_and_skill_filters_and_languages(store: KnowledgeStore) -> None:
     assert english[0].chunk.document_id == "t"
 
 
+def test_lexical_ranks_the_rarest_terms_within_a_postings_budget(
+    store: KnowledgeStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    org = store.organization(str(uuid.uuid4()))
+    for i in range(6):
+        body = f"---\nkind: team\n---\n## Équipe {i}\n\nL'équipe travaille ensemble. Note {i}.\n"
+        org.index_document(load_document(f"t{i}.md", body.encode()), document_id=f"t{i}", version=1)
+    rare = "---\nkind: team\n---\n## Atelier\n\nLes équipes de l'atelier réparent les chaises.\n"
+    org.index_document(load_document("rare.md", rare.encode()), document_id="rare", version=1)
+    retriever = org.retriever()
+    assert len(retriever.search("EQUIPES chaise", 10, mode="lexical")) == 7
+    # A budget of 3 postings: the common term (7 passages) is left out, the rare one kept.
+    monkeypatch.setattr("knowledge.catalogue.POSTINGS_BUDGET", 3)
+    monkeypatch.setattr("knowledge.pg_search.POSTINGS_BUDGET", 3)
+    found = retriever.search("équipes chaise", 10, mode="lexical")
+    assert [p.chunk.document_id for p in found] == ["rare"]
+    # Only common terms: the rarest is kept, whatever its count (at most 3 ranked in PostgreSQL).
+    assert 1 <= len(retriever.search("équipe", 10, mode="lexical")) <= 7
+    # A phrase echoes only when neither word is common (a third of the passages or more).
+    chunks = [p.chunk for p in retriever.search("équipe atelier", 10, mode="dense")]
+    assert len(chunks) == 7
+    assert retriever.echoes("Quand l'atelier réparent", chunks) == {found[0].chunk_id}
+    assert retriever.echoes("l'équipe travaille ensemble", chunks) == set()
+
+
+def _term_counts(db: Connection, org_id: str) -> dict[tuple[str, str], int]:
+    rows = db.execute(
+        text("SELECT lexicon, lexeme, passages FROM knowledge.term WHERE organization_id = :o"),
+        {"o": org_id},
+    )
+    return {(row[0], row[1]): row[2] for row in rows}
+
+
+def _counted_afresh(db: Connection, org_id: str) -> dict[tuple[str, str], int]:
+    rows = db.execute(
+        text(
+            "SELECT CASE WHEN language = 'en' THEN 'en' ELSE 'fr' END, l, count(*) "
+            "FROM knowledge.passage, unnest(array_append(tsvector_to_array(lexical), '')) l "
+            "WHERE organization_id = :o GROUP BY 1, 2"
+        ),
+        {"o": org_id},
+    )
+    return {(row[0], row[1]): row[2] for row in rows}
+
+
+def test_term_counts_follow_every_write(pg_url: str, embedder: UniversalSentenceEncoder) -> None:
+    store = PgKnowledgeStore(pg_url, embedder)
+    org = store.organization(str(uuid.uuid4()))
+    other = store.organization(str(uuid.uuid4()))
+    other.index_document(load_document("t.md", TEAM), document_id="t", version=1)
+    with store.engine().connect() as db:
+        untouched = _term_counts(db, other.organization_id)
+
+    def check() -> None:
+        with store.engine().connect() as db:
+            assert _term_counts(db, org.organization_id) == _counted_afresh(db, org.organization_id)
+            assert _term_counts(db, other.organization_id) == untouched
+
+    org.index_document(load_document("v.md", values_doc("C")), document_id="v", version=1)
+    org.index_document(load_document("t.md", TEAM), document_id="t", version=1)
+    check()
+    assert ("en", "") in untouched  # an English passage counted on its side only
+    assert ("fr", "") not in untouched
+    org.index_document(load_document("v.md", values_doc("D", "rouge")), document_id="v", version=2)
+    check()
+    org.import_live(next(org.export_live()))  # the same ids again: upserted, not added twice
+    check()
+    org.remove_document("v")
+    check()
+    with store.engine().connect() as db:
+        assert _term_counts(db, org.organization_id)[("en", "")] == 1
+    store.drop_organization(org.organization_id)
+    with store.engine().connect() as db:
+        assert _term_counts(db, org.organization_id) == {}
+    store.close()
+
+
 def test_both_stores_answer_alike(
     tmp_path: Path, pg_url: str, embedder: UniversalSentenceEncoder
 ) -> None:
@@ -230,15 +307,31 @@ def _inspect(url: str, schema: str | None = None) -> set[str]:
     return asyncio.run(go())
 
 
-def test_migration_0018_with_pgvector(pgvector_server_url: str) -> None:
+def test_migrations_0018_and_0021_with_pgvector(pgvector_server_url: str) -> None:
+    tables = {"organization", "document", "passage", "term"}
     with temporary_postgres_database(pgvector_server_url, "mig") as url:
         migrate.upgrade(url)
         assert _inspect(url) == set(metadata.tables)  # the app's schema is untouched
-        assert _inspect(url, "knowledge") == {"organization", "document", "passage"}
+        assert _inspect(url, "knowledge") == tables
+        store = PgKnowledgeStore(url, HashingEmbedder())
+        org = store.organization(str(uuid.uuid4()))
+        org.index_document(load_document("v.md", values_doc("C")), document_id="v", version=1)
+        org.index_document(load_document("t.md", TEAM), document_id="t", version=1)
+        with store.engine().connect() as db:
+            counted = _term_counts(db, org.organization_id)
+        store.close()
+        migrate.downgrade(url, "0018")
+        assert _inspect(url, "knowledge") == tables - {"term"}
+        with pytest.raises(StoreUnavailable, match="interlude db upgrade"):
+            PgKnowledgeStore(url, HashingEmbedder()).prepare()
+        migrate.upgrade(url)  # 0021 counts the passages already there
+        with PgKnowledgeStore(url, HashingEmbedder()).engine().connect() as db:
+            assert _term_counts(db, org.organization_id) == counted
+        migrate.downgrade(url, "0018")
         migrate.downgrade(url, "0017")
         assert _inspect(url, "knowledge") == set()
         migrate.upgrade(url)
-        assert _inspect(url, "knowledge") == {"organization", "document", "passage"}
+        assert _inspect(url, "knowledge") == tables
 
 
 def test_a_database_without_the_extension_is_refused_with_what_to_do(

@@ -43,7 +43,7 @@ def upgrade() -> None:
             "README, 'Knowledge on PostgreSQL'."
         )
         return
-    pg_schema.install(connection)
+    pg_schema.install(connection, version=1)
 
 
 def downgrade() -> None:
