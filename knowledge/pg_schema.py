@@ -74,7 +74,7 @@ TABLES_V1 = (
 
 
 # Version 2: the term statistics the lexical budget reads (knowledge/pg_terms.py), counted from
-# the passages already there when the table is made. Migration 0021 runs it on databases that
+# the passages already there when the table is made. Migration 0019 runs it on databases that
 # have the version 1 tables; `install` on new ones.
 TABLES_V2 = (pg_terms.CREATE,)
 

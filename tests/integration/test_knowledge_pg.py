@@ -307,7 +307,7 @@ def _inspect(url: str, schema: str | None = None) -> set[str]:
     return asyncio.run(go())
 
 
-def test_migrations_0018_and_0021_with_pgvector(pgvector_server_url: str) -> None:
+def test_migrations_0018_and_0019_with_pgvector(pgvector_server_url: str) -> None:
     tables = {"organization", "document", "passage", "term"}
     with temporary_postgres_database(pgvector_server_url, "mig") as url:
         migrate.upgrade(url)
@@ -324,7 +324,7 @@ def test_migrations_0018_and_0021_with_pgvector(pgvector_server_url: str) -> Non
         assert _inspect(url, "knowledge") == tables - {"term"}
         with pytest.raises(StoreUnavailable, match="interlude db upgrade"):
             PgKnowledgeStore(url, HashingEmbedder()).prepare()
-        migrate.upgrade(url)  # 0021 counts the passages already there
+        migrate.upgrade(url)  # 0019 counts the passages already there
         with PgKnowledgeStore(url, HashingEmbedder()).engine().connect() as db:
             assert _term_counts(db, org.organization_id) == counted
         migrate.downgrade(url, "0018")

@@ -8,8 +8,8 @@ revision makes it and counts the passages already stored, where the knowledge ta
 (migration 0018 made them only where pgvector could be enabled); elsewhere nothing changes, and
 `interlude knowledge setup` makes both later.
 
-Revision ID: 0021
-Revises: 0018 (set to the previous head when merged after 0019 and 0020)
+Revision ID: 0019
+Revises: 0018
 """
 
 from collections.abc import Sequence
@@ -18,7 +18,7 @@ from alembic import op
 
 from knowledge import pg_schema
 
-revision: str = "0021"
+revision: str = "0019"
 down_revision: str | None = "0018"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
