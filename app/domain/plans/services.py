@@ -1,17 +1,22 @@
 """Plan jobs: one durable run per session (and generation), claimed by a background worker.
 
-The `agent_run` row is the job: created when the coach logs a session, claimed (`running`,
-leased to one process: app/lib/leases.py), then `done` with its drafts saved, or `retrying`
-after a failure until the last attempt, which saves the composer's plan instead and says so.
-A run whose process died (its lease passed) goes back in the queue; one whose process is
-alive is never run twice.
+The `agent_run` row is the job, and this module owns every change of its state: created
+`queued` when the coach logs a session (`PlanService.request`, `enqueue_plan`), `running` when
+a process claims it (the claim's values are `PLAN_JOBS`, applied by app/lib/leases.py, which
+leases it to that process), then `done` with its drafts saved, or `retrying` after a failure
+until the last attempt, which saves the composer's plan instead and says so (`PlanJobs`). A
+run whose process died (its lease passed) goes back in the queue; one whose process is alive
+is never run twice. The worker (worker.py) only claims, runs the agent and keeps the lease.
 """
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from datetime import timedelta
 from uuid import UUID
 
+import structlog
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,6 +33,7 @@ from app.db.models import (
 )
 from app.db.models.enums import Language, Role, RunStatus
 from app.domain import access
+from app.domain.agents.executor import Done, Failure
 from app.domain.suggestions.rhythm import Rhythm
 from app.domain.suggestions.schemas import DraftItem
 from app.domain.suggestions.services import DEFAULT_RHYTHM, create_drafts
@@ -35,7 +41,9 @@ from app.lib.clock import utcnow
 from app.lib.errors import NotFound
 from app.lib.identity import Identity
 from app.lib.leases import JobTable
+from app.settings import Settings
 
+log = structlog.get_logger("interlude.plans")
 PLAN = "plan"
 DUE = (RunStatus.QUEUED.value, RunStatus.RETRYING.value)
 
@@ -133,8 +141,14 @@ async def plan_request(db: AsyncSession, run: AgentRun) -> PlanRequest:
         focus_skills=tuple(session.focus_skills),
         agreed_actions=tuple(session.agreed_actions),
         program_name=program.name if program else "",
-        modules=tuple(ModuleInfo(m.title, m.skill, tuple(m.reflection_prompts)) for m in modules),
-        bank=tuple(BankQuestion(q.skill, q.scale.value, q.language.value, q.text) for q in bank),
+        modules=tuple(
+            ModuleInfo(title=m.title, skill=m.skill, reflection_prompts=tuple(m.reflection_prompts))
+            for m in modules
+        ),
+        bank=tuple(
+            BankQuestion(skill=q.skill, scale=q.scale.value, language=q.language.value, text=q.text)
+            for q in bank
+        ),
         seed=f"{session.id}:{run.generation}",
     )
 
@@ -187,3 +201,85 @@ def schedule_retry(run: AgentRun, error: str, retry_seconds: float) -> None:
     run.status = RunStatus.RETRYING.value
     run.error = error
     run.run_after = utcnow() + timedelta(seconds=retry_seconds * 2 ** max(run.attempts - 1, 0))
+
+
+Fence = Callable[[AsyncSession, UUID], Awaitable[bool]]
+
+
+class PlanJobs:
+    """A claimed plan run's states after the claim, each written in its own transaction.
+
+    Every write is fenced (`fence`: the worker's lease check, made first in the transaction),
+    so a run taken over by another process (ours was thought dead), or erased meanwhile, is
+    left as it is and its drafts are never saved twice.
+    """
+
+    def __init__(
+        self, sessions: Callable[[], AsyncSession], settings: Settings, fence: Fence
+    ) -> None:
+        self._sessions = sessions
+        self._settings = settings
+        self._fence = fence
+
+    async def prepare(self, run_id: UUID) -> PlanRequest | None:
+        """What the agent reads for this run; None when the run is gone."""
+        async with self._sessions() as db, db.begin():
+            run = await db.get(AgentRun, run_id)
+            return None if run is None else await plan_request(db, run)
+
+    @asynccontextmanager
+    async def _held(self, run_id: UUID) -> AsyncIterator[tuple[AsyncSession, AgentRun | None]]:
+        """The run in a transaction whose writes count only if the lease is still ours (None:
+        it is not, or the run is gone; write nothing)."""
+        async with self._sessions() as db, db.begin():
+            held = await self._fence(db, run_id)
+            yield db, await db.get(AgentRun, run_id) if held else None
+
+    async def save(self, run_id: UUID, request: PlanRequest, done: Done[PlanResult]) -> None:
+        """`done`, with the drafts for the coach's review."""
+        result, latency_ms = done.value, done.latency_ms
+        rhythm = Rhythm.from_settings(self._settings)
+        async with self._held(run_id) as (db, run):
+            if run is None:
+                return
+            items = await save_plan(db, run, result, request.language, latency_ms, rhythm)
+        log.info(
+            "plan_drafted",
+            run_id=str(run_id),
+            items=items,
+            provider=result.provider,
+            fallback=result.fallback_used,
+            latency_ms=latency_ms,
+        )
+
+    async def model_failed(self, run_id: UUID, failure: Failure) -> bool:
+        """`retrying` while attempts remain; at the last one, whether the caller drafts the
+        composer's plan now (True: the run is marked as a fallback, so the coach is never
+        left with nothing)."""
+        message = f"model {failure.kind}: {failure.error}"
+        async with self._held(run_id) as (_, run):
+            if run is None:
+                return False
+            if failure.retryable and run.attempts < self._settings.plan_max_attempts:
+                schedule_retry(run, message, self._settings.plan_retry_seconds)
+                log.warning("plan_model_failed", run_id=str(run_id), kind=failure.kind, retry=True)
+                return False
+            run.fallback_used = True
+            run.error = message
+            run.details = {
+                **run.details,
+                "fallback_reason": f"the model failed {run.attempts} time(s): {failure.kind}",
+            }
+        log.warning("plan_model_failed", run_id=str(run_id), kind=failure.kind, retry=False)
+        return True
+
+    async def failed(self, run_id: UUID, failure: Failure) -> None:
+        """`retrying` while attempts remain, then `failed` with the cause."""
+        async with self._held(run_id) as (_, run):
+            if run is None:
+                return
+            if run.attempts < self._settings.plan_max_attempts:
+                schedule_retry(run, failure.record, self._settings.plan_retry_seconds)
+            else:
+                run.status = RunStatus.FAILED.value
+                run.error = failure.record
