@@ -40,7 +40,7 @@ from app.domain.companions.services import CompanionService
 from app.domain.companions.suggestions import CompanionSuggestionService
 from app.domain.journal.services import JournalService
 from app.domain.people.services import PeopleService
-from app.domain.plans.services import run_for_coach
+from app.domain.plans.services import PlanService
 from app.domain.suggestions.services import QUESTION_SCALES, ReviewService
 from app.lib.clock import utcnow
 from app.lib.errors import NotFound
@@ -340,7 +340,7 @@ class CoachPages(PageController):
         run_id: FromPath[UUID],
     ) -> Template:
         """What the agent used for a draft: provider, model, passages retrieved, fallback."""
-        found = await run_for_coach(db_session, viewer.identity, run_id)
+        found = await PlanService(db_session, viewer.identity).run(run_id)
         learner = await db_session.get(User, found.learner_id) if found.learner_id else None
         # Name each passage as a citation does; one since replaced by a newer version is None.
         organization = knowledge.organization(str(viewer.identity.organization_id))

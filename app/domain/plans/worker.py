@@ -19,7 +19,8 @@ from agents.llm import ChatModel
 from agents.plan import PlanRequest, PlanResult, draft_plan
 from app.domain.agents.executor import Done, Failure, run_agent
 from app.domain.agents.runtime import AgentRuntime
-from app.domain.plans.services import PLAN, PLAN_JOBS, PlanJobs
+from app.domain.plans.jobs import PLAN_JOBS, PlanJobs
+from app.domain.plans.services import PLAN
 from app.lib.clock import utcnow
 from app.lib.leases import LeasedWorker
 from app.settings import Settings
