@@ -20,7 +20,7 @@ from app.db.models import CoachingSession, Enrollment, Integration, QuestionBank
 from app.db.models.enums import IntegrationScope, Language, QuestionScale, Role
 from app.domain.integrations.schemas import IntegrationIn
 from app.domain.integrations.services import IntegrationService
-from app.domain.knowledge import services as knowledge_services
+from app.domain.knowledge import pipeline
 from app.domain.organizations.schemas import EscalationResource, Policy
 from app.domain.organizations.services import create_organization, get_by_slug
 from app.domain.people.services import add_user
@@ -141,14 +141,14 @@ async def seed_demo(
     )
     say(f"Indexing {len(pack.files)} documents of the sample pack '{DEMO_PACK}'...")
     for name, data in pack.files.items():
-        result = await knowledge_services.ingest(
+        result = await pipeline.ingest(
             db,
             knowledge,
             settings.uploads_dir,
             organization_id=org.id,
             name=name,
             data=data,
-            declared=knowledge_services.Declared(),
+            declared=pipeline.Declared(),
             max_bytes=settings.max_upload_bytes,
         )
         if result.outcome == "failed":

@@ -1,4 +1,5 @@
 """Knowledge documents of an organisation: stored first, then indexed (inline or by the worker).
+The pipeline, for the API's service (services.py), the worker, the CLI and the demo.
 
 A document's bytes are kept under data_dir/uploads until indexed, so a restart resumes pending
 work. Failures are recorded on the row with a reason a person can act on; nothing of a failed
@@ -67,10 +68,10 @@ class Declared:
         values = json.loads(raw) if raw else {}
         day = values.get("event_date")
         return cls(
-            values.get("kind"),
-            values.get("language"),
-            values.get("skill"),
-            date.fromisoformat(day) if day else None,
+            kind=values.get("kind"),
+            language=values.get("language"),
+            skill=values.get("skill"),
+            event_date=date.fromisoformat(day) if day else None,
         )
 
 

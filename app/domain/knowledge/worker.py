@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.db.models import Document
-from app.domain.knowledge import services
+from app.domain.knowledge import pipeline
 from app.lib.leases import LeasedWorker
 from app.lib.metrics import get_metrics
 from app.settings import Settings
@@ -44,7 +44,7 @@ class IngestionWorker(LeasedWorker):
     ) -> None:
         super().__init__(
             sessions,
-            services.DOCUMENT_JOBS,
+            pipeline.DOCUMENT_JOBS,
             poll_seconds=poll_seconds,
             lease_seconds=settings.job_lease_seconds,
             renew_seconds=settings.job_lease_renew_seconds,
@@ -98,7 +98,7 @@ class IngestionWorker(LeasedWorker):
         return str(outcome)
 
     async def _index(self, db: AsyncSession, document: Document) -> Any:
-        return await services.index(
+        return await pipeline.index(
             db,
             self._knowledge,
             self._settings.uploads_dir,
