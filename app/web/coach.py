@@ -34,7 +34,7 @@ from app.db.models import (
 )
 from app.db.models.enums import EscalationStatus, MessageRole, Role, SuggestionState
 from app.domain import access
-from app.domain.briefs.services import latest_brief
+from app.domain.briefs.services import BriefService
 from app.domain.companions.overview import CompanionOverviewService
 from app.domain.companions.services import CompanionService
 from app.domain.companions.suggestions import CompanionSuggestionService
@@ -296,7 +296,7 @@ class CoachPages(PageController):
             raise NotFound("No such learner.", field="learner_id")
         run: AgentRun | None
         try:
-            run = await latest_brief(db_session, viewer.identity, learner_id)
+            run = await BriefService(db_session, viewer.identity).latest(learner_id)
         except NotFound:
             run = None
         # What the learner chose to share from their journal, as they wrote it.
