@@ -269,7 +269,9 @@ def create_app(
                 "login_throttle": login_throttle,
                 "knowledge": knowledge,
                 "agents": runtime,
-                "alert_mail": AlertMail(settings.public_url) if settings.sends_mail else None,
+                "alert_mail": AlertMail(public_url=settings.public_url)
+                if settings.sends_mail
+                else None,
                 "session_maker": database.create_session_maker(),
                 # What the learner tokens' expiry is read against; tests move it.
                 "clock": utcnow,

@@ -96,7 +96,7 @@ async def seed_demo(
     say: Callable[[str], None] = lambda _: None,
 ) -> tuple[bool, list[DemoLogin]]:
     """Create the demo organisation if absent. Returns (created, logins)."""
-    logins = [DemoLogin(email, role, name) for email, name, role in DEMO_PEOPLE]
+    logins = [DemoLogin(email=email, role=role, name=name) for email, name, role in DEMO_PEOPLE]
     if await get_by_slug(db, DEMO_SLUG) is not None:
         return False, logins
     pack = read_pack(PACKS_DIR / DEMO_PACK)
@@ -208,7 +208,9 @@ async def ensure_demo_widget(db: AsyncSession, settings: Settings) -> DemoWidget
     )
     if admin is None:
         return None
-    acting = Identity(org.id, admin.id, Role.ADMIN, "job", frozenset())
+    acting = Identity(
+        organization_id=org.id, user_id=admin.id, role=Role.ADMIN, via="job", scopes=frozenset()
+    )
     integration, secret = await IntegrationService(db, acting).create(
         IntegrationIn(
             name=DEMO_WIDGET_NAME,

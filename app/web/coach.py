@@ -74,7 +74,7 @@ async def _answers(db: AsyncSession, identity: Identity, learner_id: UUID) -> li
         .order_by(Answer.created_at.desc())
         .limit(ANSWERS_SHOWN)
     )
-    return [AnsweredItem(prompt, answer) for answer, prompt in rows.tuples()]
+    return [AnsweredItem(prompt=prompt, answer=answer) for answer, prompt in rows.tuples()]
 
 
 async def _shared_messages(
@@ -184,13 +184,13 @@ async def _statuses(db: AsyncSession, identity: Identity, learners: list[User]) 
         moments = [m for m in seen if m]
         statuses.append(
             LearnerStatus(
-                learner,
-                int(waiting.get(learner.id, 0)),
-                int(escalations.get(learner.id, 0)),
-                max(moments) if moments else None,
-                sessions.get(learner.id),
-                int(companions.get(learner.id, 0)),
-                int(shared.get(learner.id, 0)),
+                learner=learner,
+                drafts_waiting=int(waiting.get(learner.id, 0)),
+                open_escalations=int(escalations.get(learner.id, 0)),
+                last_activity=max(moments) if moments else None,
+                last_session=sessions.get(learner.id),
+                companions=int(companions.get(learner.id, 0)),
+                companion_answers_shared=int(shared.get(learner.id, 0)),
             )
         )
     return statuses
