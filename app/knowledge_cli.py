@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from app.db.engine import create_engine
 from app.db.models import Document, Organization
 from app.domain.knowledge import pipeline
-from app.domain.knowledge.deps import build_knowledge
+from app.runtime import build_knowledge
 from app.settings import Settings
 from app.settings import settings_or_exit as _settings
 from knowledge.documents import DocumentKind

@@ -44,9 +44,9 @@ from app.db.engine import run_in_transaction
 from app.db.models import Conversation
 from app.db.models.enums import Language, Role
 from app.domain.knowledge import pipeline
-from app.domain.knowledge.deps import build_knowledge
 from app.domain.organizations.services import create_organization
 from app.lib.security import Passwords
+from app.runtime import build_knowledge
 from app.settings import Settings
 from evals.bench.queue import bench_database
 from evals.bench.results import REPORTS, Report, summarise_ms
