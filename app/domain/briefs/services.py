@@ -72,27 +72,37 @@ async def brief_request(db: AsyncSession, identity: Identity, learner_id: UUID) 
     answers = await _answers(db, identity, learner_id, since)
     answered = [answer.suggestion_id for answer, _ in answers]
     evidence = [
-        Evidence(str(a.id), "answer", a.text, a.created_at.isoformat(), prompt)
+        Evidence(
+            id=str(a.id),
+            kind="answer",
+            text=a.text,
+            created_at=a.created_at.isoformat(),
+            prompt=prompt,
+        )
         for a, prompt in answers
     ]
     evidence += [
         Evidence(
-            str(m.id), "message", m.content, m.created_at.isoformat(), thread=str(m.conversation_id)
+            id=str(m.id),
+            kind="message",
+            text=m.content,
+            created_at=m.created_at.isoformat(),
+            thread=str(m.conversation_id),
         )
         for m in await _shared_messages(db, identity, learner_id, since)
     ]
     evidence += [
-        Evidence(str(n.id), "journal", n.text, n.created_at.isoformat())
+        Evidence(id=str(n.id), kind="journal", text=n.text, created_at=n.created_at.isoformat())
         for n in await _shared_notes(db, identity, learner_id, since)
     ]
     # Companions' feedback the learner shared; the name only where the learner allowed it.
     evidence += [
         Evidence(
-            str(f.id),
-            "companion",
-            "\n".join(part for part in (f.fact, f.effect, f.suggestion) if part),
-            f.created_at.isoformat(),
-            f.question,
+            id=str(f.id),
+            kind="companion",
+            text="\n".join(part for part in (f.fact, f.effect, f.suggestion) if part),
+            created_at=f.created_at.isoformat(),
+            prompt=f.question,
             source=f.companion,
             relation=f.relation,
         )
@@ -196,7 +206,8 @@ async def _open_alerts(db: AsyncSession, identity: Identity, learner_id: UUID) -
         .limit(MAX_ALERTS)
     )
     return tuple(
-        Alert(str(e.id), ALERT_TIERS[e.tier], e.created_at.isoformat()) for e in escalations
+        Alert(id=str(e.id), tier=ALERT_TIERS[e.tier], created_at=e.created_at.isoformat())
+        for e in escalations
     )
 
 
