@@ -50,38 +50,31 @@ from app.domain.integrations.controllers import IntegrationController
 from app.domain.integrations.cors import IntegrationCorsMiddleware
 from app.domain.journal.controllers import JournalController
 from app.domain.knowledge.controllers import KnowledgeController
-from app.domain.knowledge.deps import build_knowledge, provide_knowledge, provide_worker
-from app.domain.knowledge.worker import IngestionWorker
+from app.domain.knowledge.deps import provide_knowledge, provide_worker
 from app.domain.metrics import metrics
 from app.domain.notifications.alerts import AlertMail
-from app.domain.notifications.announcer import ItemAnnouncer
-from app.domain.notifications.digest import CoachDigest
-from app.domain.notifications.outbox import OutboxWorker, SmtpMailer
 from app.domain.openai_compat.controllers import openai_router
 from app.domain.openai_compat.errors import with_openai_errors
 from app.domain.organizations.controllers import OrganizationController
 from app.domain.people.controllers import EnrollmentController, UserController
 from app.domain.plans.controllers import PlanController
-from app.domain.plans.events import EventDrafter
-from app.domain.plans.worker import PlanWorker
 from app.domain.privacy.controllers import PrivacyController
 from app.domain.programs.controllers import ProgramController
 from app.domain.question_bank.controllers import QuestionBankController
 from app.domain.suggestions.controllers import FeedController, SuggestionController
 from app.domain.webhooks.controllers import WebhookController
-from app.domain.webhooks.delivery import DeliveryWorker
 from app.domain.webhooks.events import WAKEUP_KEY, Wakeup
 from app.lib.clock import utcnow
 from app.lib.deps import provide_login_throttle, provide_passwords, provide_settings
 from app.lib.errors import EXCEPTION_HANDLERS
 from app.lib.idempotency import IdempotencyMiddleware
 from app.lib.json_limits import check_json_depth
-from app.lib.leases import process_id
 from app.lib.logging import AccessLogMiddleware, configure_logging
 from app.lib.openapi import document_operations, operation_id
 from app.lib.pagination import provide_page_params
 from app.lib.security import Passwords
 from app.lib.throttle import STORE, AccountThrottle, build_store, login_rate_limit
+from app.runtime import Workers, build_knowledge
 from app.settings import Settings, get_settings
 from app.web.api_docs import OfflineSwagger, docs_router
 from app.web.routes import WEB_CONTROLLERS, static_files_router, template_config
@@ -159,32 +152,10 @@ def _lifecycle(
         # the start with what to do, rather than failing every search later.
         await anyio.to_thread.run_sync(runtime.knowledge.prepare)
         app.state.guard_warm_up = runtime.guard.warm_up()
-        sessions = database.create_session_maker()
-        holder = process_id()  # who holds this process's job leases (app/lib/leases.py)
-        worker = IngestionWorker(
-            sessions,
-            runtime.knowledge,
-            settings,
-            poll_seconds=settings.ingestion_poll_seconds,
-            holder=holder,
-        )
-        app.state.ingestion_worker = worker
-        await worker.start()
-        app.state.plan_worker = PlanWorker(sessions, runtime, settings, holder=holder)
-        await app.state.plan_worker.start()
-        app.state.event_drafter = EventDrafter(sessions, runtime, settings)
-        await app.state.event_drafter.start()
-        app.state.webhook_worker = DeliveryWorker(sessions, settings)
-        wakeup.subscribe(app.state.webhook_worker.wake)
-        await app.state.webhook_worker.start()
-        app.state.outbox_worker = app.state.announcer = app.state.digest = None
-        if settings.sends_mail:
-            app.state.outbox_worker = OutboxWorker(sessions, SmtpMailer(settings), settings)
-            await app.state.outbox_worker.start()
-            app.state.announcer = ItemAnnouncer(sessions, settings)
-            await app.state.announcer.start()
-            app.state.digest = CoachDigest(sessions, settings)
-            await app.state.digest.start()
+        workers = Workers(database.create_session_maker(), runtime, settings, wakeup)
+        app.state.workers = workers
+        app.state.ingestion_worker, app.state.plan_worker = workers.ingestion, workers.plans
+        await workers.start()
 
     async def stop(app: Litestar) -> None:
         if "guard_warm_up" not in app.state:  # the start was refused before anything began
@@ -192,16 +163,7 @@ def _lifecycle(
             return
         if app.state.guard_warm_up is not None:  # at most the rest of one training
             await anyio.to_thread.run_sync(app.state.guard_warm_up.join)
-        if app.state.digest is not None:
-            await app.state.digest.stop()
-        if app.state.announcer is not None:
-            await app.state.announcer.stop()
-        if app.state.outbox_worker is not None:
-            await app.state.outbox_worker.stop()
-        await app.state.webhook_worker.stop()
-        await app.state.event_drafter.stop()
-        await app.state.plan_worker.stop()
-        await app.state.ingestion_worker.stop()
+        await app.state.workers.stop()
         runtime.knowledge.close()
         # Litestar runs on_shutdown hooks after the plugins' lifespans, so the SQLAlchemy
         # plugin has disposed of the engine already, and the workers may have opened
@@ -269,7 +231,9 @@ def create_app(
                 "login_throttle": login_throttle,
                 "knowledge": knowledge,
                 "agents": runtime,
-                "alert_mail": AlertMail(settings.public_url) if settings.sends_mail else None,
+                "alert_mail": AlertMail(public_url=settings.public_url)
+                if settings.sends_mail
+                else None,
                 "session_maker": database.create_session_maker(),
                 # What the learner tokens' expiry is read against; tests move it.
                 "clock": utcnow,

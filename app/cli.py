@@ -67,7 +67,7 @@ def _safe_url(settings: Settings) -> str:
 @main.command(help="Create the demo organisation (once) and print its logins.")
 def demo() -> None:
     from app.demo import DEMO_SLUG, ensure_demo_widget, seed_demo
-    from app.domain.knowledge.deps import build_knowledge
+    from app.runtime import build_knowledge
 
     settings = _settings()
     if settings.environment == "production":

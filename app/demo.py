@@ -20,7 +20,7 @@ from app.db.models import CoachingSession, Enrollment, Integration, QuestionBank
 from app.db.models.enums import IntegrationScope, Language, QuestionScale, Role
 from app.domain.integrations.schemas import IntegrationIn
 from app.domain.integrations.services import IntegrationService
-from app.domain.knowledge import services as knowledge_services
+from app.domain.knowledge import pipeline
 from app.domain.organizations.schemas import EscalationResource, Policy
 from app.domain.organizations.services import create_organization, get_by_slug
 from app.domain.people.services import add_user
@@ -96,7 +96,7 @@ async def seed_demo(
     say: Callable[[str], None] = lambda _: None,
 ) -> tuple[bool, list[DemoLogin]]:
     """Create the demo organisation if absent. Returns (created, logins)."""
-    logins = [DemoLogin(email, role, name) for email, name, role in DEMO_PEOPLE]
+    logins = [DemoLogin(email=email, role=role, name=name) for email, name, role in DEMO_PEOPLE]
     if await get_by_slug(db, DEMO_SLUG) is not None:
         return False, logins
     pack = read_pack(PACKS_DIR / DEMO_PACK)
@@ -141,14 +141,14 @@ async def seed_demo(
     )
     say(f"Indexing {len(pack.files)} documents of the sample pack '{DEMO_PACK}'...")
     for name, data in pack.files.items():
-        result = await knowledge_services.ingest(
+        result = await pipeline.ingest(
             db,
             knowledge,
             settings.uploads_dir,
             organization_id=org.id,
             name=name,
             data=data,
-            declared=knowledge_services.Declared(),
+            declared=pipeline.Declared(),
             max_bytes=settings.max_upload_bytes,
         )
         if result.outcome == "failed":
@@ -208,7 +208,9 @@ async def ensure_demo_widget(db: AsyncSession, settings: Settings) -> DemoWidget
     )
     if admin is None:
         return None
-    acting = Identity(org.id, admin.id, Role.ADMIN, "job", frozenset())
+    acting = Identity(
+        organization_id=org.id, user_id=admin.id, role=Role.ADMIN, via="job", scopes=frozenset()
+    )
     integration, secret = await IntegrationService(db, acting).create(
         IntegrationIn(
             name=DEMO_WIDGET_NAME,

@@ -17,8 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.db.engine import create_engine
 from app.db.models import Document, Organization
-from app.domain.knowledge import services
-from app.domain.knowledge.deps import build_knowledge
+from app.domain.knowledge import pipeline
+from app.runtime import build_knowledge
 from app.settings import Settings
 from app.settings import settings_or_exit as _settings
 from knowledge.documents import DocumentKind
@@ -98,7 +98,7 @@ def ingest(
 ) -> None:
     settings = _settings()
     files = _expand(paths)
-    declared = services.Declared(kind=kind, language=language, skill=skill)
+    declared = pipeline.Declared(kind=kind, language=language, skill=skill)
     knowledge_base = build_knowledge(settings)
     owned = knowledge_base.try_own()
     if not owned:
@@ -150,7 +150,7 @@ async def _ingest_one(
     organization_id: UUID,
     path: Path,
     name: str,
-    declared: services.Declared,
+    declared: pipeline.Declared,
 ) -> tuple[str, str]:
     """One file in its own transaction: a failure never holds back the rest of the batch.
 
@@ -160,7 +160,7 @@ async def _ingest_one(
     async with sessions() as db, db.begin():
         if knowledge_base is None:
             try:
-                stored = await services.store(
+                stored = await pipeline.store(
                     db,
                     settings.uploads_dir,
                     organization_id=organization_id,
@@ -169,11 +169,11 @@ async def _ingest_one(
                     declared=declared,
                     max_bytes=settings.max_upload_bytes,
                 )
-            except services.PayloadTooLarge as exc:
+            except pipeline.PayloadTooLarge as exc:
                 return "failed", exc.message
             return ("unchanged" if stored.outcome == "unchanged" else "queued"), ""
         try:
-            result = await services.ingest(
+            result = await pipeline.ingest(
                 db,
                 knowledge_base,
                 settings.uploads_dir,
@@ -183,7 +183,7 @@ async def _ingest_one(
                 declared=declared,
                 max_bytes=settings.max_upload_bytes,
             )
-        except services.PayloadTooLarge as exc:
+        except pipeline.PayloadTooLarge as exc:
             return "failed", exc.message
         return result.outcome, result.document.error if result.outcome == "failed" else ""
 
@@ -231,7 +231,7 @@ def remove(names: tuple[str, ...], org_slug: str) -> None:
                 if document is None:
                     missing.append(name)
                     continue
-                await services.remove(db, knowledge_base, settings.uploads_dir, document)
+                await pipeline.remove(db, knowledge_base, settings.uploads_dir, document)
         return missing
 
     try:
@@ -281,7 +281,7 @@ def reindex(org_slug: str) -> None:
     async def work(sessions: async_sessionmaker[AsyncSession]) -> Counter[str]:
         org = await _organization(sessions, org_slug)
         async with sessions() as db, db.begin():
-            results = await services.reindex_organization(
+            results = await pipeline.reindex_organization(
                 db,
                 knowledge_base,
                 settings.uploads_dir,

@@ -7,8 +7,8 @@ from typing import Literal
 
 import click
 
-from app.domain.knowledge.deps import build_knowledge
 from app.knowledge_cli import ORG, _organization, _run, knowledge
+from app.runtime import build_knowledge
 from app.settings import Settings
 from app.settings import settings_or_exit as _settings
 from knowledge.errors import StoreUnavailable

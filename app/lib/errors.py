@@ -94,7 +94,7 @@ class ErrorBody(msgspec.Struct, frozen=True):
 
 
 def error_body(code: str, message: str, field: str | None = None) -> ErrorBody:
-    return ErrorBody(ErrorDetail(code=code, message=message, field=field))
+    return ErrorBody(error=ErrorDetail(code=code, message=message, field=field))
 
 
 def _json(status: int, code: str, message: str, field: str | None = None) -> Response[Any]:

@@ -220,6 +220,61 @@ class LeaseKeeper:
         return 0
 
 
+class LeasedWorker:
+    """A background loop over one job kind: it claims a batch of due jobs under leases, runs
+    each (`run`, what the job kind does) and stops renewing it once settled. What a job's
+    state becomes is the job kind's service's business, not the loop's."""
+
+    name = "jobs"
+    batch = 5
+
+    def __init__(
+        self,
+        sessions: Callable[[], AsyncSession],
+        table: JobTable,
+        *,
+        poll_seconds: float,
+        lease_seconds: float,
+        renew_seconds: float,
+        holder: str | None = None,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self._loop = PollingLoop(self.name, self.run_once, poll_seconds)
+        self.leases = LeaseKeeper(
+            self.name,
+            sessions,
+            table,
+            holder=holder or process_id(),
+            lease_seconds=lease_seconds,
+            renew_seconds=renew_seconds,
+            clock=clock,
+        )
+
+    def wake(self) -> None:
+        self._loop.wake()
+
+    async def start(self) -> None:
+        await self.leases.start()  # re-queues only what dead processes left
+        self._loop.start()
+
+    async def stop(self) -> None:
+        await self._loop.stop()
+        await self.leases.stop()
+
+    async def run_once(self) -> int:
+        """Run the jobs that are due now; returns how many were handled."""
+        claimed = await self.leases.claim(self.batch)
+        for job_id in claimed:
+            try:
+                await self.run(job_id)
+            finally:
+                self.leases.release(job_id)
+        return len(claimed)
+
+    async def run(self, job_id: UUID) -> None:
+        raise NotImplementedError
+
+
 async def claim_outbox_row(
     db: AsyncSession, model: Any, row_id: UUID, seen: datetime, until: datetime
 ) -> bool:

@@ -29,7 +29,7 @@ from app.db.models import (
 from app.db.models.enums import ApiScope, DocumentStatus, IntegrationScope, Language, Role
 from app.domain import access
 from app.domain.insights.services import InsightsService
-from app.domain.knowledge.services import Declared
+from app.domain.knowledge.pipeline import Declared
 from app.domain.organizations.schemas import Policy, version_of
 from app.lib.errors import NotFound
 from app.settings import Settings

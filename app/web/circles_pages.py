@@ -164,7 +164,9 @@ class CirclePages(PageController):
             presenter: UUID | None = UUID(str(form.get("presenter_id") or ""))
         except ValueError:
             presenter = None
-        await CircleService(db_session, identity).start(circle_id, SessionIn(presenter))
+        await CircleService(db_session, identity).start(
+            circle_id, SessionIn(presenter_id=presenter)
+        )
         await db_session.commit()
         return Redirect(f"/circles/{circle_id}", status_code=303)
 

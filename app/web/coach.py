@@ -34,13 +34,13 @@ from app.db.models import (
 )
 from app.db.models.enums import EscalationStatus, MessageRole, Role, SuggestionState
 from app.domain import access
-from app.domain.briefs.services import latest_brief
+from app.domain.briefs.services import BriefService
 from app.domain.companions.overview import CompanionOverviewService
 from app.domain.companions.services import CompanionService
 from app.domain.companions.suggestions import CompanionSuggestionService
 from app.domain.journal.services import JournalService
 from app.domain.people.services import PeopleService
-from app.domain.plans.services import run_for_coach
+from app.domain.plans.services import PlanService
 from app.domain.suggestions.services import QUESTION_SCALES, ReviewService
 from app.lib.clock import utcnow
 from app.lib.errors import NotFound
@@ -74,7 +74,7 @@ async def _answers(db: AsyncSession, identity: Identity, learner_id: UUID) -> li
         .order_by(Answer.created_at.desc())
         .limit(ANSWERS_SHOWN)
     )
-    return [AnsweredItem(prompt, answer) for answer, prompt in rows.tuples()]
+    return [AnsweredItem(prompt=prompt, answer=answer) for answer, prompt in rows.tuples()]
 
 
 async def _shared_messages(
@@ -184,13 +184,13 @@ async def _statuses(db: AsyncSession, identity: Identity, learners: list[User]) 
         moments = [m for m in seen if m]
         statuses.append(
             LearnerStatus(
-                learner,
-                int(waiting.get(learner.id, 0)),
-                int(escalations.get(learner.id, 0)),
-                max(moments) if moments else None,
-                sessions.get(learner.id),
-                int(companions.get(learner.id, 0)),
-                int(shared.get(learner.id, 0)),
+                learner=learner,
+                drafts_waiting=int(waiting.get(learner.id, 0)),
+                open_escalations=int(escalations.get(learner.id, 0)),
+                last_activity=max(moments) if moments else None,
+                last_session=sessions.get(learner.id),
+                companions=int(companions.get(learner.id, 0)),
+                companion_answers_shared=int(shared.get(learner.id, 0)),
             )
         )
     return statuses
@@ -296,7 +296,7 @@ class CoachPages(PageController):
             raise NotFound("No such learner.", field="learner_id")
         run: AgentRun | None
         try:
-            run = await latest_brief(db_session, viewer.identity, learner_id)
+            run = await BriefService(db_session, viewer.identity).latest(learner_id)
         except NotFound:
             run = None
         # What the learner chose to share from their journal, as they wrote it.
@@ -340,7 +340,7 @@ class CoachPages(PageController):
         run_id: FromPath[UUID],
     ) -> Template:
         """What the agent used for a draft: provider, model, passages retrieved, fallback."""
-        found = await run_for_coach(db_session, viewer.identity, run_id)
+        found = await PlanService(db_session, viewer.identity).run(run_id)
         learner = await db_session.get(User, found.learner_id) if found.learner_id else None
         # Name each passage as a citation does; one since replaced by a newer version is None.
         organization = knowledge.organization(str(viewer.identity.organization_id))

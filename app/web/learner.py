@@ -76,7 +76,8 @@ def feed_sections(
             waiting.append((day, item))
         else:
             days[day].append(item)
-    return FeedSections(todays, waiting, sorted(days.items(), key=lambda d: d[0], reverse=True))
+    earlier = sorted(days.items(), key=lambda d: d[0], reverse=True)
+    return FeedSections(today=todays, waiting=waiting, earlier=earlier)
 
 
 async def _answers(

@@ -112,13 +112,13 @@ async def provide_viewer(
             or 0
         )
     viewer = Viewer(
-        identity,
-        user.display_name,
-        user.locale.value,
-        org.name,
-        csrf,
-        alerts,
-        user.time_zone or "",
+        identity=identity,
+        name=user.display_name,
+        locale=user.locale.value,
+        organization_name=org.name,
+        csrf_token=csrf,
+        open_alerts=alerts,
+        time_zone=user.time_zone or "",
     )
     request.state.viewer = viewer  # an error page keeps the person's language and menu
     return viewer

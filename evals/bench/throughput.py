@@ -43,10 +43,10 @@ from app.db import migrate
 from app.db.engine import run_in_transaction
 from app.db.models import Conversation
 from app.db.models.enums import Language, Role
-from app.domain.knowledge import services as knowledge_services
-from app.domain.knowledge.deps import build_knowledge
+from app.domain.knowledge import pipeline
 from app.domain.organizations.services import create_organization
 from app.lib.security import Passwords
+from app.runtime import build_knowledge
 from app.settings import Settings
 from evals.bench.queue import bench_database
 from evals.bench.results import REPORTS, Report, summarise_ms
@@ -115,14 +115,14 @@ def seed_learners(settings: Settings, count: int) -> list[BenchLearner]:
         org = await create_organization(
             db, slug="bench", name="Bench", default_language=Language.FR
         )
-        result = await knowledge_services.ingest(
+        result = await pipeline.ingest(
             db,
             knowledge,
             settings.uploads_dir,
             organization_id=org.id,
             name=PACK_DOCUMENT.name,
             data=PACK_DOCUMENT.read_bytes(),
-            declared=knowledge_services.Declared(),
+            declared=pipeline.Declared(),
             max_bytes=settings.max_upload_bytes,
         )
         if result.outcome == "failed":

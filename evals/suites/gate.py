@@ -20,8 +20,8 @@ from app.asgi import create_app
 from app.db import migrate
 from app.db.engine import run_in_transaction
 from app.demo import seed_demo
-from app.domain.knowledge.deps import build_knowledge
 from app.lib.security import Passwords
+from app.runtime import build_knowledge
 from app.settings import Settings
 from evals.context import EvalContext
 from evals.metrics import rate

@@ -28,7 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from app.db.engine import create_engine
 from app.db.models import AgentRun, Document, Suggestion
 from app.domain.agents.runtime import AgentRuntime
-from app.domain.knowledge.services import DOCUMENT_JOBS
+from app.domain.knowledge.pipeline import DOCUMENT_JOBS
 from app.domain.plans.worker import PlanWorker
 from app.lib import leases
 from app.lib.clock import utcnow

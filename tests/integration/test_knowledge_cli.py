@@ -15,7 +15,7 @@ from app.asgi import create_app
 from app.cli import main
 from app.db.models import Document
 from app.db.models.enums import DocumentStatus
-from app.domain.knowledge import services
+from app.domain.knowledge import pipeline
 from app.settings import Settings, get_settings
 from tests.support import build_worlds, run_db, with_key
 
@@ -95,13 +95,13 @@ def test_work_left_by_a_dead_process_is_finished_at_start(settings: Settings) ->
 
     async def leave_work(db: Any) -> None:
         for name in ("a.md", "b.md"):
-            await services.store(
+            await pipeline.store(
                 db,
                 settings.uploads_dir,
                 organization_id=alpha.id,
                 name=name,
                 data=b"---\nkind: value\n---\n## Audace\n\nOser.\n",
-                declared=services.Declared(),
+                declared=pipeline.Declared(),
                 max_bytes=settings.max_upload_bytes,
             )
         await db.execute(

@@ -23,8 +23,8 @@ from app.asgi import create_app
 from app.db.models import Suggestion, User, WebhookEndpoint
 from app.db.models.enums import Role, SuggestionState
 from app.demo import DEMO_PEOPLE, seed_demo
-from app.domain.knowledge.deps import build_knowledge
 from app.lib.security import Passwords
+from app.runtime import build_knowledge
 from app.settings import Settings
 from tests.live import served
 from tests.support import PASSWORD, OrgWorld, run_db

@@ -45,4 +45,4 @@ class AgentRuntime:
         guard = SafetyGuard(
             knowledge.embedder, llm if guard_uses_model else None, cache_dir=guard_cache
         )
-        return cls(knowledge, llm, guard)
+        return cls(knowledge=knowledge, llm=llm, guard=guard)

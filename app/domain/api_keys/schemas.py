@@ -34,7 +34,14 @@ class ApiKeyOut(msgspec.Struct):
     @classmethod
     def of(cls, k: ApiKey) -> ApiKeyOut:
         return cls(
-            k.id, k.name, k.prefix, k.user_id, k.scopes, k.last_used_at, k.revoked_at, k.created_at
+            id=k.id,
+            name=k.name,
+            prefix=k.prefix,
+            user_id=k.user_id,
+            scopes=k.scopes,
+            last_used_at=k.last_used_at,
+            revoked_at=k.revoked_at,
+            created_at=k.created_at,
         )
 
 

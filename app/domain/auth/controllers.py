@@ -5,12 +5,12 @@ from typing import Any
 
 from litestar import Controller, Request, Response, get, patch, post
 from litestar.datastructures import Cookie
-from litestar.di import NamedDependency
+from litestar.di import NamedDependency, Provide
 from litestar.params import JSONBody
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.models import Organization, User
 from app.domain.auth import links, services
+from app.domain.auth.accounts import AccountService
 from app.domain.auth.schemas import (
     LoginIn,
     LoginOut,
@@ -19,8 +19,7 @@ from app.domain.auth.schemas import (
     ResetRequestOut,
     SetPasswordIn,
 )
-from app.domain.people.schemas import MePatch, UserOut
-from app.domain.people.services import PeopleService
+from app.domain.people.schemas import MePatch
 from app.lib.errors import NotFound, Unauthenticated
 from app.lib.identity import Identity
 from app.lib.openapi import errors
@@ -29,22 +28,19 @@ from app.lib.throttle import AccountThrottle
 from app.settings import Settings
 
 
-async def _me(db: AsyncSession, identity: Identity) -> MeOut:
-    user = await db.get(User, identity.user_id)
-    org = await db.get(Organization, identity.organization_id)
-    if user is None or org is None:
-        raise NotFound("Your account no longer exists.")
-    return MeOut(
-        user=UserOut.of(user),
-        organization_slug=org.slug,
-        organization_name=org.name,
-        via=identity.via,
-    )
+def provide_accounts(
+    db_session: NamedDependency[AsyncSession],
+    identity: NamedDependency[Identity],
+    passwords: NamedDependency[Passwords],
+    settings: NamedDependency[Settings],
+) -> AccountService:
+    return AccountService(db_session, identity, passwords, settings)
 
 
 class AuthController(Controller):
     path = "/api/v1"
     tags = ["auth"]
+    dependencies = {"accounts": Provide(provide_accounts, sync_to_thread=False)}
 
     @post(
         "/auth/login",
@@ -81,7 +77,8 @@ class AuthController(Controller):
             samesite="lax",
             path="/",
         )
-        body = LoginOut(me=await _me(db_session, started.identity), csrf_token=started.csrf_token)
+        me = await AccountService(db_session, started.identity, passwords, settings).me()
+        body = LoginOut(me=me, csrf_token=started.csrf_token)
         return Response(body, cookies=[cookie])
 
     @post(
@@ -138,11 +135,9 @@ class AuthController(Controller):
         return response
 
     @get("/me", summary="Who I am", responses=errors(NotFound))
-    async def me(
-        self, db_session: NamedDependency[AsyncSession], identity: NamedDependency[Identity]
-    ) -> MeOut:
+    async def me(self, accounts: NamedDependency[AccountService]) -> MeOut:
         """The caller's identity, whether they came by session or API key."""
-        return await _me(db_session, identity)
+        return await accounts.me()
 
     @patch(
         "/me",
@@ -155,26 +150,10 @@ class AuthController(Controller):
     async def update_me(
         self,
         request: Request[Any, Any, Any],
-        db_session: NamedDependency[AsyncSession],
-        identity: NamedDependency[Identity],
-        passwords: NamedDependency[Passwords],
+        accounts: NamedDependency[AccountService],
         settings: NamedDependency[Settings],
         data: JSONBody[MePatch],
     ) -> MeOut:
         """A new password needs the current one, and ends every other session of mine (a
         stolen one included)."""
-        user = await db_session.get(User, identity.user_id)
-        if user is None:
-            raise NotFound("Your account no longer exists.")
-        if data.password is not None:
-            await services.check_current_password(passwords, user, data.current_password)
-            keep = (
-                request.cookies.get(settings.session_cookie_name)
-                if identity.via == "session"
-                else None
-            )
-            await services.set_own_password(db_session, passwords, user, data.password, keep)
-        people = PeopleService(db_session, identity, passwords)
-        people.apply_profile(user, data.display_name, data.locale, None, data.time_zone)
-        await db_session.flush()
-        return await _me(db_session, identity)
+        return await accounts.update_me(data, request.cookies.get(settings.session_cookie_name))

@@ -72,27 +72,37 @@ async def brief_request(db: AsyncSession, identity: Identity, learner_id: UUID) 
     answers = await _answers(db, identity, learner_id, since)
     answered = [answer.suggestion_id for answer, _ in answers]
     evidence = [
-        Evidence(str(a.id), "answer", a.text, a.created_at.isoformat(), prompt)
+        Evidence(
+            id=str(a.id),
+            kind="answer",
+            text=a.text,
+            created_at=a.created_at.isoformat(),
+            prompt=prompt,
+        )
         for a, prompt in answers
     ]
     evidence += [
         Evidence(
-            str(m.id), "message", m.content, m.created_at.isoformat(), thread=str(m.conversation_id)
+            id=str(m.id),
+            kind="message",
+            text=m.content,
+            created_at=m.created_at.isoformat(),
+            thread=str(m.conversation_id),
         )
         for m in await _shared_messages(db, identity, learner_id, since)
     ]
     evidence += [
-        Evidence(str(n.id), "journal", n.text, n.created_at.isoformat())
+        Evidence(id=str(n.id), kind="journal", text=n.text, created_at=n.created_at.isoformat())
         for n in await _shared_notes(db, identity, learner_id, since)
     ]
     # Companions' feedback the learner shared; the name only where the learner allowed it.
     evidence += [
         Evidence(
-            str(f.id),
-            "companion",
-            "\n".join(part for part in (f.fact, f.effect, f.suggestion) if part),
-            f.created_at.isoformat(),
-            f.question,
+            id=str(f.id),
+            kind="companion",
+            text="\n".join(part for part in (f.fact, f.effect, f.suggestion) if part),
+            created_at=f.created_at.isoformat(),
+            prompt=f.question,
             source=f.companion,
             relation=f.relation,
         )
@@ -196,68 +206,9 @@ async def _open_alerts(db: AsyncSession, identity: Identity, learner_id: UUID) -
         .limit(MAX_ALERTS)
     )
     return tuple(
-        Alert(str(e.id), ALERT_TIERS[e.tier], e.created_at.isoformat()) for e in escalations
+        Alert(id=str(e.id), tier=ALERT_TIERS[e.tier], created_at=e.created_at.isoformat())
+        for e in escalations
     )
-
-
-async def write_brief(
-    db: AsyncSession, identity: Identity, runtime: AgentRuntime, learner_id: UUID
-) -> AgentRun:
-    """The brief, as the agent run that wrote it.
-
-    When the model fails (a timeout, a 5xx, a rate limit...) the composer writes the brief
-    from the same material, and the run says so (`fallback_used`, the reason; the page shows
-    it). A coach asks for a brief minutes before a session, often after waiting out the
-    model's own timeout and retries: a brief citing the same answers, messages and alerts now
-    serves them better than an error telling them to wait and try again. Only if the composer
-    fails too is the failure stored and answered 503 with Retry-After.
-    """
-    request = await brief_request(db, identity, learner_id)
-    started = time.perf_counter()  # what the coach waited, the failed attempt included
-    outcome = await run_agent(BRIEF, partial(draft_brief, request, runtime.llm))
-    failed = outcome if isinstance(outcome, Failure) and runtime.llm is not None else None
-    if failed is not None:
-        outcome = await run_agent(BRIEF, partial(draft_brief, request, None))
-    if isinstance(outcome, Failure):
-        await _failed(db, identity, learner_id, outcome)
-        raise Unavailable(
-            f"The brief could not be written ({outcome.kind}); nothing was lost: "
-            f"retry in {RETRY_AFTER_S} s.",
-            retry_after_s=RETRY_AFTER_S,
-            code="brief_unavailable",
-        )
-    brief = outcome.value
-    details = {"brief": brief_content(brief, request), "fallback_reason": brief.fallback_reason}
-    if failed is not None:
-        details["fallback_reason"] = f"the model failed ({failed.kind}); the composer wrote it"
-    run = AgentRun(
-        organization_id=identity.organization_id,
-        kind=BRIEF,
-        learner_id=learner_id,
-        requested_by_id=identity.user_id,
-        status=RunStatus.DONE.value,
-        provider=brief.provider,
-        model=brief.model,
-        prompt_version=brief.prompt_version,
-        tokens_in=brief.tokens_in,
-        tokens_out=brief.tokens_out,
-        latency_ms=round((time.perf_counter() - started) * 1000),
-        fallback_used=brief.fallback_used or failed is not None,
-        error=failed.record if failed else "",
-        details=details,
-    )
-    db.add(run)
-    await db.flush()
-    audit.record(
-        db,
-        organization_id=identity.organization_id,
-        actor_id=identity.user_id,
-        action="brief.write",
-        target_type="agent_run",
-        target_id=run.id,
-    )
-    await db.refresh(run)
-    return run
 
 
 async def _failed(db: AsyncSession, identity: Identity, learner_id: UUID, failure: Failure) -> None:
@@ -297,19 +248,85 @@ def brief_content(brief: Brief, request: BriefRequest) -> dict[str, Any]:
     }
 
 
-async def latest_brief(db: AsyncSession, identity: Identity, learner_id: UUID) -> AgentRun:
-    identity.require_role(Role.COACH)
-    run = await db.scalar(
-        select(AgentRun)
-        .where(
-            AgentRun.kind == BRIEF,
-            AgentRun.status == RunStatus.DONE.value,  # a failed attempt is not a brief
-            AgentRun.learner_id == learner_id,
-            access.visible_runs(identity),
+class BriefService:
+    """A coach's briefs on their learners, bound to the request's session and identity."""
+
+    def __init__(self, db: AsyncSession, identity: Identity) -> None:
+        self.db = db
+        self.identity = identity
+
+    async def write(self, runtime: AgentRuntime, learner_id: UUID) -> AgentRun:
+        """The brief, as the agent run that wrote it.
+
+        When the model fails (a timeout, a 5xx, a rate limit...) the composer writes the brief
+        from the same material, and the run says so (`fallback_used`, the reason; the page
+        shows it). A coach asks for a brief minutes before a session, often after waiting out
+        the model's own timeout and retries: a brief citing the same answers, messages and
+        alerts now serves them better than an error telling them to wait and try again. Only
+        if the composer fails too is the failure stored and answered 503 with Retry-After.
+        """
+        db, identity = self.db, self.identity
+        request = await brief_request(db, identity, learner_id)
+        started = time.perf_counter()  # what the coach waited, the failed attempt included
+        outcome = await run_agent(BRIEF, partial(draft_brief, request, runtime.llm))
+        failed = outcome if isinstance(outcome, Failure) and runtime.llm is not None else None
+        if failed is not None:
+            outcome = await run_agent(BRIEF, partial(draft_brief, request, None))
+        if isinstance(outcome, Failure):
+            await _failed(db, identity, learner_id, outcome)
+            raise Unavailable(
+                f"The brief could not be written ({outcome.kind}); nothing was lost: "
+                f"retry in {RETRY_AFTER_S} s.",
+                retry_after_s=RETRY_AFTER_S,
+                code="brief_unavailable",
+            )
+        brief = outcome.value
+        details = {"brief": brief_content(brief, request), "fallback_reason": brief.fallback_reason}
+        if failed is not None:
+            details["fallback_reason"] = f"the model failed ({failed.kind}); the composer wrote it"
+        run = AgentRun(
+            organization_id=identity.organization_id,
+            kind=BRIEF,
+            learner_id=learner_id,
+            requested_by_id=identity.user_id,
+            status=RunStatus.DONE.value,
+            provider=brief.provider,
+            model=brief.model,
+            prompt_version=brief.prompt_version,
+            tokens_in=brief.tokens_in,
+            tokens_out=brief.tokens_out,
+            latency_ms=round((time.perf_counter() - started) * 1000),
+            fallback_used=brief.fallback_used or failed is not None,
+            error=failed.record if failed else "",
+            details=details,
         )
-        .order_by(AgentRun.id.desc())
-        .limit(1)
-    )
-    if run is None:
-        raise NotFound("No brief yet for this learner: POST to this address to write one.")
-    return run
+        db.add(run)
+        await db.flush()
+        audit.record(
+            db,
+            organization_id=identity.organization_id,
+            actor_id=identity.user_id,
+            action="brief.write",
+            target_type="agent_run",
+            target_id=run.id,
+        )
+        await db.refresh(run)
+        return run
+
+    async def latest(self, learner_id: UUID) -> AgentRun:
+        """The latest brief written for this learner (a failed attempt is not one)."""
+        self.identity.require_role(Role.COACH)
+        run = await self.db.scalar(
+            select(AgentRun)
+            .where(
+                AgentRun.kind == BRIEF,
+                AgentRun.status == RunStatus.DONE.value,  # a failed attempt is not a brief
+                AgentRun.learner_id == learner_id,
+                access.visible_runs(self.identity),
+            )
+            .order_by(AgentRun.id.desc())
+            .limit(1)
+        )
+        if run is None:
+            raise NotFound("No brief yet for this learner: POST to this address to write one.")
+        return run

@@ -117,7 +117,7 @@ async def synthesis_draft(db: AsyncSession, circle: Circle, session: CircleSessi
             .order_by(CircleContribution.id)
         )
     ).tuples()
-    said = [Said(c.step, first_name(author), c.text) for c, author in rows]
+    said = [Said(step=c.step, author=first_name(author), text=c.text) for c, author in rows]
     presenter = await db.get(User, session.presenter_id) if session.presenter_id else None
     text = synthesis(said, circle.language, presenter=first_name(presenter), steps=STEP_KEYS)
     draft = _draft(session, "synthesis", text)

@@ -23,12 +23,12 @@ class Step:
 # The classic co-development sequence (Payette & Champagne), timed for a session of about
 # an hour and ten minutes.
 STEPS: tuple[Step, ...] = (
-    Step("situation", 10, by_presenter=True),
-    Step("questions", 15, by_presenter=False),
-    Step("request", 5, by_presenter=True),
-    Step("suggestions", 20, by_presenter=False),
-    Step("plan", 10, by_presenter=True),
-    Step("lessons", 10, by_presenter=False),
+    Step(key="situation", minutes=10, by_presenter=True),
+    Step(key="questions", minutes=15, by_presenter=False),
+    Step(key="request", minutes=5, by_presenter=True),
+    Step(key="suggestions", minutes=20, by_presenter=False),
+    Step(key="plan", minutes=10, by_presenter=True),
+    Step(key="lessons", minutes=10, by_presenter=False),
 )
 STEP_KEYS = tuple(step.key for step in STEPS)
 MIN_MEMBERS, MAX_MEMBERS = 4, 8

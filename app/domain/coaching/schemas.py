@@ -51,18 +51,18 @@ class SessionOut(msgspec.Struct):
     @classmethod
     def of(cls, s: CoachingSession, plan_run_id: UUID | None = None) -> SessionOut:
         return cls(
-            s.id,
-            s.enrollment_id,
-            s.learner_id,
-            s.coach_id,
-            s.held_at,
-            s.notes,
-            s.goal,
-            s.focus_skills,
-            s.agreed_actions,
-            s.created_at,
-            plan_run_id,
-            s.next_session_at,
+            id=s.id,
+            enrollment_id=s.enrollment_id,
+            learner_id=s.learner_id,
+            coach_id=s.coach_id,
+            held_at=s.held_at,
+            notes=s.notes,
+            goal=s.goal,
+            focus_skills=s.focus_skills,
+            agreed_actions=s.agreed_actions,
+            created_at=s.created_at,
+            plan_run_id=plan_run_id,
+            next_session_at=s.next_session_at,
         )
 
 
@@ -76,4 +76,11 @@ class LearnerSessionOut(msgspec.Struct):
 
     @classmethod
     def of(cls, s: CoachingSession) -> LearnerSessionOut:
-        return cls(s.id, s.held_at, s.goal, s.focus_skills, s.agreed_actions, s.next_session_at)
+        return cls(
+            id=s.id,
+            held_at=s.held_at,
+            goal=s.goal,
+            focus_skills=s.focus_skills,
+            agreed_actions=s.agreed_actions,
+            next_session_at=s.next_session_at,
+        )

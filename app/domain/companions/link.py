@@ -111,7 +111,12 @@ class CompanionLink:
             )
             .order_by(FeedbackRequest.id)
         )
-        return LinkView(companion, first_name(learner), language_of(learner), list(requests))
+        return LinkView(
+            companion=companion,
+            learner_first_name=first_name(learner),
+            language=language_of(learner),
+            open_requests=list(requests),
+        )
 
     async def answer(
         self, request_id: UUID, data: FeedbackIn, guard: SafetyGuard, mail: AlertMail | None
@@ -153,7 +158,9 @@ class CompanionLink:
         if verdict.tier == "urgent":
             await self._alert(companion, verdict, mail)
         resources = await self._resources(companion.organization_id, verdict)
-        return Answered(feedback, view.language, verdict.tier, resources)
+        return Answered(
+            feedback=feedback, language=view.language, tier=verdict.tier, resources=resources
+        )
 
     async def _resources(
         self, organization_id: UUID, verdict: SafetyVerdict

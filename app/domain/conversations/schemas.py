@@ -34,7 +34,13 @@ class ConversationOut(msgspec.Struct):
 
     @classmethod
     def of(cls, c: Conversation) -> ConversationOut:
-        return cls(c.id, c.learner_id, c.title, c.shared_with_coach, c.created_at)
+        return cls(
+            id=c.id,
+            learner_id=c.learner_id,
+            title=c.title,
+            shared_with_coach=c.shared_with_coach,
+            created_at=c.created_at,
+        )
 
 
 class MessageIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -59,17 +65,17 @@ class MessageOut(msgspec.Struct):
     @classmethod
     def of(cls, m: Message) -> MessageOut:
         return cls(
-            m.id,
-            m.conversation_id,
-            m.role,
-            m.content,
-            m.status,
-            m.citations,
-            m.created_at,
-            m.reply_to_id,
-            m.run_id,
-            m.error,
-            m.safety,
+            id=m.id,
+            conversation_id=m.conversation_id,
+            role=m.role,
+            content=m.content,
+            status=m.status,
+            citations=m.citations,
+            created_at=m.created_at,
+            reply_to_id=m.reply_to_id,
+            run_id=m.run_id,
+            error=m.error,
+            safety=m.safety,
         )
 
 

@@ -111,7 +111,7 @@ class ConversationService:
         )
         await insert_new(self.db, message)  # written once here: no unit of work needed
         await self.db.commit()
-        return PreparedTurn(message, context.request(message))
+        return PreparedTurn(message=message, request=context.request(message))
 
     async def retry_turn(self, conversation_id: UUID, message_id: UUID) -> PreparedTurn:
         """The learner's own message whose reply failed (the only kind that can be retried),
@@ -123,7 +123,7 @@ class ConversationService:
                 f"This message is {message.status.value}; only a failed reply can be retried.",
                 field="message_id",
             )
-        return PreparedTurn(message, context.request(message))
+        return PreparedTurn(message=message, request=context.request(message))
 
     async def _message(self, conversation_id: UUID, message_id: UUID, role: MessageRole) -> Message:
         """A message of `role` in this conversation (already checked as the caller's)."""

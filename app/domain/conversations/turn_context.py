@@ -127,9 +127,12 @@ async def read_turn_context(
         policy=Policy.load(policy),
         learner_locale=learner_locale.value,
         history=tuple(
-            Turn("learner" if role is MessageRole.LEARNER else "assistant", content)
+            Turn(role="learner" if role is MessageRole.LEARNER else "assistant", content=content)
             for role, content in reversed(history)
         ),
         approved_items=tuple(approved),
-        bank=tuple(BankQuestion(q.skill, q.scale.value, q.language.value, q.text) for q in bank),
+        bank=tuple(
+            BankQuestion(skill=q.skill, scale=q.scale.value, language=q.language.value, text=q.text)
+            for q in bank
+        ),
     )

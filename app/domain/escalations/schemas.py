@@ -24,14 +24,14 @@ class EscalationOut(msgspec.Struct):
     @classmethod
     def of(cls, e: Escalation) -> EscalationOut:
         return cls(
-            e.id,
-            e.learner_id,
-            e.category,
-            e.detected_by,
-            e.stage,
-            e.status,
-            e.message_id,
-            e.created_at,
-            e.acknowledged_at,
-            e.tier,
+            id=e.id,
+            learner_id=e.learner_id,
+            category=e.category,
+            detected_by=e.detected_by,
+            stage=e.stage,
+            status=e.status,
+            message_id=e.message_id,
+            created_at=e.created_at,
+            acknowledged_at=e.acknowledged_at,
+            tier=e.tier,
         )

@@ -20,12 +20,12 @@ class JournalEntryOut(msgspec.Struct):
     @classmethod
     def of(cls, entry: JournalEntry) -> JournalEntryOut:
         return cls(
-            entry.id,
-            entry.learner_id,
-            entry.text,
-            entry.shared_with_coach,
-            entry.created_at,
-            entry.updated_at,
+            id=entry.id,
+            learner_id=entry.learner_id,
+            text=entry.text,
+            shared_with_coach=entry.shared_with_coach,
+            created_at=entry.created_at,
+            updated_at=entry.updated_at,
         )
 
 

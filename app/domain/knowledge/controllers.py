@@ -6,43 +6,41 @@ from __future__ import annotations
 from typing import Annotated, Literal
 from uuid import UUID
 
-import anyio.to_thread
 from litestar import Controller, delete, get, post
-from litestar.di import NamedDependency
+from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, MultipartBody, QueryParameter
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.models import Document
-from app.db.models.enums import DocumentStatus, Role
-from app.domain import access, audit
-from app.domain.knowledge import services
+from app.db.models.enums import DocumentStatus
+from app.domain.knowledge.pipeline import Declared
 from app.domain.knowledge.schemas import DocumentOut, PassageOut, UploadForm
+from app.domain.knowledge.services import KnowledgeService
 from app.domain.knowledge.worker import IngestionWorker
-from app.lib.errors import InvalidInput, NotFound
 from app.lib.identity import Identity
 from app.lib.openapi import errors
-from app.lib.pagination import PageParams, fetch_page
+from app.lib.pagination import PageParams
 from app.lib.schema import NO_NUL, Page
 from app.settings import Settings
 from knowledge.documents import DocumentKind
-from knowledge.loaders import LoadError
-from knowledge.retrieval import Passage
 from knowledge.store import KnowledgeStore
 
 # The route's own ceiling; the configured limit (max_upload_bytes) is checked in the service.
 UPLOAD_CEILING_BYTES = 64 * 1024 * 1024
 
 
-async def _document(db: AsyncSession, identity: Identity, document_id: UUID) -> Document:
-    return await access.one_in_tenant(
-        db, Document, document_id, identity, what="document", field="document_id"
-    )
+def provide_documents(
+    db_session: NamedDependency[AsyncSession],
+    identity: NamedDependency[Identity],
+    settings: NamedDependency[Settings],
+    knowledge: NamedDependency[KnowledgeStore],
+) -> KnowledgeService:
+    return KnowledgeService(db_session, identity, settings, knowledge)
 
 
 class KnowledgeController(Controller):
     path = "/api/v1/knowledge"
     tags = ["knowledge"]
+    dependencies = {"documents": Provide(provide_documents, sync_to_thread=False)}
 
     @post(
         "/documents",
@@ -54,81 +52,39 @@ class KnowledgeController(Controller):
     )
     async def upload(
         self,
-        db_session: NamedDependency[AsyncSession],
-        identity: NamedDependency[Identity],
-        settings: NamedDependency[Settings],
+        documents: NamedDependency[KnowledgeService],
         ingestion_worker: NamedDependency[IngestionWorker],
         data: MultipartBody[UploadForm],
     ) -> DocumentOut:
-        identity.require_role(Role.ADMIN)
-        if not data.file.filename:
-            raise InvalidInput("Give the uploaded file a name (with its extension).", field="file")
-        name = data.file.filename.replace("\\", "/").rsplit("/", 1)[-1][:300]
-        content = await data.file.read()
-        declared = services.Declared(
+        declared = Declared(
             kind=data.kind.value if data.kind else None,
             language=data.language,
             skill=(data.skill or "").strip()[:100] or None,
             event_date=data.event_date,
         )
-        try:
-            await anyio.to_thread.run_sync(
-                services.check, name, content, declared, settings.max_upload_bytes
-            )
-        except LoadError as exc:
-            raise InvalidInput(exc.reason, field="file", code="document_rejected") from None
-        stored = await services.store(
-            db_session,
-            settings.uploads_dir,
-            organization_id=identity.organization_id,
-            name=name,
-            data=content,
-            declared=declared,
-            max_bytes=settings.max_upload_bytes,
-            uploaded_by=identity.user_id,
-        )
-        audit.record(
-            db_session,
-            organization_id=identity.organization_id,
-            actor_id=identity.user_id,
-            action="document.upload",
-            target_type="document",
-            target_id=stored.document.id,
-            outcome=stored.outcome,
-        )
-        await db_session.flush()
-        await db_session.refresh(stored.document)
+        document = await documents.upload(data.file.filename, await data.file.read(), declared)
         ingestion_worker.wake()
-        return DocumentOut.of(stored.document)
+        return DocumentOut.of(document)
 
     @get("/documents", summary="Documents and their indexing status (admin)")
     async def list_documents(
         self,
-        db_session: NamedDependency[AsyncSession],
-        identity: NamedDependency[Identity],
+        documents: NamedDependency[KnowledgeService],
         page: NamedDependency[PageParams],
         status_filter: Annotated[DocumentStatus | None, QueryParameter(name="status")] = None,
     ) -> Page[DocumentOut]:
         """The organisation's uploaded documents and their indexing status, a page at a time. Admin
         only."""
-        identity.require_role(Role.ADMIN)
-        statement = select(Document).where(access.in_tenant(Document, identity))
-        if status_filter is not None:
-            statement = statement.where(Document.status == status_filter)
-        items, cursor = await fetch_page(db_session, statement, Document.id, page)
+        items, cursor = await documents.documents(page, status_filter)
         return Page(items=[DocumentOut.of(d) for d in items], next_cursor=cursor)
 
     @get("/documents/{document_id:uuid}", summary="One document's status (admin)")
     async def get_document(
-        self,
-        db_session: NamedDependency[AsyncSession],
-        identity: NamedDependency[Identity],
-        document_id: FromPath[UUID],
+        self, documents: NamedDependency[KnowledgeService], document_id: FromPath[UUID]
     ) -> DocumentOut:
         """One uploaded document and its indexing status (pending, processing, indexed, or failed
         with what to do). Admin only."""
-        identity.require_role(Role.ADMIN)
-        return DocumentOut.of(await _document(db_session, identity, document_id))
+        return DocumentOut.of(await documents.document(document_id))
 
     @delete(
         "/documents/{document_id:uuid}",
@@ -136,26 +92,11 @@ class KnowledgeController(Controller):
         responses=errors(503),
     )
     async def delete_document(
-        self,
-        db_session: NamedDependency[AsyncSession],
-        identity: NamedDependency[Identity],
-        knowledge: NamedDependency[KnowledgeStore],
-        settings: NamedDependency[Settings],
-        document_id: FromPath[UUID],
+        self, documents: NamedDependency[KnowledgeService], document_id: FromPath[UUID]
     ) -> None:
         """Deletes a document and its passages. Admin only. 503 when another process holds the
         knowledge store."""
-        identity.require_role(Role.ADMIN)
-        document = await _document(db_session, identity, document_id)
-        await services.remove(db_session, knowledge, settings.uploads_dir, document)
-        audit.record(
-            db_session,
-            organization_id=identity.organization_id,
-            actor_id=identity.user_id,
-            action="document.delete",
-            target_type="document",
-            target_id=document_id,
-        )
+        await documents.delete(document_id)
 
     @get(
         "/search",
@@ -164,8 +105,7 @@ class KnowledgeController(Controller):
     )
     async def search(
         self,
-        identity: NamedDependency[Identity],
-        knowledge: NamedDependency[KnowledgeStore],
+        documents: NamedDependency[KnowledgeService],
         q: Annotated[str, QueryParameter(min_length=1, max_length=1_000)],
         kind: Annotated[list[DocumentKind] | None, QueryParameter()] = None,
         skill: Annotated[str | None, QueryParameter(max_length=100, pattern=NO_NUL)] = None,
@@ -175,28 +115,12 @@ class KnowledgeController(Controller):
         """Searches the organisation's indexed knowledge and returns the best passages. Coach or
         admin. 503 when the knowledge store cannot serve (an index to rebuild, embeddings that
         fail)."""
-        identity.require_role(Role.ADMIN, Role.COACH)
-        if "\x00" in q:
-            raise InvalidInput("The query contains a NUL character.", field="q")
-        retriever = knowledge.organization(str(identity.organization_id)).retriever()
-        passages = await anyio.to_thread.run_sync(
-            lambda: retriever.search(q, k, kinds=kind or (), skill=skill, mode=mode)
-        )
-        return [PassageOut.of(p) for p in passages]
+        return [PassageOut.of(p) for p in await documents.search(q, k, kind or (), skill, mode)]
 
     @get("/passages/{chunk_id:str}", summary="Open a cited passage (anyone in the organisation)")
     async def passage(
-        self,
-        identity: NamedDependency[Identity],
-        knowledge: NamedDependency[KnowledgeStore],
-        chunk_id: FromPath[str],
+        self, documents: NamedDependency[KnowledgeService], chunk_id: FromPath[str]
     ) -> PassageOut:
         """The text of one passage of the organisation's knowledge, as cited by a draft or a reply;
         anyone in the organisation may open it."""
-        organization = knowledge.organization(str(identity.organization_id))
-        found = organization.live_chunks([chunk_id[:64]]).get(chunk_id)
-        if found is None:
-            raise NotFound(
-                "No such passage (it may have been replaced by a newer version).", field="chunk_id"
-            )
-        return PassageOut.of(Passage(found, 0.0, None, None))
+        return PassageOut.of(documents.passage(chunk_id))

@@ -20,18 +20,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.db.models import Document
-from app.domain.knowledge import services
-from app.lib.background import PollingLoop
-from app.lib.leases import LeaseKeeper, process_id
+from app.domain.knowledge import pipeline
+from app.lib.leases import LeasedWorker
 from app.lib.metrics import get_metrics
 from app.settings import Settings
 from knowledge.store import KnowledgeStore
 
 log = structlog.get_logger("interlude.knowledge")
-CLAIM_BATCH = 10
 
 
-class IngestionWorker:
+class IngestionWorker(LeasedWorker):
+    name = "ingestion"
+    batch = 10
+
     def __init__(
         self,
         sessions: Callable[[], AsyncSession],
@@ -41,21 +42,17 @@ class IngestionWorker:
         *,
         holder: str | None = None,
     ) -> None:
+        super().__init__(
+            sessions,
+            pipeline.DOCUMENT_JOBS,
+            poll_seconds=poll_seconds,
+            lease_seconds=settings.job_lease_seconds,
+            renew_seconds=settings.job_lease_renew_seconds,
+            holder=holder,
+        )
         self._sessions = sessions
         self._knowledge = knowledge
         self._settings = settings
-        self._loop = PollingLoop("ingestion", self.run_once, poll_seconds)
-        self.leases = LeaseKeeper(
-            "ingestion",
-            sessions,
-            services.DOCUMENT_JOBS,
-            holder=holder or process_id(),
-            lease_seconds=settings.job_lease_seconds,
-            renew_seconds=settings.job_lease_renew_seconds,
-        )
-
-    def wake(self) -> None:
-        self._loop.wake()
 
     async def start(self) -> None:
         if not self._knowledge.try_own():
@@ -64,25 +61,17 @@ class IngestionWorker:
                 detail="another process indexes this knowledge directory; this one will not",
             )
             return
-        await self.leases.start()  # re-queues only what dead processes left
-        self._loop.start()
+        await super().start()
 
     async def stop(self) -> None:
-        await self._loop.stop()
-        await self.leases.stop()
+        await super().stop()
         self._knowledge.release()
 
-    async def run_once(self) -> int:
-        """Index what is pending now; returns how many documents were handled."""
-        claimed = await self.leases.claim(CLAIM_BATCH)
-        for document_id in claimed:
-            try:
-                outcome = await self._index_claimed(document_id)
-            finally:
-                self.leases.release(document_id)
-            get_metrics().ingested.labels(outcome).inc()
-            log.info("document_indexed", document_id=str(document_id), outcome=outcome)
-        return len(claimed)
+    async def run(self, document_id: UUID) -> None:
+        """Index one document this worker claimed."""
+        outcome = await self._index_claimed(document_id)
+        get_metrics().ingested.labels(outcome).inc()
+        log.info("document_indexed", document_id=str(document_id), outcome=outcome)
 
     async def _index_claimed(self, document_id: UUID) -> str:
         organization_id = None
@@ -109,7 +98,7 @@ class IngestionWorker:
         return str(outcome)
 
     async def _index(self, db: AsyncSession, document: Document) -> Any:
-        return await services.index(
+        return await pipeline.index(
             db,
             self._knowledge,
             self._settings.uploads_dir,

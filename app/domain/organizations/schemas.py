@@ -135,12 +135,12 @@ class OrganizationOut(msgspec.Struct):
     @classmethod
     def of(cls, org: Organization) -> OrganizationOut:
         return cls(
-            org.id,
-            org.slug,
-            org.name,
-            org.default_language,
-            Policy.load(org.policy),
-            version_of(org),
+            id=org.id,
+            slug=org.slug,
+            name=org.name,
+            default_language=org.default_language,
+            policy=Policy.load(org.policy),
+            version=version_of(org),
         )
 
 

@@ -8,9 +8,9 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.models import Organization
-from app.db.models.enums import Language, Role
-from app.domain.auth import links
+from app.db.models.enums import Role
+from app.domain.auth.accounts import AccountService
+from app.domain.auth.controllers import provide_accounts
 from app.domain.people.schemas import (
     EnrollmentCreate,
     EnrollmentOut,
@@ -27,7 +27,6 @@ from app.lib.openapi import errors
 from app.lib.pagination import PageParams
 from app.lib.schema import Page
 from app.lib.security import Passwords
-from app.settings import Settings
 
 
 def provide_people(
@@ -41,7 +40,10 @@ def provide_people(
 class UserController(Controller):
     path = "/api/v1/users"
     tags = ["people"]
-    dependencies = {"people": Provide(provide_people, sync_to_thread=False)}
+    dependencies = {
+        "people": Provide(provide_people, sync_to_thread=False),
+        "accounts": Provide(provide_accounts, sync_to_thread=False),
+    }
 
     @get("/", summary="People I may see", description="Admins: everyone; coaches: their learners.")
     async def list_users(
@@ -65,15 +67,11 @@ class UserController(Controller):
     async def create(
         self,
         people: NamedDependency[PeopleService],
-        db_session: NamedDependency[AsyncSession],
-        identity: NamedDependency[Identity],
         data: JSONBody[UserCreate],
     ) -> UserOut:
         """Adds a learner, coach or admin to the caller's organisation. An email already used in the
         organisation answers 409. Admin only."""
-        org = await db_session.get(Organization, identity.organization_id)
-        default_locale = org.default_language if org else Language.FR
-        return UserOut.of(await people.create_user(data, default_locale))
+        return UserOut.of(await people.create_user(data))
 
     @post(
         "/{user_id:uuid}/invitation",
@@ -86,31 +84,9 @@ class UserController(Controller):
         ),
     )
     async def invite(
-        self,
-        people: NamedDependency[PeopleService],
-        db_session: NamedDependency[AsyncSession],
-        identity: NamedDependency[Identity],
-        settings: NamedDependency[Settings],
-        user_id: FromPath[UUID],
+        self, accounts: NamedDependency[AccountService], user_id: FromPath[UUID]
     ) -> InvitationOut:
-        identity.require_role(Role.ADMIN)
-        user = await people.get_user(user_id)
-        issued = await links.issue(
-            db_session, settings, user, "invitation", actor_id=identity.user_id
-        )
-        org = await db_session.get(Organization, identity.organization_id)
-        detail = (
-            f"Invitation e-mailed to {user.email}."
-            if issued.mailed
-            else (
-                "No e-mail server is configured (INTERLUDE_SMTP_HOST), so nothing was sent. "
-                f"On the server, run: interlude user invite --org {org.slug if org else '<slug>'} "
-                f"--email {user.email}"
-            )
-        )
-        return InvitationOut(
-            user_id=user.id, expires_at=issued.expires_at, mailed=issued.mailed, detail=detail
-        )
+        return await accounts.invite(user_id)
 
     @patch("/{user_id:uuid}", summary="Change a person (admin)")
     async def update(

@@ -29,15 +29,15 @@ class UserOut(msgspec.Struct):
     @classmethod
     def of(cls, u: User) -> UserOut:
         return cls(
-            u.id,
-            u.email,
-            u.display_name,
-            u.role,
-            u.locale,
-            u.is_active,
-            u.created_at,
-            u.password_hash is not None,
-            u.time_zone,
+            id=u.id,
+            email=u.email,
+            display_name=u.display_name,
+            role=u.role,
+            locale=u.locale,
+            is_active=u.is_active,
+            created_at=u.created_at,
+            has_password=u.password_hash is not None,
+            time_zone=u.time_zone,
         )
 
 
@@ -90,7 +90,15 @@ class EnrollmentOut(msgspec.Struct):
 
     @classmethod
     def of(cls, e: Enrollment) -> EnrollmentOut:
-        return cls(e.id, e.learner_id, e.coach_id, e.program_id, e.goal, e.is_active, e.created_at)
+        return cls(
+            id=e.id,
+            learner_id=e.learner_id,
+            coach_id=e.coach_id,
+            program_id=e.program_id,
+            goal=e.goal,
+            is_active=e.is_active,
+            created_at=e.created_at,
+        )
 
 
 class EnrollmentCreate(msgspec.Struct, forbid_unknown_fields=True):

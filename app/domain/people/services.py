@@ -10,7 +10,7 @@ from uuid import UUID
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.models import Enrollment, Program, User
+from app.db.models import Enrollment, Organization, Program, User
 from app.db.models.enums import Language, Role
 from app.domain import access, audit
 from app.domain.people.schemas import EnrollmentCreate, EnrollmentPatch, UserCreate, UserPatch
@@ -106,7 +106,8 @@ class PeopleService:
             self.db, User, user_id, access.visible_users(self.identity), what="user", field=field
         )
 
-    async def create_user(self, data: UserCreate, default_locale: Language) -> User:
+    async def create_user(self, data: UserCreate) -> User:
+        """A person of the organisation, in its default language unless told (admin)."""
         self.identity.require_role(Role.ADMIN)
         if data.password is not None:
             raise Forbidden(
@@ -122,7 +123,7 @@ class PeopleService:
             email=data.email,
             display_name=data.display_name,
             role=data.role,
-            locale=data.locale or default_locale,
+            locale=data.locale or await self._default_locale(),
             password=None,
         )
         self._audit("user.create", user.id, role=user.role.value)
@@ -234,6 +235,10 @@ class PeopleService:
         self._audit("enrollment.update", enrollment.id)
         await self.db.flush()
         return enrollment
+
+    async def _default_locale(self) -> Language:
+        org = await self.db.get(Organization, self.identity.organization_id)
+        return org.default_language if org else Language.FR
 
     def _audit(self, action: str, target_id: UUID, **data: str) -> None:
         audit.record(

@@ -1,51 +1,26 @@
-"""Plan jobs: one durable run per session (and generation), claimed by a background worker.
+"""Plan jobs as the coach sees them: one durable run per session (and generation).
 
-The `agent_run` row is the job: created when the coach logs a session, claimed (`running`,
-leased to one process: app/lib/leases.py), then `done` with its drafts saved, or `retrying`
-after a failure until the last attempt, which saves the composer's plan instead and says so.
-A run whose process died (its lease passed) goes back in the queue; one whose process is
-alive is never run twice.
+The `agent_run` row is the job. `PlanService` (a request's, bound to its session and identity)
+queues it (`queued`: `enqueue_plan`, also called when a coach logs a session with a plan) and
+reads it; what happens to it once queued (claimed, `running`, then `done`, `retrying` or
+`failed`) is written by jobs.py alone, the worker only orchestrating.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
 from uuid import UUID
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agents.plan import BankQuestion, ModuleInfo, PlanRequest, PlanResult
-from app.db.models import (
-    AgentRun,
-    CoachingSession,
-    Enrollment,
-    Program,
-    ProgramModule,
-    QuestionBankEntry,
-    User,
-)
-from app.db.models.enums import Language, Role, RunStatus
-from app.domain import access
-from app.domain.suggestions.rhythm import Rhythm
-from app.domain.suggestions.schemas import DraftItem
-from app.domain.suggestions.services import DEFAULT_RHYTHM, create_drafts
-from app.lib.clock import utcnow
+from app.db.models import AgentRun, CoachingSession
+from app.db.models.enums import Role, RunStatus
+from app.domain import access, audit
 from app.lib.errors import NotFound
 from app.lib.identity import Identity
-from app.lib.leases import JobTable
 
 PLAN = "plan"
-DUE = (RunStatus.QUEUED.value, RunStatus.RETRYING.value)
-
-
-async def run_for_coach(db: AsyncSession, identity: Identity, run_id: UUID) -> AgentRun:
-    """The run behind a draft or a brief: its learner's coach's business only."""
-    identity.require_role(Role.COACH)
-    return await access.one_visible(
-        db, AgentRun, run_id, access.visible_runs(identity), what="agent run", field="run_id"
-    )
 
 
 async def latest_plan(db: AsyncSession, session_id: UUID) -> AgentRun | None:
@@ -90,100 +65,61 @@ async def enqueue_plan(
     return run, True
 
 
-PLAN_JOBS = JobTable(
-    model=AgentRun,
-    running=RunStatus.RUNNING.value,
-    queued=RunStatus.QUEUED.value,
-    due_statuses=DUE,
-    scope=(AgentRun.kind == PLAN,),
-    ready=lambda now: (or_(AgentRun.run_after.is_(None), AgentRun.run_after <= now),),
-    claim_values={"attempts": AgentRun.attempts + 1},
-)
+class PlanService:
+    """A coach's plan jobs: their sessions' plans, and the record of any agent run on their
+    learners."""
 
+    def __init__(self, db: AsyncSession, identity: Identity) -> None:
+        self.db = db
+        self.identity = identity
 
-async def plan_request(db: AsyncSession, run: AgentRun) -> PlanRequest:
-    """Everything the plan agent reads, as plain data, from this organisation only."""
-    session = await db.get(CoachingSession, run.session_id)
-    if session is None or session.organization_id != run.organization_id:
-        raise NotFound("The run's session no longer exists.")
-    enrollment = await db.get(Enrollment, session.enrollment_id)
-    learner = await db.get(User, session.learner_id)
-    if enrollment is None or learner is None:
-        raise NotFound("The session's enrollment no longer exists.")
-    program = await db.get(Program, enrollment.program_id)
-    modules = (
-        await db.scalars(
-            select(ProgramModule)
-            .where(ProgramModule.program_id == enrollment.program_id)
-            .order_by(ProgramModule.position)
+    async def _session(self, session_id: UUID) -> CoachingSession:
+        self.identity.require_role(Role.COACH)
+        return await access.one_visible(
+            self.db,
+            CoachingSession,
+            session_id,
+            access.visible_sessions(self.identity),
+            what="session",
+            field="session_id",
         )
-    ).all()
-    bank = (
-        await db.scalars(
-            select(QuestionBankEntry)
-            .where(QuestionBankEntry.organization_id == run.organization_id)
-            .order_by(QuestionBankEntry.id)
+
+    async def get(self, session_id: UUID) -> AgentRun:
+        """The latest plan job of one of the coach's sessions."""
+        session = await self._session(session_id)
+        run = await latest_plan(self.db, session.id)
+        if run is None:
+            raise NotFound(
+                "No plan was requested for this session: POST to this address to draft one.",
+                field="session_id",
+            )
+        return run
+
+    async def request(self, session_id: UUID, *, again: bool) -> tuple[AgentRun, bool]:
+        """The session's plan job, queued unless there is one and not `again`; (run, created).
+        The caller wakes the plan worker once the transaction is committed."""
+        session = await self._session(session_id)
+        run, created = await enqueue_plan(self.db, session, self.identity.user_id, again=again)
+        if created:
+            audit.record(
+                self.db,
+                organization_id=self.identity.organization_id,
+                actor_id=self.identity.user_id,
+                action="plan.request",
+                target_type="agent_run",
+                target_id=run.id,
+            )
+        await self.db.refresh(run)
+        return run, created
+
+    async def run(self, run_id: UUID) -> AgentRun:
+        """The run behind a draft or a brief: its learner's coach's business only."""
+        self.identity.require_role(Role.COACH)
+        return await access.one_visible(
+            self.db,
+            AgentRun,
+            run_id,
+            access.visible_runs(self.identity),
+            what="agent run",
+            field="run_id",
         )
-    ).all()
-    return PlanRequest(
-        organization_id=str(run.organization_id),
-        language=learner.locale.value,
-        goal=session.goal or enrollment.goal,
-        notes=session.notes,
-        focus_skills=tuple(session.focus_skills),
-        agreed_actions=tuple(session.agreed_actions),
-        program_name=program.name if program else "",
-        modules=tuple(ModuleInfo(m.title, m.skill, tuple(m.reflection_prompts)) for m in modules),
-        bank=tuple(BankQuestion(q.skill, q.scale.value, q.language.value, q.text) for q in bank),
-        seed=f"{session.id}:{run.generation}",
-    )
-
-
-async def save_plan(
-    db: AsyncSession,
-    run: AgentRun,
-    result: PlanResult,
-    language: str,
-    latency_ms: int,
-    rhythm: Rhythm = DEFAULT_RHYTHM,
-) -> int:
-    """Drafts for the coach (always pending_review) and the run's record, in one transaction."""
-    session = await db.get(CoachingSession, run.session_id)
-    if session is None:
-        raise NotFound("The run's session no longer exists.")
-    items = [
-        DraftItem(
-            kind=item.kind,  # type: ignore[arg-type]
-            text=item.text,
-            rationale=item.rationale,
-            citations=[dict(c) for c in item.citations],
-            skill=item.skill,
-            language=Language(language),
-        )
-        for item in result.items
-    ]
-    await create_drafts(db, session=session, items=items, run_id=run.id, rhythm=rhythm)
-    run.status = RunStatus.DONE.value
-    run.provider = result.provider
-    run.model = result.model
-    run.prompt_version = result.prompt_version
-    run.retrieved_ids = result.retrieved_ids
-    run.tokens_in, run.tokens_out = result.tokens_in, result.tokens_out
-    run.latency_ms = latency_ms
-    run.fallback_used = run.fallback_used or result.fallback_used
-    run.details = {
-        **run.details,
-        "items": len(items),
-        "model_calls": result.model_calls,
-        "fallback_reason": run.details.get("fallback_reason") or result.fallback_reason,
-        "rejected_problems": result.problems[:12],
-        "composer_problems": result.composer_problems,
-    }
-    return len(items)
-
-
-def schedule_retry(run: AgentRun, error: str, retry_seconds: float) -> None:
-    """Back off exponentially: 1x, 2x, 4x the base delay."""
-    run.status = RunStatus.RETRYING.value
-    run.error = error
-    run.run_after = utcnow() + timedelta(seconds=retry_seconds * 2 ** max(run.attempts - 1, 0))

@@ -28,7 +28,13 @@ class ModuleOut(msgspec.Struct):
 
     @classmethod
     def of(cls, m: ProgramModule) -> ModuleOut:
-        return cls(m.id, m.position, m.title, m.skill, m.reflection_prompts)
+        return cls(
+            id=m.id,
+            position=m.position,
+            title=m.title,
+            skill=m.skill,
+            reflection_prompts=m.reflection_prompts,
+        )
 
 
 class ProgramIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -52,10 +58,10 @@ class ProgramOut(msgspec.Struct):
     def of(cls, p: Program, modules: list[ProgramModule]) -> ProgramOut:
         ordered = sorted(modules, key=lambda m: m.position)
         return cls(
-            p.id,
-            p.name,
-            p.description,
-            p.language,
-            [ModuleOut.of(m) for m in ordered],
-            p.created_at,
+            id=p.id,
+            name=p.name,
+            description=p.description,
+            language=p.language,
+            modules=[ModuleOut.of(m) for m in ordered],
+            created_at=p.created_at,
         )

@@ -23,14 +23,14 @@ class QuestionOut(msgspec.Struct):
     @classmethod
     def of(cls, q: QuestionBankEntry) -> QuestionOut:
         return cls(
-            q.id,
-            q.skill,
-            q.scale,
-            q.language,
-            q.text,
-            q.approved_by_id,
-            q.source_suggestion_id,
-            q.created_at,
+            id=q.id,
+            skill=q.skill,
+            scale=q.scale,
+            language=q.language,
+            text=q.text,
+            approved_by_id=q.approved_by_id,
+            source_suggestion_id=q.source_suggestion_id,
+            created_at=q.created_at,
         )
 
 

@@ -35,9 +35,9 @@ class Rhythm:
     @classmethod
     def from_settings(cls, settings: Settings) -> Rhythm:
         return cls(
-            settings.delivery_hour,
-            settings.delivery_time_zone,
-            tuple(settings.delivery_weekdays),
+            hour=settings.delivery_hour,
+            time_zone=settings.delivery_time_zone,
+            weekdays=tuple(settings.delivery_weekdays),
         )
 
     def with_policy(self, policy: Policy) -> Rhythm:

@@ -141,7 +141,13 @@ class AnswerOut(msgspec.Struct):
 
     @classmethod
     def of(cls, a: Answer) -> AnswerOut:
-        return cls(a.id, a.suggestion_id, a.learner_id, a.text, a.created_at)
+        return cls(
+            id=a.id,
+            suggestion_id=a.suggestion_id,
+            learner_id=a.learner_id,
+            text=a.text,
+            created_at=a.created_at,
+        )
 
 
 class SaveToBankIn(msgspec.Struct, forbid_unknown_fields=True):
