@@ -9,11 +9,7 @@ from collections.abc import Awaitable, Callable
 from functools import partial
 
 import anyio.to_thread
-from advanced_alchemy.extensions.litestar import (
-    AsyncSessionConfig,
-    SQLAlchemyAsyncConfig,
-    SQLAlchemyPlugin,
-)
+from advanced_alchemy.extensions.litestar import SQLAlchemyAsyncConfig, SQLAlchemyPlugin
 from litestar import Litestar
 from litestar.datastructures import State
 from litestar.di import Provide
@@ -22,7 +18,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 
 from app import __doc__ as app_doc
-from app.db.engine import create_engine
+from app.db.engine import database_config
 from app.domain.agents.deps import provide_agents, provide_plan_worker
 from app.domain.agents.runtime import AgentRuntime
 from app.domain.api_keys.controllers import ApiKeyController
@@ -51,32 +47,26 @@ from app.domain.integrations.cors import IntegrationCorsMiddleware
 from app.domain.journal.controllers import JournalController
 from app.domain.knowledge.controllers import KnowledgeController
 from app.domain.knowledge.deps import build_knowledge, provide_knowledge, provide_worker
-from app.domain.knowledge.worker import IngestionWorker
 from app.domain.metrics import metrics
 from app.domain.notifications.alerts import AlertMail
-from app.domain.notifications.announcer import ItemAnnouncer
-from app.domain.notifications.digest import CoachDigest
-from app.domain.notifications.outbox import OutboxWorker, SmtpMailer
 from app.domain.openai_compat.controllers import openai_router
 from app.domain.openai_compat.errors import with_openai_errors
 from app.domain.organizations.controllers import OrganizationController
 from app.domain.people.controllers import EnrollmentController, UserController
 from app.domain.plans.controllers import PlanController
-from app.domain.plans.events import EventDrafter
-from app.domain.plans.worker import PlanWorker
 from app.domain.privacy.controllers import PrivacyController
 from app.domain.programs.controllers import ProgramController
 from app.domain.question_bank.controllers import QuestionBankController
 from app.domain.suggestions.controllers import FeedController, SuggestionController
 from app.domain.webhooks.controllers import WebhookController
-from app.domain.webhooks.delivery import DeliveryWorker
 from app.domain.webhooks.events import WAKEUP_KEY, Wakeup
+from app.jobs import JobLoops
+from app.lib.background import NoLocalWorker
 from app.lib.clock import utcnow
 from app.lib.deps import provide_login_throttle, provide_passwords, provide_settings
 from app.lib.errors import EXCEPTION_HANDLERS
 from app.lib.idempotency import IdempotencyMiddleware
 from app.lib.json_limits import check_json_depth
-from app.lib.leases import process_id
 from app.lib.logging import AccessLogMiddleware, configure_logging
 from app.lib.openapi import document_operations, operation_id
 from app.lib.pagination import provide_page_params
@@ -159,32 +149,13 @@ def _lifecycle(
         # the start with what to do, rather than failing every search later.
         await anyio.to_thread.run_sync(runtime.knowledge.prepare)
         app.state.guard_warm_up = runtime.guard.warm_up()
-        sessions = database.create_session_maker()
-        holder = process_id()  # who holds this process's job leases (app/lib/leases.py)
-        worker = IngestionWorker(
-            sessions,
-            runtime.knowledge,
-            settings,
-            poll_seconds=settings.ingestion_poll_seconds,
-            holder=holder,
-        )
-        app.state.ingestion_worker = worker
-        await worker.start()
-        app.state.plan_worker = PlanWorker(sessions, runtime, settings, holder=holder)
-        await app.state.plan_worker.start()
-        app.state.event_drafter = EventDrafter(sessions, runtime, settings)
-        await app.state.event_drafter.start()
-        app.state.webhook_worker = DeliveryWorker(sessions, settings)
-        wakeup.subscribe(app.state.webhook_worker.wake)
-        await app.state.webhook_worker.start()
-        app.state.outbox_worker = app.state.announcer = app.state.digest = None
-        if settings.sends_mail:
-            app.state.outbox_worker = OutboxWorker(sessions, SmtpMailer(settings), settings)
-            await app.state.outbox_worker.start()
-            app.state.announcer = ItemAnnouncer(sessions, settings)
-            await app.state.announcer.start()
-            app.state.digest = CoachDigest(sessions, settings)
-            await app.state.digest.start()
+        app.state.jobs = None
+        app.state.ingestion_worker = app.state.plan_worker = NoLocalWorker()
+        if settings.run_jobs:  # otherwise `interlude worker` processes run them (app/worker.py)
+            jobs = JobLoops(database.create_session_maker(), runtime, settings, wakeup)
+            app.state.jobs = jobs
+            app.state.ingestion_worker, app.state.plan_worker = jobs.ingestion, jobs.plans
+            await jobs.start()
 
     async def stop(app: Litestar) -> None:
         if "guard_warm_up" not in app.state:  # the start was refused before anything began
@@ -192,16 +163,8 @@ def _lifecycle(
             return
         if app.state.guard_warm_up is not None:  # at most the rest of one training
             await anyio.to_thread.run_sync(app.state.guard_warm_up.join)
-        if app.state.digest is not None:
-            await app.state.digest.stop()
-        if app.state.announcer is not None:
-            await app.state.announcer.stop()
-        if app.state.outbox_worker is not None:
-            await app.state.outbox_worker.stop()
-        await app.state.webhook_worker.stop()
-        await app.state.event_drafter.stop()
-        await app.state.plan_worker.stop()
-        await app.state.ingestion_worker.stop()
+        if app.state.jobs is not None:
+            await app.state.jobs.stop()
         runtime.knowledge.close()
         # Litestar runs on_shutdown hooks after the plugins' lifespans, so the SQLAlchemy
         # plugin has disposed of the engine already, and the workers may have opened
@@ -221,14 +184,7 @@ def create_app(
     settings = settings or get_settings()
     configure_logging(settings)
     wakeup = Wakeup()  # a commit that queued a webhook delivery wakes its worker
-    database = SQLAlchemyAsyncConfig(
-        connection_string=settings.resolved_database_url,
-        create_engine_callable=create_engine,
-        session_config=AsyncSessionConfig(expire_on_commit=False, info={WAKEUP_KEY: wakeup}),
-        before_send_handler="autocommit",
-        set_default_exception_handler=False,
-        create_all=False,  # the schema comes from Alembic migrations only
-    )
+    database = database_config(settings.resolved_database_url, {WAKEUP_KEY: wakeup})
     passwords = Passwords.from_settings(settings)
     store = build_store(settings)
     login_throttle = AccountThrottle(

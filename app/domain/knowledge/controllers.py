@@ -18,7 +18,7 @@ from app.db.models.enums import DocumentStatus, Role
 from app.domain import access, audit
 from app.domain.knowledge import services
 from app.domain.knowledge.schemas import DocumentOut, PassageOut, UploadForm
-from app.domain.knowledge.worker import IngestionWorker
+from app.lib.background import Waker
 from app.lib.errors import InvalidInput, NotFound
 from app.lib.identity import Identity
 from app.lib.openapi import errors
@@ -57,7 +57,7 @@ class KnowledgeController(Controller):
         db_session: NamedDependency[AsyncSession],
         identity: NamedDependency[Identity],
         settings: NamedDependency[Settings],
-        ingestion_worker: NamedDependency[IngestionWorker],
+        ingestion_worker: NamedDependency[Waker],
         data: MultipartBody[UploadForm],
     ) -> DocumentOut:
         identity.require_role(Role.ADMIN)

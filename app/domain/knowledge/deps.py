@@ -3,7 +3,7 @@ from __future__ import annotations
 from litestar.datastructures import State
 
 from agents.llm import build_embedder
-from app.domain.knowledge.worker import IngestionWorker
+from app.lib.background import Waker
 from app.settings import Settings
 from knowledge.base import KnowledgeBase
 from knowledge.store import KnowledgeStore
@@ -32,6 +32,6 @@ def provide_knowledge(state: State) -> KnowledgeStore:
     return knowledge
 
 
-def provide_worker(state: State) -> IngestionWorker:
-    worker: IngestionWorker = state.ingestion_worker
+def provide_worker(state: State) -> Waker:
+    worker: Waker = state.ingestion_worker
     return worker

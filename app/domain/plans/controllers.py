@@ -16,7 +16,7 @@ from app.db.models.enums import Role
 from app.domain import access, audit
 from app.domain.plans.schemas import AgentRunOut, PlanRequestIn
 from app.domain.plans.services import enqueue_plan, latest_plan, run_for_coach
-from app.domain.plans.worker import PlanWorker
+from app.lib.background import Waker
 from app.lib.errors import NotFound
 from app.lib.identity import Identity
 
@@ -61,7 +61,7 @@ class PlanController(Controller):
         self,
         db_session: NamedDependency[AsyncSession],
         identity: NamedDependency[Identity],
-        plan_worker: NamedDependency[PlanWorker],
+        plan_worker: NamedDependency[Waker],
         session_id: FromPath[UUID],
         data: JSONBody[PlanRequestIn],
     ) -> Response[AgentRunOut]:
