@@ -137,6 +137,40 @@ def _until_found(url: str, headers: dict[str, str], query: str, started: float) 
     raise AssertionError(f"{url} never found the upload")
 
 
+def _server_processes(parent: Process) -> list[int]:
+    """The pids of the server processes uvicorn's parent started (not its resource tracker)."""
+    children = Path(f"/proc/{parent.pid}/task/{parent.pid}/children").read_text().split()
+    return [
+        pid
+        for pid in map(int, children)
+        if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    ]
+
+
+def test_serve_with_two_workers_runs_two_server_processes(
+    deployment: tuple[Settings, OrgWorld],
+) -> None:
+    settings, world = deployment
+    admin = {"Authorization": f"Bearer {world.admin.api_key}"}
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    command = ["serve", "--port", str(port), "--workers", "2"]
+    with interlude(command, _env(settings), settings.data_dir / "serve.log") as parent:
+        wait_until_live(url, parent)
+        _wait(lambda: len(_server_processes(parent)) == 2, "two server processes", 60, parent)
+        uploaded = httpx.post(
+            f"{url}/api/v1/knowledge/documents",
+            headers=admin,
+            files={"file": ("valeurs.md", DOCUMENT.encode(), "text/markdown")},
+            timeout=30,
+        )
+        assert uploaded.status_code == 202, uploaded.text
+        # Whichever process answers each search, every one finds the document once indexed.
+        _until_found(url, admin, "idée ZORBLAX au comité", time.monotonic())
+        assert parent.stop() == 0
+        assert parent.output().count('"document_indexed"') == 1
+
+
 def _queue_plans(settings: Settings, world: OrgWorld, count: int) -> list[UUID]:
     learner = world.learners[0]
 
