@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 import structlog
 
@@ -15,6 +15,7 @@ log = structlog.get_logger("interlude.jobs")
 _RECANCEL_S = 1.0
 
 
+@runtime_checkable  # Litestar checks a dependency's value against its declared type
 class Waker(Protocol):
     """What a request that queued a job tells the worker: look now, not at the next poll."""
 
