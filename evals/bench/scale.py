@@ -47,6 +47,17 @@ def _pgvector_database(server_url: str | None) -> Iterator[str]:
         yield url
 
 
+def _train_guard_once(settings: Settings) -> None:
+    """Train the safety guard into the data folder's cache, so every server process loads it
+    at start instead of training (minutes of CPU on 2 cores) under the first count's load."""
+    from agents.safety import SafetyGuard
+    from knowledge.embeddings import UniversalSentenceEncoder
+
+    guard = SafetyGuard(UniversalSentenceEncoder(), None, cache_dir=settings.safety_cache_dir)
+    if (training := guard.warm_up()) is not None:
+        training.join()
+
+
 def _measure(
     settings: Settings, learners: list[BenchLearner], seconds: float, workers: int
 ) -> tuple[dict[str, float], str]:
@@ -81,6 +92,7 @@ def run_scale_bench(
             update={"knowledge_store": "postgres"}
         )
         seeded = seed_learners(settings, learners)
+        _train_guard_once(settings)
         load = load_average()
         metrics: dict[str, float] = {}
         notes = []
