@@ -25,6 +25,7 @@ from evals.bench.results import Report, summarise_ms
 from evals.bench.throughput import (
     BenchLearner,
     bench_settings,
+    cpu_seconds,
     load_average,
     quiet_client_logs,
     run_load,
@@ -58,13 +59,25 @@ def _train_guard_once(settings: Settings) -> None:
         training.join()
 
 
+def _tree_cpu_seconds(pid: int) -> float | None:
+    """CPU seconds of uvicorn's parent and its children (Linux /proc), or None elsewhere."""
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return None
+    seconds = [cpu_seconds(p) for p in (pid, *map(int, children))]
+    return sum(s for s in seconds if s is not None)
+
+
 def _measure(
     settings: Settings, learners: list[BenchLearner], seconds: float, workers: int
 ) -> tuple[dict[str, float], str]:
     """The load's figures, and its first error with the server's first error lines."""
     note = ""
     with served_in_subprocess(settings, timeout_s=600, workers=workers) as server:
+        cpu_before = _tree_cpu_seconds(server.process.pid)
         result = asyncio.run(run_load(server.base_url, learners, seconds))
+        cpu_after = _tree_cpu_seconds(server.process.pid)
         if result.first_error:
             note = f"  {workers} process(es), first error: {result.first_error}\n"
             note += server.log_errors()
@@ -76,6 +89,10 @@ def _measure(
     }
     if turns:
         metrics.update({f"latency.{k}": v for k, v in summarise_ms(result.latencies_ms).items()})
+    if result.elapsed_s and cpu_before is not None and cpu_after is not None:
+        # Cores the server processes kept busy: near the count, they were the limit; far
+        # below it on a busy machine, other work was.
+        metrics["server_cpu_cores_busy"] = round((cpu_after - cpu_before) / result.elapsed_s, 2)
     return metrics, note
 
 
