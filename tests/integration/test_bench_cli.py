@@ -1,8 +1,7 @@
 """`python -m evals bench overhead`, `openai`, `throughput`, `scale`, `safety`, `announce` and
 `metrics` run end to end with tiny parameters and write their reports, if any (into a temporary
-folder, never
-evals/reports/bench). Smoke tests: the figures themselves are judged by running the
-benchmarks, not here."""
+folder, never evals/reports/bench). Smoke tests: the figures themselves are judged by running
+the benchmarks, not here."""
 
 from __future__ import annotations
 
