@@ -9,11 +9,7 @@ from collections.abc import Awaitable, Callable
 from functools import partial
 
 import anyio.to_thread
-from advanced_alchemy.extensions.litestar import (
-    AsyncSessionConfig,
-    SQLAlchemyAsyncConfig,
-    SQLAlchemyPlugin,
-)
+from advanced_alchemy.extensions.litestar import SQLAlchemyAsyncConfig, SQLAlchemyPlugin
 from litestar import Litestar
 from litestar.datastructures import State
 from litestar.di import Provide
@@ -22,7 +18,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 
 from app import __doc__ as app_doc
-from app.db.engine import create_engine
+from app.db.engine import database_config
 from app.domain.agents.deps import provide_agents, provide_plan_worker
 from app.domain.agents.runtime import AgentRuntime
 from app.domain.api_keys.controllers import ApiKeyController
@@ -64,6 +60,7 @@ from app.domain.question_bank.controllers import QuestionBankController
 from app.domain.suggestions.controllers import FeedController, SuggestionController
 from app.domain.webhooks.controllers import WebhookController
 from app.domain.webhooks.events import WAKEUP_KEY, Wakeup
+from app.lib.background import NoLocalWorker
 from app.lib.clock import utcnow
 from app.lib.deps import provide_login_throttle, provide_passwords, provide_settings
 from app.lib.errors import EXCEPTION_HANDLERS
@@ -74,7 +71,7 @@ from app.lib.openapi import document_operations, operation_id
 from app.lib.pagination import provide_page_params
 from app.lib.security import Passwords
 from app.lib.throttle import STORE, AccountThrottle, build_store, login_rate_limit
-from app.runtime import Workers, build_knowledge
+from app.runtime import JobLoops, build_knowledge
 from app.settings import Settings, get_settings
 from app.web.api_docs import OfflineSwagger, docs_router
 from app.web.routes import WEB_CONTROLLERS, static_files_router, template_config
@@ -152,10 +149,13 @@ def _lifecycle(
         # the start with what to do, rather than failing every search later.
         await anyio.to_thread.run_sync(runtime.knowledge.prepare)
         app.state.guard_warm_up = runtime.guard.warm_up()
-        workers = Workers(database.create_session_maker(), runtime, settings, wakeup)
-        app.state.workers = workers
-        app.state.ingestion_worker, app.state.plan_worker = workers.ingestion, workers.plans
-        await workers.start()
+        app.state.jobs = None
+        app.state.ingestion_worker = app.state.plan_worker = NoLocalWorker()
+        if settings.run_jobs:  # otherwise `interlude worker` processes run them (app/worker.py)
+            jobs = JobLoops(database.create_session_maker(), runtime, settings, wakeup)
+            app.state.jobs = jobs
+            app.state.ingestion_worker, app.state.plan_worker = jobs.ingestion, jobs.plans
+            await jobs.start()
 
     async def stop(app: Litestar) -> None:
         if "guard_warm_up" not in app.state:  # the start was refused before anything began
@@ -163,7 +163,8 @@ def _lifecycle(
             return
         if app.state.guard_warm_up is not None:  # at most the rest of one training
             await anyio.to_thread.run_sync(app.state.guard_warm_up.join)
-        await app.state.workers.stop()
+        if app.state.jobs is not None:
+            await app.state.jobs.stop()
         runtime.knowledge.close()
         # Litestar runs on_shutdown hooks after the plugins' lifespans, so the SQLAlchemy
         # plugin has disposed of the engine already, and the workers may have opened
@@ -183,14 +184,7 @@ def create_app(
     settings = settings or get_settings()
     configure_logging(settings)
     wakeup = Wakeup()  # a commit that queued a webhook delivery wakes its worker
-    database = SQLAlchemyAsyncConfig(
-        connection_string=settings.resolved_database_url,
-        create_engine_callable=create_engine,
-        session_config=AsyncSessionConfig(expire_on_commit=False, info={WAKEUP_KEY: wakeup}),
-        before_send_handler="autocommit",
-        set_default_exception_handler=False,
-        create_all=False,  # the schema comes from Alembic migrations only
-    )
+    database = database_config(settings.resolved_database_url, {WAKEUP_KEY: wakeup})
     passwords = Passwords.from_settings(settings)
     store = build_store(settings)
     login_throttle = AccountThrottle(

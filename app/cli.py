@@ -120,22 +120,53 @@ def widget_demo(port: int) -> None:
 @click.option("--host", default=None, help="Interface to bind (default 127.0.0.1).")
 @click.option("--port", type=int, default=None, help="Port (default 8000).")
 @click.option("--reload", is_flag=True, help="Restart on code changes (development).")
-def serve(host: str | None, port: int | None, reload: bool) -> None:
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Server processes on one port (PostgreSQL and the PostgreSQL knowledge store only).",
+)
+def serve(host: str | None, port: int | None, reload: bool, workers: int) -> None:
     import uvicorn
 
     settings = _settings()
+    if workers > 1:
+        if problem := settings.multi_process_problem(f"--workers {workers}"):
+            raise click.ClickException(problem)
+        if reload:
+            raise click.ClickException("--reload restarts one process: drop it or --workers.")
     host = host or settings.host
     port = port or settings.port
-    click.echo(f"Interlude on http://{host}:{port}  (API /api/v1, OpenAPI /schema)")
+    processes = f", {workers} processes" if workers > 1 else ""
+    click.echo(f"Interlude on http://{host}:{port}  (API /api/v1, OpenAPI /schema{processes})")
+    # Each process builds its own app from the environment (the factory); uvicorn's parent
+    # restarts one that dies and, on SIGTERM, stops them all, each giving its jobs back.
     uvicorn.run(
         "app.asgi:create_app",
         factory=True,
         host=host,
         port=port,
         reload=reload,
+        workers=workers,
         log_level="warning",  # our own access log reports requests
         proxy_headers=False,
     )
+
+
+@main.command(help="Run the background jobs (plans, indexing, e-mails, webhooks), no HTTP.")
+def worker() -> None:
+    import asyncio
+
+    from app.lib.logging import configure_logging
+    from app.worker import run_worker
+
+    settings = _settings()
+    if problem := settings.multi_process_problem("`interlude worker`"):
+        raise click.ClickException(problem)
+    configure_logging(settings)
+    click.echo("Interlude worker: running the jobs until SIGTERM or Ctrl-C.")
+    asyncio.run(run_worker(settings))
 
 
 @main.group(help="Organisations.")

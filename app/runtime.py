@@ -1,8 +1,13 @@
 """The composition root: what one Interlude process is made of, built from settings here.
 
-`create_app` (app/asgi.py) builds the knowledge store, the agents and the background workers
-through this module and hands them to Litestar (`dependencies`, by name); the CLI, the demo
-and the evals build the knowledge store here too. Nothing is built at import.
+`create_app` (app/asgi.py) builds the knowledge store, the agents and the background job loops
+through this module and hands them to Litestar (`dependencies`, by name); `interlude worker`
+(app/worker.py) runs the same job loops without HTTP; the CLI, the demo and the evals build the
+knowledge store here too. Nothing is built at import.
+
+The job loops' queues are durable rows (plan runs, documents, e-mails, webhook deliveries)
+claimed under leases (app/lib/leases.py), so any number of processes on one PostgreSQL database
+may run them side by side. A web process runs them unless `INTERLUDE_RUN_JOBS=false`.
 """
 
 from __future__ import annotations
@@ -46,15 +51,15 @@ def build_knowledge(settings: Settings, store: str | None = None) -> KnowledgeSt
     return KnowledgeBase(settings.knowledge_dir, embedder)
 
 
-class Background(Protocol):
+class Startable(Protocol):
     async def start(self) -> None: ...
 
     async def stop(self) -> None: ...
 
 
-class Workers:
-    """The background workers of one process, built together, started in order and stopped
-    in the reverse order (each stops only once its own loop has ended)."""
+class JobLoops:
+    """Every loop, in start order; stopped in reverse, so the loops that queue work for others
+    (announcer, digest, event drafter) end before those that drain it."""
 
     def __init__(
         self,
@@ -72,26 +77,29 @@ class Workers:
             holder=holder,
         )
         self.plans = PlanWorker(sessions, runtime, settings, holder=holder)
-        self.events = EventDrafter(sessions, runtime, settings)
         self.webhooks = DeliveryWorker(sessions, settings)
-        wakeup.subscribe(self.webhooks.wake)  # a commit that queued a delivery wakes it
-        self.outbox: OutboxWorker | None = None
-        self.announcer: ItemAnnouncer | None = None
-        self.digest: CoachDigest | None = None
+        wakeup.subscribe(self.webhooks.wake)
+        self._loops: list[Startable] = [
+            self.ingestion,
+            self.plans,
+            EventDrafter(sessions, runtime, settings),
+            self.webhooks,
+        ]
         if settings.sends_mail:
-            self.outbox = OutboxWorker(sessions, SmtpMailer(settings), settings)
-            self.announcer = ItemAnnouncer(sessions, settings)
-            self.digest = CoachDigest(sessions, settings)
-
-    def _in_order(self) -> list[Background]:
-        mail: list[Background | None] = [self.outbox, self.announcer, self.digest]
-        always: list[Background] = [self.ingestion, self.plans, self.events, self.webhooks]
-        return always + [worker for worker in mail if worker is not None]
+            self._loops += [
+                OutboxWorker(sessions, SmtpMailer(settings), settings),
+                ItemAnnouncer(sessions, settings),
+                CoachDigest(sessions, settings),
+            ]
+        self._started: list[Startable] = []
 
     async def start(self) -> None:
-        for worker in self._in_order():
-            await worker.start()
+        for loop in self._loops:
+            await loop.start()
+            self._started.append(loop)
 
     async def stop(self) -> None:
-        for worker in reversed(self._in_order()):
-            await worker.stop()
+        """Stop what started; running plan runs and documents go back to the queue at once
+        (their leases are released), so another process need not wait for them to expire."""
+        while self._started:
+            await self._started.pop().stop()

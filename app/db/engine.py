@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
+from advanced_alchemy.extensions.litestar import AsyncSessionConfig, SQLAlchemyAsyncConfig
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -52,6 +53,20 @@ def create_engine(
         return engine
     options = {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 10, **options}
     return create_async_engine(url, **options)
+
+
+def database_config(url: str, session_info: dict[str, Any]) -> SQLAlchemyAsyncConfig:
+    """The database of a web or worker process: one engine (with advanced-alchemy's JSON
+    codecs, so both kinds of process write JSON columns alike) and its session maker, whose
+    sessions carry `session_info`."""
+    return SQLAlchemyAsyncConfig(
+        connection_string=url,
+        create_engine_callable=create_engine,
+        session_config=AsyncSessionConfig(expire_on_commit=False, info=session_info),
+        before_send_handler="autocommit",
+        set_default_exception_handler=False,
+        create_all=False,  # the schema comes from Alembic migrations only
+    )
 
 
 def run_in_transaction(url: str, work: Callable[[AsyncSession], Awaitable[T]]) -> T:

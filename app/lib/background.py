@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable
+from typing import Protocol, runtime_checkable
 
 import structlog
 
@@ -12,6 +13,22 @@ log = structlog.get_logger("interlude.jobs")
 
 # How long `stop` waits between two cancellations of a loop that is still running.
 _RECANCEL_S = 1.0
+
+
+@runtime_checkable  # Litestar checks a dependency's value against its declared type
+class Waker(Protocol):
+    """What a request that queued a job tells the worker: look now, not at the next poll."""
+
+    def wake(self) -> None: ...
+
+
+class NoLocalWorker:
+    """Stands for a worker in a web process that leaves jobs to `interlude worker`: those
+    poll the queue tables (every `INTERLUDE_JOB_POLL_SECONDS` and `_INGESTION_POLL_SECONDS`),
+    so a job queued here waits at most one interval."""
+
+    def wake(self) -> None:
+        pass
 
 
 class PollingLoop:

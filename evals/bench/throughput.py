@@ -198,7 +198,7 @@ def quiet_client_logs() -> None:
 # --- the server, in its own process -----------------------------------------------------------
 
 
-def _cpu_seconds(pid: int) -> float | None:
+def cpu_seconds(pid: int) -> float | None:
     """User + system CPU time of a process (Linux /proc), or None elsewhere."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -214,7 +214,7 @@ class ServerProcess:
     log_path: Path
 
     def cpu_seconds(self) -> float | None:
-        return _cpu_seconds(self.process.pid)
+        return cpu_seconds(self.process.pid)
 
     def log_tail(self, lines: int = 20) -> str:
         try:
@@ -255,8 +255,10 @@ def _error_summary(line: str) -> str:
 
 
 @contextlib.contextmanager
-def served_in_subprocess(settings: Settings, timeout_s: float = 120) -> Iterator[ServerProcess]:
-    """`uvicorn app.asgi:create_app --factory --workers 1` on 127.0.0.1, configured through
+def served_in_subprocess(
+    settings: Settings, timeout_s: float = 120, workers: int = 1
+) -> Iterator[ServerProcess]:
+    """`uvicorn app.asgi:create_app --factory --workers N` on 127.0.0.1, configured through
     the environment as an operator would; its logs go to a file next to the data."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("INTERLUDE_")}
@@ -270,6 +272,7 @@ def served_in_subprocess(settings: Settings, timeout_s: float = 120) -> Iterator
             "INTERLUDE_LOG_FORMAT": settings.log_format,
             "INTERLUDE_CHAT_PROVIDER": settings.chat_provider,
             "INTERLUDE_EMBEDDING_PROVIDER": settings.embedding_provider,
+            "INTERLUDE_KNOWLEDGE_STORE": settings.knowledge_store,
             "INTERLUDE_ARGON2_TIME_COST": str(settings.argon2_time_cost),
             "INTERLUDE_ARGON2_MEMORY_KIB": str(settings.argon2_memory_kib),
         }
@@ -285,11 +288,11 @@ def served_in_subprocess(settings: Settings, timeout_s: float = 120) -> Iterator
         "--port",
         str(port),
         "--workers",
-        "1",
+        str(workers),
         "--log-level",
         "warning",  # as `interlude serve`: our own access log reports requests
     ]
-    log_path = settings.data_dir / "server.log"
+    log_path = settings.data_dir / f"server-{workers}.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(  # noqa: S603 (our own interpreter, fixed arguments)
             command, env=env, cwd=settings.data_dir, stdout=log, stderr=subprocess.STDOUT
@@ -359,7 +362,7 @@ async def _turn(
         result.latencies_ms.append(elapsed_ms)
 
 
-async def _load(base_url: str, learners: list[BenchLearner], seconds: float) -> LoadResult:
+async def run_load(base_url: str, learners: list[BenchLearner], seconds: float) -> LoadResult:
     limits = httpx.Limits(max_connections=len(learners), max_keepalive_connections=len(learners))
     timeout = httpx.Timeout(120.0)
     result = LoadResult()
@@ -390,7 +393,7 @@ def _measure(
     with served_in_subprocess(settings) as server:
         server_cpu_before = server.cpu_seconds()
         client_before = resource.getrusage(resource.RUSAGE_SELF)
-        result = asyncio.run(_load(server.base_url, learners, seconds))
+        result = asyncio.run(run_load(server.base_url, learners, seconds))
         client_after = resource.getrusage(resource.RUSAGE_SELF)
         server_cpu_after = server.cpu_seconds()
         if result.first_error:

@@ -1,7 +1,7 @@
-"""`python -m evals bench overhead`, `openai`, `throughput`, `safety`, `announce` and `metrics` run
-end to end with tiny parameters and write their reports, if any (into a temporary folder, never
-evals/reports/bench). Smoke tests: the figures themselves are judged by running the
-benchmarks, not here."""
+"""`python -m evals bench overhead`, `openai`, `throughput`, `scale`, `safety`, `announce` and
+`metrics` run end to end with tiny parameters and write their reports, if any (into a temporary
+folder, never evals/reports/bench). Smoke tests: the figures themselves are judged by running
+the benchmarks, not here."""
 
 from __future__ import annotations
 
@@ -117,3 +117,18 @@ def test_metrics_bench_times_the_middleware_with_and_without_them() -> None:
     assert result.exit_code == 0, result.output
     assert "the metrics' cost" in result.output
     assert "Scrape of 200 series" in result.output
+
+
+def test_scale_runs_each_process_count_on_one_pgvector_database(
+    pgvector_server_url: str, tmp_path: Path
+) -> None:
+    args = ["scale", "--workers", "1,2", "--learners", "2", "--seconds", "2"]
+    extra = ["--pgvector-url", pgvector_server_url, "--reports", str(tmp_path)]
+    result = CliRunner().invoke(main, ["bench", *args, *extra])
+    assert result.exit_code == 0, f"{result.output}\n{result.exception!r}"
+    metrics = _report(tmp_path, "scale-postgresql")["metrics"]
+    for count in (1, 2):
+        assert metrics[f"workers_{count}.errors"] == 0
+        assert metrics[f"workers_{count}.turns_per_s"] > 0
+    assert metrics["ratio_2_to_1"] > 0
+    assert "target 2 processes ≥ 1.5 times 1, 0 errors" in result.output

@@ -3,7 +3,7 @@ from __future__ import annotations
 from litestar.datastructures import State
 
 from app.domain.agents.runtime import AgentRuntime
-from app.domain.plans.worker import PlanWorker
+from app.lib.background import Waker
 
 
 def provide_agents(state: State) -> AgentRuntime:
@@ -11,6 +11,6 @@ def provide_agents(state: State) -> AgentRuntime:
     return runtime
 
 
-def provide_plan_worker(state: State) -> PlanWorker:
-    worker: PlanWorker = state.plan_worker
+def provide_plan_worker(state: State) -> Waker:
+    worker: Waker = state.plan_worker
     return worker

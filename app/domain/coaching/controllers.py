@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.db.models import CoachingSession
 from app.domain.coaching.schemas import LearnerSessionOut, SessionIn, SessionOut
 from app.domain.coaching.services import CoachingService
-from app.domain.plans.worker import PlanWorker
+from app.lib.background import Waker
 from app.lib.identity import Identity
 from app.lib.pagination import PageParams
 from app.lib.schema import Page
@@ -60,7 +60,7 @@ class CoachingSessionController(Controller):
     async def create(
         self,
         coaching: NamedDependency[CoachingService],
-        plan_worker: NamedDependency[PlanWorker],
+        plan_worker: NamedDependency[Waker],
         data: JSONBody[SessionIn],
     ) -> Response[SessionOut]:
         """Logs a session held with one of the coach's learners: notes, focus skills, goal and

@@ -15,7 +15,7 @@ from app.db.models.enums import DocumentStatus
 from app.domain.knowledge.pipeline import Declared
 from app.domain.knowledge.schemas import DocumentOut, PassageOut, UploadForm
 from app.domain.knowledge.services import KnowledgeService
-from app.domain.knowledge.worker import IngestionWorker
+from app.lib.background import Waker
 from app.lib.identity import Identity
 from app.lib.openapi import errors
 from app.lib.pagination import PageParams
@@ -53,7 +53,7 @@ class KnowledgeController(Controller):
     async def upload(
         self,
         documents: NamedDependency[KnowledgeService],
-        ingestion_worker: NamedDependency[IngestionWorker],
+        ingestion_worker: NamedDependency[Waker],
         data: MultipartBody[UploadForm],
     ) -> DocumentOut:
         declared = Declared(

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from litestar.datastructures import State
 
-from app.domain.knowledge.worker import IngestionWorker
+from app.lib.background import Waker
 from knowledge.store import KnowledgeStore
 
 
@@ -11,6 +11,6 @@ def provide_knowledge(state: State) -> KnowledgeStore:
     return knowledge
 
 
-def provide_worker(state: State) -> IngestionWorker:
-    worker: IngestionWorker = state.ingestion_worker
+def provide_worker(state: State) -> Waker:
+    worker: Waker = state.ingestion_worker
     return worker

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.domain.plans.schemas import AgentRunOut, PlanRequestIn
 from app.domain.plans.services import PlanService
-from app.domain.plans.worker import PlanWorker
+from app.lib.background import Waker
 from app.lib.identity import Identity
 
 
@@ -41,7 +41,7 @@ class PlanController(Controller):
     async def request_plan(
         self,
         plans: NamedDependency[PlanService],
-        plan_worker: NamedDependency[PlanWorker],
+        plan_worker: NamedDependency[Waker],
         session_id: FromPath[UUID],
         data: JSONBody[PlanRequestIn],
     ) -> Response[AgentRunOut]:
