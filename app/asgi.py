@@ -80,8 +80,10 @@ from app.lib.leases import process_id
 from app.lib.logging import AccessLogMiddleware, configure_logging
 from app.lib.openapi import document_operations, operation_id
 from app.lib.pagination import provide_page_params
+from app.lib.request_tracing import RequestTracingMiddleware
 from app.lib.security import Passwords
 from app.lib.throttle import STORE, AccountThrottle, build_store, login_rate_limit
+from app.lib.tracing import Tracing
 from app.settings import Settings, get_settings
 from app.web.api_docs import OfflineSwagger, docs_router
 from app.web.routes import WEB_CONTROLLERS, static_files_router, template_config
@@ -152,7 +154,11 @@ def _openapi() -> OpenAPIConfig:
 
 
 def _lifecycle(
-    database: SQLAlchemyAsyncConfig, runtime: AgentRuntime, settings: Settings, wakeup: Wakeup
+    database: SQLAlchemyAsyncConfig,
+    runtime: AgentRuntime,
+    settings: Settings,
+    wakeup: Wakeup,
+    tracing: Tracing,
 ) -> tuple[Callable[[Litestar], Awaitable[None]], Callable[[Litestar], Awaitable[None]]]:
     async def start(app: Litestar) -> None:
         # A knowledge store that cannot serve (PostgreSQL without pgvector or its tables) stops
@@ -167,6 +173,7 @@ def _lifecycle(
             settings,
             poll_seconds=settings.ingestion_poll_seconds,
             holder=holder,
+            tracer=tracing.tracer,
         )
         app.state.ingestion_worker = worker
         await worker.start()
@@ -174,21 +181,24 @@ def _lifecycle(
         await app.state.plan_worker.start()
         app.state.event_drafter = EventDrafter(sessions, runtime, settings)
         await app.state.event_drafter.start()
-        app.state.webhook_worker = DeliveryWorker(sessions, settings)
+        app.state.webhook_worker = DeliveryWorker(sessions, settings, tracer=tracing.tracer)
         wakeup.subscribe(app.state.webhook_worker.wake)
         await app.state.webhook_worker.start()
         app.state.outbox_worker = app.state.announcer = app.state.digest = None
         if settings.sends_mail:
-            app.state.outbox_worker = OutboxWorker(sessions, SmtpMailer(settings), settings)
+            app.state.outbox_worker = OutboxWorker(
+                sessions, SmtpMailer(settings), settings, tracer=tracing.tracer
+            )
             await app.state.outbox_worker.start()
-            app.state.announcer = ItemAnnouncer(sessions, settings)
+            app.state.announcer = ItemAnnouncer(sessions, settings, tracer=tracing.tracer)
             await app.state.announcer.start()
-            app.state.digest = CoachDigest(sessions, settings)
+            app.state.digest = CoachDigest(sessions, settings, tracer=tracing.tracer)
             await app.state.digest.start()
 
     async def stop(app: Litestar) -> None:
         if "guard_warm_up" not in app.state:  # the start was refused before anything began
             runtime.knowledge.close()
+            tracing.shutdown()
             return
         if app.state.guard_warm_up is not None:  # at most the rest of one training
             await anyio.to_thread.run_sync(app.state.guard_warm_up.join)
@@ -207,6 +217,8 @@ def _lifecycle(
         # plugin has disposed of the engine already, and the workers may have opened
         # connections since: close those too (each SQLite one holds a thread).
         await database.get_engine().dispose()
+        # Last, so the spans of the jobs stopped above are sent too (a blocking flush).
+        await anyio.to_thread.run_sync(tracing.shutdown)
 
     return start, stop
 
@@ -215,11 +227,15 @@ def create_app(
     settings: Settings | None = None,
     *,
     agents: Callable[[KnowledgeStore], AgentRuntime] | None = None,
+    tracing: Tracing | None = None,
 ) -> Litestar:
     """`agents` builds the agents' runtime (tests hand in a scripted model); by default the
-    settings say which chat provider to use."""
+    settings say which chat provider to use. `tracing`: where spans go (tests hand in an
+    in-memory exporter); by default the settings' OpenTelemetry exporter, or none. A runtime
+    handed in brings its own tracer for its agent runs and guard (`AgentRuntime.with_model`)."""
     settings = settings or get_settings()
     configure_logging(settings)
+    tracing = tracing or Tracing.from_settings(settings)
     wakeup = Wakeup()  # a commit that queued a webhook delivery wakes its worker
     database = SQLAlchemyAsyncConfig(
         connection_string=settings.resolved_database_url,
@@ -234,9 +250,11 @@ def create_app(
     login_throttle = AccountThrottle(
         store, settings.login_failures_per_account, settings.login_failure_window_s
     )
-    knowledge = build_knowledge(settings)
-    runtime = (agents or partial(AgentRuntime.from_settings, settings))(knowledge)
-    start, stop = _lifecycle(database, runtime, settings, wakeup)
+    knowledge = build_knowledge(settings, tracer=tracing.tracer)
+    runtime = (agents or partial(AgentRuntime.from_settings, settings, tracer=tracing.tracer))(
+        knowledge
+    )
+    start, stop = _lifecycle(database, runtime, settings, wakeup, tracing)
     app = Litestar(
         route_handlers=[
             health,
@@ -279,6 +297,11 @@ def create_app(
         before_request=check_json_depth,
         middleware=[
             DefineMiddleware(AccessLogMiddleware),
+            *(
+                [DefineMiddleware(RequestTracingMiddleware, tracer=tracing.tracer)]
+                if tracing.enabled
+                else []
+            ),
             login_rate_limit(settings).middleware,
             DefineMiddleware(IdempotencyMiddleware),
             DefineMiddleware(IntegrationCorsMiddleware),

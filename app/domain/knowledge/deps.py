@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from litestar.datastructures import State
+from opentelemetry.trace import Tracer
 
 from agents.llm import build_embedder
 from app.domain.knowledge.worker import IngestionWorker
@@ -9,9 +10,12 @@ from knowledge.base import KnowledgeBase
 from knowledge.store import KnowledgeStore
 
 
-def build_knowledge(settings: Settings, store: str | None = None) -> KnowledgeStore:
+def build_knowledge(
+    settings: Settings, store: str | None = None, *, tracer: Tracer | None = None
+) -> KnowledgeStore:
     """The knowledge store of this deployment (`store` overrides the configured one, for
-    `interlude knowledge migrate`); the model loads and the database connects on first use."""
+    `interlude knowledge migrate`); the model loads and the database connects on first use.
+    `tracer`: its searches' spans (app/lib/tracing.py)."""
     embedder = build_embedder(
         settings.embedding_provider,
         base_url=settings.openai_base_url,
@@ -23,8 +27,8 @@ def build_knowledge(settings: Settings, store: str | None = None) -> KnowledgeSt
     if (store or settings.knowledge_store) == "postgres":
         from knowledge.pg import PgKnowledgeStore
 
-        return PgKnowledgeStore(settings.resolved_database_url, embedder)
-    return KnowledgeBase(settings.knowledge_dir, embedder)
+        return PgKnowledgeStore(settings.resolved_database_url, embedder, tracer=tracer)
+    return KnowledgeBase(settings.knowledge_dir, embedder, tracer=tracer)
 
 
 def provide_knowledge(state: State) -> KnowledgeStore:

@@ -14,6 +14,7 @@ from uuid import UUID
 
 import anyio.to_thread
 import structlog
+from opentelemetry.trace import Tracer
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,6 +25,7 @@ from app.domain.knowledge import services
 from app.lib.background import PollingLoop
 from app.lib.leases import LeaseKeeper, process_id
 from app.lib.metrics import get_metrics
+from app.lib.tracing import NO_TRACER
 from app.settings import Settings
 from knowledge.store import KnowledgeStore
 
@@ -40,11 +42,12 @@ class IngestionWorker:
         poll_seconds: float = 2.0,
         *,
         holder: str | None = None,
+        tracer: Tracer = NO_TRACER,
     ) -> None:
         self._sessions = sessions
         self._knowledge = knowledge
         self._settings = settings
-        self._loop = PollingLoop("ingestion", self.run_once, poll_seconds)
+        self._loop = PollingLoop("ingestion", self.run_once, poll_seconds, tracer=tracer)
         self.leases = LeaseKeeper(
             "ingestion",
             sessions,

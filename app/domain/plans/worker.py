@@ -18,7 +18,7 @@ from agents.llm import ChatModel
 from agents.plan import PlanRequest, PlanResult, draft_plan
 from app.db.models import AgentRun
 from app.db.models.enums import RunStatus
-from app.domain.agents.executor import Done, Failure, run_agent
+from app.domain.agents.executor import Done, Failure, model_name, run_agent
 from app.domain.agents.runtime import AgentRuntime
 from app.domain.plans import services
 from app.domain.plans.services import PLAN
@@ -45,7 +45,9 @@ class PlanWorker:
         self._sessions = sessions
         self._runtime = runtime
         self._settings = settings
-        self._loop = PollingLoop("plans", self.run_once, settings.job_poll_seconds)
+        self._loop = PollingLoop(
+            "plans", self.run_once, settings.job_poll_seconds, tracer=runtime.tracer
+        )
         self.leases = LeaseKeeper(
             "plans",
             sessions,
@@ -100,7 +102,7 @@ class PlanWorker:
             retriever = self._runtime.knowledge.organization(request.organization_id).retriever()
             return draft_plan(request, retriever, llm)
 
-        return await run_agent(PLAN, draft)
+        return await run_agent(PLAN, draft, tracer=self._runtime.tracer, model=model_name(llm))
 
     async def _save(self, run_id: UUID, request: PlanRequest, done: Done[PlanResult]) -> None:
         result, latency_ms = done.value, done.latency_ms
