@@ -1,7 +1,7 @@
-"""`python -m evals bench overhead`, `openai`, `throughput`, `safety`, `announce` and `metrics` run
-end to end with tiny parameters and write their reports, if any (into a temporary folder, never
-evals/reports/bench). Smoke tests: the figures themselves are judged by running the
-benchmarks, not here."""
+"""`python -m evals bench overhead`, `openai`, `throughput`, `safety`, `announce`, `metrics` and
+`tracing` run end to end with tiny parameters and write their reports, if any (into a temporary
+folder, never evals/reports/bench). Smoke tests: the figures themselves are judged by running
+the benchmarks, not here."""
 
 from __future__ import annotations
 
@@ -117,3 +117,10 @@ def test_metrics_bench_times_the_middleware_with_and_without_them() -> None:
     assert result.exit_code == 0, result.output
     assert "the metrics' cost" in result.output
     assert "Scrape of 200 series" in result.output
+
+
+def test_tracing_bench_times_the_request_span_and_a_no_op_span() -> None:
+    result = CliRunner().invoke(main, ["bench", "tracing", "--requests", "50", "--rounds", "1"])
+    assert result.exit_code == 0, result.output
+    assert "the request span's cost (tracing on)" in result.output
+    assert "off (no-op tracer)" in result.output
