@@ -147,7 +147,8 @@ class Retriever:
         """`dense_weight`: the dense share of a hybrid score (the lexical one is the rest)."""
         if not query.strip() or k <= 0:
             return []
-        # No exception recorded: a store's error message may quote the query.
+        # No exception's message, as an event or a status: a store's error may quote the query
+        # (the agent's span above records the failure's kind).
         with self._tracer.start_as_current_span(
             "retrieval",
             attributes={
@@ -156,6 +157,7 @@ class Retriever:
                 "interlude.retrieval.k": k,
             },
             record_exception=False,
+            set_status_on_exception=False,
         ) as span:
             vector = self._embedder.embed([query])[0] if mode in ("hybrid", "dense") else None
             for attempt in range(ATTEMPTS):

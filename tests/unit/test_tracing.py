@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from typing import Any
+from unittest.mock import Mock
 
 import pytest
 from litestar import Litestar, get
@@ -17,6 +19,7 @@ from app.lib.background import PollingLoop
 from app.lib.request_tracing import RequestTracingMiddleware
 from app.lib.tracing import Tracing, traces_endpoint
 from app.settings import Settings
+from knowledge.retrieval import Retriever
 
 TOKEN = "cmp_SECRET-LINK-TOKEN-93"
 OTEL_VARIABLES = (
@@ -155,3 +158,23 @@ def test_a_job_pass_is_recorded_only_when_it_handled_something() -> None:
     assert (broken.attributes or {})["error.type"] == "ValueError"
     assert broken.status.status_code is StatusCode.ERROR
     assert "row held text" not in broken.to_json()
+
+
+class _BrokenEmbedder:
+    """Fails quoting what it was given, as a remote embeddings endpoint's error may."""
+
+    dimension = 8
+
+    def embed(self, texts: list[str]) -> Any:
+        raise ValueError(f"could not embed {texts[0]!r}")
+
+
+def test_a_failed_search_keeps_no_query_in_its_span() -> None:
+    exporter = InMemorySpanExporter()
+    tracer = Tracing.exporting_to(exporter, batch=False).tracer
+    retriever = Retriever(Mock(), _BrokenEmbedder(), tracer=tracer, store="chroma")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="SECRET-QUERY"):
+        retriever.search("my SECRET-QUERY words")
+    (span,) = exporter.get_finished_spans()
+    assert span.name == "retrieval"
+    assert "SECRET-QUERY" not in span.to_json()
