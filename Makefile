@@ -87,6 +87,7 @@ bench: setup
 	@$(EVALS) bench queue
 	@$(EVALS) bench safety
 	@$(EVALS) bench metrics
+	@$(EVALS) bench tracing
 	@$(EVALS) bench announce --database both
 	@$(EVALS) bench webhooks --database both
 	@# SQLite, then PostgreSQL when its server answers (skipped with a notice otherwise).

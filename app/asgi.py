@@ -69,8 +69,10 @@ from app.lib.json_limits import check_json_depth
 from app.lib.logging import AccessLogMiddleware, configure_logging
 from app.lib.openapi import document_operations, operation_id
 from app.lib.pagination import provide_page_params
+from app.lib.request_tracing import RequestTracingMiddleware
 from app.lib.security import Passwords
 from app.lib.throttle import STORE, AccountThrottle, build_store, login_rate_limit
+from app.lib.tracing import Tracing
 from app.runtime import JobLoops, build_knowledge
 from app.settings import Settings, get_settings
 from app.web.api_docs import OfflineSwagger, docs_router
@@ -142,7 +144,11 @@ def _openapi() -> OpenAPIConfig:
 
 
 def _lifecycle(
-    database: SQLAlchemyAsyncConfig, runtime: AgentRuntime, settings: Settings, wakeup: Wakeup
+    database: SQLAlchemyAsyncConfig,
+    runtime: AgentRuntime,
+    settings: Settings,
+    wakeup: Wakeup,
+    tracing: Tracing,
 ) -> tuple[Callable[[Litestar], Awaitable[None]], Callable[[Litestar], Awaitable[None]]]:
     async def start(app: Litestar) -> None:
         # A knowledge store that cannot serve (PostgreSQL without pgvector or its tables) stops
@@ -152,7 +158,9 @@ def _lifecycle(
         app.state.jobs = None
         app.state.ingestion_worker = app.state.plan_worker = NoLocalWorker()
         if settings.run_jobs:  # otherwise `interlude worker` processes run them (app/worker.py)
-            jobs = JobLoops(database.create_session_maker(), runtime, settings, wakeup)
+            jobs = JobLoops(
+                database.create_session_maker(), runtime, settings, wakeup, tracer=tracing.tracer
+            )
             app.state.jobs = jobs
             app.state.ingestion_worker, app.state.plan_worker = jobs.ingestion, jobs.plans
             await jobs.start()
@@ -160,6 +168,7 @@ def _lifecycle(
     async def stop(app: Litestar) -> None:
         if "guard_warm_up" not in app.state:  # the start was refused before anything began
             runtime.knowledge.close()
+            tracing.shutdown()
             return
         if app.state.guard_warm_up is not None:  # at most the rest of one training
             await anyio.to_thread.run_sync(app.state.guard_warm_up.join)
@@ -170,6 +179,8 @@ def _lifecycle(
         # plugin has disposed of the engine already, and the workers may have opened
         # connections since: close those too (each SQLite one holds a thread).
         await database.get_engine().dispose()
+        # Last, so the spans of the jobs stopped above are sent too (a blocking flush).
+        await anyio.to_thread.run_sync(tracing.shutdown)
 
     return start, stop
 
@@ -178,11 +189,15 @@ def create_app(
     settings: Settings | None = None,
     *,
     agents: Callable[[KnowledgeStore], AgentRuntime] | None = None,
+    tracing: Tracing | None = None,
 ) -> Litestar:
     """`agents` builds the agents' runtime (tests hand in a scripted model); by default the
-    settings say which chat provider to use."""
+    settings say which chat provider to use. `tracing`: where spans go (tests hand in an
+    in-memory exporter); by default the settings' OpenTelemetry exporter, or none. A runtime
+    handed in brings its own tracer for its agent runs and guard (`AgentRuntime.with_model`)."""
     settings = settings or get_settings()
     configure_logging(settings)
+    tracing = tracing or Tracing.from_settings(settings)
     wakeup = Wakeup()  # a commit that queued a webhook delivery wakes its worker
     database = database_config(settings.resolved_database_url, {WAKEUP_KEY: wakeup})
     passwords = Passwords.from_settings(settings)
@@ -190,9 +205,11 @@ def create_app(
     login_throttle = AccountThrottle(
         store, settings.login_failures_per_account, settings.login_failure_window_s
     )
-    knowledge = build_knowledge(settings)
-    runtime = (agents or partial(AgentRuntime.from_settings, settings))(knowledge)
-    start, stop = _lifecycle(database, runtime, settings, wakeup)
+    knowledge = build_knowledge(settings, tracer=tracing.tracer)
+    runtime = (agents or partial(AgentRuntime.from_settings, settings, tracer=tracing.tracer))(
+        knowledge
+    )
+    start, stop = _lifecycle(database, runtime, settings, wakeup, tracing)
     app = Litestar(
         route_handlers=[
             health,
@@ -237,6 +254,11 @@ def create_app(
         before_request=check_json_depth,
         middleware=[
             DefineMiddleware(AccessLogMiddleware),
+            *(
+                [DefineMiddleware(RequestTracingMiddleware, tracer=tracing.tracer)]
+                if tracing.enabled
+                else []
+            ),
             login_rate_limit(settings).middleware,
             DefineMiddleware(IdempotencyMiddleware),
             DefineMiddleware(IntegrationCorsMiddleware),

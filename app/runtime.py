@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol
 
+from opentelemetry.trace import Tracer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agents.llm import build_embedder
@@ -28,14 +29,18 @@ from app.domain.plans.worker import PlanWorker
 from app.domain.webhooks.delivery import DeliveryWorker
 from app.domain.webhooks.events import Wakeup
 from app.lib.leases import process_id
+from app.lib.tracing import NO_TRACER
 from app.settings import Settings
 from knowledge.base import KnowledgeBase
 from knowledge.store import KnowledgeStore
 
 
-def build_knowledge(settings: Settings, store: str | None = None) -> KnowledgeStore:
+def build_knowledge(
+    settings: Settings, store: str | None = None, *, tracer: Tracer | None = None
+) -> KnowledgeStore:
     """The knowledge store of this deployment (`store` overrides the configured one, for
-    `interlude knowledge migrate`); the model loads and the database connects on first use."""
+    `interlude knowledge migrate`); the model loads and the database connects on first use.
+    `tracer`: its searches' spans (app/lib/tracing.py)."""
     embedder = build_embedder(
         settings.embedding_provider,
         base_url=settings.openai_base_url,
@@ -47,8 +52,8 @@ def build_knowledge(settings: Settings, store: str | None = None) -> KnowledgeSt
     if (store or settings.knowledge_store) == "postgres":
         from knowledge.pg import PgKnowledgeStore
 
-        return PgKnowledgeStore(settings.resolved_database_url, embedder)
-    return KnowledgeBase(settings.knowledge_dir, embedder)
+        return PgKnowledgeStore(settings.resolved_database_url, embedder, tracer=tracer)
+    return KnowledgeBase(settings.knowledge_dir, embedder, tracer=tracer)
 
 
 class Startable(Protocol):
@@ -67,7 +72,10 @@ class JobLoops:
         runtime: AgentRuntime,
         settings: Settings,
         wakeup: Wakeup,
+        *,
+        tracer: Tracer = NO_TRACER,
     ) -> None:
+        """`tracer`: the spans of job passes that handled something (app/lib/tracing.py)."""
         holder = process_id()  # who holds this process's job leases (app/lib/leases.py)
         self.ingestion = IngestionWorker(
             sessions,
@@ -75,9 +83,10 @@ class JobLoops:
             settings,
             poll_seconds=settings.ingestion_poll_seconds,
             holder=holder,
+            tracer=tracer,
         )
         self.plans = PlanWorker(sessions, runtime, settings, holder=holder)
-        self.webhooks = DeliveryWorker(sessions, settings)
+        self.webhooks = DeliveryWorker(sessions, settings, tracer=tracer)
         wakeup.subscribe(self.webhooks.wake)
         self._loops: list[Startable] = [
             self.ingestion,
@@ -87,9 +96,9 @@ class JobLoops:
         ]
         if settings.sends_mail:
             self._loops += [
-                OutboxWorker(sessions, SmtpMailer(settings), settings),
-                ItemAnnouncer(sessions, settings),
-                CoachDigest(sessions, settings),
+                OutboxWorker(sessions, SmtpMailer(settings), settings, tracer=tracer),
+                ItemAnnouncer(sessions, settings, tracer=tracer),
+                CoachDigest(sessions, settings, tracer=tracer),
             ]
         self._started: list[Startable] = []
 

@@ -48,6 +48,24 @@ class Settings(BaseSettings):
     # Prometheus metrics at /metrics, for a scraper sending this token as a bearer: off (no
     # route) when unset, since the figures tell how busy the service is. 24 characters at least.
     metrics_token: SecretStr | None = Field(default=None, min_length=24)
+    # OpenTelemetry traces (app/lib/tracing.py), under the names every OpenTelemetry SDK reads:
+    # off unless an OTLP endpoint is named or OTEL_TRACES_EXPORTER=otlp; "none" turns them off.
+    otel_exporter_otlp_endpoint: str | None = Field(
+        default=None, validation_alias=AliasChoices("OTEL_EXPORTER_OTLP_ENDPOINT")
+    )
+    otel_exporter_otlp_traces_endpoint: str | None = Field(
+        default=None, validation_alias=AliasChoices("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
+    )
+    otel_traces_exporter: Literal["otlp", "none"] | None = Field(
+        default=None, validation_alias=AliasChoices("OTEL_TRACES_EXPORTER")
+    )
+    # A collector's credentials may be in there: "key=value,key2=value2", URL-encoded.
+    otel_exporter_otlp_headers: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("OTEL_EXPORTER_OTLP_HEADERS")
+    )
+    otel_service_name: str = Field(
+        default="interlude", min_length=1, validation_alias=AliasChoices("OTEL_SERVICE_NAME")
+    )
 
     # Limits on what a client may send.
     max_request_bytes: int = Field(default=1_000_000, ge=1_024)

@@ -17,6 +17,7 @@ import structlog
 from app.db.engine import database_config
 from app.domain.agents.runtime import AgentRuntime
 from app.domain.webhooks.events import WAKEUP_KEY, Wakeup
+from app.lib.tracing import Tracing
 from app.runtime import JobLoops, build_knowledge
 from app.settings import Settings
 
@@ -37,12 +38,15 @@ async def run_worker(
     for number in STOP_SIGNALS:
         loop.add_signal_handler(number, stop.set)
     database = database_config(settings.resolved_database_url, {WAKEUP_KEY: wakeup})
-    knowledge = build_knowledge(settings)
+    tracing = Tracing.from_settings(settings)  # job passes' spans, when an exporter is set
+    knowledge = build_knowledge(settings, tracer=tracing.tracer)
     try:
         # The same check as a web process's start: a store that cannot serve says what to do.
         await anyio.to_thread.run_sync(knowledge.prepare)
-        runtime = AgentRuntime.from_settings(settings, knowledge)
-        jobs = JobLoops(database.create_session_maker(), runtime, settings, wakeup)
+        runtime = AgentRuntime.from_settings(settings, knowledge, tracer=tracing.tracer)
+        jobs = JobLoops(
+            database.create_session_maker(), runtime, settings, wakeup, tracer=tracing.tracer
+        )
         try:
             await jobs.start()
             log.info("worker_started", chat_provider=runtime.provider)
@@ -55,4 +59,5 @@ async def run_worker(
             loop.remove_signal_handler(number)
         knowledge.close()
         await database.get_engine().dispose()
+        await anyio.to_thread.run_sync(tracing.shutdown)  # flushes the spans still queued
     log.info("worker_stopped")

@@ -89,6 +89,15 @@ def bench_metrics(requests: int, rounds: int) -> None:
     click.echo(run_metrics_cost_bench(requests, rounds))
 
 
+@bench.command("tracing", help="What tracing costs per request and per span, off and on.")
+@click.option("--requests", type=int, default=5_000, show_default=True, help="Per round.")
+@click.option("--rounds", type=int, default=9, show_default=True)
+def bench_tracing(requests: int, rounds: int) -> None:
+    from evals.bench.tracing_cost import run_tracing_cost_bench
+
+    click.echo(run_tracing_cost_bench(requests, rounds))
+
+
 _BENCH_DATABASE = click.option(
     "--database",
     type=click.Choice(["sqlite", "postgresql", "both"]),

@@ -15,6 +15,7 @@ from typing import Any
 
 from chromadb.errors import NotFoundError
 from filelock import FileLock, Timeout
+from opentelemetry.trace import Tracer
 
 from knowledge.catalogue import Catalogue
 from knowledge.chunking import chunk_document
@@ -52,7 +53,7 @@ class OrganizationKnowledge:
         return self._base.embedder
 
     def retriever(self) -> Retriever:
-        return Retriever(self, self._base.embedder)
+        return Retriever(self, self._base.embedder, tracer=self._base.tracer, store="chroma")
 
     @contextmanager
     def reading(self) -> Iterator[PassageReader]:
@@ -144,9 +145,11 @@ def _metadata(chunk: Chunk) -> dict[str, Any]:
 
 
 class KnowledgeBase:
-    def __init__(self, root: Path, embedder: Embedder) -> None:
+    def __init__(self, root: Path, embedder: Embedder, *, tracer: Tracer | None = None) -> None:
+        """`tracer`: each search is a span (store, mode, hits; never the query)."""
         self.root = root
         self.embedder = embedder
+        self.tracer = tracer
         self._client: Any = None
         self._orgs: dict[str, OrganizationKnowledge] = {}
         self._guard = threading.Lock()

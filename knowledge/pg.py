@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
 import numpy as np
+from opentelemetry.trace import Tracer
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Connection, Engine
 
@@ -78,7 +79,7 @@ class PgOrganizationKnowledge:
         return self._store.embedder
 
     def retriever(self) -> Retriever:
-        return Retriever(self, self._store.embedder)
+        return Retriever(self, self._store.embedder, tracer=self._store.tracer, store="postgres")
 
     @contextmanager
     def reading(self) -> Iterator[PassageReader]:
@@ -219,7 +220,16 @@ class PgOrganizationKnowledge:
 class PgKnowledgeStore:
     """The knowledge of every organisation in one PostgreSQL database (pgvector)."""
 
-    def __init__(self, database_url: str, embedder: Embedder, *, pool_size: int = 5) -> None:
+    def __init__(
+        self,
+        database_url: str,
+        embedder: Embedder,
+        *,
+        pool_size: int = 5,
+        tracer: Tracer | None = None,
+    ) -> None:
+        """`tracer`: each search is a span (store, mode, hits; never the query)."""
+        self.tracer = tracer
         self._url = sync_url(database_url)
         self._embedder = embedder
         self._pool_size = pool_size

@@ -21,6 +21,8 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
+from opentelemetry.trace import NoOpTracer, Tracer
+
 from knowledge.catalogue import terms
 from knowledge.documents import Chunk, DocumentKind
 from knowledge.embeddings import Embedder, Vectors
@@ -112,9 +114,21 @@ class PassageSource(Protocol):
 
 
 class Retriever:
-    def __init__(self, source: PassageSource, embedder: Embedder) -> None:
+    def __init__(
+        self,
+        source: PassageSource,
+        embedder: Embedder,
+        *,
+        tracer: Tracer | None = None,
+        store: str = "",
+    ) -> None:
+        """`tracer`: each search is a span named `retrieval`, with the store's kind (`store`:
+        chroma, postgres), the mode, how many passages were asked for and found, never the
+        query nor a passage; its duration is the search's latency, embedding included."""
         self._source = source
         self._embedder = embedder
+        self._tracer = tracer or NoOpTracer()
+        self._store = store
 
     @property
     def organization_id(self) -> str:
@@ -133,12 +147,28 @@ class Retriever:
         """`dense_weight`: the dense share of a hybrid score (the lexical one is the rest)."""
         if not query.strip() or k <= 0:
             return []
-        vector = self._embedder.embed([query])[0] if mode in ("hybrid", "dense") else None
-        for attempt in range(ATTEMPTS):
-            passages, raced = self._search_once(query, vector, k, kinds, skill, mode, dense_weight)
-            if not raced or attempt == ATTEMPTS - 1:
-                break
-        return passages[:k]
+        # No exception's message, as an event or a status: a store's error may quote the query
+        # (the agent's span above records the failure's kind).
+        with self._tracer.start_as_current_span(
+            "retrieval",
+            attributes={
+                "interlude.retrieval.store": self._store,
+                "interlude.retrieval.mode": mode,
+                "interlude.retrieval.k": k,
+            },
+            record_exception=False,
+            set_status_on_exception=False,
+        ) as span:
+            vector = self._embedder.embed([query])[0] if mode in ("hybrid", "dense") else None
+            for attempt in range(ATTEMPTS):
+                passages, raced = self._search_once(
+                    query, vector, k, kinds, skill, mode, dense_weight
+                )
+                if not raced or attempt == ATTEMPTS - 1:
+                    break
+            span.set_attribute("interlude.retrieval.hits", min(len(passages), k))
+            span.set_attribute("interlude.retrieval.attempts", attempt + 1)
+            return passages[:k]
 
     def echoes(self, query: str, chunks: Sequence[Chunk]) -> set[str]:
         """The ids of the chunks that hold a phrase of the query: two content words adjacent in

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Literal
 
 import numpy as np
+from opentelemetry.trace import NoOpTracer, Tracer
 from threadpoolctl import ThreadpoolController
 
 from agents.llm import ChatMessage, ChatModel, ModelError
@@ -351,9 +352,11 @@ class SafetyGuard:
         thresholds: Thresholds = DEFAULT_THRESHOLDS,
         reader: RiskReader | None = None,
         cache_dir: Path | None = None,
+        tracer: Tracer | None = None,
     ) -> None:
         """`cache_dir`: where the trained reader is kept between processes (None: trained
-        in every process)."""
+        in every process). `tracer`: each check is a span holding its tier, never the text."""
+        self.tracer = tracer or NoOpTracer()
         self.embedder = embedder
         self.cache_dir = cache_dir
         self.model = model
@@ -386,8 +389,16 @@ class SafetyGuard:
         learner's previous messages, oldest first (only the last few are read)."""
         # One BLAS thread: the products here are small, and a second thread spinning on them
         # doubled the CPU per message (p95 13.8 → 6.5 ms on the test split) for no wall time.
-        with _blas_controller().limit(limits=1, user_api="blas"):
-            return self._check(text, history)
+        # The span holds the tier only, no exception's message: it could quote the text.
+        with (
+            self.tracer.start_as_current_span(
+                "safety.check", record_exception=False, set_status_on_exception=False
+            ) as span,
+            _blas_controller().limit(limits=1, user_api="blas"),
+        ):
+            verdict = self._check(text, history)
+            span.set_attribute("interlude.safety.tier", verdict.tier or "none")
+            return verdict
 
     def _check(self, text: str, history: Sequence[str]) -> SafetyVerdict:
         if not text.strip():
@@ -411,6 +422,15 @@ class SafetyGuard:
 
     def check_reply(self, text: str) -> SafetyVerdict:
         """The companion's reply: no medical, legal or clinical advice, no encouraged harm."""
+        # No exception's message, as an event or a status: it could quote the text.
+        with self.tracer.start_as_current_span(
+            "safety.check_reply", record_exception=False, set_status_on_exception=False
+        ) as span:
+            verdict = self._check_reply(text)
+            span.set_attribute("interlude.safety.tier", verdict.tier or "none")
+            return verdict
+
+    def _check_reply(self, text: str) -> SafetyVerdict:
         if not text.strip():
             return SAFE
         category = match_reply(text)

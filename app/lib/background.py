@@ -1,4 +1,9 @@
-"""A loop that runs one unit of background work now, when woken, or every few seconds."""
+"""A loop that runs one unit of background work now, when woken, or every few seconds.
+
+With tracing on, a pass that handled something is a span (`job.plans`, `job.webhooks`...) with
+how many jobs it handled; the agent runs and searches it made nest under it. An idle pass, every
+few seconds in every loop, is not recorded: its span is never ended, so never exported.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,9 @@ from collections.abc import Awaitable, Callable
 from typing import Protocol, runtime_checkable
 
 import structlog
+from opentelemetry.trace import Status, StatusCode, Tracer, use_span
+
+from app.lib.tracing import NO_TRACER
 
 log = structlog.get_logger("interlude.jobs")
 
@@ -39,9 +47,11 @@ class PollingLoop:
         poll_seconds: float,
         *,
         wait_first: bool = False,
+        tracer: Tracer = NO_TRACER,
     ) -> None:
         """`wait_first`: the first pass comes one interval after `start`, not at once."""
         self.name = name
+        self._tracer = tracer
         self._run_once = run_once
         self._poll = poll_seconds
         self._wait_first = wait_first
@@ -87,13 +97,32 @@ class PollingLoop:
             await self._pause()
         while not self._stopping:
             try:
-                handled = await self._run_once()
+                handled = await self._traced_pass()
             except Exception:
                 log.exception("job_loop_error", loop=self.name)
                 handled = 0
             if handled or self._stopping:
                 continue  # more may be waiting, or we are asked to end
             await self._pause()
+
+    async def _traced_pass(self) -> int:
+        span = self._tracer.start_span(
+            f"job.{self.name}", attributes={"interlude.job.loop": self.name}, record_exception=False
+        )
+        try:
+            with use_span(
+                span, end_on_exit=False, record_exception=False, set_status_on_exception=False
+            ):
+                handled = await self._run_once()
+        except Exception as error:  # its type only: a message may quote what the job held
+            span.set_attribute("error.type", type(error).__name__)
+            span.set_status(Status(StatusCode.ERROR))
+            span.end()
+            raise
+        if handled:
+            span.set_attribute("interlude.job.handled", handled)
+            span.end()
+        return handled
 
     async def _pause(self) -> None:
         """Until woken or the interval has passed."""

@@ -27,11 +27,13 @@ from typing import Any
 from uuid import UUID, uuid4
 
 import structlog
+from opentelemetry.trace import Tracer
 from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.lib.background import PollingLoop
 from app.lib.clock import utcnow
+from app.lib.tracing import NO_TRACER
 
 log = structlog.get_logger("interlude.jobs")
 
@@ -238,8 +240,10 @@ class LeasedWorker:
         renew_seconds: float,
         holder: str | None = None,
         clock: Callable[[], datetime] = utcnow,
+        tracer: Tracer = NO_TRACER,
     ) -> None:
-        self._loop = PollingLoop(self.name, self.run_once, poll_seconds)
+        """`tracer`: the spans of passes that handled something (app/lib/tracing.py)."""
+        self._loop = PollingLoop(self.name, self.run_once, poll_seconds, tracer=tracer)
         self.leases = LeaseKeeper(
             self.name,
             sessions,

@@ -1,7 +1,7 @@
-"""`python -m evals bench overhead`, `openai`, `throughput`, `scale`, `safety`, `announce` and
-`metrics` run end to end with tiny parameters and write their reports, if any (into a temporary
-folder, never evals/reports/bench). Smoke tests: the figures themselves are judged by running
-the benchmarks, not here."""
+"""`python -m evals bench overhead`, `openai`, `throughput`, `scale`, `safety`, `announce`,
+`metrics` and `tracing` run end to end with tiny parameters and write their reports, if any
+(into a temporary folder, never evals/reports/bench). Smoke tests: the figures themselves are
+judged by running the benchmarks, not here."""
 
 from __future__ import annotations
 
@@ -132,3 +132,10 @@ def test_scale_runs_each_process_count_on_one_pgvector_database(
         assert metrics[f"workers_{count}.turns_per_s"] > 0
     assert metrics["ratio_2_to_1"] > 0
     assert "target 2 processes ≥ 1.5 times 1, 0 errors" in result.output
+
+
+def test_tracing_bench_times_the_request_span_and_a_no_op_span() -> None:
+    result = CliRunner().invoke(main, ["bench", "tracing", "--requests", "50", "--rounds", "1"])
+    assert result.exit_code == 0, result.output
+    assert "the request span's cost (tracing on)" in result.output
+    assert "off (no-op tracer)" in result.output

@@ -34,7 +34,7 @@ from app.db.models import (
 )
 from app.db.models.enums import EscalationStatus, MessageRole, Role, RunStatus, SuggestionState
 from app.domain import access, audit
-from app.domain.agents.executor import Failure, run_agent
+from app.domain.agents.executor import Failure, model_name, run_agent
 from app.domain.agents.runtime import AgentRuntime
 from app.domain.companions.services import CompanionService
 from app.lib.errors import NotFound, Unavailable
@@ -268,10 +268,17 @@ class BriefService:
         db, identity = self.db, self.identity
         request = await brief_request(db, identity, learner_id)
         started = time.perf_counter()  # what the coach waited, the failed attempt included
-        outcome = await run_agent(BRIEF, partial(draft_brief, request, runtime.llm))
+        outcome = await run_agent(
+            BRIEF,
+            partial(draft_brief, request, runtime.llm),
+            tracer=runtime.tracer,
+            model=model_name(runtime.llm),
+        )
         failed = outcome if isinstance(outcome, Failure) and runtime.llm is not None else None
         if failed is not None:
-            outcome = await run_agent(BRIEF, partial(draft_brief, request, None))
+            outcome = await run_agent(
+                BRIEF, partial(draft_brief, request, None), tracer=runtime.tracer, model="composer"
+            )
         if isinstance(outcome, Failure):
             await _failed(db, identity, learner_id, outcome)
             raise Unavailable(

@@ -16,7 +16,7 @@ from agents.chat import ChatReply, ChatRequest, Delta, Replace, reply_events
 from agents.chat.state import ChatEvent
 from app.db.models import Message
 from app.db.models.enums import MessageStatus
-from app.domain.agents.executor import Failure, stream_agent
+from app.domain.agents.executor import Failure, model_name, stream_agent
 from app.domain.agents.runtime import AgentRuntime
 from app.domain.conversations.schemas import ChatTurnOut, MessageOut
 from app.domain.conversations.turn_context import PreparedTurn
@@ -33,7 +33,13 @@ def agent_events(runtime: AgentRuntime, request: ChatRequest) -> AsyncIterator[C
         retriever = runtime.knowledge.organization(request.organization_id).retriever()
         return reply_events(request, retriever, runtime.llm, runtime.guard)
 
-    return stream_agent(CHAT, produce, at_once=runtime.llm is None)  # composer: no waiting
+    return stream_agent(
+        CHAT,
+        produce,
+        at_once=runtime.llm is None,  # the composer: no waiting
+        tracer=runtime.tracer,
+        model=model_name(runtime.llm),
+    )
 
 
 async def run_turn(

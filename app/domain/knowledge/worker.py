@@ -14,6 +14,7 @@ from uuid import UUID
 
 import anyio.to_thread
 import structlog
+from opentelemetry.trace import Tracer
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,6 +24,7 @@ from app.db.models import Document
 from app.domain.knowledge import pipeline
 from app.lib.leases import LeasedWorker
 from app.lib.metrics import get_metrics
+from app.lib.tracing import NO_TRACER
 from app.settings import Settings
 from knowledge.store import KnowledgeStore
 
@@ -41,6 +43,7 @@ class IngestionWorker(LeasedWorker):
         poll_seconds: float = 2.0,
         *,
         holder: str | None = None,
+        tracer: Tracer = NO_TRACER,
     ) -> None:
         super().__init__(
             sessions,
@@ -49,6 +52,7 @@ class IngestionWorker(LeasedWorker):
             lease_seconds=settings.job_lease_seconds,
             renew_seconds=settings.job_lease_renew_seconds,
             holder=holder,
+            tracer=tracer,
         )
         self._sessions = sessions
         self._knowledge = knowledge

@@ -20,6 +20,7 @@ from uuid import UUID
 
 import anyio.to_thread
 import structlog
+from opentelemetry.trace import Tracer
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -27,6 +28,7 @@ from app.db.models import OutboundEmail
 from app.lib.background import PollingLoop
 from app.lib.clock import utcnow
 from app.lib.leases import claim_outbox_row
+from app.lib.tracing import NO_TRACER
 from app.settings import Settings
 
 log = structlog.get_logger("interlude.mail")
@@ -142,12 +144,15 @@ class OutboxWorker:
         settings: Settings,
         *,
         clock: Callable[[], datetime] = utcnow,
+        tracer: Tracer = NO_TRACER,
     ) -> None:
         self._sessions = sessions
         self._mailer = mailer
         self._sender = settings.mail_from
         self._clock = clock
-        self._loop = PollingLoop("outbox", self.send_due, settings.outbox_poll_seconds)
+        self._loop = PollingLoop(
+            "outbox", self.send_due, settings.outbox_poll_seconds, tracer=tracer
+        )
 
     async def start(self) -> None:
         self._loop.start()

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
+from opentelemetry.trace import Tracer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.lib.background import PollingLoop
 from app.lib.clock import utcnow
+from app.lib.tracing import NO_TRACER
 from app.settings import Settings
 
 
@@ -24,6 +26,7 @@ class MailJob:
         settings: Settings,
         *,
         clock: Callable[[], datetime] = utcnow,
+        tracer: Tracer = NO_TRACER,
     ) -> None:
         self._sessions = sessions
         self._settings = settings
@@ -31,7 +34,7 @@ class MailJob:
         # One interval after start, not at once: what is due is not urgent, and a test (or an
         # operator) starting an app with SMTP sees only the mail it causes.
         self._loop = PollingLoop(
-            self.name, self.run_once, settings.announce_poll_seconds, wait_first=True
+            self.name, self.run_once, settings.announce_poll_seconds, wait_first=True, tracer=tracer
         )
 
     async def start(self) -> None:

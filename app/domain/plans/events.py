@@ -37,7 +37,7 @@ from app.db.models import (
     User,
 )
 from app.db.models.enums import DocumentStatus, RunStatus, SuggestionKind, SuggestionState
-from app.domain.agents.executor import Failure, run_agent
+from app.domain.agents.executor import Failure, model_name, run_agent
 from app.domain.agents.runtime import AgentRuntime
 from app.domain.organizations.schemas import Policy
 from app.domain.suggestions.rhythm import Rhythm
@@ -193,7 +193,11 @@ class EventDrafter:
         # One interval after start, not at once: windows last days, so an hour late is on time,
         # and an app started for a moment (a test, a CLI) drafts nothing it did not ask for.
         self._loop = PollingLoop(
-            "events", self.run_once, settings.event_poll_seconds, wait_first=True
+            "events",
+            self.run_once,
+            settings.event_poll_seconds,
+            wait_first=True,
+            tracer=runtime.tracer,
         )
 
     async def start(self) -> None:
@@ -233,7 +237,9 @@ class EventDrafter:
             return draft_event_question(request, retriever, llm)
 
         details = {"event_document_id": str(owed.event_id), "phase": owed.phase}
-        outcome = await run_agent(EVENT_RUN, draft)
+        outcome = await run_agent(
+            EVENT_RUN, draft, tracer=self._runtime.tracer, model=model_name(llm)
+        )
         if isinstance(outcome, Failure):
             # Kept and shown like any agent failure; the next pass tries this learner again.
             async with self._sessions() as db, db.begin():

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from agents.llm import ChatModel
 from agents.plan import PlanRequest, PlanResult, draft_plan
-from app.domain.agents.executor import Done, Failure, run_agent
+from app.domain.agents.executor import Done, Failure, model_name, run_agent
 from app.domain.agents.runtime import AgentRuntime
 from app.domain.plans.jobs import PLAN_JOBS, PlanJobs
 from app.domain.plans.services import PLAN
@@ -47,6 +47,7 @@ class PlanWorker(LeasedWorker):
             renew_seconds=settings.job_lease_renew_seconds,
             holder=holder,
             clock=clock,
+            tracer=runtime.tracer,
         )
         self._runtime = runtime
         self.jobs = PlanJobs(sessions, settings, self.leases.fence)
@@ -74,4 +75,4 @@ class PlanWorker(LeasedWorker):
             retriever = self._runtime.knowledge.organization(request.organization_id).retriever()
             return draft_plan(request, retriever, llm)
 
-        return await run_agent(PLAN, draft)
+        return await run_agent(PLAN, draft, tracer=self._runtime.tracer, model=model_name(llm))

@@ -30,6 +30,7 @@ from uuid import UUID
 
 import httpx
 import structlog
+from opentelemetry.trace import Tracer
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -39,6 +40,7 @@ from app.domain.notifications.outbox import queue_email
 from app.lib.background import PollingLoop
 from app.lib.clock import utcnow
 from app.lib.leases import claim_outbox_row
+from app.lib.tracing import NO_TRACER
 from app.settings import Settings
 
 log = structlog.get_logger("interlude.webhooks")
@@ -139,12 +141,15 @@ class DeliveryWorker:
         *,
         clock: Callable[[], datetime] = utcnow,
         transport: httpx.AsyncBaseTransport | None = None,
+        tracer: Tracer = NO_TRACER,
     ) -> None:
         self._sessions = sessions
         self._settings = settings
         self._clock = clock
         self._transport = transport
-        self._loop = PollingLoop("webhooks", self.send_due, settings.webhook_poll_seconds)
+        self._loop = PollingLoop(
+            "webhooks", self.send_due, settings.webhook_poll_seconds, tracer=tracer
+        )
 
     def wake(self) -> None:
         self._loop.wake()
