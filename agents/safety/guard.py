@@ -48,18 +48,16 @@ class Thresholds:
     """The least tier score (summed class probability, best unit) that raises each tier.
 
     Chosen on the dev split only (the corpus read out-of-fold, rules on): the values with the
-    highest urgent recall while false urgent answers stay within 0.5 % and false flags within
-    2 % of ordinary messages there. Dev (3,075 messages, o-fr and p-en joined), 2026-12-06, by
-    a sweep (urgent 0.25-0.75, margin -0.05-0.29, support 0.1-0.58, out of scope 0.15-0.5; the
-    conversation layer left out): urgent recall 0.915, harmful recall 0.913, false flags 1.3 %,
-    false urgent 0.39 %. Folds grouped by writer (no writer on both sides) chose the same
-    values (0.909, 0.911, 1.2 %, 0.45 %). The values before (urgent 0.45, support 0.22, out of
-    scope 0.25, margin 0.09), chosen on the first 2,675 messages, gave 0.906, 0.927, 1.9 % and
-    0.52 % on the 3,075: over the bound. `python -m evals eval --suite safety` gives both
-    splits."""
+    highest urgent recall (then harmful recall) while false urgent answers stay within 0.5 % and
+    false flags within 2 % of ordinary messages there. Dev (3,475 messages, q-fr and r-en
+    joined), 2026-12-06, by a sweep (urgent 0.25-0.75, margin -0.05-0.29, support 0.1-0.58, out
+    of scope 0.15-0.5; the conversation layer left out): urgent recall 0.901, harmful recall
+    0.926, false flags 1.6 %, false urgent 0.45 %. The values before (support 0.26), chosen on
+    the first 3,075 messages, give the same urgent recall on the 3,475 and harmful recall 0.915
+    at 1.4 % false flags. `python -m evals eval --suite safety` gives both splits."""
 
     urgent: float = 0.5
-    support: float = 0.26
+    support: float = 0.24
     out_of_scope: float = 0.2
     # The mean cosine of the NEIGHBOURS nearest urgent training messages minus that of the
     # nearest other ones.
