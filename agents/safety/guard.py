@@ -273,7 +273,18 @@ def corpus_reader(embedder: Embedder, cache_dir: Path | None = None) -> RiskRead
     with _TRAINING:
         if key not in _TRAINED:
             _TRAINED[key] = _cached_or_trained(embedder, cache_dir)
+        elif cache_dir is not None:
+            # Trained earlier in this process for an app without this folder: written there
+            # too, or a process started on the folder (another server, a worker) trains again.
+            keep_reader(_TRAINED[key], embedder, cache_dir, CORPUS_PATH)
         return _TRAINED[key]
+
+
+def keep_reader(reader: RiskReader, embedder: Embedder, cache_dir: Path, corpus: Path) -> None:
+    """Save `reader`, trained on `corpus`, in `cache_dir` unless a file holds it already."""
+    digest = disk.reader_key(corpus.read_bytes(), embedder)
+    if not disk.cache_path(cache_dir, digest).exists():
+        disk.save_arrays(cache_dir, digest, reader_arrays(reader))
 
 
 def _cached_or_trained(embedder: Embedder, cache_dir: Path | None) -> RiskReader:

@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 
 from agents.safety import cache
-from agents.safety.guard import SafetyGuard, cached_reader
+from agents.safety import guard as guard_module
+from agents.safety.guard import SafetyGuard, cached_reader, corpus_reader, parse_corpus
 from tests.fakes import HashingEmbedder
 
 ROWS = [
@@ -147,6 +148,26 @@ def test_the_key_follows_corpus_code_and_encoder(tmp_path: Path) -> None:
     assert base == cache.reader_key(b"corpus", HashingEmbedder())
     assert base != cache.reader_key(b"corpus!", embedder)
     assert base != cache.reader_key(b"corpus", HashingEmbedder(dimension=32))
+
+
+def test_a_reader_trained_in_memory_is_written_to_a_folder_that_lacks_it(
+    tmp_path: Path, corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An app of a process that trained the reader earlier (for an app with no cache folder)
+    still leaves the file for the next process on its folder (a server, a worker) to load."""
+    monkeypatch.setattr(guard_module, "CORPUS_PATH", corpus)
+    monkeypatch.setattr(guard_module, "_TRAINED", {})
+    monkeypatch.setattr(guard_module, "load_corpus", lambda: parse_corpus(corpus.read_bytes()))
+    first = corpus_reader(CountingEmbedder())  # no folder: trained, in memory only
+    folder = tmp_path / "cache"
+    assert corpus_reader(CountingEmbedder(), folder) is first
+    assert len(cache_files(folder)) == 1
+    embedder = CountingEmbedder()
+    cached_reader(embedder, folder, corpus)
+    assert embedder.texts == 0  # the next process loads it, no training
+    written = cache_files(folder)[0].stat().st_mtime_ns
+    corpus_reader(CountingEmbedder(), folder)  # already there: left alone
+    assert cache_files(folder)[0].stat().st_mtime_ns == written
 
 
 def test_the_guard_reads_with_the_cached_reader(tmp_path: Path) -> None:
