@@ -17,7 +17,7 @@ from litestar.testing import TestClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.engine import run_in_transaction
-from app.db.models import ApiKey, CoachingSession, Enrollment
+from app.db.models import AgentRun, ApiKey, CoachingSession, Enrollment
 from app.db.models.enums import Language, Role, SuggestionKind
 from app.domain.organizations.services import create_organization
 from app.domain.people.services import add_user
@@ -65,6 +65,29 @@ class OrgWorld:
 def run_db(settings: Settings, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
     """Run `work` in one committed transaction on a throwaway engine."""
     return run_in_transaction(settings.resolved_database_url, work)
+
+
+def queue_plans(settings: Settings, world: OrgWorld, count: int = 1) -> list[UUID]:
+    """`count` plan runs queued for the first learner's session (one generation each)."""
+    learner = world.learners[0]
+
+    async def queue(db: AsyncSession) -> list[UUID]:
+        runs = [
+            AgentRun(
+                organization_id=world.id,
+                kind="plan",
+                session_id=world.session_ids[learner.id],
+                learner_id=learner.id,
+                status="queued",
+                generation=n,
+            )
+            for n in range(count)
+        ]
+        db.add_all(runs)
+        await db.flush()
+        return [run.id for run in runs]
+
+    return run_db(settings, queue)
 
 
 async def _person(

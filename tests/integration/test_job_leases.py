@@ -37,7 +37,7 @@ from knowledge.base import KnowledgeBase
 from knowledge.embeddings import UniversalSentenceEncoder
 from tests.integration.test_agents_api import seeded  # noqa: F401 - a fixture
 from tests.plan_victim import VICTIM
-from tests.support import OrgWorld, run_db
+from tests.support import OrgWorld, queue_plans, run_db
 
 ROOT = Path(__file__).resolve().parents[2]
 LEASE = timedelta(seconds=60)  # Settings.job_lease_seconds
@@ -67,29 +67,6 @@ def _with_workers(
     return asyncio.run(run())
 
 
-def _queue_plans(settings: Settings, world: OrgWorld, count: int = 1) -> list[UUID]:
-    """`count` plan runs queued for one session (one generation each)."""
-    learner = world.learners[0]
-
-    async def queue(db: AsyncSession) -> list[UUID]:
-        runs = [
-            AgentRun(
-                organization_id=world.id,
-                kind="plan",
-                session_id=world.session_ids[learner.id],
-                learner_id=learner.id,
-                status="queued",
-                generation=n,
-            )
-            for n in range(count)
-        ]
-        db.add_all(runs)
-        await db.flush()
-        return [run.id for run in runs]
-
-    return run_db(settings, queue)
-
-
 def _runs(settings: Settings, ids: list[UUID]) -> dict[UUID, tuple[str, str | None, int, int]]:
     """Each run: (status, claimed_by, drafts it recorded, drafts that exist)."""
 
@@ -117,7 +94,7 @@ def test_restarting_a_process_leaves_the_plan_another_one_runs_alone(
     settings: Settings,
     start_app: Callable[..., TestClient[Any]],
 ) -> None:
-    (run_id,) = _queue_plans(settings, seeded[0])
+    (run_id,) = queue_plans(settings, seeded[0])
 
     async def a_claims(worker: Callable[..., PlanWorker]) -> list[UUID]:
         return await worker("process-a").leases.claim(5)
@@ -144,7 +121,7 @@ def test_a_holder_that_stops_renewing_loses_its_plan_once_and_writes_nothing(
     seeded: list[OrgWorld],  # noqa: F811
     settings: Settings,
 ) -> None:
-    (run_id,) = _queue_plans(settings, seeded[0])
+    (run_id,) = queue_plans(settings, seeded[0])
     now = utcnow()
 
     async def scenario(worker: Callable[..., PlanWorker]) -> tuple[int, int, int]:
@@ -174,7 +151,7 @@ def test_a_holder_that_renews_keeps_its_plan(
     seeded: list[OrgWorld],  # noqa: F811
     settings: Settings,
 ) -> None:
-    (run_id,) = _queue_plans(settings, seeded[0])
+    (run_id,) = queue_plans(settings, seeded[0])
     now = utcnow()
 
     async def scenario(worker: Callable[..., PlanWorker]) -> int:
@@ -197,7 +174,7 @@ def test_a_worker_killed_among_100_plans_leaves_each_done_exactly_once(
     settings: Settings,
     tmp_path: Path,
 ) -> None:
-    ids = _queue_plans(settings, seeded[0], 100)
+    ids = queue_plans(settings, seeded[0], 100)
     ready = tmp_path / "frozen"
     victim = subprocess.Popen(  # noqa: S603 - our own interpreter and module
         [
@@ -250,7 +227,7 @@ def test_a_worker_that_stops_cleanly_gives_its_plans_back(
     seeded: list[OrgWorld],  # noqa: F811
     settings: Settings,
 ) -> None:
-    (run_id,) = _queue_plans(settings, seeded[0])
+    (run_id,) = queue_plans(settings, seeded[0])
 
     async def scenario(worker: Callable[..., PlanWorker]) -> int:
         a = worker("process-a")

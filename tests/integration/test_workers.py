@@ -36,7 +36,7 @@ from tests.processes import (
     interlude,
     wait_until_live,
 )
-from tests.support import OrgWorld, build_worlds, run_db
+from tests.support import OrgWorld, build_worlds, queue_plans, run_db
 
 # The target: every server's hybrid search returns an upload within this.
 VISIBLE_WITHIN_S = 5.0
@@ -172,28 +172,6 @@ def test_serve_with_two_workers_runs_two_server_processes(
         assert parent.output().count('"document_indexed"') == 1
 
 
-def _queue_plans(settings: Settings, world: OrgWorld, count: int) -> list[UUID]:
-    learner = world.learners[0]
-
-    async def queue(db: AsyncSession) -> list[UUID]:
-        runs = [
-            AgentRun(
-                organization_id=world.id,
-                kind="plan",
-                session_id=world.session_ids[learner.id],
-                learner_id=learner.id,
-                status="queued",
-                generation=n,
-            )
-            for n in range(count)
-        ]
-        db.add_all(runs)
-        await db.flush()
-        return [run.id for run in runs]
-
-    return run_db(settings, queue)
-
-
 Run = tuple[str, str | None, int, int]  # status, claimed_by, drafts recorded, drafts that exist
 
 
@@ -236,7 +214,7 @@ def test_a_worker_killed_among_100_plans_leaves_each_done_exactly_once(
     deployment: tuple[Settings, OrgWorld],
 ) -> None:
     settings, world = deployment
-    ids = _queue_plans(settings, world, 100)
+    ids = queue_plans(settings, world, 100)
     env = _env(settings, **FAST_LEASES)
     with (
         interlude(["worker"], env, settings.data_dir / "victim.log") as victim,
@@ -271,7 +249,7 @@ def test_a_worker_killed_among_100_plans_leaves_each_done_exactly_once(
 
 def test_sigterm_gives_a_workers_plans_back(deployment: tuple[Settings, OrgWorld]) -> None:
     settings, world = deployment
-    ids = _queue_plans(settings, world, 100)
+    ids = queue_plans(settings, world, 100)
     env = _env(settings, INTERLUDE_JOB_POLL_SECONDS="0.2")  # default leases: 60 s
     with interlude(["worker"], env, settings.data_dir / "worker.log") as worker:
         _wait(lambda: _held_by(_runs(settings, ids), worker), "a batch claimed", 600, worker)
