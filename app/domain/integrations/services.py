@@ -80,9 +80,11 @@ class IntegrationService:
             **data,
         )
 
-    async def list(self, page: PageParams) -> tuple[Sequence[Integration], str | None]:
+    async def list(
+        self, page: PageParams, *, newest_first: bool = False
+    ) -> tuple[Sequence[Integration], str | None]:
         statement = select(Integration).where(access.in_tenant(Integration, self.identity))
-        return await fetch_page(self.db, statement, Integration.id, page)
+        return await fetch_page(self.db, statement, Integration.id, page, newest_first=newest_first)
 
     async def get(self, integration_id: UUID) -> Integration:
         return await access.one_in_tenant(
