@@ -31,7 +31,7 @@ from app.domain import access
 from app.domain.conversations.services import ConversationService
 from app.domain.journal.services import JournalService
 from app.domain.people.services import PeopleService
-from app.domain.suggestions.services import FeedService
+from app.domain.suggestions.feed import FeedService
 from app.lib.clock import utcnow
 from app.lib.identity import Identity
 from app.lib.pagination import PageParams
