@@ -3,10 +3,12 @@ approved items arrive (the date only: an item's words stay behind the gate until
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
+from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import Answer, Suggestion
@@ -80,3 +82,30 @@ class FeedService:
                 .order_by(Answer.id)
             )
         ).all()
+
+    async def answers_to(self, item_ids: Sequence[UUID]) -> dict[UUID, list[Answer]]:
+        """The learner's answers to these items (a page of the feed), oldest first per item."""
+        self.identity.require_role(Role.LEARNER)
+        if not item_ids:
+            return {}
+        rows = await self.db.scalars(
+            select(Answer)
+            .where(Answer.suggestion_id.in_(item_ids), access.visible_answers(self.identity))
+            .order_by(Answer.id)
+        )
+        found: dict[UUID, list[Answer]] = defaultdict(list)
+        for answer in rows:
+            found[answer.suggestion_id].append(answer)
+        return found
+
+    async def coming_up(self) -> tuple[int, datetime | None]:
+        """How many approved items are scheduled for later, and when the next one comes. Only
+        the count and the date: an item's words reach the learner on its day, not before."""
+        count, first = (
+            await self.db.execute(
+                select(func.count(Suggestion.id), func.min(Suggestion.deliver_at)).where(
+                    access.scheduled_items(self.identity, utcnow())
+                )
+            )
+        ).one()
+        return int(count or 0), first
