@@ -127,6 +127,20 @@ class IntegrationService:
             self._audit("integration.revoke", integration)
 
 
+async def chat_widget(db: AsyncSession, integration_id: UUID) -> Integration | None:
+    """The live integration whose learners' chat a widget frame serves, or None (revoked,
+    unknown, or without that scope). Public: the frame's page carries no identity, and shows
+    only the integration's allowed origins."""
+    found = await db.get(Integration, integration_id)
+    if (
+        found is None
+        or found.revoked_at is not None
+        or IntegrationScope.CHAT_LEARNER.value not in found.scopes
+    ):
+        return None
+    return found
+
+
 async def integration_from_secret(db: AsyncSession, secret: str) -> Integration:
     prefix = api_key_prefix(secret, SECRET_TAG)
     found = None
