@@ -1,41 +1,37 @@
 """The administrator's pages: knowledge, people and enrollments, API keys, policy, figures.
 
 They list what the organisation holds and leave every change to the JSON API (upload, delete,
-create, revoke, patch), as the coach's pages do. What an admin may never read is not here:
-conversations, answers, sessions and suggestions have no admin page and no query below; the
-figures page shows counts only, for groups of at least the policy's minimum size.
+create, revoke, patch), as the coach's pages do, and read through the same services as the API
+(newest first here, the first page only). What an admin may never read is not here:
+conversations, answers, sessions and suggestions have no admin page; the figures page shows
+counts only, for groups of at least the policy's minimum size.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
-
 from litestar import get
 from litestar.di import NamedDependency
 from litestar.response import Template
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.models import (
-    ApiKey,
-    Document,
-    Enrollment,
-    Integration,
-    Organization,
-    Program,
-    User,
-)
+from app.db.models import Document
 from app.db.models.enums import ApiScope, DocumentStatus, IntegrationScope, Language, Role
-from app.domain import access
+from app.domain.api_keys.services import ApiKeyService
 from app.domain.insights.services import InsightsService
+from app.domain.integrations.services import IntegrationService
 from app.domain.knowledge.pipeline import Declared
+from app.domain.knowledge.services import KnowledgeService
 from app.domain.organizations.schemas import Policy, version_of
-from app.lib.errors import NotFound
+from app.domain.organizations.services import OrganizationService
+from app.domain.people.services import PeopleService
+from app.domain.programs.services import ProgramService
+from app.lib.pagination import PageParams
+from app.lib.security import Passwords
 from app.settings import Settings
 from app.web.pages import PageController, Viewer, render
 from knowledge.documents import DocumentKind
 from knowledge.loaders import SUPPORTED
+from knowledge.store import KnowledgeStore
 
 # Past these, a page says that only the first ones are shown (the API pages through them all).
 DOCUMENTS_SHOWN = 500
@@ -50,20 +46,6 @@ def _admin(viewer: Viewer) -> None:
     viewer.identity.require_role(Role.ADMIN)
 
 
-async def _rows(db: AsyncSession, statement: Any) -> Sequence[Any]:
-    return (await db.scalars(statement)).all()
-
-
-async def _people(db: AsyncSession, viewer: Viewer) -> Sequence[User]:
-    return await _rows(
-        db,
-        select(User)
-        .where(access.visible_users(viewer.identity))
-        .order_by(User.display_name, User.id)
-        .limit(PEOPLE_SHOWN),
-    )
-
-
 def _document_kind(document: Document) -> str:
     """Before indexing, what the upload declared; after, what the indexer settled on."""
     return document.kind or Declared.load(document.declared).kind or ""
@@ -76,16 +58,14 @@ class AdminPages(PageController):
     async def knowledge(
         self,
         db_session: NamedDependency[AsyncSession],
+        knowledge: NamedDependency[KnowledgeStore],
         settings: NamedDependency[Settings],
         viewer: NamedDependency[Viewer],
     ) -> Template:
         _admin(viewer)
-        documents = await _rows(
-            db_session,
-            select(Document)
-            .where(access.in_tenant(Document, viewer.identity))
-            .order_by(Document.id.desc())
-            .limit(DOCUMENTS_SHOWN),
+        service = KnowledgeService(db_session, viewer.identity, settings, knowledge)
+        documents, _ = await service.documents(
+            PageParams(DOCUMENTS_SHOWN, None), None, newest_first=True
         )
         return render(
             "admin/knowledge.html",
@@ -103,24 +83,19 @@ class AdminPages(PageController):
 
     @get("/people", name="admin-people")
     async def people(
-        self, db_session: NamedDependency[AsyncSession], viewer: NamedDependency[Viewer]
+        self,
+        db_session: NamedDependency[AsyncSession],
+        passwords: NamedDependency[Passwords],
+        viewer: NamedDependency[Viewer],
     ) -> Template:
         _admin(viewer)
-        people = await _people(db_session, viewer)
-        org = await db_session.get(Organization, viewer.identity.organization_id)
-        enrollments = await _rows(
-            db_session,
-            select(Enrollment)
-            .where(access.visible_enrollments(viewer.identity))
-            .order_by(Enrollment.id.desc())
-            .limit(PEOPLE_SHOWN),
+        directory = PeopleService(db_session, viewer.identity, passwords)
+        people = await directory.directory(PEOPLE_SHOWN)
+        org = await OrganizationService(db_session, viewer.identity).mine()
+        enrollments, _ = await directory.list_enrollments(
+            PageParams(PEOPLE_SHOWN, None), newest_first=True
         )
-        programs = await _rows(
-            db_session,
-            select(Program)
-            .where(access.in_tenant(Program, viewer.identity))
-            .order_by(Program.name),
-        )
+        programs = await ProgramService(db_session, viewer.identity).by_name()
         return render(
             "admin/people.html",
             viewer,
@@ -133,22 +108,22 @@ class AdminPages(PageController):
             enrollments=enrollments,
             programs=programs,
             program_names={p.id: p.name for p in programs},
-            organization_slug=org.slug if org else "",
+            organization_slug=org.slug,
         )
 
     @get("/api-keys", name="admin-api-keys")
     async def api_keys(
-        self, db_session: NamedDependency[AsyncSession], viewer: NamedDependency[Viewer]
+        self,
+        db_session: NamedDependency[AsyncSession],
+        passwords: NamedDependency[Passwords],
+        viewer: NamedDependency[Viewer],
     ) -> Template:
         _admin(viewer)
-        keys = await _rows(
-            db_session,
-            select(ApiKey)
-            .where(access.in_tenant(ApiKey, viewer.identity))
-            .order_by(ApiKey.id.desc())
-            .limit(KEYS_SHOWN),
-        )
-        everyone = await _people(db_session, viewer)
+        # An admin's view of the keys is the whole organisation's (`access.visible_api_keys`).
+        service = ApiKeyService(db_session, viewer.identity)
+        keys, _ = await service.list(PageParams(KEYS_SHOWN, None), newest_first=True)
+        people = PeopleService(db_session, viewer.identity, passwords)
+        everyone = await people.directory(PEOPLE_SHOWN)
         return render(
             "admin/api_keys.html",
             viewer,
@@ -167,13 +142,8 @@ class AdminPages(PageController):
         settings: NamedDependency[Settings],
     ) -> Template:
         _admin(viewer)
-        rows = await _rows(
-            db_session,
-            select(Integration)
-            .where(access.in_tenant(Integration, viewer.identity))
-            .order_by(Integration.id.desc())
-            .limit(KEYS_SHOWN),
-        )
+        service = IntegrationService(db_session, viewer.identity)
+        rows, _ = await service.list(PageParams(KEYS_SHOWN, None), newest_first=True)
         return render(
             "admin/integrations.html",
             viewer,
@@ -192,9 +162,7 @@ class AdminPages(PageController):
         settings: NamedDependency[Settings],
     ) -> Template:
         _admin(viewer)
-        org = await db_session.get(Organization, viewer.identity.organization_id)
-        if org is None:
-            raise NotFound("Your organisation no longer exists.")
+        org = await OrganizationService(db_session, viewer.identity).mine()
         policy = Policy.load(org.policy)
         return render(
             "admin/policy.html",

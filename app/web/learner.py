@@ -1,5 +1,6 @@
 """The learner's pages: delivered items to answer, the chat with the companion, the journal,
-and 'my data' (what the coach sees, export, erasure)."""
+and 'my data' (what the coach sees, export, erasure). They read through the domain services,
+as the API does."""
 
 from __future__ import annotations
 
@@ -15,23 +16,15 @@ from litestar import get
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Template
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.models import (
-    Answer,
-    CoachingSession,
-    Conversation,
-    JournalEntry,
-    Suggestion,
-    User,
-)
+from app.db.models import Suggestion
 from app.db.models.enums import Role
-from app.domain import access
+from app.domain.coaching.services import CoachingService
 from app.domain.conversations.services import ConversationService
 from app.domain.journal.services import JournalService
 from app.domain.people.services import PeopleService
-from app.domain.suggestions.services import FeedService
+from app.domain.suggestions.feed import FeedService
 from app.lib.clock import utcnow
 from app.lib.identity import Identity
 from app.lib.pagination import PageParams
@@ -80,70 +73,21 @@ def feed_sections(
     return FeedSections(today=todays, waiting=waiting, earlier=earlier)
 
 
-async def _answers(
-    db: AsyncSession, identity: Identity, item_ids: list[UUID]
-) -> dict[UUID, list[Answer]]:
-    if not item_ids:
-        return {}
-    rows = await db.scalars(
-        select(Answer)
-        .where(Answer.suggestion_id.in_(item_ids), access.visible_answers(identity))
-        .order_by(Answer.id)
-    )
-    found: dict[UUID, list[Answer]] = defaultdict(list)
-    for answer in rows:
-        found[answer.suggestion_id].append(answer)
-    return found
-
-
-async def _last_session(db: AsyncSession, identity: Identity) -> CoachingSession | None:
-    found: CoachingSession | None = await db.scalar(
-        select(CoachingSession)
-        .where(access.visible_sessions(identity))
-        .order_by(CoachingSession.held_at.desc())
-        .limit(1)
-    )
-    return found
-
-
-async def _coming_up(db: AsyncSession, identity: Identity) -> tuple[int, datetime | None]:
-    """How many approved items are scheduled for later, and when the next one comes. Only the
-    count and the date: an item's words reach the learner on its day, not before."""
-    count, first = (
-        await db.execute(
-            select(func.count(Suggestion.id), func.min(Suggestion.deliver_at)).where(
-                access.scheduled_items(identity, utcnow())
-            )
-        )
-    ).one()
-    return int(count or 0), first
-
-
-async def _shared_counts(db: AsyncSession, identity: Identity) -> dict[str, int]:
-    """How many conversations and journal entries the learner shares with their coach now."""
-    chats = await db.scalar(
-        select(func.count(Conversation.id)).where(
-            access.visible_conversations(identity), Conversation.shared_with_coach.is_(True)
-        )
-    )
-    notes = await db.scalar(
-        select(func.count(JournalEntry.id)).where(
-            access.visible_journal_entries(identity), JournalEntry.shared_with_coach.is_(True)
-        )
-    )
-    return {"chats": int(chats or 0), "journal": int(notes or 0)}
-
-
 async def _what_coach_sees(
-    db: AsyncSession, identity: Identity, passwords: Passwords
+    db: AsyncSession, identity: Identity, passwords: Passwords, settings: Settings
 ) -> dict[str, Any]:
-    """The context of `learner/_what_coach_sees.html`, shown on the home and 'my data' pages."""
+    """The context of `learner/_what_coach_sees.html`, shown on the home and 'my data' pages:
+    their coaches, and how many conversations and journal entries they share with them now."""
     coaches, _ = await PeopleService(db, identity, passwords).list_users(
         PageParams(20, None), Role.COACH
     )
+    chats = ConversationService(db, identity, settings.max_message_chars)
     return {
         "coaches": [c.display_name for c in coaches],
-        "shared": await _shared_counts(db, identity),
+        "shared": {
+            "chats": await chats.shared_count(),
+            "journal": await JournalService(db, identity).shared_count(),
+        },
     }
 
 
@@ -161,8 +105,9 @@ class LearnerPages(PageController):
     ) -> Template:
         identity = viewer.identity
         identity.require_role(Role.LEARNER)
-        items, next_cursor = await FeedService(db_session, identity).feed(page)
-        answers = await _answers(db_session, identity, [i.id for i in items])
+        feed = FeedService(db_session, identity)
+        items, next_cursor = await feed.feed(page)
+        answers = await feed.answers_to([i.id for i in items])
         # The learner's own day when they chose a zone, else the organisation's rhythm's.
         zone = zone_of(viewer.time_zone, settings.delivery_time_zone)
         return render(
@@ -172,9 +117,9 @@ class LearnerPages(PageController):
             feed=feed_sections(items, set(answers), utcnow().astimezone(zone).date(), zone),
             answers=answers,
             next_cursor=next_cursor,
-            last_session=await _last_session(db_session, identity),
-            coming_up=await _coming_up(db_session, identity),
-            **await _what_coach_sees(db_session, identity, passwords),
+            last_session=await CoachingService(db_session, identity).latest(),
+            coming_up=await feed.coming_up(),
+            **await _what_coach_sees(db_session, identity, passwords, settings),
         )
 
     @get("/journal", name="learner-journal")
@@ -199,17 +144,19 @@ class LearnerPages(PageController):
         self,
         db_session: NamedDependency[AsyncSession],
         passwords: NamedDependency[Passwords],
+        settings: NamedDependency[Settings],
         viewer: NamedDependency[Viewer],
     ) -> Template:
         identity = viewer.identity
         identity.require_role(Role.LEARNER)
-        email = await db_session.scalar(select(User.email).where(User.id == identity.user_id))
+        people = PeopleService(db_session, identity, passwords)
+        me = await people.get_user(identity.user_id)
         return render(
             "learner/data.html",
             viewer,
             current="/me/data",
-            email=email or "",
-            **await _what_coach_sees(db_session, identity, passwords),
+            email=me.email,
+            **await _what_coach_sees(db_session, identity, passwords, settings),
         )
 
     @get("/chat", name="learner-chat")

@@ -17,13 +17,12 @@ from litestar.di import NamedDependency, Provide
 from litestar.exceptions import ValidationException
 from litestar.response import Redirect, Template
 from litestar.types import ExceptionHandlersMap
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.models import Escalation, Organization, User
-from app.db.models.enums import EscalationStatus, Role
-from app.domain import access
+from app.db.models import Organization, User
+from app.db.models.enums import Role
 from app.domain.auth import services as auth
+from app.domain.escalations.services import EscalationService
 from app.lib import errors
 from app.lib.identity import Identity
 from app.settings import Settings
@@ -101,16 +100,7 @@ async def provide_viewer(
         _, csrf = await auth.identity_from_session(db_session, token)
     alerts = 0
     if identity.role is Role.COACH:
-        alerts = (
-            await db_session.scalar(
-                select(func.count(Escalation.id)).where(
-                    access.visible_escalations(identity),
-                    Escalation.status == EscalationStatus.OPEN,
-                    Escalation.tier == "urgent",
-                )
-            )
-            or 0
-        )
+        alerts = await EscalationService(db_session, identity).urgent_open()
     viewer = Viewer(
         identity=identity,
         name=user.display_name,

@@ -21,8 +21,7 @@ from litestar.params import FromPath, QueryParameter
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.models import Integration
-from app.db.models.enums import IntegrationScope
+from app.domain.integrations.services import chat_widget
 from app.web.i18n import LOCALES, locale_from_header, text
 from app.web.messages_widget import WIDGET_JS_KEYS
 
@@ -58,12 +57,8 @@ class WidgetPages(Controller):
         locale = (
             lang if lang in LOCALES else locale_from_header(request.headers.get("accept-language"))
         )
-        integration = await db_session.get(Integration, integration_id)
-        if (
-            integration is None
-            or integration.revoked_at is not None
-            or IntegrationScope.CHAT_LEARNER.value not in integration.scopes
-        ):
+        integration = await chat_widget(db_session, integration_id)
+        if integration is None:
             return Response(
                 text("widget.unknown", locale),
                 status_code=404,

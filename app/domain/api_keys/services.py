@@ -28,9 +28,11 @@ class ApiKeyService:
         self.db = db
         self.identity = identity
 
-    async def list(self, page: PageParams) -> tuple[Sequence[ApiKey], str | None]:
+    async def list(
+        self, page: PageParams, *, newest_first: bool = False
+    ) -> tuple[Sequence[ApiKey], str | None]:
         statement = select(ApiKey).where(access.visible_api_keys(self.identity))
-        return await fetch_page(self.db, statement, ApiKey.id, page)
+        return await fetch_page(self.db, statement, ApiKey.id, page, newest_first=newest_first)
 
     async def create(self, data: ApiKeyIn) -> tuple[ApiKey, str]:
         """The new key and its secret, which is not stored (only its hash is)."""

@@ -28,6 +28,16 @@ class CoachingService:
         statement = select(CoachingSession).where(access.visible_sessions(self.identity))
         return await fetch_page(self.db, statement, CoachingSession.id, page, newest_first=True)
 
+    async def latest(self) -> CoachingSession | None:
+        """The last session held among those one may read (a learner's own last one)."""
+        found: CoachingSession | None = await self.db.scalar(
+            select(CoachingSession)
+            .where(access.visible_sessions(self.identity))
+            .order_by(CoachingSession.held_at.desc())
+            .limit(1)
+        )
+        return found
+
     async def get(self, session_id: UUID) -> CoachingSession:
         return await access.one_visible(
             self.db,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import Conversation, Message
@@ -30,6 +30,17 @@ class ConversationService:
         self.identity.require_role(Role.LEARNER, Role.COACH)
         statement = select(Conversation).where(access.visible_conversations(self.identity))
         return await fetch_page(self.db, statement, Conversation.id, page, newest_first=True)
+
+    async def shared_count(self) -> int:
+        """How many of the learner's conversations their coach may read now."""
+        self.identity.require_role(Role.LEARNER)
+        count = await self.db.scalar(
+            select(func.count(Conversation.id)).where(
+                access.visible_conversations(self.identity),
+                Conversation.shared_with_coach.is_(True),
+            )
+        )
+        return int(count or 0)
 
     async def get(self, conversation_id: UUID) -> Conversation:
         self.identity.require_role(Role.LEARNER, Role.COACH)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import Escalation
@@ -35,6 +35,18 @@ class EscalationService:
         if status is not None:
             statement = statement.where(Escalation.status == status)
         return await fetch_page(self.db, statement, Escalation.id, page)
+
+    async def urgent_open(self) -> int:
+        """How many urgent alerts wait for this coach: the count every page's menu shows."""
+        self.identity.require_role(Role.COACH)
+        count = await self.db.scalar(
+            select(func.count(Escalation.id)).where(
+                access.visible_escalations(self.identity),
+                Escalation.status == EscalationStatus.OPEN,
+                Escalation.tier == "urgent",
+            )
+        )
+        return int(count or 0)
 
     async def acknowledge(self, escalation_id: UUID) -> Escalation:
         """Once: a second acknowledgement is a conflict (the row is locked, so two coaches

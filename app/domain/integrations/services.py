@@ -80,9 +80,11 @@ class IntegrationService:
             **data,
         )
 
-    async def list(self, page: PageParams) -> tuple[Sequence[Integration], str | None]:
+    async def list(
+        self, page: PageParams, *, newest_first: bool = False
+    ) -> tuple[Sequence[Integration], str | None]:
         statement = select(Integration).where(access.in_tenant(Integration, self.identity))
-        return await fetch_page(self.db, statement, Integration.id, page)
+        return await fetch_page(self.db, statement, Integration.id, page, newest_first=newest_first)
 
     async def get(self, integration_id: UUID) -> Integration:
         return await access.one_in_tenant(
@@ -123,6 +125,20 @@ class IntegrationService:
         if integration.revoked_at is None:
             integration.revoked_at = utcnow()
             self._audit("integration.revoke", integration)
+
+
+async def chat_widget(db: AsyncSession, integration_id: UUID) -> Integration | None:
+    """The live integration whose learners' chat a widget frame serves, or None (revoked,
+    unknown, or without that scope). Public: the frame's page carries no identity, and shows
+    only the integration's allowed origins."""
+    found = await db.get(Integration, integration_id)
+    if (
+        found is None
+        or found.revoked_at is not None
+        or IntegrationScope.CHAT_LEARNER.value not in found.scopes
+    ):
+        return None
+    return found
 
 
 async def integration_from_secret(db: AsyncSession, secret: str) -> Integration:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import JournalEntry
@@ -30,6 +30,17 @@ class JournalService:
         if learner_id is not None:
             statement = statement.where(JournalEntry.learner_id == learner_id)
         return await fetch_page(self.db, statement, JournalEntry.id, page, newest_first=True)
+
+    async def shared_count(self) -> int:
+        """How many of the learner's entries their coach may read now."""
+        self.identity.require_role(Role.LEARNER)
+        count = await self.db.scalar(
+            select(func.count(JournalEntry.id)).where(
+                access.visible_journal_entries(self.identity),
+                JournalEntry.shared_with_coach.is_(True),
+            )
+        )
+        return int(count or 0)
 
     async def get(self, entry_id: UUID) -> JournalEntry:
         self.identity.require_role(Role.LEARNER, Role.COACH)

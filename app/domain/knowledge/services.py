@@ -63,13 +63,13 @@ class KnowledgeService:
         return stored.document
 
     async def documents(
-        self, page: PageParams, status: DocumentStatus | None
+        self, page: PageParams, status: DocumentStatus | None, *, newest_first: bool = False
     ) -> tuple[Sequence[Document], str | None]:
         self.identity.require_role(Role.ADMIN)
         statement = select(Document).where(access.in_tenant(Document, self.identity))
         if status is not None:
             statement = statement.where(Document.status == status)
-        return await fetch_page(self.db, statement, Document.id, page)
+        return await fetch_page(self.db, statement, Document.id, page, newest_first=newest_first)
 
     async def document(self, document_id: UUID) -> Document:
         self.identity.require_role(Role.ADMIN)

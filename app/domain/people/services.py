@@ -101,6 +101,13 @@ class PeopleService:
             statement = statement.where(User.role == role)
         return await fetch_page(self.db, statement, User.id, page)
 
+    async def directory(self, limit: int) -> Sequence[User]:
+        """The first `limit` people one may see, by name: a page's list (the API pages by id)."""
+        statement = select(User).where(access.visible_users(self.identity))
+        return (
+            await self.db.scalars(statement.order_by(User.display_name, User.id).limit(limit))
+        ).all()
+
     async def get_user(self, user_id: UUID, field: str = "user_id") -> User:
         return await access.one_visible(
             self.db, User, user_id, access.visible_users(self.identity), what="user", field=field
@@ -171,9 +178,11 @@ class PeopleService:
         if password is not None:
             user.password_hash = self.passwords.hash(password)
 
-    async def list_enrollments(self, page: PageParams) -> tuple[Sequence[Enrollment], str | None]:
+    async def list_enrollments(
+        self, page: PageParams, *, newest_first: bool = False
+    ) -> tuple[Sequence[Enrollment], str | None]:
         statement = select(Enrollment).where(access.visible_enrollments(self.identity))
-        return await fetch_page(self.db, statement, Enrollment.id, page)
+        return await fetch_page(self.db, statement, Enrollment.id, page, newest_first=newest_first)
 
     async def get_enrollment(self, enrollment_id: UUID) -> Enrollment:
         return await access.one_visible(

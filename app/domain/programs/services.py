@@ -29,6 +29,11 @@ class ProgramService:
         items, cursor = await fetch_page(self.db, statement, Program.id, page)
         return [(p, await modules_of(self.db, p.id)) for p in items], cursor
 
+    async def by_name(self) -> Sequence[Program]:
+        """Every program of the organisation, by name, without modules: a form's choices."""
+        statement = select(Program).where(access.in_tenant(Program, self.identity))
+        return (await self.db.scalars(statement.order_by(Program.name))).all()
+
     async def get(self, program_id: UUID) -> WithModules:
         program = await self._program(program_id)
         return program, await modules_of(self.db, program.id)

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models.enums import IntegrationScope, ReviewOutcome, SuggestionState
 from app.domain.question_bank.schemas import QuestionOut
+from app.domain.suggestions.feed import FeedService
 from app.domain.suggestions.schemas import (
     AnswerIn,
     AnswerOut,
@@ -22,7 +23,7 @@ from app.domain.suggestions.schemas import (
     SaveToBankIn,
     SuggestionOut,
 )
-from app.domain.suggestions.services import FeedService, ReviewService
+from app.domain.suggestions.services import ReviewService
 from app.lib.errors import Conflict, NotFound
 from app.lib.identity import INTEGRATION_SCOPE, Identity, open_to
 from app.lib.openapi import errors
