@@ -55,7 +55,8 @@ def test_a_plan_is_spread_until_the_next_session_and_arrives_day_by_day(
     learner = with_session(client, learner_person)
 
     def feed_at(moment: datetime) -> list[str]:
-        with mock.patch("app.domain.suggestions.services.utcnow", return_value=moment):
+        # The feed's clock (FeedService, suggestions/feed.py) is the one that decides.
+        with mock.patch("app.domain.suggestions.feed.utcnow", return_value=moment):
             items = learner.get("/api/v1/feed").json()["items"]
         return [i["id"] for i in items if i["id"] in (first["id"], second["id"])]
 
