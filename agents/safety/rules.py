@@ -105,7 +105,8 @@ _CUE = re.compile(
 BENIGN = compile_pattern(
     r"avocat du diable|devil's advocate|mort(e|s)? de rire|mour\w* d'(rire|honte|envie|ennui|"
     r"faim|chaud|froid)|(se|me|te) tuer a la tache|(career|political|professional|commercial|"
-    r"social) suicide|suicide (professionnel|commercial|politique|social)|dying (to|for)|"
+    r"social) suicide|suicide (professionnel|commercial|politique|social)|suicide (mission|run)s?|"
+    r"mission suicide|dying (to|for)|"
     r"to die for|die of (boredom|embarrassment|shame|laughter)|die on (this|that) hill|"
     r"kill(ing|ed|s)? it|killer|killing (me|us)|(it|this|that|reality|truth) (really |finally |"
     r"suddenly )?hits? me|hit me up|shoot (me|him|her|them) (an? )?(e ?mail|message|note|text|"
@@ -279,6 +280,13 @@ _REQUEST_TABLES: dict[Category, str] = {
         <PLACE> (\w+ ){0,4}(has no|with no|sans) (fence|railing|barrier|garde corps|barriere)
         me faire des entailles|m'entaille\w*|(sur moi|dans ma poche) (\w+ ){0,3}(lame|rasoir)
         (plus|jamais) envie de me reveiller|ne plus me reveiller|si je ne me reveillais pas
+        # Added 2026-12-06 from the fresh writers' misses (s-fr, t-en): not waking up said as a
+        # decision; a swerve of the wheel into a tree; relief when it bleeds.
+        ((arreter|cesser) (simplement )?de me reveiller|(just|simply) stop waking up)\s*($|[,.!;])
+        coup de volant (\w+ ){0,3}(dans|contre) (un |le |la |une )?(arbre|mur|pile|platane|camion|
+            ravin|parapet)
+        (fait du bien|soulage\w*|feels? good|relief|relieved) (\w+ ){0,3}(quand|when|de voir) (ca|it|
+            le sang) (\w+ )?(saigne|bleeds)
         (soulage\w*|mieux|tranquilles?) (\w+ ){0,2}que je (disparaisse|ne sois plus la|meure)
         (avale|pris|took|swallowed|taken) (\w+ ){0,3}(boite|box|bottle|pack|packet|tube|
             plaquette)s? (de|d'|of) (\w+ )?(somniferes|cachets|comprimes|medicaments|pills|
@@ -304,7 +312,7 @@ _REQUEST_TABLES: dict[Category, str] = {
             traces) (\w+ ){0,3}(sur|au|aux) (les |mon |ma |mes )?(bras|poignets?|cou|visage)
         forced (himself|herself) on me|forced me to (have sex|sleep with)|(raped|rape) me|(was|been|
             got) raped
-        m'a violee?|(ete|suis) violee?|m'a forcee?( (a|de) (coucher|avoir)|(?=\s*([.,;!]|$)))|
+        m'a violee?|forced me(?=\s*([.,;!]|$))|(ete|suis) violee?|m'a forcee?( (a|de) (coucher|avoir)|(?=\s*([.,;!]|$)))|
             agress\w* sexuel\w*|
             sexual(ly)? assault\w*
         (casser|peter|defoncer|exploser|eclater|fracasser|refaire) (\w+ ){0,2}(les dents|la tete|
@@ -461,6 +469,8 @@ _REQUEST_TABLES: dict[Category, str] = {
             i can'?t (cope|take it) any ?more|can't go on\b
         (je pleure|i cry|i'm crying|crying) (\w+ ){0,2}tous les (jours|soirs|matins)
         (je pleure|i cry|i'm crying|crying) (\w+ ){0,2}every (day|night|morning)
+        (eclate|fonds|fond) en (sanglots|larmes) (\w+ ){0,5}tous les (jours|soirs|matins)|
+            (burst|bursting) into tears (\w+ ){0,5}every (day|night|morning)
         (had|having) (another|a|one more) panic attack|my panic attacks|mes crises d'angoisse|(je|
             j'ai|j'en|me|i|i'm|i've|
             i get) ((?!(he|she|they|il|elle|ils|elles)\b)\w+ ){0,4}((crises?|attaques?) (d'angoisse|

@@ -160,6 +160,12 @@ def test_rules_per_category_and_language(text: str, category: str) -> None:
         ("Je cache les bleus sous mon pull pour que l'équipe ne voie rien.", "violence"),
         ("He keeps making jokes about my weight in front of the clients.", "harassment"),
         ("Je suis à découvert et la banque me relance, je fais quoi ?", "financial"),
+        # Added after two fresh writers' files (written here, not copied from them).
+        ("Au fond je pourrais juste cesser de me réveiller.", "self_harm"),
+        ("Sur l'autoroute je pense à un coup de volant contre le parapet.", "self_harm"),
+        ("It feels good when it bleeds, at least it's something.", "self_harm"),
+        ("After the party he followed me to the car park and forced me.", "violence"),
+        ("Je fonds en larmes dans ma voiture tous les matins avant d'entrer.", "distress"),
     ],
 )
 def test_rules_find_indirect_signals(text: str, category: str) -> None:
@@ -192,6 +198,11 @@ def test_rules_find_indirect_signals(text: str, category: str) -> None:
         "Tell my manager the delay was not his fault, the supplier was late.",
         "J'ai la gorge serrée avant chaque comité de direction.",
         "I've picked a date to go to the conference in Lyon.",
+        "This rollout is a suicide mission with two people; how do I push back on the date?",
+        "I want to stop waking up at 5am for the Asia calls.",
+        "Je vais arrêter de me réveiller à 5 h pour lire mes mails.",
+        "My manager forced me to present the results on Monday.",
+        "Le coup de volant du cariste a évité la palette de justesse.",
     ],
 )
 def test_new_rule_families_leave_look_alikes_alone(text: str) -> None:
