@@ -285,8 +285,8 @@ _REQUEST_TABLES: dict[Category, str] = {
         ((arreter|cesser) (simplement )?de me reveiller|(just|simply) stop waking up)\s*($|[,.!;])
         coup de volant (\w+ ){0,3}(dans|contre) (un |le |la |une )?(arbre|mur|pile|platane|camion|
             ravin|parapet)
-        (fait du bien|soulage\w*|feels? good|relief|relieved) (\w+ ){0,3}(quand|when|de voir) (ca|it|
-            le sang) (\w+ )?(saigne|bleeds)
+        (fait du bien|soulage\w*|feels? good|relief|relieved) (\w+ ){0,3}(quand|
+            when|de voir) (ca|it|le sang) (\w+ )?(saigne|bleeds)
         (soulage\w*|mieux|tranquilles?) (\w+ ){0,2}que je (disparaisse|ne sois plus la|meure)
         (avale|pris|took|swallowed|taken) (\w+ ){0,3}(boite|box|bottle|pack|packet|tube|
             plaquette)s? (de|d'|of) (\w+ )?(somniferes|cachets|comprimes|medicaments|pills|
@@ -312,7 +312,8 @@ _REQUEST_TABLES: dict[Category, str] = {
             traces) (\w+ ){0,3}(sur|au|aux) (les |mon |ma |mes )?(bras|poignets?|cou|visage)
         forced (himself|herself) on me|forced me to (have sex|sleep with)|(raped|rape) me|(was|been|
             got) raped
-        m'a violee?|forced me(?=\s*([.,;!]|$))|(ete|suis) violee?|m'a forcee?( (a|de) (coucher|avoir)|(?=\s*([.,;!]|$)))|
+        m'a violee?|forced me(?=\s*([.,;!]|$))|
+            (ete|suis) violee?|m'a forcee?( (a|de) (coucher|avoir)|(?=\s*([.,;!]|$)))|
             agress\w* sexuel\w*|
             sexual(ly)? assault\w*
         (casser|peter|defoncer|exploser|eclater|fracasser|refaire) (\w+ ){0,2}(les dents|la tete|
