@@ -29,10 +29,17 @@ class AccountService:
         self.passwords = passwords
         self.settings = settings
 
-    async def me(self) -> MeOut:
+    async def own(self) -> User:
+        """The caller's own account row (the account page edits it in place)."""
         user = await self.db.get(User, self.identity.user_id)
+        if user is None:
+            raise NotFound("Your account no longer exists.")
+        return user
+
+    async def me(self) -> MeOut:
+        user = await self.own()
         org = await self.db.get(Organization, self.identity.organization_id)
-        if user is None or org is None:
+        if org is None:
             raise NotFound("Your account no longer exists.")
         return MeOut(
             user=UserOut.of(user),
@@ -44,9 +51,7 @@ class AccountService:
     async def update_me(self, data: MePatch, session_token: str | None) -> MeOut:
         """A new password needs the current one, and ends every other session of mine (the
         one of `session_token` stays)."""
-        user = await self.db.get(User, self.identity.user_id)
-        if user is None:
-            raise NotFound("Your account no longer exists.")
+        user = await self.own()
         if data.password is not None:
             await services.check_current_password(self.passwords, user, data.current_password)
             keep = session_token if self.identity.via == "session" else None
