@@ -21,7 +21,7 @@ from app.db.engine import database_config
 from app.deps import app_dependencies
 from app.domain.agents.runtime import AgentRuntime
 from app.domain.api_keys.controllers import ApiKeyController
-from app.domain.audit_controller import AuditController
+from app.domain.audit.controllers import AuditController
 from app.domain.auth.controllers import AuthController
 from app.domain.briefs.controllers import BriefController
 from app.domain.calendar.controllers import CalendarController, CalendarFeedController
