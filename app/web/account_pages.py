@@ -16,7 +16,7 @@ from litestar.di import NamedDependency, Provide
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.models.enums import Language, Role
+from app.db.models.enums import Language
 from app.domain.auth import links
 from app.domain.auth import services as auth
 from app.domain.auth.accounts import AccountService
@@ -221,7 +221,6 @@ class AccountPages(PageController):
         settings: NamedDependency[Settings],
     ) -> Response[Any]:
         form = await request.form()
-        user = await accounts.own()
         name, language = _field(form, "display_name"), _field(form, "locale")
         time_zone = _field(form, "time_zone")
         item_emails = _field(form, "item_emails") == "on"
@@ -236,10 +235,12 @@ class AccountPages(PageController):
             return await _account(
                 accounts, viewer, settings, field_errors=problems, status_code=400
             )
-        user.display_name, user.locale = name, Language(language)
-        user.time_zone = time_zone or None
-        if user.role in (Role.LEARNER, Role.COACH):
-            user.item_emails = item_emails
+        await accounts.save_profile(
+            display_name=name,
+            locale=Language(language),
+            time_zone=time_zone,
+            item_emails=item_emails,
+        )
         await db_session.commit()
         return Redirect("/account?saved=profile", status_code=303)
 
