@@ -25,6 +25,7 @@ from app.domain.agents.runtime import AgentRuntime
 from app.domain.auth.deps import provide_identity
 from app.domain.notifications.alerts import AlertMail
 from app.lib.background import Waker
+from app.lib.clock import Clock
 from app.lib.pagination import provide_page_params
 from app.lib.security import Passwords
 from app.lib.throttle import AccountThrottle
@@ -70,6 +71,12 @@ def provide_sessions(state: State) -> Callable[[], AsyncSession]:
     return sessions
 
 
+def provide_clock(state: State) -> Clock:
+    """`utcnow`, unless a test moved the app's time (what learner tokens expire against)."""
+    clock: Clock = state.clock
+    return clock
+
+
 def provide_ingestion_worker(state: State) -> Waker:
     """This process's indexing worker, or a stand-in when `interlude worker` processes run it."""
     worker: Waker = state.ingestion_worker
@@ -94,6 +101,7 @@ def app_dependencies() -> dict[str, Provide]:
         "agents": Provide(provide_agents, sync_to_thread=False),
         "alert_mail": Provide(provide_alert_mail, sync_to_thread=False),
         "sessions": Provide(provide_sessions, sync_to_thread=False),
+        "clock": Provide(provide_clock, sync_to_thread=False),
         "ingestion_worker": Provide(provide_ingestion_worker, sync_to_thread=False),
         "plan_worker": Provide(provide_plan_worker, sync_to_thread=False),
     }
