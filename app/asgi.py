@@ -12,19 +12,17 @@ import anyio.to_thread
 from advanced_alchemy.extensions.litestar import SQLAlchemyAsyncConfig, SQLAlchemyPlugin
 from litestar import Litestar
 from litestar.datastructures import State
-from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 
 from app import __doc__ as app_doc
 from app.db.engine import database_config
-from app.domain.agents.deps import provide_agents, provide_plan_worker
+from app.deps import app_dependencies
 from app.domain.agents.runtime import AgentRuntime
 from app.domain.api_keys.controllers import ApiKeyController
-from app.domain.audit_controller import AuditController
+from app.domain.audit.controllers import AuditController
 from app.domain.auth.controllers import AuthController
-from app.domain.auth.deps import provide_identity
 from app.domain.briefs.controllers import BriefController
 from app.domain.calendar.controllers import CalendarController, CalendarFeedController
 from app.domain.circles.controllers import (
@@ -46,7 +44,6 @@ from app.domain.integrations.controllers import IntegrationController
 from app.domain.integrations.cors import IntegrationCorsMiddleware
 from app.domain.journal.controllers import JournalController
 from app.domain.knowledge.controllers import KnowledgeController
-from app.domain.knowledge.deps import provide_knowledge, provide_worker
 from app.domain.metrics import metrics
 from app.domain.notifications.alerts import AlertMail
 from app.domain.openai_compat.controllers import openai_router
@@ -62,13 +59,11 @@ from app.domain.webhooks.controllers import WebhookController
 from app.domain.webhooks.events import WAKEUP_KEY, Wakeup
 from app.lib.background import NoLocalWorker
 from app.lib.clock import utcnow
-from app.lib.deps import provide_login_throttle, provide_passwords, provide_settings
 from app.lib.errors import EXCEPTION_HANDLERS
 from app.lib.idempotency import IdempotencyMiddleware
 from app.lib.json_limits import check_json_depth
 from app.lib.logging import AccessLogMiddleware, configure_logging
 from app.lib.openapi import document_operations, operation_id
-from app.lib.pagination import provide_page_params
 from app.lib.request_tracing import RequestTracingMiddleware
 from app.lib.security import Passwords
 from app.lib.throttle import STORE, AccountThrottle, build_store, login_rate_limit
@@ -224,17 +219,7 @@ def create_app(
         on_startup=[start],
         on_shutdown=[stop],
         plugins=[SQLAlchemyPlugin(config=database)],
-        dependencies={
-            "settings": Provide(provide_settings, sync_to_thread=False),
-            "passwords": Provide(provide_passwords, sync_to_thread=False),
-            "login_throttle": Provide(provide_login_throttle, sync_to_thread=False),
-            "identity": Provide(provide_identity),
-            "page": Provide(provide_page_params, sync_to_thread=False),
-            "knowledge": Provide(provide_knowledge, sync_to_thread=False),
-            "ingestion_worker": Provide(provide_worker, sync_to_thread=False),
-            "plan_worker": Provide(provide_plan_worker, sync_to_thread=False),
-            "agents": Provide(provide_agents, sync_to_thread=False),
-        },
+        dependencies=app_dependencies(),
         state=State(
             {
                 "settings": settings,

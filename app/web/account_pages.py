@@ -12,17 +12,18 @@ from typing import Any
 
 from litestar import Request, Response, get, post
 from litestar.datastructures import ResponseHeader
-from litestar.di import NamedDependency
+from litestar.di import NamedDependency, Provide
 from litestar.response import Redirect, Template
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.models import User
-from app.db.models.enums import Language, Role
+from app.db.models.enums import Language
 from app.domain.auth import links
 from app.domain.auth import services as auth
+from app.domain.auth.accounts import AccountService
+from app.domain.auth.controllers import provide_accounts
 from app.domain.calendar import services as calendar
-from app.lib.errors import AppError, NotFound
+from app.domain.notifications.services import EmailPreferences
+from app.lib.errors import AppError
 from app.lib.identity import Identity
 from app.lib.security import Passwords
 from app.lib.time_zones import COMMON_TIME_ZONES, is_time_zone
@@ -178,13 +179,8 @@ class UnsubscribePages(PageController):
     ) -> Template:
         form = await request.form()
         token = _field(form, "token")
-        user = (
-            await db_session.scalar(select(User).where(User.unsubscribe_token == token))
-            if token
-            else None
-        )
+        user = await EmailPreferences(db_session).unsubscribe(token)
         if user is not None:
-            user.item_emails = False
             await db_session.commit()
         return render(
             "unsubscribe.html",
@@ -198,16 +194,21 @@ class UnsubscribePages(PageController):
 
 
 class AccountPages(PageController):
+    dependencies = {
+        **PageController.dependencies,
+        "accounts": Provide(provide_accounts, sync_to_thread=False),
+    }
+
     @get("/account", name="account")
     async def account_page(
         self,
         request: Request[Any, Any, Any],
         viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[AsyncSession],
+        accounts: NamedDependency[AccountService],
         settings: NamedDependency[Settings],
     ) -> Template:
         saved = request.query_params.get("saved", "")[:30]
-        return await _account(db_session, viewer, settings, saved=saved)
+        return await _account(accounts, viewer, settings, saved=saved)
 
     @post("/account/profile", name="account-profile", status_code=303)
     async def save_profile(
@@ -215,11 +216,11 @@ class AccountPages(PageController):
         request: Request[Any, Any, Any],
         db_session: NamedDependency[AsyncSession],
         identity: NamedDependency[Identity],  # checks the form's CSRF token
+        accounts: NamedDependency[AccountService],
         viewer: NamedDependency[Viewer],
         settings: NamedDependency[Settings],
     ) -> Response[Any]:
         form = await request.form()
-        user = await _user(db_session, identity)
         name, language = _field(form, "display_name"), _field(form, "locale")
         time_zone = _field(form, "time_zone")
         item_emails = _field(form, "item_emails") == "on"
@@ -232,12 +233,14 @@ class AccountPages(PageController):
             problems["time_zone"] = text("account.need_time_zone", viewer.locale)
         if problems:
             return await _account(
-                db_session, viewer, settings, field_errors=problems, status_code=400
+                accounts, viewer, settings, field_errors=problems, status_code=400
             )
-        user.display_name, user.locale = name, Language(language)
-        user.time_zone = time_zone or None
-        if user.role in (Role.LEARNER, Role.COACH):
-            user.item_emails = item_emails
+        await accounts.save_profile(
+            display_name=name,
+            locale=Language(language),
+            time_zone=time_zone,
+            item_emails=item_emails,
+        )
         await db_session.commit()
         return Redirect("/account?saved=profile", status_code=303)
 
@@ -247,12 +250,13 @@ class AccountPages(PageController):
         request: Request[Any, Any, Any],
         db_session: NamedDependency[AsyncSession],
         identity: NamedDependency[Identity],  # checks the form's CSRF token
+        accounts: NamedDependency[AccountService],
         viewer: NamedDependency[Viewer],
         passwords: NamedDependency[Passwords],
         settings: NamedDependency[Settings],
     ) -> Response[Any]:
         form = await request.form()
-        user = await _user(db_session, identity)
+        user = await accounts.own()
         password = _field(form, "password", strip=False)
         locale = viewer.locale
         problems = _new_password_problems(password, _field(form, "confirm", strip=False), locale)
@@ -263,7 +267,7 @@ class AccountPages(PageController):
             problems["current_password"] = text("account.current_wrong", locale)
         if problems:
             return await _account(
-                db_session, viewer, settings, field_errors=problems, status_code=400
+                accounts, viewer, settings, field_errors=problems, status_code=400
             )
         keep = request.cookies.get(settings.session_cookie_name)
         await auth.set_own_password(db_session, passwords, user, password, keep)
@@ -275,36 +279,31 @@ class AccountPages(PageController):
         self,
         db_session: NamedDependency[AsyncSession],
         identity: NamedDependency[Identity],  # checks the form's CSRF token
+        accounts: NamedDependency[AccountService],
         viewer: NamedDependency[Viewer],
         settings: NamedDependency[Settings],
     ) -> Template:
         """The new URL is shown in this answer only (not through a redirect: it would sit in
         the browser's history)."""
         identity.require_role(*calendar.FEED_ROLES)
-        feed = await calendar.create_feed(db_session, settings, await _user(db_session, identity))
+        feed = await calendar.create_feed(db_session, settings, await accounts.own())
         await db_session.commit()
-        return await _account(db_session, viewer, settings, calendar_url=feed.url)
+        return await _account(accounts, viewer, settings, calendar_url=feed.url)
 
     @post("/account/calendar/revoke", name="account-calendar-revoke", status_code=303)
     async def revoke_calendar(
         self,
         db_session: NamedDependency[AsyncSession],
         identity: NamedDependency[Identity],  # checks the form's CSRF token
+        accounts: NamedDependency[AccountService],
     ) -> Response[Any]:
-        await calendar.revoke_feed(db_session, await _user(db_session, identity))
+        await calendar.revoke_feed(db_session, await accounts.own())
         await db_session.commit()
         return Redirect("/account?saved=calendar_revoked", status_code=303)
 
 
-async def _user(db: AsyncSession, identity: Identity) -> User:
-    user = await db.get(User, identity.user_id)
-    if user is None:
-        raise NotFound("Your account no longer exists.")
-    return user
-
-
 async def _account(
-    db: AsyncSession,
+    accounts: AccountService,
     viewer: Viewer,
     settings: Settings,
     *,
@@ -313,7 +312,7 @@ async def _account(
     status_code: int = 200,
     calendar_url: str = "",
 ) -> Template:
-    user = await _user(db, viewer.identity)
+    user = await accounts.own()
     zones = list(COMMON_TIME_ZONES)
     if user.time_zone and user.time_zone not in zones:
         zones.insert(0, user.time_zone)

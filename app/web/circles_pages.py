@@ -13,16 +13,13 @@ from uuid import UUID
 
 import msgspec
 from litestar import Request, get, post
-from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.models import User
 from app.db.models.enums import Role
-from app.domain import access
+from app.domain.agents.runtime import AgentRuntime
 from app.domain.circles.schemas import (
     STEPS,
     CircleIn,
@@ -32,26 +29,13 @@ from app.domain.circles.schemas import (
     WrittenOut,
 )
 from app.domain.circles.services import CircleService
+from app.domain.notifications.alerts import AlertMail
 from app.lib.errors import AppError, InvalidInput
 from app.lib.identity import Identity
 from app.web.i18n import text
 from app.web.pages import PageController, Viewer, render
 
 MAX_CHARS = 4_000
-
-
-async def _learners(db: AsyncSession, identity: Identity) -> list[User]:
-    """Whom the viewer may invite: a coach's learners, an admin's organisation's."""
-    rows = await db.scalars(
-        select(User)
-        .where(
-            access.visible_users(identity),
-            User.role == Role.LEARNER,
-            User.is_active.is_(True),
-        )
-        .order_by(User.display_name)
-    )
-    return list(rows)
 
 
 def _problem(error: Exception, locale: str) -> str:
@@ -67,13 +51,14 @@ class CirclePages(PageController):
     ) -> Template:
         identity = viewer.identity
         organizing = identity.role in (Role.COACH, Role.ADMIN)
+        service = CircleService(db, identity)
         return render(
             "circles/list.html",
             viewer,
             current="/circles",
             status_code=status_code,
-            circles=await CircleService(db, identity).mine(),
-            learners=await _learners(db, identity) if organizing else [],
+            circles=await service.mine(),
+            learners=await service.invitable() if organizing else [],
             organizing=organizing,
             problem=problem,
         )
@@ -181,7 +166,8 @@ class CirclePages(PageController):
         db_session: NamedDependency[AsyncSession],
         identity: NamedDependency[Identity],  # checks the form's CSRF token
         viewer: NamedDependency[Viewer],
-        state: State,
+        agents: NamedDependency[AgentRuntime],
+        alert_mail: NamedDependency[AlertMail | None],
         circle_session_id: FromPath[UUID],
     ) -> Template:
         service = CircleService(db_session, identity)
@@ -192,8 +178,8 @@ class CirclePages(PageController):
             written = await service.contribute(
                 circle_session_id,
                 msgspec.convert(raw, ContributionIn),
-                state.agents.guard,
-                state.alert_mail,
+                agents.guard,
+                alert_mail,
             )
         except (msgspec.ValidationError, AppError) as error:
             return await self._circle(

@@ -13,14 +13,15 @@ from uuid import UUID
 
 import msgspec
 from litestar import Request, get, post
-from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.domain.agents.runtime import AgentRuntime
 from app.domain.companions.link import CompanionLink, LinkGone
 from app.domain.companions.schemas import FeedbackIn
+from app.domain.notifications.alerts import AlertMail
 from app.lib.errors import NotFound
 from app.web.account_pages import LINK_PAGE_HEADERS
 from app.web.i18n import locale_from_header, text
@@ -94,7 +95,8 @@ class CompanionPages(PageController):
         self,
         request: Request[Any, Any, Any],
         db_session: NamedDependency[AsyncSession],
-        state: State,
+        agents: NamedDependency[AgentRuntime],
+        alert_mail: NamedDependency[AlertMail | None],
         token: FromPath[str],
     ) -> Template:
         link = CompanionLink(db_session, token)
@@ -111,7 +113,7 @@ class CompanionPages(PageController):
         answered = None
         if not problems:
             data = msgspec.convert(values, FeedbackIn)
-            answered = await link.answer(request_id, data, state.agents.guard, state.alert_mail)
+            answered = await link.answer(request_id, data, agents.guard, alert_mail)
             await db_session.commit()
             view = await link.view()
         return render(

@@ -19,12 +19,13 @@ from litestar.response import Redirect, Template
 from litestar.types import ExceptionHandlersMap
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.models import Organization, User
 from app.db.models.enums import Role
 from app.domain.auth import services as auth
+from app.domain.auth.accounts import AccountService
 from app.domain.escalations.services import EscalationService
 from app.lib import errors
 from app.lib.identity import Identity
+from app.lib.security import Passwords
 from app.settings import Settings
 from app.web.i18n import DEFAULT_LOCALE, locale_from_header, text
 
@@ -89,11 +90,13 @@ async def provide_viewer(
     db_session: NamedDependency[AsyncSession],
     settings: NamedDependency[Settings],
     identity: NamedDependency[Identity],
+    passwords: NamedDependency[Passwords],
 ) -> Viewer:
-    user = await db_session.get(User, identity.user_id)
-    org = await db_session.get(Organization, identity.organization_id)
-    if user is None or org is None:
-        raise errors.Unauthenticated("Your account no longer exists.")
+    try:
+        me = await AccountService(db_session, identity, passwords, settings).me()
+    except errors.NotFound:
+        # The API answers 404 for an account gone; a page sends its reader to the login.
+        raise errors.Unauthenticated("Your account no longer exists.") from None
     csrf = ""
     token = request.cookies.get(settings.session_cookie_name)
     if identity.via == "session" and token:
@@ -103,12 +106,12 @@ async def provide_viewer(
         alerts = await EscalationService(db_session, identity).urgent_open()
     viewer = Viewer(
         identity=identity,
-        name=user.display_name,
-        locale=user.locale.value,
-        organization_name=org.name,
+        name=me.user.display_name,
+        locale=me.user.locale.value,
+        organization_name=me.organization_name,
         csrf_token=csrf,
         open_alerts=alerts,
-        time_zone=user.time_zone or "",
+        time_zone=me.user.time_zone or "",
     )
     request.state.viewer = viewer  # an error page keeps the person's language and menu
     return viewer

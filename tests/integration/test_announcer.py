@@ -112,7 +112,14 @@ def test_a_learner_is_told_once_on_the_item_s_day_and_can_stop_it(
     done = client.post("/unsubscribe", data={"token": token})
     assert done.status_code == 200
     assert "unsubscribed" in done.text
+    assert client.post("/unsubscribe", data={"token": token}).status_code == 200  # twice: no-op
     assert client.post("/unsubscribe", data={"token": "not-a-token"}).status_code == 400
+    trail = with_key(client, alpha.admin).get(
+        "/api/v1/audit-events", params={"action": "user.unsubscribe"}
+    )
+    assert [(e["actor_id"], e["target_id"]) for e in trail.json()["items"]] == [
+        (str(learner.id), str(learner.id))  # the change is audited, the second click is not
+    ]
 
     # The next item arrives: marked, not mailed.
     assert mailing.announce(day_two + timedelta(minutes=1)) == 0

@@ -9,7 +9,7 @@ from uuid import UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import Organization, User
-from app.db.models.enums import Role
+from app.db.models.enums import Language, Role
 from app.domain.auth import links, services
 from app.domain.auth.schemas import MeOut
 from app.domain.people.schemas import InvitationOut, MePatch, UserOut
@@ -29,10 +29,17 @@ class AccountService:
         self.passwords = passwords
         self.settings = settings
 
-    async def me(self) -> MeOut:
+    async def own(self) -> User:
+        """The caller's own account row (the account page edits it in place)."""
         user = await self.db.get(User, self.identity.user_id)
+        if user is None:
+            raise NotFound("Your account no longer exists.")
+        return user
+
+    async def me(self) -> MeOut:
+        user = await self.own()
         org = await self.db.get(Organization, self.identity.organization_id)
-        if user is None or org is None:
+        if org is None:
             raise NotFound("Your account no longer exists.")
         return MeOut(
             user=UserOut.of(user),
@@ -44,9 +51,7 @@ class AccountService:
     async def update_me(self, data: MePatch, session_token: str | None) -> MeOut:
         """A new password needs the current one, and ends every other session of mine (the
         one of `session_token` stays)."""
-        user = await self.db.get(User, self.identity.user_id)
-        if user is None:
-            raise NotFound("Your account no longer exists.")
+        user = await self.own()
         if data.password is not None:
             await services.check_current_password(self.passwords, user, data.current_password)
             keep = session_token if self.identity.via == "session" else None
@@ -55,6 +60,18 @@ class AccountService:
         people.apply_profile(user, data.display_name, data.locale, None, data.time_zone)
         await self.db.flush()
         return await self.me()
+
+    async def save_profile(
+        self, *, display_name: str, locale: Language, time_zone: str, item_emails: bool
+    ) -> None:
+        """The account page's form, its fields checked by the page (which answers in the
+        reader's language); `time_zone` "" for the organisation's default. Only learners and
+        coaches get the "something new" e-mails, so only theirs may be switched."""
+        user = await self.own()
+        people = PeopleService(self.db, self.identity, self.passwords)
+        people.apply_profile(user, display_name, locale, None, time_zone)
+        if user.role in (Role.LEARNER, Role.COACH):
+            user.item_emails = item_emails
 
     async def invite(self, user_id: UUID) -> InvitationOut:
         """A new invitation link for a person of the organisation (admin), e-mailed when an

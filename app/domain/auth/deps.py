@@ -9,6 +9,7 @@ for anything that changes data, the session's CSRF token in `X-CSRF-Token` (or t
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from litestar import Request
@@ -19,6 +20,7 @@ from app.db.models.enums import ApiScope
 from app.domain.auth import services
 from app.domain.integrations.services import identity_from_token, scope_of_route
 from app.domain.integrations.tokens import looks_like_token
+from app.lib.clock import Clock
 from app.lib.errors import Forbidden, Unauthenticated
 from app.lib.identity import Identity
 from app.lib.security import constant_time_equals
@@ -42,9 +44,9 @@ async def _presented_csrf_token(request: Request[Any, Any, Any]) -> str:
 
 
 async def _token_identity(
-    request: Request[Any, Any, Any], db_session: AsyncSession, token: str
+    request: Request[Any, Any, Any], db_session: AsyncSession, token: str, now: datetime
 ) -> Identity:
-    identity = await identity_from_token(db_session, token, now=request.app.state.clock())
+    identity = await identity_from_token(db_session, token, now=now)
     scope = scope_of_route(request.route_handler.opt)
     if scope is None or scope not in identity.integration_scopes:
         raise Forbidden(
@@ -62,6 +64,7 @@ async def provide_identity(
     request: Request[Any, Any, Any],
     db_session: NamedDependency[AsyncSession],
     settings: NamedDependency[Settings],
+    clock: NamedDependency[Clock],
 ) -> Identity:
     authorization = request.headers.get("authorization")
     if authorization:
@@ -69,7 +72,7 @@ async def provide_identity(
         if scheme.lower() != "bearer" or not credentials.strip():
             raise Unauthenticated("Send the API key as 'Authorization: Bearer <key>'.")
         if looks_like_token(credentials.strip()):
-            identity = await _token_identity(request, db_session, credentials.strip())
+            identity = await _token_identity(request, db_session, credentials.strip(), clock())
         else:
             identity = await services.identity_from_api_key(db_session, credentials.strip())
         needed = ApiScope.READ if request.method in SAFE_METHODS else ApiScope.WRITE

@@ -7,11 +7,11 @@ from __future__ import annotations
 from uuid import UUID
 
 from litestar import Controller, get, post
-from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.domain.agents.runtime import AgentRuntime
 from app.domain.circles.schemas import (
     CircleIn,
     CircleOut,
@@ -23,6 +23,7 @@ from app.domain.circles.schemas import (
     WrittenOut,
 )
 from app.domain.circles.services import CircleService
+from app.domain.notifications.alerts import AlertMail
 from app.lib.errors import Conflict, Forbidden, NotFound
 from app.lib.identity import Identity
 from app.lib.openapi import errors
@@ -99,7 +100,8 @@ class CircleSessionController(Controller):
     async def contribute(
         self,
         circles: NamedDependency[CircleService],
-        state: State,
+        agents: NamedDependency[AgentRuntime],
+        alert_mail: NamedDependency[AlertMail | None],
         circle_session_id: FromPath[UUID],
         data: JSONBody[ContributionIn],
     ) -> WrittenOut:
@@ -107,9 +109,7 @@ class CircleSessionController(Controller):
         the clarifying questions and the suggestions; everyone the lessons. The safety guard
         reads each text: a flagged one is kept from the other members and its writer gets
         the organisation's resources; an urgent one alerts the writer's coach."""
-        return await circles.contribute(
-            circle_session_id, data, state.agents.guard, state.alert_mail
-        )
+        return await circles.contribute(circle_session_id, data, agents.guard, alert_mail)
 
     @post(
         "/{circle_session_id:uuid}/advance",

@@ -124,6 +124,20 @@ class CircleService:
         )
         return [await self._out(c) for c in rows]
 
+    async def invitable(self) -> list[User]:
+        """Whom the caller may put in a circle: a coach's active learners, an admin's
+        organisation's; by name."""
+        rows = await self.db.scalars(
+            select(User)
+            .where(
+                access.visible_users(self.identity),
+                User.role == Role.LEARNER,
+                User.is_active.is_(True),
+            )
+            .order_by(User.display_name)
+        )
+        return list(rows)
+
     async def _circle(self, circle_id: UUID) -> Circle:
         return await access.one_visible(
             self.db,

@@ -1,15 +1,16 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from uuid import UUID
 
 from litestar import Controller, get, patch, post
-from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody
 from litestar.response import ServerSentEvent
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models.enums import IntegrationScope
+from app.domain.agents.runtime import AgentRuntime
 from app.domain.conversations.schemas import (
     ChatTurnOut,
     ConversationIn,
@@ -20,6 +21,7 @@ from app.domain.conversations.schemas import (
 )
 from app.domain.conversations.services import ConversationService
 from app.domain.conversations.turns import STREAM_EVENTS, ChatTurns
+from app.domain.notifications.alerts import AlertMail
 from app.lib.errors import Conflict
 from app.lib.identity import Identity, open_to
 from app.lib.openapi import errors
@@ -28,8 +30,13 @@ from app.lib.schema import Page
 from app.settings import Settings
 
 
-def provide_turns(identity: NamedDependency[Identity], state: State) -> ChatTurns:
-    return ChatTurns(state.session_maker, state.agents, identity, state.alert_mail)
+def provide_turns(
+    identity: NamedDependency[Identity],
+    sessions: NamedDependency[Callable[[], AsyncSession]],
+    agents: NamedDependency[AgentRuntime],
+    alert_mail: NamedDependency[AlertMail | None],
+) -> ChatTurns:
+    return ChatTurns(sessions, agents, identity, alert_mail)
 
 
 def provide_conversations(

@@ -24,6 +24,7 @@ from app.domain.integrations.services import (
     integration_from_secret,
     mint_token,
 )
+from app.lib.clock import Clock
 from app.lib.errors import Forbidden, NotFound, Unauthenticated
 from app.lib.identity import Identity
 from app.lib.openapi import errors
@@ -103,6 +104,7 @@ class IntegrationController(Controller):
         request: Request[Any, Any, State],
         db_session: NamedDependency[AsyncSession],
         settings: NamedDependency[Settings],
+        clock: NamedDependency[Clock],
         data: JSONBody[TokenIn],
     ) -> TokenOut:
         if request.headers.get("origin"):
@@ -124,5 +126,5 @@ class IntegrationController(Controller):
             integration,
             data,
             ttl_s=settings.integration_token_ttl_s,
-            now=request.app.state.clock(),
+            now=clock(),
         )

@@ -27,6 +27,7 @@ from app.domain.openai_compat.schemas import (
     ModelOut,
 )
 from app.domain.openai_compat.services import check_model, start_turn
+from app.lib.clock import Clock
 from app.lib.errors import Unauthenticated
 from app.lib.identity import Identity, open_to
 from app.settings import Settings
@@ -42,13 +43,14 @@ async def provide_key_identity(
     request: Request[Any, Any, Any],
     db_session: NamedDependency[AsyncSession],
     settings: NamedDependency[Settings],
+    clock: NamedDependency[Clock],
 ) -> Identity:
     """An API key only: these routes serve programs, not the browser pages."""
     if not request.headers.get("authorization"):
         raise Unauthenticated(
             "Send your Interlude API key as 'Authorization: Bearer <key>' (the SDK's api_key)."
         )
-    return await provide_identity(request, db_session, settings)
+    return await provide_identity(request, db_session, settings, clock)
 
 
 class OpenAIController(Controller):

@@ -20,6 +20,25 @@ from app.lib.identity import Identity
 from app.lib.pagination import PageParams, fetch_page
 
 
+async def answers_to_items(
+    db: AsyncSession, identity: Identity, item_ids: Sequence[UUID]
+) -> defaultdict[UUID, list[Answer]]:
+    """The answers to these items the identity may read (`access.visible_answers`: a
+    learner's own; a coach's, their learners'), oldest first per item: the one query behind
+    the learner's feed and the coach's review. The caller first checks it may see the items."""
+    found: defaultdict[UUID, list[Answer]] = defaultdict(list)
+    if not item_ids:
+        return found
+    rows = await db.scalars(
+        select(Answer)
+        .where(Answer.suggestion_id.in_(item_ids), access.visible_answers(identity))
+        .order_by(Answer.id)
+    )
+    for answer in rows:
+        found[answer.suggestion_id].append(answer)
+    return found
+
+
 class FeedService:
     """The learner's side: only what a coach approved, once it is due."""
 
@@ -73,30 +92,14 @@ class FeedService:
         await webhooks.answer_received(self.db, answer)
         return answer
 
-    async def answers(self, suggestion_id: UUID) -> Sequence[Answer]:
+    async def answers(self, suggestion_id: UUID) -> list[Answer]:
         await self.item(suggestion_id)
-        return (
-            await self.db.scalars(
-                select(Answer)
-                .where(Answer.suggestion_id == suggestion_id, access.visible_answers(self.identity))
-                .order_by(Answer.id)
-            )
-        ).all()
+        return (await answers_to_items(self.db, self.identity, [suggestion_id]))[suggestion_id]
 
     async def answers_to(self, item_ids: Sequence[UUID]) -> dict[UUID, list[Answer]]:
         """The learner's answers to these items (a page of the feed), oldest first per item."""
         self.identity.require_role(Role.LEARNER)
-        if not item_ids:
-            return {}
-        rows = await self.db.scalars(
-            select(Answer)
-            .where(Answer.suggestion_id.in_(item_ids), access.visible_answers(self.identity))
-            .order_by(Answer.id)
-        )
-        found: dict[UUID, list[Answer]] = defaultdict(list)
-        for answer in rows:
-            found[answer.suggestion_id].append(answer)
-        return found
+        return await answers_to_items(self.db, self.identity, item_ids)
 
     async def coming_up(self) -> tuple[int, datetime | None]:
         """How many approved items are scheduled for later, and when the next one comes. Only

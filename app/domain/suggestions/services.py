@@ -30,6 +30,7 @@ from app.db.models.enums import (
 )
 from app.domain import access, audit
 from app.domain.organizations.schemas import Policy
+from app.domain.suggestions.feed import answers_to_items
 from app.domain.suggestions.rhythm import Rhythm, proposed_dates
 from app.domain.suggestions.schemas import DraftItem
 from app.domain.webhooks import events as webhooks
@@ -225,15 +226,9 @@ class ReviewService:
             await webhooks.items_event(self.db, webhooks.ITEM_APPROVED, [suggestion])
         return suggestion
 
-    async def answers(self, suggestion_id: UUID) -> Sequence[Answer]:
+    async def answers(self, suggestion_id: UUID) -> list[Answer]:
         await self.get(suggestion_id)
-        return (
-            await self.db.scalars(
-                select(Answer)
-                .where(Answer.suggestion_id == suggestion_id, access.visible_answers(self.identity))
-                .order_by(Answer.id)
-            )
-        ).all()
+        return (await answers_to_items(self.db, self.identity, [suggestion_id]))[suggestion_id]
 
     async def save_to_bank(
         self, suggestion_id: UUID, *, scale: QuestionScale | None, skill: str | None

@@ -2,43 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated, Any
-from uuid import UUID
+from typing import Annotated
 
-import msgspec
 from litestar import Controller, get
 from litestar.di import NamedDependency, Provide
 from litestar.params import QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.models import AuditEvent
-from app.domain.audit import AuditTrail
+from app.domain.audit.schemas import AuditEventOut
+from app.domain.audit.services import AuditTrail
 from app.lib.identity import Identity
 from app.lib.pagination import PageParams
 from app.lib.schema import NO_NUL, Page
-
-
-class AuditEventOut(msgspec.Struct):
-    id: UUID
-    actor_id: UUID | None
-    action: str
-    target_type: str
-    target_id: UUID | None
-    data: dict[str, Any]
-    created_at: datetime
-
-    @classmethod
-    def of(cls, e: AuditEvent) -> AuditEventOut:
-        return cls(
-            id=e.id,
-            actor_id=e.actor_id,
-            action=e.action,
-            target_type=e.target_type,
-            target_id=e.target_id,
-            data=e.data,
-            created_at=e.created_at,
-        )
 
 
 def provide_audit_trail(

@@ -1,4 +1,5 @@
-"""Audit trail: one row per significant act. Ids and states only, never conversation text."""
+"""Writing the audit trail (`record`, called by every service next to its state change) and
+reading it (`AuditTrail`, admins)."""
 
 from __future__ import annotations
 
