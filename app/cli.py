@@ -154,8 +154,20 @@ def serve(host: str | None, port: int | None, reload: bool, workers: int) -> Non
     )
 
 
-@main.command(help="Run the background jobs (plans, indexing, e-mails, webhooks), no HTTP.")
-def worker() -> None:
+@main.command(help="Run the background jobs (plans, indexing, e-mails, webhooks), no API.")
+@click.option(
+    "--metrics-port",
+    type=click.IntRange(1, 65535),
+    default=None,
+    help="Serve this worker's /metrics and /health/live on this port (default: "
+    "INTERLUDE_WORKER_METRICS_PORT; unset: no HTTP at all).",
+)
+@click.option(
+    "--metrics-host",
+    default=None,
+    help="Interface for --metrics-port (default: INTERLUDE_WORKER_METRICS_HOST, 127.0.0.1).",
+)
+def worker(metrics_port: int | None, metrics_host: str | None) -> None:
     import asyncio
 
     from app.lib.logging import configure_logging
@@ -164,9 +176,20 @@ def worker() -> None:
     settings = _settings()
     if problem := settings.multi_process_problem("`interlude worker`"):
         raise click.ClickException(problem)
+    chosen = {"worker_metrics_port": metrics_port, "worker_metrics_host": metrics_host}
+    settings = settings.model_copy(update={k: v for k, v in chosen.items() if v is not None})
     configure_logging(settings)
     click.echo("Interlude worker: running the jobs until SIGTERM or Ctrl-C.")
-    asyncio.run(run_worker(settings))
+    if (port := settings.worker_metrics_port) is not None:
+        url = f"http://{settings.worker_metrics_host}:{port}"
+        if settings.metrics_token is None:
+            click.echo(f"  {url}/health/live; /metrics is off until INTERLUDE_METRICS_TOKEN is set")
+        else:
+            click.echo(f"  {url}/metrics (bearer: INTERLUDE_METRICS_TOKEN), {url}/health/live")
+    try:
+        asyncio.run(run_worker(settings))
+    except AppError as exc:
+        raise click.ClickException(exc.message) from None
 
 
 @main.group(help="Organisations.")

@@ -128,6 +128,11 @@ class Settings(BaseSettings):
     # Whether this process runs the background jobs (plans, indexing, e-mails, webhooks). Web
     # processes may leave them to `interlude worker` processes (PostgreSQL only: app/worker.py).
     run_jobs: bool = True
+    # `interlude worker` serves no API; with a port it serves its own /metrics (its agent runs,
+    # ingestion, escalations: counted in its process only) and /health/live there. Loopback
+    # by default: the scraper is usually on the same host or reached through a sidecar.
+    worker_metrics_port: int | None = Field(default=None, ge=1, le=65535)
+    worker_metrics_host: str = "127.0.0.1"
     max_upload_bytes: int = Field(default=10 * 1024 * 1024, ge=1_024)
     ingestion_poll_seconds: float = Field(default=2.0, gt=0)
 

