@@ -76,20 +76,22 @@ class CompanionOverviewService:
         them, so three shared answers at least."""
         self.identity.require_role(Role.LEARNER, Role.COACH)
         statement = (
+            # Labelled by the Answer fields they fill, so the row builds it by name.
             select(
-                CompanionFeedback.learner_id,
-                Companion.goal,
-                CompanionFeedback.companion_id,
-                CompanionFeedback.fact,
-                CompanionFeedback.effect,
-                CompanionFeedback.suggestion,
+                CompanionFeedback.learner_id.label("learner_id"),
+                Companion.goal.label("goal"),
+                CompanionFeedback.companion_id.label("companion_id"),
+                CompanionFeedback.fact.label("fact"),
+                CompanionFeedback.effect.label("effect"),
+                CompanionFeedback.suggestion.label("suggestion"),
             )
             .join(Companion, Companion.id == CompanionFeedback.companion_id)
             .where(access.visible_companion_feedback(self.identity))
         )
         if learner_id is not None:
             statement = statement.where(CompanionFeedback.learner_id == learner_id)
-        return aggregate(Answer(*row) for row in (await self.db.execute(statement)).tuples())
+        rows = (await self.db.execute(statement)).mappings()
+        return aggregate(Answer(**row) for row in rows)
 
     async def circle(self, learner_id: UUID) -> list[CircleMemberOut]:
         """For the learner's coach: who accompanies them (a name only if the learner allowed
