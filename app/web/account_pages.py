@@ -21,7 +21,8 @@ from app.domain.auth import links
 from app.domain.auth import services as auth
 from app.domain.auth.accounts import AccountService
 from app.domain.auth.controllers import provide_accounts
-from app.domain.calendar import services as calendar
+from app.domain.calendar.controllers import provide_calendar
+from app.domain.calendar.services import FEED_ROLES, CalendarService
 from app.domain.notifications.services import EmailPreferences
 from app.lib.errors import AppError
 from app.lib.identity import Identity
@@ -197,6 +198,7 @@ class AccountPages(PageController):
     dependencies = {
         **PageController.dependencies,
         "accounts": Provide(provide_accounts, sync_to_thread=False),
+        "calendar": Provide(provide_calendar, sync_to_thread=False),
     }
 
     @get("/account", name="account")
@@ -280,13 +282,13 @@ class AccountPages(PageController):
         db_session: NamedDependency[AsyncSession],
         identity: NamedDependency[Identity],  # checks the form's CSRF token
         accounts: NamedDependency[AccountService],
+        calendar: NamedDependency[CalendarService],
         viewer: NamedDependency[Viewer],
         settings: NamedDependency[Settings],
     ) -> Template:
         """The new URL is shown in this answer only (not through a redirect: it would sit in
         the browser's history)."""
-        identity.require_role(*calendar.FEED_ROLES)
-        feed = await calendar.create_feed(db_session, settings, await accounts.own())
+        feed = await calendar.create()
         await db_session.commit()
         return await _account(accounts, viewer, settings, calendar_url=feed.url)
 
@@ -295,9 +297,9 @@ class AccountPages(PageController):
         self,
         db_session: NamedDependency[AsyncSession],
         identity: NamedDependency[Identity],  # checks the form's CSRF token
-        accounts: NamedDependency[AccountService],
+        calendar: NamedDependency[CalendarService],
     ) -> Response[Any]:
-        await calendar.revoke_feed(db_session, await accounts.own())
+        await calendar.revoke()
         await db_session.commit()
         return Redirect("/account?saved=calendar_revoked", status_code=303)
 
@@ -327,7 +329,7 @@ async def _account(
         time_zones=zones,
         default_time_zone=settings.delivery_time_zone,
         delivery_hour=settings.delivery_hour,
-        has_calendar=user.role in calendar.FEED_ROLES,
+        has_calendar=user.role in FEED_ROLES,
         calendar_active=user.calendar_token_hash is not None,
         calendar_url=calendar_url,
     )

@@ -9,7 +9,9 @@ approves, edits or rejects the agent's drafts, and anyone reads circles and sess
 
 The gate for the circle: an agent draft reaches members once the facilitator approved or
 edited it, never before, never when rejected; the facilitator sees every draft; nobody else of
-the organisation, and nobody of the other one, sees anything of the circle (404). The agent's
+the organisation, and nobody of the other one, sees anything of the circle (404); a session
+names the item its presenter's plan became to the presenter only (`item_id`; null for the
+members and the facilitator, who could not open it). The agent's
 drafts carry no marker of their own (the composer writes them from what members wrote), so the
 model keeps each draft's composed text and the check looks for it, as JSON encodes it, in every
 response: a caller who may not read that draft may not receive its text, unless a draft with
@@ -174,14 +176,14 @@ class CirclesModel:
             if self.sees_circle(actor, c)
         )
 
-    def shows_id(self, actor: Actor, key: str) -> bool:
-        """A session names the item its presenter's plan became (`item_id`) to everyone who
-        reads the session: the id, not the item (anyone but the presenter and their coach
-        gets 404 for it)."""
-        return any(
-            s.item == key and self.sees_circle(actor, self.circles[s.circle])
-            for s in self.sessions.values()
-        )
+    def item_shown(self, actor: Actor, session: CircleSessionM) -> str | None:
+        """The item the presenter's plan became (`item_id`), as the session names it to this
+        reader: to the presenter only. The item is theirs; a member, the facilitator (even
+        one who coaches the presenter, and sees it among their learner's items) or an admin
+        learns nothing from a circle about which item it is."""
+        if session.item and self.m.uid(actor) == session.presenter:
+            return session.item
+        return None
 
     def may_see_object(self, actor: Actor, thing: Thing, key: str) -> bool | None:
         if thing.kind not in KINDS:
@@ -552,15 +554,9 @@ class CircleRules(ApiMachine):
             self.m.objects[draft.id] = Thing("circle_draft", session.org)
             self.m.copy(draft.text, "circle_draft_copy", session.org, draft.id)
             self.m.outcomes[("the agent drafts for a circle", 201)] += 1
+        assert got["item_id"] is None, f"the facilitator learns the presenter's item: {got}"
         if left == "plan":  # the presenter's plan, one of their own items (no coach review)
-            item = got["item_id"]
-            assert item, got
-            session.item = item
-            text = "\n".join(session.plan)
-            self.m.add_draft(Draft(item, session.org, session.presenter, "micro_action", text))
-            self.m.drafts[item].state = APPROVED
-            self.m.copy(text, "draft_text", session.org, item)
-            self.m.copy(circle.name, "draft_rationale", session.org, item)  # names the circle
+            self.learn_item(session, circle)
         if left == "lessons":
             session.closed = True
             assert got["step"] == "closed", got
@@ -571,6 +567,23 @@ class CircleRules(ApiMachine):
         self.touched.add(session.id)
         if new:  # a member reads the session at once: the draft waits for the facilitator
             self.read_session(c.actor_of(circle.org, circle.members[-1], "key"), session.id)
+
+    def learn_item(self, session: CircleSessionM, circle: CircleM) -> None:
+        """The item the plan became, learnt as its presenter reads the session (the only one
+        told which it is), before that reading is checked like any other."""
+        presenter = self.circles.actor_of(circle.org, session.presenter, "key")
+        path = f"/circle-sessions/{session.id}"
+        response = self.harness.identities[presenter].request("GET", API + path)
+        self.expect(response, 200, presenter, f"circle session {session.id}")
+        item = response.json()["item_id"]
+        assert item, response.text
+        session.item = item
+        text = "\n".join(session.plan)
+        self.m.add_draft(Draft(item, session.org, session.presenter, "micro_action", text))
+        self.m.drafts[item].state = APPROVED
+        self.m.copy(text, "draft_text", session.org, item)
+        self.m.copy(circle.name, "draft_rationale", session.org, item)  # names the circle
+        self.m.check(presenter, f"GET {path}", path, response)
 
     # -- the facilitator's gate
 
@@ -678,6 +691,9 @@ class CircleRules(ApiMachine):
         )
         assert [x["id"] for x in got["contributions"]] == session.contributions
         assert got["step"] == ("closed" if session.closed else STEP_KEYS[session.step])
+        assert got["item_id"] == c.item_shown(actor, session), (
+            f"the item of {session_id} as {actor}: {got['item_id']}"
+        )
         if self.m.role(actor) is Role.LEARNER and len(visible) < len(session.drafts):
             self.m.outcomes[("a member is kept from a draft", 200)] += 1
 

@@ -135,9 +135,6 @@ class CompanionsModel:
     def learner_sees_user(self, actor: Actor, user: str) -> bool:
         return False
 
-    def shows_id(self, actor: Actor, key: str) -> bool:
-        return False
-
     def may_see_object(self, actor: Actor, thing: Thing, key: str) -> bool | None:
         if thing.kind not in KINDS:
             return None

@@ -199,8 +199,6 @@ class MoreContent(Protocol):
 
     def learner_sees_user(self, actor: Actor, user: str) -> bool: ...
 
-    def shows_id(self, actor: Actor, key: str) -> bool: ...
-
     def check_body(self, actor: Actor, where: str, body: str) -> None: ...
 
 
@@ -393,8 +391,6 @@ class Model:
             return role is Role.ADMIN or self.sees_session(actor, self.sessions[key])
         if kind == "draft":
             draft = self.drafts[key]
-            if any(more.shows_id(actor, key) for more in self.more):
-                return True
             if role is Role.LEARNER:
                 return self.learner_sees_draft(actor, draft)
             return role is Role.ADMIN or draft.banked or self.coach_sees_draft(actor, draft)

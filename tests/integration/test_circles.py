@@ -105,11 +105,12 @@ def test_a_session_walks_the_six_steps_behind_the_facilitator_s_gate(
     _write(p1, sid, plan)
     at_lessons = _advance(coach, sid)
     assert at_lessons["step"] == "lessons"
-    assert at_lessons["item_id"]
+    item_id = p1.get(f"{S}/{sid}").json()["item_id"]  # the presenter's alone
+    assert item_id
 
     # The action plan is among the presenter's own items, and theirs only.
     feed = p1.get("/api/v1/feed").json()["items"]
-    assert [i["text"] for i in feed if i["id"] == at_lessons["item_id"]] == [plan]
+    assert [i["text"] for i in feed if i["id"] == item_id] == [plan]
     assert plan not in str(p2.get("/api/v1/feed").json())
 
     _write(p1, sid, "Préparer un fait précis m'aide.")
@@ -137,6 +138,32 @@ def test_a_session_walks_the_six_steps_behind_the_facilitator_s_gate(
     assert [m["presented"] for m in after["members"]] == [1, 0, 0, 0]
     nxt = coach.post(f"{C}/{circle['id']}/sessions", json={}).json()
     assert nxt["presenter_id"] == str(alpha.learners[1].id)
+
+
+def test_only_the_presenter_learns_which_item_their_plan_became(
+    client: TestClient[Any], worlds: list[OrgWorld], settings: Settings
+) -> None:
+    """The item is the presenter's own: the other members and the facilitator read the plan
+    in the session, never the id of the item it became (they could not open it anyway)."""
+    alpha, _ = worlds
+    circle = _circle(client, alpha, settings)
+    coach = with_key(client, alpha.coach)
+    presenter, *others = (with_key(client, p) for p in alpha.learners[:4])
+    sid = coach.post(f"{C}/{circle['id']}/sessions", json={}).json()["id"]
+    _write(presenter, sid, "Mon équipe ne m'écoute pas en réunion.")
+    for _ in range(4):  # to questions, request, suggestions, plan: nothing else required
+        _advance(coach, sid)
+    _write(presenter, sid, "Lundi, je demande la parole avant la fin.")
+    assert _advance(coach, sid)["item_id"] is None  # the facilitator's own answer too
+
+    item_id = presenter.get(f"{S}/{sid}").json()["item_id"]
+    assert item_id
+    assert item_id in [i["id"] for i in presenter.get("/api/v1/feed").json()["items"]]
+    for who in (*others, coach):
+        seen = who.get(f"{S}/{sid}")
+        assert seen.status_code == 200, seen.text
+        assert seen.json()["item_id"] is None, who.label
+        assert item_id not in seen.text, who.label
 
 
 def test_forming_a_circle_names_what_to_fix(

@@ -17,7 +17,8 @@ its caller may not receive:
 - for admins: any suggestion, conversation or answer content;
 - in peer circles (five learners in each organisation, circles of four or five): an agent
   draft the facilitator has not approved or edited, for members (by id and by its text), and
-  anything of a circle for anyone but its members and facilitator;
+  anything of a circle for anyone but its members and facilitator, and the id of the item a
+  presenter's plan became for anyone but that presenter;
 - for companions: who they are and their address, for anyone but the learner; an answer the
   learner did not share, for the coach; on the companion's page, anything beyond the learner's
   first name, the goal and that companion's open questions;

@@ -3,13 +3,12 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, Response, delete, get, post
-from litestar.di import NamedDependency
+from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.models import User
-from app.domain.calendar import services
 from app.domain.calendar.schemas import CalendarFeedOut
+from app.domain.calendar.services import FEED_PATH, CalendarFeed, CalendarService
 from app.lib.clock import utcnow
 from app.lib.errors import NotFound
 from app.lib.identity import Identity
@@ -24,16 +23,24 @@ FEED_HEADERS = {
 }
 
 
-async def _me(db: AsyncSession, identity: Identity) -> User:
-    user = await db.get(User, identity.user_id)
-    if user is None:
-        raise NotFound("Your account no longer exists.")
-    return user
+def provide_calendar(
+    db_session: NamedDependency[AsyncSession],
+    identity: NamedDependency[Identity],
+    settings: NamedDependency[Settings],
+) -> CalendarService:
+    return CalendarService(db_session, identity, settings)
+
+
+def provide_calendar_feed(
+    db_session: NamedDependency[AsyncSession], settings: NamedDependency[Settings]
+) -> CalendarFeed:
+    return CalendarFeed(db_session, settings)
 
 
 class CalendarController(Controller):
     path = "/api/v1/me/calendar"
     tags = ["calendar"]
+    dependencies = {"calendar": Provide(provide_calendar, sync_to_thread=False)}
 
     @post(
         "/",
@@ -45,14 +52,8 @@ class CalendarController(Controller):
             "calendar application. Making a new feed replaces the old URL."
         ),
     )
-    async def create(
-        self,
-        db_session: NamedDependency[AsyncSession],
-        identity: NamedDependency[Identity],
-        settings: NamedDependency[Settings],
-    ) -> CalendarFeedOut:
-        identity.require_role(*services.FEED_ROLES)
-        feed = await services.create_feed(db_session, settings, await _me(db_session, identity))
+    async def create(self, calendar: NamedDependency[CalendarService]) -> CalendarFeedOut:
+        feed = await calendar.create()
         return CalendarFeedOut(
             url=feed.url,
             detail="Subscribe to this URL in your calendar application. It is shown once; anyone "
@@ -60,32 +61,30 @@ class CalendarController(Controller):
         )
 
     @delete("/", status_code=204, summary="Revoke my calendar feed (its URL answers 404)")
-    async def revoke(
-        self, db_session: NamedDependency[AsyncSession], identity: NamedDependency[Identity]
-    ) -> None:
+    async def revoke(self, calendar: NamedDependency[CalendarService]) -> None:
         """Calendar applications subscribed to the old URL get 404 from now on."""
-        await services.revoke_feed(db_session, await _me(db_session, identity))
+        await calendar.revoke()
 
 
 class CalendarFeedController(Controller):
     """The feed itself: no login, the token in the URL is the credential."""
 
-    path = services.FEED_PATH
+    path = FEED_PATH
     include_in_schema = False
+    dependencies = {"calendar_feed": Provide(provide_calendar_feed, sync_to_thread=False)}
 
     @get("/{feed:str}", summary="A calendar feed (iCalendar)")
     async def feed(
         self,
         request: Request[Any, Any, Any],
-        db_session: NamedDependency[AsyncSession],
-        settings: NamedDependency[Settings],
+        calendar_feed: NamedDependency[CalendarFeed],
         feed: FromPath[str],
     ) -> Response[str]:
         token = feed.removesuffix(FEED_SUFFIX) if feed.endswith(FEED_SUFFIX) else ""
-        user = await services.feed_owner(db_session, token)
+        user = await calendar_feed.owner(token)
         if user is None:
             raise NotFound("No such calendar.")
         request.state.user_id = str(user.id)  # the access log's ids, as for a login
         request.state.organization_id = str(user.organization_id)
-        text = await services.feed_text(db_session, settings, user, utcnow())
+        text = await calendar_feed.text(user, utcnow())
         return Response(text, media_type="text/calendar", headers=FEED_HEADERS)

@@ -25,6 +25,7 @@ from app.db.models import CoachingSession, Suggestion, User
 from app.db.models.enums import ApiScope, Role
 from app.domain import access, audit
 from app.domain.calendar.ical import Event, calendar
+from app.lib.errors import NotFound
 from app.lib.identity import Identity
 from app.lib.security import new_token, sha256_hex
 from app.lib.time_zones import zone_of
@@ -66,50 +67,74 @@ def feed_url(settings: Settings, token: str) -> str:
     return f"{settings.public_url.rstrip('/')}{FEED_PATH}/{token}.ics"
 
 
-async def create_feed(db: AsyncSession, settings: Settings, user: User) -> NewFeed:
-    """A new secret URL for `user`'s feed; the previous one, if any, stops working."""
-    token = new_token()
-    user.calendar_token_hash = sha256_hex(token)
-    _audit(db, user, "calendar.feed_created")
-    await db.flush()
-    return NewFeed(url=feed_url(settings, token))
+class CalendarService:
+    """One's own feed: making its secret URL, revoking it."""
+
+    def __init__(self, db: AsyncSession, identity: Identity, settings: Settings) -> None:
+        self.db = db
+        self.identity = identity
+        self.settings = settings
+
+    async def create(self) -> NewFeed:
+        """A new secret URL for the caller's feed; the previous one, if any, stops working."""
+        self.identity.require_role(*FEED_ROLES)
+        user = await self._me()
+        token = new_token()
+        user.calendar_token_hash = sha256_hex(token)
+        _audit(self.db, user, "calendar.feed_created")
+        await self.db.flush()
+        return NewFeed(url=feed_url(self.settings, token))
+
+    async def revoke(self) -> None:
+        user = await self._me()
+        if user.calendar_token_hash is not None:
+            user.calendar_token_hash = None
+            _audit(self.db, user, "calendar.feed_revoked")
+            await self.db.flush()
+
+    async def _me(self) -> User:
+        user = await self.db.get(User, self.identity.user_id)
+        if user is None:
+            raise NotFound("Your account no longer exists.")
+        return user
 
 
-async def revoke_feed(db: AsyncSession, user: User) -> None:
-    if user.calendar_token_hash is not None:
-        user.calendar_token_hash = None
-        _audit(db, user, "calendar.feed_revoked")
-        await db.flush()
+class CalendarFeed:
+    """The feed as a calendar application reads it: no login, so no identity to build the
+    service from; the token in the URL names the owner, whose identity then reads the rows
+    (the same rules as their pages)."""
 
+    def __init__(self, db: AsyncSession, settings: Settings) -> None:
+        self.db = db
+        self.settings = settings
 
-async def feed_owner(db: AsyncSession, token: str) -> User | None:
-    """The active learner or coach whose feed this token opens, if any."""
-    if not token:
-        return None
-    user: User | None = await db.scalar(
-        select(User).where(User.calendar_token_hash == sha256_hex(token))
-    )
-    if user is None or not user.is_active or user.role not in FEED_ROLES:
-        return None
-    return user
+    async def owner(self, token: str) -> User | None:
+        """The active learner or coach whose feed this token opens, if any."""
+        if not token:
+            return None
+        user: User | None = await self.db.scalar(
+            select(User).where(User.calendar_token_hash == sha256_hex(token))
+        )
+        if user is None or not user.is_active or user.role not in FEED_ROLES:
+            return None
+        return user
 
-
-async def feed_text(db: AsyncSession, settings: Settings, user: User, now: datetime) -> str:
-    """The owner's feed, read with their identity (the same rules as their pages)."""
-    identity = Identity(
-        organization_id=user.organization_id,
-        user_id=user.id,
-        role=user.role,
-        via="calendar",
-        scopes=frozenset({ApiScope.READ}),
-    )
-    words = WORDS["en" if user.locale.value == "en" else "fr"]
-    zone = zone_of(user.time_zone, settings.delivery_time_zone)
-    events = await _sessions(db, identity, words, now, settings.public_url)
-    if identity.is_learner:
-        events += await _item_days(db, identity, words, now, zone)
-    events.sort(key=lambda e: (e.start, e.uid))
-    return calendar(events[:MAX_EVENTS], name=words["calendar"], stamp=now)
+    async def text(self, user: User, now: datetime) -> str:
+        """The owner's feed, read with their identity."""
+        identity = Identity(
+            organization_id=user.organization_id,
+            user_id=user.id,
+            role=user.role,
+            via="calendar",
+            scopes=frozenset({ApiScope.READ}),
+        )
+        words = WORDS["en" if user.locale.value == "en" else "fr"]
+        zone = zone_of(user.time_zone, self.settings.delivery_time_zone)
+        events = await _sessions(self.db, identity, words, now, self.settings.public_url)
+        if identity.is_learner:
+            events += await _item_days(self.db, identity, words, now, zone)
+        events.sort(key=lambda e: (e.start, e.uid))
+        return calendar(events[:MAX_EVENTS], name=words["calendar"], stamp=now)
 
 
 async def _sessions(

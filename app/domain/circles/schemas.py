@@ -124,7 +124,8 @@ class SessionOut(msgspec.Struct):
     closed_at: datetime | None
     contributions: list[ContributionOut]
     drafts: list[DraftOut]
-    # The presenter's between-session item made from their action plan.
+    # The presenter's between-session item made from their action plan: for the presenter
+    # only (null for everyone else).
     item_id: UUID | None
     created_at: datetime
 

@@ -301,7 +301,10 @@ class CircleService:
             closed_at=session.closed_at,
             contributions=[contribution_out(c, u) for c, u in contributions],
             drafts=[draft_out(d) for d in drafts],
-            item_id=session.item_id,
+            # The presenter's alone: which of their items the plan became is not the circle's
+            # business (the members would get a 404 for it, and a facilitator who coaches the
+            # presenter finds it among their learner's items, not here).
+            item_id=session.item_id if session.presenter_id == self.identity.user_id else None,
             created_at=session.created_at,
         )
 
