@@ -61,14 +61,26 @@ def train_guard_once(settings: Settings) -> None:
         training.join()
 
 
-def _tree_cpu_seconds(pid: int) -> float | None:
-    """CPU seconds of uvicorn's parent and its children (Linux /proc), or None elsewhere."""
+# The learners start over this time rather than at once, as people arrive: a burst of new
+# connections is accepted by whichever uvicorn process wakes first, all of them, and a
+# keep-alive connection stays where it was accepted (see busiest_process_cpu_cores_busy).
+RAMP_S = 2.0
+
+
+def _process_cpu_seconds(pid: int) -> dict[int, float]:
+    """CPU seconds of uvicorn's parent and of each of its children (Linux /proc), by pid;
+    empty elsewhere."""
     try:
         children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
     except OSError:
-        return None
-    seconds = [cpu_seconds(p) for p in (pid, *map(int, children))]
-    return sum(s for s in seconds if s is not None)
+        return {}
+    seconds = {p: cpu_seconds(p) for p in (pid, *map(int, children))}
+    return {p: s for p, s in seconds.items() if s is not None}
+
+
+def _tree_cpu_seconds(pid: int) -> float | None:
+    """CPU seconds of uvicorn's parent and its children, or None where not readable."""
+    return sum(seconds.values()) if (seconds := _process_cpu_seconds(pid)) else None
 
 
 def _cpu(server_pid: int, postgres: int | None) -> tuple[float | None, float | None, float | None]:
@@ -92,8 +104,10 @@ def _measure(
     note = ""
     with served_in_subprocess(settings, timeout_s=600, workers=workers) as server:
         before = _cpu(server.process.pid, postgres)
-        result = asyncio.run(run_load(server.base_url, learners, seconds))
+        per_process = _process_cpu_seconds(server.process.pid)
+        result = asyncio.run(run_load(server.base_url, learners, seconds, ramp_s=RAMP_S))
         after = _cpu(server.process.pid, postgres)
+        per_process_after = _process_cpu_seconds(server.process.pid)
         if result.first_error:
             note = f"  {workers} process(es), first error: {result.first_error}\n"
             note += server.log_errors()
@@ -112,6 +126,12 @@ def _measure(
     for name, start, end in zip(names, before, after, strict=True):
         if result.elapsed_s and start is not None and end is not None:
             metrics[name] = round((end - start) / result.elapsed_s, 2)
+    # The busiest server process: uvicorn's processes share one listening socket, and a
+    # keep-alive connection stays with the process that accepted it, so a client that opens
+    # its connections in one burst may load one process far more than the other.
+    spent = [per_process_after[p] - per_process[p] for p in per_process if p in per_process_after]
+    if result.elapsed_s and spent:
+        metrics["busiest_process_cpu_cores_busy"] = round(max(spent) / result.elapsed_s, 2)
     return metrics, note
 
 

@@ -362,7 +362,11 @@ async def _turn(
         result.latencies_ms.append(elapsed_ms)
 
 
-async def run_load(base_url: str, learners: list[BenchLearner], seconds: float) -> LoadResult:
+async def run_load(
+    base_url: str, learners: list[BenchLearner], seconds: float, ramp_s: float = 0.0
+) -> LoadResult:
+    """`ramp_s`: the learners start one after the other over this time (their connections are
+    opened as they start), instead of all at once."""
     limits = httpx.Limits(max_connections=len(learners), max_keepalive_connections=len(learners))
     timeout = httpx.Timeout(120.0)
     result = LoadResult()
@@ -375,6 +379,7 @@ async def run_load(base_url: str, learners: list[BenchLearner], seconds: float) 
         deadline = time.perf_counter() + seconds
 
         async def learner_loop(index: int, learner: BenchLearner) -> None:
+            await asyncio.sleep(index * ramp_s / len(learners))
             turn = index
             while time.perf_counter() < deadline:  # never idle: the next turn follows at once
                 await _turn(client, learner, learner_message(turn), result)
