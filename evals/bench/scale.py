@@ -105,7 +105,9 @@ def _measure(
     with served_in_subprocess(settings, timeout_s=600, workers=workers) as server:
         before = _cpu(server.process.pid, postgres)
         per_process = _process_cpu_seconds(server.process.pid)
-        result = asyncio.run(run_load(server.base_url, learners, seconds, ramp_s=RAMP_S))
+        result = asyncio.run(
+            run_load(server.base_url, learners, seconds, ramp_s=min(RAMP_S, seconds / 4))
+        )
         after = _cpu(server.process.pid, postgres)
         per_process_after = _process_cpu_seconds(server.process.pid)
         if result.first_error:
