@@ -42,8 +42,6 @@ from app.db import migrate
 from app.db.engine import run_in_transaction
 from app.db.models import AgentRun, CoachingSession, Enrollment
 from app.db.models.enums import Language, Role
-from app.domain.knowledge import pipeline
-from app.domain.organizations.services import create_organization
 from app.domain.programs.schemas import ModuleIn
 from app.domain.programs.services import create_program
 from app.lib.clock import utcnow
@@ -52,9 +50,8 @@ from app.runtime import build_knowledge
 from app.settings import Settings
 from evals.bench.results import Report
 from evals.bench.scale import pgvector_database, train_guard_once
-from evals.bench.seed import person_with_key
+from evals.bench.seed import organization_with_pack, person_with_key
 from evals.bench.throughput import (
-    PACK_DOCUMENT,
     bench_settings,
     cpu_seconds,
     free_port,
@@ -107,19 +104,7 @@ def _seed(settings: Settings) -> Seeded:
     passwords = Passwords.from_settings(settings)
 
     async def work(db: AsyncSession) -> Seeded:
-        org = await create_organization(db, slug="jobs", name="Jobs", default_language=Language.FR)
-        result = await pipeline.ingest(
-            db,
-            knowledge,
-            settings.uploads_dir,
-            organization_id=org.id,
-            name=PACK_DOCUMENT.name,
-            data=PACK_DOCUMENT.read_bytes(),
-            declared=pipeline.Declared(),
-            max_bytes=settings.max_upload_bytes,
-        )
-        if result.outcome == "failed":
-            raise RuntimeError(f"Indexing {PACK_DOCUMENT.name} failed: {result.document.error}")
+        org = await organization_with_pack(db, knowledge, settings, slug="jobs", name="Jobs")
         coach, _ = await person_with_key(
             db, passwords, org.id, email="coach@jobs.example", name="Coach", role=Role.COACH
         )

@@ -1,4 +1,5 @@
-"""Seeding shared by the benches: a person with a read-write API key, through the services."""
+"""Seeding shared by the benches, through the services: an organisation with a sample pack
+document indexed, a person with a read-write API key."""
 
 from __future__ import annotations
 
@@ -6,10 +7,38 @@ from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.models import ApiKey, User
+from app.db.models import ApiKey, Organization, User
 from app.db.models.enums import Language, Role
+from app.domain.knowledge import pipeline
+from app.domain.organizations.services import create_organization
 from app.domain.people.services import add_user
 from app.lib.security import Passwords, new_api_key
+from app.settings import Settings
+from knowledge.packs import PACKS_DIR
+from knowledge.store import KnowledgeStore
+
+# One short document of the French pack: what a chat turn or a plan retrieves from.
+PACK_DOCUMENT = PACKS_DIR / "horizon-fr" / "culture.md"
+
+
+async def organization_with_pack(
+    db: AsyncSession, knowledge: KnowledgeStore, settings: Settings, *, slug: str, name: str
+) -> Organization:
+    """A French organisation with PACK_DOCUMENT indexed (RuntimeError if indexing fails)."""
+    org = await create_organization(db, slug=slug, name=name, default_language=Language.FR)
+    result = await pipeline.ingest(
+        db,
+        knowledge,
+        settings.uploads_dir,
+        organization_id=org.id,
+        name=PACK_DOCUMENT.name,
+        data=PACK_DOCUMENT.read_bytes(),
+        declared=pipeline.Declared(),
+        max_bytes=settings.max_upload_bytes,
+    )
+    if result.outcome == "failed":
+        raise RuntimeError(f"Indexing {PACK_DOCUMENT.name} failed: {result.document.error}")
+    return org
 
 
 async def person_with_key(

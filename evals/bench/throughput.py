@@ -42,18 +42,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.db import migrate
 from app.db.engine import run_in_transaction
 from app.db.models import Conversation
-from app.db.models.enums import Language, Role
-from app.domain.knowledge import pipeline
-from app.domain.organizations.services import create_organization
+from app.db.models.enums import Role
 from app.lib.security import Passwords
 from app.runtime import build_knowledge
 from app.settings import Settings
 from evals.bench.queue import bench_database
 from evals.bench.results import REPORTS, Report, summarise_ms
-from evals.bench.seed import person_with_key
-from knowledge.packs import PACKS_DIR
+from evals.bench.seed import organization_with_pack, person_with_key
 
-PACK_DOCUMENT = PACKS_DIR / "horizon-fr" / "culture.md"
 # What learners say, in turn: French like their locale and the indexed document.
 MESSAGES = (
     "Comment donner un retour plus direct à mon équipe sans la froisser ?",
@@ -112,21 +108,7 @@ def seed_learners(settings: Settings, count: int) -> list[BenchLearner]:
     passwords = Passwords.from_settings(settings)
 
     async def work(db: AsyncSession) -> list[BenchLearner]:
-        org = await create_organization(
-            db, slug="bench", name="Bench", default_language=Language.FR
-        )
-        result = await pipeline.ingest(
-            db,
-            knowledge,
-            settings.uploads_dir,
-            organization_id=org.id,
-            name=PACK_DOCUMENT.name,
-            data=PACK_DOCUMENT.read_bytes(),
-            declared=pipeline.Declared(),
-            max_bytes=settings.max_upload_bytes,
-        )
-        if result.outcome == "failed":
-            raise RuntimeError(f"Indexing {PACK_DOCUMENT.name} failed: {result.document.error}")
+        org = await organization_with_pack(db, knowledge, settings, slug="bench", name="Bench")
         learners = []
         for i in range(count):
             user, secret = await person_with_key(
