@@ -8,7 +8,8 @@ with a coach and a coaching session). For each worker count the workers are star
 (their `/health/live` on the metrics port, which answers once their job loops run) before the
 jobs are queued, so a figure is queue-to-done for jobs only, not the workers' start. Then, with
 the two workers still running, as many jobs again are queued; once the victim holds some, it is
-killed, and the recovery time runs from the kill to the last of the jobs it held being done.
+stopped (SIGSTOP, so that what it holds stays put while it is read) and killed, and the recovery
+time runs from the kill to the last of the jobs it held being done.
 
 The leases are shortened for the run (`--lease-seconds`, renewed every third): recovery waits
 for a dead worker's lease to pass, so with the default 60 s lease it is a minute longer; the
@@ -329,11 +330,25 @@ def _recovery(
             if status == "running" and holder is not None and marker in holder
         }
 
-    _wait(lambda: len(held()) >= 2, "the victim holding jobs", 600, workers)
+    def victim_frozen_holding() -> bool:
+        """The victim stopped (SIGSTOP) while it holds at least two jobs. Two workers may do a
+        small batch between two looks, or the victim finish its jobs just before the stop:
+        then it goes on, and when every queued job is done another batch is queued."""
+        nonlocal ids
+        if len(held()) >= 2:
+            victim.process.send_signal(signal.SIGSTOP)
+            if len(held()) >= 2:
+                return True
+            victim.process.send_signal(signal.SIGCONT)
+        if all(status == "done" for status, _ in watch.runs(ids).values()):
+            ids = ids + _queue(settings, seeded, jobs)
+        return False
+
+    _wait(victim_frozen_holding, "the victim holding jobs", 600, workers)
+    orphans = held()  # fixed now: a stopped process neither finishes nor renews anything
     victim.process.send_signal(signal.SIGKILL)
     killed = time.monotonic()
     victim.process.wait(timeout=30)
-    orphans = held()
 
     def orphans_done() -> bool:
         runs = watch.runs(list(orphans))
