@@ -58,6 +58,9 @@ OVERHEAD_P95_TARGET_MS = 30.0
 FIRST_BYTE_P95_TARGET_MS = 20.0
 
 
+READY_TIMEOUT_S = 900
+
+
 @contextlib.contextmanager
 def served_in_thread(app: Litestar, timeout_s: float = 60) -> Iterator[str]:
     """uvicorn (one process, as `interlude serve` runs it) in a thread; yields the base URL."""
@@ -71,8 +74,17 @@ def served_in_thread(app: Litestar, timeout_s: float = 60) -> Iterator[str]:
         if not thread.is_alive() or time.monotonic() > deadline:
             raise RuntimeError("The benchmark server did not start.")
         time.sleep(0.01)
+    base_url = f"http://127.0.0.1:{port}"
+    # Ready, not only started: the safety guard trains its reader at start when nothing is
+    # cached (about two minutes of CPU for the whole corpus), and a first turn sent before
+    # then waits for it, past any request timeout, and would time the training, not the turn.
+    ready_by = time.monotonic() + READY_TIMEOUT_S
+    while httpx.get(f"{base_url}/health/ready", timeout=10).status_code != 200:
+        if not thread.is_alive() or time.monotonic() > ready_by:
+            raise RuntimeError(f"The benchmark server was not ready within {READY_TIMEOUT_S} s.")
+        time.sleep(0.5)
     try:
-        yield f"http://127.0.0.1:{port}"
+        yield base_url
     finally:
         server.should_exit = True
         thread.join(timeout=30)
