@@ -78,16 +78,13 @@ def _process_cpu_seconds(pid: int) -> dict[int, float]:
     return {p: s for p, s in seconds.items() if s is not None}
 
 
-def _tree_cpu_seconds(pid: int) -> float | None:
-    """CPU seconds of uvicorn's parent and its children, or None where not readable."""
-    return sum(seconds.values()) if (seconds := _process_cpu_seconds(pid)) else None
-
-
-def _cpu(server_pid: int, postgres: int | None) -> tuple[float | None, float | None, float | None]:
-    """CPU seconds so far of the server processes, this process (the load client) and the
-    PostgreSQL server (None where not readable)."""
+def _cpu(
+    server_pid: int, postgres: int | None
+) -> tuple[dict[int, float], float | None, float | None]:
+    """CPU seconds so far of each server process (by pid), this process (the load client) and
+    the PostgreSQL server (None where not readable)."""
     return (
-        _tree_cpu_seconds(server_pid),
+        _process_cpu_seconds(server_pid),
         cpu_seconds(os.getpid()),
         server_cpu_seconds(postgres) if postgres is not None else None,
     )
@@ -103,13 +100,11 @@ def _measure(
     """The load's figures, and its first error with the server's first error lines."""
     note = ""
     with served_in_subprocess(settings, timeout_s=600, workers=workers) as server:
-        before = _cpu(server.process.pid, postgres)
-        per_process = _process_cpu_seconds(server.process.pid)
+        per_process, *before = _cpu(server.process.pid, postgres)
         result = asyncio.run(
             run_load(server.base_url, learners, seconds, ramp_s=min(RAMP_S, seconds / 4))
         )
-        after = _cpu(server.process.pid, postgres)
-        per_process_after = _process_cpu_seconds(server.process.pid)
+        per_process_after, *after = _cpu(server.process.pid, postgres)
         if result.first_error:
             note = f"  {workers} process(es), first error: {result.first_error}\n"
             note += server.log_errors()
@@ -124,8 +119,9 @@ def _measure(
     # Cores kept busy by the server processes (near their count, they were the limit; far
     # below it on a busy machine, other work was), by the load client, and by PostgreSQL:
     # with the turns, what a turn costs each side.
+    servers = [sum(d.values()) if d else None for d in (per_process, per_process_after)]
     names = ("server_cpu_cores_busy", "client_cpu_cores_busy", "postgres_cpu_cores_busy")
-    for name, start, end in zip(names, before, after, strict=True):
+    for name, start, end in zip(names, [servers[0], *before], [servers[1], *after], strict=True):
         if result.elapsed_s and start is not None and end is not None:
             metrics[name] = round((end - start) / result.elapsed_s, 2)
     # The busiest server process: uvicorn's processes share one listening socket, and a
