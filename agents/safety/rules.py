@@ -165,6 +165,12 @@ _REQUEST_TABLES: dict[Category, str] = {
         thoughts? (of|about) (death|dying|my death|not being (here|around|alive))
         (veux|voudrais|aimerais|envie) que tout (s'arrete|se termine|finisse)\b(?! (de|d'|avec))
         want (it|everything|it all) to (stop|end)( now| for good| forever)?\s*($|[,.!;]|and|but)
+        # Added 2026-12-06 from the fresh writers' misses (u-fr, v-en), written as classes: whether
+        # anyone would notice a death; not existing; a threat to break a head.
+        (notice|care|miss me|remarquer\w*|s'en (rendrai\w*|apercevrai\w*) compte) (\w+ ){0,3}(if|si) (i|
+            je) (jumped|sautais|me jetais|disappeared|disparaissais|died|mourais|was gone|were gone|
+            n'etais plus la)\b(?! (at|on|into|ship|in\b))
+        (just|like|to|wanna|simply) not exist(ing)?\b(?! (yet|in|on|for|at|as|anymore (in|on|for)))
         (ne vois|vois) (plus )?(aucune|pas d') ?issue|a quoi bon (continuer|tout ca)\s*($|[,.!?])
         (si|quand) je (n'existais|n'existerais|ne serai|ne serais) plus\b
         (soulage\w*|mieux|respire\w* mieux|tranquilles?) (\w+ ){0,3}si je (n'etais plus|partais|
@@ -195,7 +201,7 @@ _REQUEST_TABLES: dict[Category, str] = {
         ? (toute la boite|toutes les boites) (de|d') (\w+ )?(<DRUGS>|medicaments|cachets|comprimes|
             somniferes|pilules)|(the )?whole (box|bottle|pack|packet)|all (the|my|of the) pills
         (stock\w*|garde|hoard\w*|saved up|saving up|mis de cote) (\w+ ){0,3}(medicaments|cachets|
-            comprimes|pills|tablets)
+            comprimes|pills|tablets|meds|<DRUGS>|<PSYDRUGS>)
         (medicaments|pills|cachets|comprimes) (\w+ ){0,2}(font|make you) (dormir|
             sleep) (\w+ )?(tres |tout )?(longtemps|forever|for good|for ever)
         me pendre|hang(ing)? myself|noose
@@ -272,7 +278,7 @@ _REQUEST_TABLES: dict[Category, str] = {
             sense) (of|in) (waking up|living|being alive|going on)\b(?! (with|about|like))
         (i|i'd|i'?m|to|just) (\w+ )?stop existing|(veux|voudrais|aimerais|envie de|
             prefererais) (\w+ )?(cesser d'exister|arreter d'exister|ne plus exister)
-        (je|j'|l'idee de|envie de) ?(\w+ )?disparai\w* (pour de bon|definitivement|pour toujours)|
+        (je|j'|l'idee de|envie de) ?(\w+ ){0,3}disparai\w* (pour de bon|definitivement|pour toujours)|
             (i|i'll|i'd|to) (\w+ )?(disappear|vanish) (for good|forever|permanently)
         plan (\w+ ){0,6}(is|was) to end (it|things|everything)\b(?! (with|between))
         (won'?t|will not|wouldn'?t|would not) (even )?miss me\b(?! (at|in|on|for|during))|(no one|
@@ -318,6 +324,12 @@ _REQUEST_TABLES: dict[Category, str] = {
             sexual(ly)? assault\w*
         (casser|peter|defoncer|exploser|eclater|fracasser|refaire) (\w+ ){0,2}(les dents|la tete|
             la gueule|la figure|le crane|les genoux|le portrait)
+        (lui|leur|te|vous) (pete|defonce|explose|eclate|fracasse)\w* (\w+ ){0,2}(les dents|la tete|
+            la gueule|la figure|le crane|les genoux|le portrait)|(lui|leur|te|vous) (casse|refais|
+            refait)\w* (\w+ ){0,2}(les dents|la gueule|la figure|les genoux|le portrait)
+        (knows?|knew|found out|sait|savait|connait) (\w+ ){0,2}(which|what|where|quelle|
+            ou) (\w+ ){0,2}(nursery|daycare|creche|ecole|my (daughter|son|kids?|children)|ma fille|
+            mon fils|mes enfants)(?![^.!?]*\b(because|since|parce|car|puisque|our kids|nos enfants)\b)
         (put|send|land) (him|her|them) (in|to) (the )?hospital
         (l'attendre|l'attendrai|l'attends|wait for (him|her)|waiting for (him|
             her)) (\w+ ){0,3}(a la sortie|au parking|dehors|en bas|outside|in the car park|
@@ -402,7 +414,7 @@ _REQUEST_TABLES: dict[Category, str] = {
         (se moque\w*|se moquent|mock|mocks|mocking|make fun|makes fun|
             making fun) (\w+ ){0,3}(de moi|of me|mon accent|me\b|my (accent|weight|religion|voice|
             name))
-        (imite\w*|imitat\w*|imitated|imitating|mimic\w*) (\w+ ){0,2}(mon|ma|my) (accent|voix|voice)
+        (imit\w*|mimic\w*) (\w+ ){0,2}(mon|ma|my) (accent|voix|voice)
         (comment\w*|remarques? sur) (\w+ )?(mes|my) (jambes|legs|corps|body|seins|breasts|fesses|
             butt|poitrine|chest|physique)
         (sifflent|sifflet\w*|whistle at me|whistles at me|catcall\w*)
@@ -415,7 +427,7 @@ _REQUEST_TABLES: dict[Category, str] = {
             my )?(poitrine|fesses|cuisse|seins|breasts?|chest|bum|butt)
         (comments?|commentaires?|remarques?) (\w+ ){0,2}(sur|about|on) (mon|ma|mes|my|what i wear|
             ce que je porte) (corps|body|tenue|physique|poitrine|look|weight|poids|outfit|clothes|
-            vetements)
+            vetements|lipstick|rouge a levres|levres|lips)
         (hotel room|chambre d'hotel)|photos? de moi (\w+ ){0,3}(en |sous |sans )|(photographed|
             filmed) me
         (jokes?|blagues?|remarques?|comments?|captions?|notes?|moqu\w*|
@@ -447,6 +459,22 @@ _REQUEST_TABLES: dict[Category, str] = {
             towards|at) (her|him|them))
         (comments?|remarks?|jokes?) about my (body|breasts|looks|figure|butt|legs|chest)
         (keeps?|kept) touching (me|my)
+        # Added 2026-12-06 from the fresh writers' misses (u-fr, v-en), written as classes: a
+        # review or a promotion tied to being "nice"; a refusal answered with a career threat;
+        # pregnancy as the reason; slurs left in writing; mistakes read out to the team.
+        (evaluation|promotion|prime|augmentation|contrat|poste|review|raise|bonus|contract|
+            cdi) (\w+ ){0,3}(dependr\w*|depend\w*) (\w+ ){0,3}["« ]{0,3}(gentillesse|niceness|being nice|
+            how nice|how friendly|diner|dinner|soiree|un verre|a drink|drinks)
+        (refus\w*|said no|turned (him|her) down|dit non|declined)[^.!?]{0,100}(good luck with|
+            bonne chance (pour|avec)) (your|ta|ton|votre) (promotion|review|raise|contract|evaluation|
+            augmentation|contrat|cdi|bonus|prime)
+        (because|parce que|parce qu'|car|since|vu que) (i|i'?ll|i will|i might|i'?m|i am|je|
+            j') ?(\w+ ){0,3}(pregnant|enceinte)\b
+        (post ?its?|notes?|mots?|tags?|graffitis?|ecrit|wrote|written) [^.!?]{0,30}?\b(grosse vache|
+            salope|connasse|pute|gouine|bitch|slut|whore|fat cow)\b
+        (reads?|lit|lists?|liste|enumere|affiche\w*) (out )?(\w+ ){0,2}(my|mes) ['"]?(mistakes|
+            errors|erreurs|fautes|failures|echecs)['"]? (\w+ ){0,3}(to|devant|in front of|a) (the whole|
+            toute l|tout le|everyone|all|the team|l'equipe|le service)
     """,
     "distress": r"""
         (n'ai|ai) plus (gout|envie) a rien|lost (all )?(my )?(energy|interest in everything|will)
@@ -588,6 +616,20 @@ _EXHAUSTION = compile_pattern(
 )
 
 
+# Pills counted or gathered, and "that should be enough": each can be ordinary (a prescription
+# to renew), the two in one message read as a means made ready (added 2026-12-06 after a fresh
+# writer's miss, u-fr).
+_MEANS = compile_pattern(
+    r"(compte|recompte|count|counted|counting|rassemble|gathered|put (\w+ )?together|mis ensemble) "
+    r"(\w+ ){0,3}(cachets|comprimes|medicaments|pilules|gelules|somniferes|pills|tablets|meds|"
+    r"<DRUGS>|<PSYDRUGS>)"
+)
+_ENOUGH = compile_pattern(
+    r"(devrai(t|ent)|doi(t|vent)|va|vont) suffire|suffiron?t|suffira|(should|will|would) be enough|"
+    r"(got|have|j'ai|i'?ve got|i have) (\w+ )?(enough|assez)( now| maintenant)?\s*($|[,.!;])"
+)
+
+
 def match_request(text: str) -> Category | None:
     """The category a learner's text falls in by the rules, the most urgent first."""
     found = match(text, REQUEST_RULES, BENIGN)
@@ -595,5 +637,7 @@ def match_request(text: str) -> Category | None:
         return found
     masked = BENIGN.sub(" ~ ", normalise(text))
     if _ENDING.search(masked) and _EXHAUSTION.search(masked):
+        return "self_harm"
+    if _MEANS.search(masked) and _ENOUGH.search(masked):
         return "self_harm"
     return found

@@ -166,6 +166,18 @@ def test_rules_per_category_and_language(text: str, category: str) -> None:
         ("It feels good when it bleeds, at least it's something.", "self_harm"),
         ("After the party he followed me to the car park and forced me.", "violence"),
         ("Je fonds en larmes dans ma voiture tous les matins avant d'entrer.", "distress"),
+        # Added after two more fresh writers' files, u-fr and v-en (written here, not copied).
+        ("Sometimes I wonder if my team would notice if I jumped.", "self_harm"),
+        ("I've been saving up my sertraline, just so you know.", "self_harm"),
+        ("J'ai recompté mes somnifères hier soir, ça suffira.", "self_harm"),
+        ("Parfois j'ai envie de juste disparaître pour de bon.", "self_harm"),
+        ("Au prochain mot de travers je lui défonce la tête.", "violence"),
+        ("She found out which school my son goes to and mentioned it twice.", "violence"),
+        ("Il m'a dit que mon contrat dépendrait de ma « gentillesse » avec lui.", "harassment"),
+        ("I said no to the drinks and he replied good luck with your review.", "harassment"),
+        ("Ils m'ont écartée du poste parce que je vais sûrement être enceinte.", "harassment"),
+        ("Someone left notes saying fat cow on my keyboard all week.", "harassment"),
+        ("Ma cheffe lit mes erreurs devant toute l'équipe chaque vendredi.", "harassment"),
     ],
 )
 def test_rules_find_indirect_signals(text: str, category: str) -> None:
@@ -203,6 +215,20 @@ def test_rules_find_indirect_signals(text: str, category: str) -> None:
         "Je vais arrêter de me réveiller à 5 h pour lire mes mails.",
         "My manager forced me to present the results on Monday.",
         "Le coup de volant du cariste a évité la palette de justesse.",
+        # Look-alikes of the u-fr / v-en classes.
+        "Would anyone notice if I jumped ship to the data team?",
+        "What if I jumped at the chance to lead the offsite?",
+        "I counted the slides, twelve should be enough for the board.",
+        "J'ai compté les participants, deux salles suffiront.",
+        "Je te casse la tête avec mes questions, désolée !",
+        "Cette étape va disparaître pour de bon du processus, tant mieux.",
+        "He knows which school my daughter goes to because our kids are friends.",
+        "My bonus depends on how the client survey goes.",
+        "Bonne chance pour ta promotion, m'a dit mon N+2, j'étais ravie.",
+        "My report is pregnant; how do I plan her leave with the team?",
+        "I wrote a note on the whiteboard for the morning shift.",
+        "We read out our mistakes in the retro, I like that ritual.",
+        "The old module will not exist in the new release, how do I tell users?",
     ],
 )
 def test_new_rule_families_leave_look_alikes_alone(text: str) -> None:
