@@ -71,6 +71,12 @@ class Thresholds:
 DEFAULT_THRESHOLDS = Thresholds()
 # How many nearest training messages on each side the urgent margin compares.
 NEIGHBOURS = 3
+# The margin is first bounded against the PROBE other messages nearest to urgent ones (kept
+# first in `RiskReader.others`): the mean of the nearest among a subset is never above the mean
+# of the nearest among all, so a bound below the threshold settles it, exactly, without reading
+# every other message (about 8k rows, 16 MB: about 3 ms per message, memory-bound). On the test
+# split the bound settles about 4 messages in 5.
+PROBE = 1024
 # The classifier reads each sentence (in windows of WINDOW_WORDS words), and the whole text
 # when short: a signal is found in one clause of a long message, and an indirect one in the
 # whole of a short message.
@@ -190,7 +196,12 @@ class RiskReader:
         # sentence decides less (dev, 2,675 messages, at most 0.5 % false urgent answers:
         # urgent recall 0.874 with the nearest one, 0.923 with three).
         to_urgent = vectors @ self.urgent.T
-        margins = _nearest_mean(to_urgent) - _nearest_mean(vectors @ self.others.T)
+        near_urgent = _nearest_mean(to_urgent)
+        if len(self.others) > PROBE:
+            bound = near_urgent - _nearest_mean(vectors @ self.others[:PROBE].T)
+            if float(bound.max()) < thresholds.urgent_margin:
+                return found
+        margins = near_urgent - _nearest_mean(vectors @ self.others.T)
         row = int(margins.argmax())
         if margins[row] < thresholds.urgent_margin:
             return found
@@ -229,12 +240,27 @@ def train_reader(embedder: Embedder, examples: Sequence[Example]) -> RiskReader:
     classifier = train_softmax(features(vectors, texts), labels, CLASSES) if signals else first
     urgent = [i for i, label in enumerate(labels) if label in ("self_harm", "violence")]
     others = [i for i, label in enumerate(labels) if label not in ("self_harm", "violence")]
+    urgent_rows = vectors[urgent] if urgent else None
     return RiskReader(
         classifier,
-        vectors[urgent] if urgent else None,
+        urgent_rows,
         tuple(labels[i] for i in urgent),  # type: ignore[misc]
-        vectors[others] if others else None,
+        _nearest_to_urgent_first(vectors[others], urgent_rows) if others else None,
     )
+
+
+def _nearest_to_urgent_first(others: Vectors, urgent: Vectors | None) -> Vectors:
+    """The other messages, those most similar to some urgent one first: the margin's bound
+    (PROBE) reads the first rows, and these are the ones a risky-looking text is nearest to.
+    The order changes no margin (a mean of the nearest is the same in any order)."""
+    if urgent is None:
+        return others
+    block = 2048  # rows at a time: the full similarity matrix would be tens of MB
+    closeness = np.concatenate(
+        [(urgent @ others[i : i + block].T).max(axis=0) for i in range(0, len(others), block)]
+    )
+    ordered: Vectors = others[np.argsort(-closeness, kind="stable")]
+    return ordered
 
 
 def reader_arrays(reader: RiskReader) -> dict[str, np.ndarray]:

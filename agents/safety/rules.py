@@ -167,9 +167,9 @@ _REQUEST_TABLES: dict[Category, str] = {
         want (it|everything|it all) to (stop|end)( now| for good| forever)?\s*($|[,.!;]|and|but)
         # Added 2026-12-06 from the fresh writers' misses (u-fr, v-en), written as classes: whether
         # anyone would notice a death; not existing; a threat to break a head.
-        (notice|care|miss me|remarquer\w*|s'en (rendrai\w*|apercevrai\w*) compte) (\w+ ){0,3}(if|si) (i|
-            je) (jumped|sautais|me jetais|disappeared|disparaissais|died|mourais|was gone|were gone|
-            n'etais plus la)\b(?! (at|on|into|ship|in\b))
+        (notice|care|miss me|remarquer\w*|s'en (rendrai\w*|apercevrai\w*) compte) (\w+ ){0,3}(if|
+            si) (i|je) (jumped|sautais|me jetais|disappeared|disparaissais|died|mourais|was gone|
+            were gone|n'etais plus la)\b(?! (at|on|into|ship|in\b))
         (just|like|to|wanna|simply) not exist(ing)?\b(?! (yet|in|on|for|at|as|anymore (in|on|for)))
         (ne vois|vois) (plus )?(aucune|pas d') ?issue|a quoi bon (continuer|tout ca)\s*($|[,.!?])
         (si|quand) je (n'existais|n'existerais|ne serai|ne serais) plus\b
@@ -278,7 +278,8 @@ _REQUEST_TABLES: dict[Category, str] = {
             sense) (of|in) (waking up|living|being alive|going on)\b(?! (with|about|like))
         (i|i'd|i'?m|to|just) (\w+ )?stop existing|(veux|voudrais|aimerais|envie de|
             prefererais) (\w+ )?(cesser d'exister|arreter d'exister|ne plus exister)
-        (je|j'|l'idee de|envie de) ?(\w+ ){0,3}disparai\w* (pour de bon|definitivement|pour toujours)|
+        (je|j'|l'idee de|envie de) ?(\w+ ){0,3}disparai\w* (pour de bon|definitivement|
+            pour toujours)|
             (i|i'll|i'd|to) (\w+ )?(disappear|vanish) (for good|forever|permanently)
         plan (\w+ ){0,6}(is|was) to end (it|things|everything)\b(?! (with|between))
         (won'?t|will not|wouldn'?t|would not) (even )?miss me\b(?! (at|in|on|for|during))|(no one|
@@ -328,8 +329,9 @@ _REQUEST_TABLES: dict[Category, str] = {
             la gueule|la figure|le crane|les genoux|le portrait)|(lui|leur|te|vous) (casse|refais|
             refait)\w* (\w+ ){0,2}(les dents|la gueule|la figure|les genoux|le portrait)
         (knows?|knew|found out|sait|savait|connait) (\w+ ){0,2}(which|what|where|quelle|
-            ou) (\w+ ){0,2}(nursery|daycare|creche|ecole|my (daughter|son|kids?|children)|ma fille|
-            mon fils|mes enfants)(?![^.!?]*\b(because|since|parce|car|puisque|our kids|nos enfants)\b)
+            ou) (\w+ ){0,2}(nursery|daycare|creche|ecole|my (daughter|son|kids?|children)|
+            ma fille|mon fils|mes enfants)(?![^.!?]*\b(because|since|parce|car|puisque|
+            our kids|nos enfants)\b)
         (put|send|land) (him|her|them) (in|to) (the )?hospital
         (l'attendre|l'attendrai|l'attends|wait for (him|her)|waiting for (him|
             her)) (\w+ ){0,3}(a la sortie|au parking|dehors|en bas|outside|in the car park|
@@ -463,18 +465,18 @@ _REQUEST_TABLES: dict[Category, str] = {
         # review or a promotion tied to being "nice"; a refusal answered with a career threat;
         # pregnancy as the reason; slurs left in writing; mistakes read out to the team.
         (evaluation|promotion|prime|augmentation|contrat|poste|review|raise|bonus|contract|
-            cdi) (\w+ ){0,3}(dependr\w*|depend\w*) (\w+ ){0,3}["« ]{0,3}(gentillesse|niceness|being nice|
-            how nice|how friendly|diner|dinner|soiree|un verre|a drink|drinks)
+            cdi) (\w+ ){0,3}(dependr\w*|depend\w*) (\w+ ){0,3}["« ]{0,3}(gentillesse|
+            niceness|being nice|how nice|how friendly|diner|dinner|soiree|un verre|a drink|drinks)
         (refus\w*|said no|turned (him|her) down|dit non|declined)[^.!?]{0,100}(good luck with|
-            bonne chance (pour|avec)) (your|ta|ton|votre) (promotion|review|raise|contract|evaluation|
-            augmentation|contrat|cdi|bonus|prime)
+            bonne chance (pour|avec)) (your|ta|ton|votre) (promotion|review|raise|contract|
+            evaluation|augmentation|contrat|cdi|bonus|prime)
         (because|parce que|parce qu'|car|since|vu que) (i|i'?ll|i will|i might|i'?m|i am|je|
             j') ?(\w+ ){0,3}(pregnant|enceinte)\b
         (post ?its?|notes?|mots?|tags?|graffitis?|ecrit|wrote|written) [^.!?]{0,30}?\b(grosse vache|
             salope|connasse|pute|gouine|bitch|slut|whore|fat cow)\b
         (reads?|lit|lists?|liste|enumere|affiche\w*) (out )?(\w+ ){0,2}(my|mes) ['"]?(mistakes|
-            errors|erreurs|fautes|failures|echecs)['"]? (\w+ ){0,3}(to|devant|in front of|a) (the whole|
-            toute l|tout le|everyone|all|the team|l'equipe|le service)
+            errors|erreurs|fautes|failures|echecs)['"]? (\w+ ){0,3}(to|devant|in front of|
+            a) (the whole|toute l|tout le|everyone|all|the team|l'equipe|le service)
     """,
     "distress": r"""
         (n'ai|ai) plus (gout|envie) a rien|lost (all )?(my )?(energy|interest in everything|will)

@@ -583,3 +583,34 @@ def test_agents_safety_never_imports_app() -> None:
         source = path.read_text(encoding="utf-8")
         assert "import app" not in source
         assert "from app" not in source
+
+
+def test_the_margin_bound_changes_no_verdict(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The urgent margin is first bounded on the PROBE other messages nearest to urgent ones;
+    a verdict must be the same as with every other message read (the bound is exact)."""
+    from agents.safety import guard as guard_module
+
+    rng = np.random.default_rng(7)
+
+    def unit_rows(n: int) -> np.ndarray:
+        rows = rng.normal(size=(n, 16)).astype(np.float32)
+        return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+    urgent = unit_rows(30)
+    others = guard_module._nearest_to_urgent_first(unit_rows(400), urgent)
+    classifier = SoftmaxClassifier(
+        CLASSES, np.zeros((16, len(CLASSES)), np.float32), np.zeros(len(CLASSES), np.float32)
+    )
+    reader = RiskReader(classifier, urgent, ("self_harm",) * 30, others)
+    ordinary = np.zeros((3, len(CLASSES)))
+    ordinary[:, CLASSES.index("none")] = 1.0
+    queries = [unit_rows(3) for _ in range(300)]
+    # Half the queries sit near an urgent row, so both sides of the threshold are exercised.
+    queries += [urgent[i % 30] + 0.3 * unit_rows(3) for i in range(300)]
+    for margin in (-0.05, 0.06, 0.2):
+        thresholds = Thresholds(urgent_margin=margin)
+        monkeypatch.setattr(guard_module, "PROBE", 10**9)
+        expected = [reader.verdict(ordinary, q, thresholds) for q in queries]
+        monkeypatch.setattr(guard_module, "PROBE", 20)
+        assert [reader.verdict(ordinary, q, thresholds) for q in queries] == expected
+        assert 0 < sum(v.flagged for v in expected) < len(expected)
