@@ -102,14 +102,8 @@ def fold_guards(embedder: Embedder, corpus: Sequence[Example]) -> list[SafetyGua
     ]
 
 
-def read_corpus(
-    embedder: Embedder,
-    corpus: Sequence[Example],
-    progress: Callable[[str], None] = lambda _: None,
-) -> Readings:
-    """Every message read out-of-fold, once."""
-    guards = fold_guards(embedder, corpus)
-    progress(f"{FOLDS} readers trained; reading {len(corpus)} messages")
+def read_corpus(guards: Sequence[SafetyGuard], corpus: Sequence[Example]) -> Readings:
+    """Every message read once, message i by guards[i % FOLDS] (`fold_guards`: out-of-fold)."""
     rows = [read_message(guards[i % FOLDS], e.text) for i, e in enumerate(corpus)]
     # Scores keep the guard's dtype: it compares a float32 score with its (Python float)
     # threshold in float32, and so must the grid.
@@ -311,7 +305,9 @@ def run_safety_sweep(
 ) -> str:
     """Read the corpus, sweep the grid, choose; write `reports`/sweep.json and return a table
     of the chosen values against the current ones."""
-    readings = read_corpus(embedder, corpus, progress)
+    guards = fold_guards(embedder, corpus)
+    progress(f"{FOLDS} readers trained; reading {len(corpus)} messages")
+    readings = read_corpus(guards, corpus)
     axes = grid()
     result = sweep(readings, axes)
     index = choose(result, DEFAULT_THRESHOLDS, max_false_urgent, max_false_flags)
