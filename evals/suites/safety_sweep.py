@@ -29,7 +29,7 @@ from evals.metrics import rate
 from evals.suites.safety import FOLDS
 from knowledge.embeddings import Embedder
 
-URGENT, SUPPORT, OUT_OF_SCOPE = (tier_rank(tier) for tier in TIERS)
+URGENT = tier_rank("urgent")
 # The knobs, in the order of `Thresholds`' fields (the grid's axes).
 KNOBS: tuple[str, ...] = tuple(f.name for f in fields(Thresholds))
 # The documented ranges, in hundredths: i / 100 is the same float as the literal the guard is
