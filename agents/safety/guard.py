@@ -195,18 +195,42 @@ class RiskReader:
         # the NEIGHBOURS nearest on each side, not the single nearest: one stray training
         # sentence decides less (dev, 2,675 messages, at most 0.5 % false urgent answers:
         # urgent recall 0.874 with the nearest one, 0.923 with three).
-        to_urgent = vectors @ self.urgent.T
-        near_urgent = _nearest_mean(to_urgent)
-        if len(self.others) > PROBE:
-            bound = near_urgent - _nearest_mean(vectors @ self.others[:PROBE].T)
-            if float(bound.max()) < thresholds.urgent_margin:
-                return found
-        margins = near_urgent - _nearest_mean(vectors @ self.others.T)
+        if not self.margin_may_reach(vectors, thresholds.urgent_margin):
+            return found
+        nearest = self.urgent_margins(vectors)
+        if nearest is None:
+            return found
+        margins, nearest_categories = nearest
         row = int(margins.argmax())
         if margins[row] < thresholds.urgent_margin:
             return found
-        category = self.urgent_labels[int(to_urgent[row].argmax())]
-        return SafetyVerdict(category, "classifier", round(float(margins[row]), 4), scope)
+        return SafetyVerdict(
+            nearest_categories[row], "classifier", round(float(margins[row]), 4), scope
+        )
+
+    def margin_may_reach(self, vectors: Vectors, threshold: float) -> bool:
+        """Whether some row's urgent margin may reach `threshold`, read on the PROBE other
+        messages nearest to urgent ones (kept first): their nearest are never nearer than the
+        nearest of all, so False is exact, and most texts are settled without reading every
+        other message."""
+        if self.urgent is None or self.others is None or len(self.others) <= PROBE:
+            return True
+        near_urgent = _nearest_mean(vectors @ self.urgent.T)
+        bound = near_urgent - _nearest_mean(vectors @ self.others[:PROBE].T)
+        # A hair of slack: the same dot product may round differently in a smaller product.
+        return float(bound.max()) >= threshold - 1e-5
+
+    def urgent_margins(self, vectors: Vectors) -> tuple[np.ndarray, tuple[Category, ...]] | None:
+        """Per row, its urgent margin (the mean cosine of the NEIGHBOURS nearest urgent training
+        messages minus that of the nearest other ones) and the category of the nearest urgent
+        training message; None when the reader keeps no training vectors. Public for the
+        threshold sweep (evals/suites/safety_sweep.py), which must read what `verdict` reads."""
+        if self.urgent is None or self.others is None:
+            return None
+        to_urgent = vectors @ self.urgent.T
+        margins = _nearest_mean(to_urgent) - _nearest_mean(vectors @ self.others.T)
+        nearest = to_urgent.argmax(axis=1)
+        return margins, tuple(self.urgent_labels[int(i)] for i in nearest)
 
 
 def _nearest_mean(similarities: np.ndarray) -> np.ndarray:
@@ -442,10 +466,10 @@ class SafetyGuard:
         rules = SAFE if category is None else SafetyVerdict(category, "rules", 1.0)
         verdict, harm = rules, 0.0
         if self.embedder is not None:
-            reader, units = self.reader(), reading_units(text)
-            vectors = self._embed(text, units)
-            probabilities = reader.probabilities(units, vectors)
-            verdict = more_urgent(rules, reader.verdict(probabilities, vectors, self.thresholds))
+            probabilities, vectors = self.read_units(text)
+            verdict = more_urgent(
+                rules, self.reader().verdict(probabilities, vectors, self.thresholds)
+            )
             harm = harm_of(probabilities)
         # The conversation is read only when this message shows some sign: reading it costs
         # an embedding of the last messages together (about 10 ms), on every turn otherwise.
@@ -472,6 +496,15 @@ class SafetyGuard:
         if category is not None:
             return SafetyVerdict(category, "rules", 1.0)
         return self._ask_model(text, "reply")
+
+    def read_units(self, text: str) -> tuple[np.ndarray, Vectors]:
+        """What the classifier makes of `text` alone: per reading unit (`reading_units`), the
+        reader's probability of each of CLASSES, and the unit's vector. The one path from a
+        text to its reading, for `check` and for the threshold sweep
+        (evals/suites/safety_sweep.py)."""
+        reader, units = self.reader(), reading_units(text)  # trained first, as before
+        vectors = self._embed(text, units)
+        return reader.probabilities(units, vectors), vectors
 
     def conversation(self, text: str, history: Sequence[str]) -> SafetyVerdict:
         """Risk spread over the learner's last messages: the messages read together, counted
