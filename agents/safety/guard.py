@@ -49,16 +49,16 @@ class Thresholds:
 
     Chosen on the dev split only (the corpus read out-of-fold, rules on): the values with the
     highest urgent recall (then harmful recall) while false urgent answers stay within 0.5 % and
-    false flags within 2 % of ordinary messages there. Dev (3,475 messages, q-fr and r-en
-    joined), 2026-12-06, by a sweep (urgent 0.25-0.75, margin -0.05-0.29, support 0.1-0.58, out
-    of scope 0.15-0.5; the conversation layer left out): urgent recall 0.901, harmful recall
-    0.926, false flags 1.6 %, false urgent 0.45 %. The values before (support 0.26), chosen on
-    the first 3,075 messages, give the same urgent recall on the 3,475 and harmful recall 0.915
-    at 1.4 % false flags. `python -m evals eval --suite safety` gives both splits."""
+    false flags within 2 % of ordinary messages there. `python -m evals sweep-safety` makes
+    the choice again (report: evals/reports/safety/sweep.json). Last on 2026-12-06, on 4,273
+    messages (u-fr and v-en joined): urgent 0.50 → 0.52 and out of scope 0.20 → 0.18, the
+    others unchanged; dev urgent recall 0.911, harmful recall 0.935, false flags 1.9 %, false
+    urgent 0.46 % (the values before gave 0.919, 0.933, 1.9 % and 0.50 %, at the bound).
+    `python -m evals eval --suite safety` gives both splits."""
 
-    urgent: float = 0.5
+    urgent: float = 0.52
     support: float = 0.24
-    out_of_scope: float = 0.2
+    out_of_scope: float = 0.18
     # The mean cosine of the NEIGHBOURS nearest urgent training messages minus that of the
     # nearest other ones.
     urgent_margin: float = 0.06
