@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -63,3 +64,27 @@ def start_app(settings: Settings) -> Iterator[Callable[..., TestClient[Any]]]:
     yield start
     for client in clients:
         client.__exit__(None, None, None)
+
+
+REDIS_URL = os.environ.get("INTERLUDE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+REQUIRE_REDIS = os.environ.get("INTERLUDE_REQUIRE_REDIS") == "1"
+
+
+@pytest.fixture
+def redis_url() -> Iterator[str]:
+    """The machine's Redis, database 15 emptied before and after (skipped with a notice where
+    Redis is absent, a failure with INTERLUDE_REQUIRE_REDIS=1, as in CI)."""
+    import redis
+
+    connection = redis.Redis.from_url(REDIS_URL)
+    try:
+        connection.ping()
+    except redis.RedisError as exc:
+        message = f"Redis unreachable at {REDIS_URL} ({type(exc).__name__}): "
+        if REQUIRE_REDIS:
+            pytest.fail(message + "INTERLUDE_REQUIRE_REDIS=1 makes this a failure.")
+        pytest.skip(message + "skipped (set INTERLUDE_REQUIRE_REDIS=1 to fail instead)")
+    connection.flushdb()  # database 15: the tests' own
+    yield REDIS_URL
+    connection.flushdb()
+    connection.close()

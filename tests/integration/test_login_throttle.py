@@ -1,20 +1,17 @@
 """Login throttling: per client address, failed logins per account, and a Redis store shared
-by several server processes (here: two apps). Retry-After says when to come back."""
+by several server processes (here: two apps; tests/integration/test_workers.py has two real
+server processes). Retry-After says when to come back. The `redis_url` fixture is in conftest.py."""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
-import pytest
 from litestar.testing import TestClient
 
 from tests.support import PASSWORD, OrgWorld
 
 LOGIN = "/api/v1/auth/login"
-REDIS_URL = os.environ.get("INTERLUDE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-REQUIRE_REDIS = os.environ.get("INTERLUDE_REQUIRE_REDIS") == "1"
 
 
 def _login(client: TestClient[Any], world: OrgWorld, who: int, password: str) -> Any:
@@ -66,24 +63,6 @@ def test_a_success_clears_the_account_s_failures(
     for _ in range(2):
         assert _login(client, alpha, 0, "wrong-password").status_code == 401
     assert _login(client, alpha, 0, PASSWORD).status_code == 201
-
-
-@pytest.fixture
-def redis_url() -> Iterator[str]:
-    import redis
-
-    connection = redis.Redis.from_url(REDIS_URL)
-    try:
-        connection.ping()
-    except redis.RedisError as exc:
-        message = f"Redis unreachable at {REDIS_URL} ({type(exc).__name__}): "
-        if REQUIRE_REDIS:
-            pytest.fail(message + "INTERLUDE_REQUIRE_REDIS=1 makes this a failure.")
-        pytest.skip(message + "skipped (set INTERLUDE_REQUIRE_REDIS=1 to fail instead)")
-    connection.flushdb()  # database 15: this test's own
-    yield REDIS_URL
-    connection.flushdb()
-    connection.close()
 
 
 def test_two_server_processes_share_the_counts_through_redis(

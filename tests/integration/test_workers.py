@@ -2,6 +2,7 @@
 "Several workers"), as real `interlude serve` and `interlude worker` processes: a document
 uploaded through one server is found by another's hybrid search within 5 s; a worker killed
 with SIGKILL among 100 plan jobs leaves each done exactly once; SIGTERM stops a worker cleanly;
+two servers sharing Redis count an account's failed logins together;
 a worker's own counters are on its /metrics port, behind the metrics token; and the
 configurations where processes cannot share state are refused with what to change.
 
@@ -38,7 +39,7 @@ from tests.processes import (
     interlude,
     wait_until_live,
 )
-from tests.support import OrgWorld, build_worlds, queue_plans, run_db
+from tests.support import PASSWORD, OrgWorld, build_worlds, queue_plans, run_db
 
 METRICS_TOKEN = "worker-scrape-token-0123456789"
 # The issue's target: every server's hybrid search returns an upload within this.
@@ -139,6 +140,40 @@ def _until_found(url: str, headers: dict[str, str], query: str, started: float) 
             return time.monotonic() - started
         time.sleep(0.1)
     raise AssertionError(f"{url} never found the upload")
+
+
+def test_two_servers_pause_an_account_together_through_redis(
+    deployment: tuple[Settings, OrgWorld], redis_url: str
+) -> None:
+    """Failed logins counted in Redis: one failure through each server reaches the limit of two,
+    and both then refuse the right password (with each process's own memory, each would have
+    counted one and let it in)."""
+    settings, world = deployment
+    learner = world.learners[0]
+    ports = free_port(), free_port()
+    urls = [f"http://127.0.0.1:{port}" for port in ports]
+    env = _env(
+        settings,
+        REDIS_URL=redis_url,
+        INTERLUDE_LOGIN_FAILURES_PER_ACCOUNT="2",
+        INTERLUDE_RUN_JOBS="false",
+    )
+    with (
+        interlude(["serve", "--port", str(ports[0])], env, settings.data_dir / "a.log") as a,
+        interlude(["serve", "--port", str(ports[1])], env, settings.data_dir / "b.log") as b,
+    ):
+        for url, process in zip(urls, (a, b), strict=True):
+            wait_until_live(url, process)
+
+        def login(url: str, password: str) -> httpx.Response:
+            credentials = {"organization": world.slug, "email": learner.email, "password": password}
+            return httpx.post(f"{url}/api/v1/auth/login", json=credentials, timeout=30)
+
+        assert [login(url, "wrong-password").status_code for url in urls] == [401, 401]
+        refused = [login(url, PASSWORD) for url in urls]
+        assert [answer.status_code for answer in refused] == [429, 429], refused[0].text
+        assert "this account" in refused[1].json()["error"]["message"]
+        assert a.stop() == b.stop() == -signal.SIGTERM
 
 
 def _server_processes(parent: Process) -> list[int]:
