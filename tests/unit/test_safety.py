@@ -389,14 +389,17 @@ def test_risk_spread_over_messages_is_read_together_once() -> None:
     # The classifier reads the 2 embedding columns, then the n-gram columns (left at zero).
     weights = np.zeros((2 + NGRAM_DIMENSION, len(classes)), dtype=np.float32)
     weights[0, classes.index("self_harm")] = 5.0  # the messages together: urgent
-    # Each message alone: a faint sign (inputs are scaled by 10: logits 2 and 1), no tier.
-    weights[1, classes.index("none")] = 0.2
+    # Each message alone: a faint sign (inputs are scaled by 10: logits 1.2 and 1, so
+    # P(self_harm) 0.45), under the urgent bar but enough for the conversation to be read.
+    weights[1, classes.index("none")] = 0.12
     weights[1, classes.index("self_harm")] = 0.1
+    # The other categories unlikely (a trained reader does not spread its probability evenly
+    # over them: three out-of-scope classes at 1/8 each would pass that tier's threshold).
+    bias = np.full(len(classes), -5.0, dtype=np.float32)
+    bias[[classes.index("none"), classes.index("self_harm")]] = 0.0
     guard = SafetyGuard(
         Scripted(),  # type: ignore[arg-type]
-        reader=RiskReader(
-            SoftmaxClassifier(tuple(classes), weights, np.zeros(len(classes), np.float32))
-        ),
+        reader=RiskReader(SoftmaxClassifier(tuple(classes), weights, bias)),
     )
     verdict = guard.check("bientôt plus d'importance", ["je dors mal", "j'ai tout rangé"])
     assert (verdict.tier, verdict.scope) == ("urgent", "conversation")
