@@ -186,7 +186,7 @@ class RiskReader:
         scope: Scope = "message",
     ) -> SafetyVerdict:
         found = decide(probabilities, thresholds, scope=scope)
-        if found.tier == "urgent" or self.urgent is None or self.others is None:
+        if found.tier == "urgent":
             return found
         # Nearer to urgent messages than to any others, by a margin: urgent too. An indirect
         # sign ("I gave my cat away") resembles a few examples more than it moves a linear
@@ -195,9 +195,7 @@ class RiskReader:
         # the NEIGHBOURS nearest on each side, not the single nearest: one stray training
         # sentence decides less (dev, 2,675 messages, at most 0.5 % false urgent answers:
         # urgent recall 0.874 with the nearest one, 0.923 with three).
-        if not self.margin_may_reach(vectors, thresholds.urgent_margin):
-            return found
-        nearest = self.urgent_margins(vectors)
+        nearest = self.urgent_margins(vectors, at_least=thresholds.urgent_margin)
         if nearest is None:
             return found
         margins, nearest_categories = nearest
@@ -208,27 +206,29 @@ class RiskReader:
             nearest_categories[row], "classifier", round(float(margins[row]), 4), scope
         )
 
-    def margin_may_reach(self, vectors: Vectors, threshold: float) -> bool:
-        """Whether some row's urgent margin may reach `threshold`, read on the PROBE other
-        messages nearest to urgent ones (kept first): their nearest are never nearer than the
-        nearest of all, so False is exact, and most texts are settled without reading every
-        other message."""
-        if self.urgent is None or self.others is None or len(self.others) <= PROBE:
-            return True
-        near_urgent = _nearest_mean(vectors @ self.urgent.T)
-        bound = near_urgent - _nearest_mean(vectors @ self.others[:PROBE].T)
-        # A hair of slack: the same dot product may round differently in a smaller product.
-        return float(bound.max()) >= threshold - 1e-5
-
-    def urgent_margins(self, vectors: Vectors) -> tuple[np.ndarray, tuple[Category, ...]] | None:
+    def urgent_margins(
+        self, vectors: Vectors, *, at_least: float | None = None
+    ) -> tuple[np.ndarray, tuple[Category, ...]] | None:
         """Per row, its urgent margin (the mean cosine of the NEIGHBOURS nearest urgent training
         messages minus that of the nearest other ones) and the category of the nearest urgent
-        training message; None when the reader keeps no training vectors. Public for the
-        threshold sweep (evals/suites/safety_sweep.py), which must read what `verdict` reads."""
+        training message; None when the reader keeps no training vectors, or when no row's
+        margin can reach `at_least`. Public for the threshold sweep
+        (evals/suites/safety_sweep.py), which must read what `verdict` reads.
+
+        With `at_least`, the margin is first bounded on the PROBE other messages nearest to
+        urgent ones (kept first): their nearest are never nearer than the nearest of all, so a
+        bound below `at_least` settles it exactly, and most texts are settled without reading
+        every other message."""
         if self.urgent is None or self.others is None:
             return None
         to_urgent = vectors @ self.urgent.T
-        margins = _nearest_mean(to_urgent) - _nearest_mean(vectors @ self.others.T)
+        near_urgent = _nearest_mean(to_urgent)
+        if at_least is not None and len(self.others) > PROBE:
+            bound = near_urgent - _nearest_mean(vectors @ self.others[:PROBE].T)
+            # A hair of slack: the same dot product may round differently in a smaller product.
+            if float(bound.max()) < at_least - 1e-5:
+                return None
+        margins = near_urgent - _nearest_mean(vectors @ self.others.T)
         nearest = to_urgent.argmax(axis=1)
         return margins, tuple(self.urgent_labels[int(i)] for i in nearest)
 
