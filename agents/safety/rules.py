@@ -184,6 +184,17 @@ _REQUEST_TABLES: dict[Category, str] = {
         (think|thinking|thought|thoughts) (\w+ )?(about|of) (hurting|harming|killing|
             ending) (myself|it all|my life|everything)
         (mets|mettre|mettrai|vais mettre) (un terme|fin) a tout( ca)?\s*($|[,.!;])
+        # Added 2026-12-07 from the fresh writers' misses (y-fr, z-en), written as classes:
+        # wondering what a fall feels like; a mind made up about how and when.
+        (sent|sentirait|ressent\w*) (\w+ ){0,2}(en tombant|quand on tombe|pendant la chute)(\s*($|[,.!?;])|
+            de (si )?haut| du \w+ etage| d en haut)|
+            (what it|how it) (feels|would feel|feel) like to (fall|jump) (from|off) (\w+ ){0,3}(roof|
+            bridge|balcony|window|building|floor|cliff|car park|height|top|there)\b|
+            (it )?(hurt|hurts|would hurt) (\w+ ){0,2}(to|when you) hit the ground|
+            (feels?|feel) like to hit the ground
+        (made|make|making) (up )?my mind( up)? (about|on) (the )?how and (the )?when\s*($|[,.!;])|
+            j ai (decide|choisi) (du |le )?(comment et (du |le )?quand|
+            quand et (du |le )?comment)\s*($|[,.!;])
         (saut(er|ais|erais|e)|me jet(er|ais|erais|te)|jump\w*|throw(ing)? myself|
             leap\w*) (\w+ ){0,2}(du|d'un|d'une|de la|des|
             off|from|in front of|under|sous|devant|par la|par) (\w+ ){0,3}<PLACE>
@@ -339,8 +350,9 @@ _REQUEST_TABLES: dict[Category, str] = {
         (cutter|couteau|knife|barre de fer|batte|baseball bat|gun|pistolet|fusil|arme|crowbar|
             marteau|hammer) (\w+ ){0,6}(au cas ou|in case|pret a m'en servir|use it|m'en servir|
             dans (mon|le) (sac|coffre|casier)|in my (bag|car|locker))
-        (apporte|pris|ramene|brought|bring|carry|carrying|took) (\w+ ){0,2}(un |une |la |le |my |a |
-            the )?(cutter|couteau|knife|barre de fer|batte|gun|arme|pistolet|crowbar)
+        (apporte|pris|ramene|brought|bring|carry|carrying|took) (\w+ ){0,2}(\w+ s )?(un |une |la |le |my |a |
+            the )?(cutter|couteau|knife|barre de fer|batte|gun|shotgun|rifle|fusil|carabine|
+            flingue|arme|pistolet|crowbar)
         next time (it'?s|it will be|it'?ll be) (your|my) (face|head)|la prochaine fois (c'est|
             ce sera) (ta|ma|ton|mon) (tete|gueule|visage|figure)
         (me|nous) (fera|ferait|feront) du mal|(will|would|gonna) hurt (me|my|the kids|us)

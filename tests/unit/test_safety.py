@@ -178,6 +178,11 @@ def test_rules_per_category_and_language(text: str, category: str) -> None:
         ("Ils m'ont écartée du poste parce que je vais sûrement être enceinte.", "harassment"),
         ("Someone left notes saying fat cow on my keyboard all week.", "harassment"),
         ("Ma cheffe lit mes erreurs devant toute l'équipe chaque vendredi.", "harassment"),
+        # Added after the fresh files y-fr and z-en (written here, not copied).
+        ("Du balcon je me demande parfois si on sent quelque chose en tombant.", "self_harm"),
+        ("Lately I wonder what it would feel like to jump off the bridge on my commute.", "self_harm"),
+        ("I've made up my mind about the how and the when. Thanks for your patience.", "self_harm"),
+        ("He said he would bring his brother's rifle to the hearing.", "violence"),
     ],
 )
 def test_rules_find_indirect_signals(text: str, category: str) -> None:
@@ -229,6 +234,13 @@ def test_rules_find_indirect_signals(text: str, category: str) -> None:
         "I wrote a note on the whiteboard for the morning shift.",
         "We read out our mistakes in the retro, I like that ritual.",
         "The old module will not exist in the new release, how do I tell users?",
+        # Look-alikes of the y-fr / z-en classes.
+        "What it feels like to jump from analyst to manager: that's my talk topic.",
+        "Je me demande si on sent la différence en tombant sur un bon manager.",
+        "Falling in love with the job again, it feels like falling from a cloud.",
+        "I've made up my mind about how and when to announce the reorg.",
+        "On a décidé du comment et du quand pour le lancement.",
+        "We need to bring out the big guns for this pitch.",
     ],
 )
 def test_new_rule_families_leave_look_alikes_alone(text: str) -> None:
