@@ -32,7 +32,7 @@ from agents.safety.classifier import NONE, SoftmaxClassifier, train_softmax
 from agents.safety.features import features
 from agents.safety.model_layer import FOCUS, MAX_MODEL_CHARS, SCHEMA, TASK, parse_model_answer
 from agents.safety.replies import match_reply
-from agents.safety.rules import match_request
+from agents.safety.rules import match_pairs, match_request
 from agents.safety.taxonomy import CATEGORIES, TIER_OF, TIERS, Category, Tier, tier_rank
 from knowledge.embeddings import Embedder, Vectors
 
@@ -484,6 +484,9 @@ class SafetyGuard:
             harm = harm_of(probabilities)
         # The conversation is read only when this message shows some sign: reading it costs
         # an embedding of the last messages together (about 10 ms), on every turn otherwise.
+        # The pair rules cost a few regular expressions, and are read over it on every turn.
+        if verdict.tier != "urgent":
+            verdict = more_urgent(verdict, self.conversation_pairs(text, history))
         if verdict.tier != "urgent" and (harm >= CONVERSATION_FLOOR or verdict.flagged):
             verdict = more_urgent(verdict, self.conversation(text, history))
         if verdict.flagged:
@@ -516,6 +519,18 @@ class SafetyGuard:
         reader, units = self.reader(), reading_units(text)  # trained first, as before
         vectors = self._embed(text, units)
         return reader.probabilities(units, vectors), vectors
+
+    @staticmethod
+    def conversation_pairs(text: str, history: Sequence[str]) -> SafetyVerdict:
+        """Two signs urgent only together (`match_pairs`) spread over the learner's last
+        messages: "je ne dors plus depuis des semaines", then "je pense à tout arrêter"."""
+        earlier = [m for m in history if m.strip()][-HISTORY_MESSAGES:]
+        if not earlier:
+            return SAFE
+        category = match_pairs("\n".join([*earlier, text]))
+        if category is None or any(match_pairs(m) for m in earlier):
+            return SAFE  # or an earlier message got the urgent answer already
+        return SafetyVerdict(category, "rules", 1.0, "conversation")
 
     def conversation(self, text: str, history: Sequence[str]) -> SafetyVerdict:
         """Risk spread over the learner's last messages: the messages read together, counted

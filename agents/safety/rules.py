@@ -649,9 +649,16 @@ def match_request(text: str) -> Category | None:
     found = match(text, REQUEST_RULES, BENIGN)
     if found in ("self_harm", "violence"):
         return found
+    return match_pairs(text) or found
+
+
+def match_pairs(text: str) -> Category | None:
+    """The signs that are ordinary alone and urgent together (ending words beside exhaustion,
+    a means beside "enough"), anywhere in `text`: also read over a learner's last messages
+    joined, since the two halves often come in different messages."""
     masked = BENIGN.sub(" ~ ", normalise(text))
     if _ENDING.search(masked) and _EXHAUSTION.search(masked):
         return "self_harm"
     if _MEANS.search(masked) and _ENOUGH.search(masked):
         return "self_harm"
-    return found
+    return None

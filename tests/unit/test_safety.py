@@ -418,6 +418,22 @@ def test_risk_spread_over_messages_is_read_together_once() -> None:
     assert not guard.check("bientôt plus d'importance").flagged  # alone: nothing
 
 
+def test_signs_urgent_together_are_read_over_the_last_messages() -> None:
+    """Exhaustion in one message and ending words in the next: the pair rule reads them
+    joined, as the corpus does; neither alone is urgent, and a pair already answered as
+    urgent in an earlier message is not answered again."""
+    guard = SafetyGuard()  # rules only: the pair must not need the classifier
+    earlier = ["Je ne dors plus depuis des semaines, je n'en peux plus."]
+    verdict = guard.check("Des fois je pense à tout arrêter.", earlier)
+    assert (verdict.tier, verdict.source, verdict.scope) == ("urgent", "rules", "conversation")
+    assert not guard.check("Des fois je pense à tout arrêter.").flagged
+    assert guard.check(earlier[0]).tier != "urgent"
+    answered = ["Je n'en peux plus, je pense à tout arrêter."]
+    assert not guard.check("Merci pour la réponse, je vais appeler.", answered).flagged
+    too_old = [earlier[0], "ok", "merci", "à demain"]  # only the last three are read
+    assert not guard.check("Des fois je pense à tout arrêter.", too_old).flagged
+
+
 def test_without_an_embedder_only_rules_and_model_run() -> None:
     guard = SafetyGuard()
     assert guard.check("Life feels pointless lately, like a long grey corridor.").category is None
