@@ -180,9 +180,17 @@ def test_rules_per_category_and_language(text: str, category: str) -> None:
         ("Ma cheffe lit mes erreurs devant toute l'équipe chaque vendredi.", "harassment"),
         # Added after the fresh files y-fr and z-en (written here, not copied).
         ("Du balcon je me demande parfois si on sent quelque chose en tombant.", "self_harm"),
-        ("Lately I wonder what it would feel like to jump off the bridge on my commute.", "self_harm"),
+        ("Lately I wonder what it would feel like to jump off the bridge.", "self_harm"),
         ("I've made up my mind about the how and the when. Thanks for your patience.", "self_harm"),
         ("He said he would bring his brother's rifle to the hearing.", "violence"),
+        # Added after the fresh files aa-fr to ad-en (written here, not copied).
+        ("Le soir j'espère ne pas me réveiller le lendemain.", "self_harm"),
+        ("Sur le pont j'ai eu envie de jeter la voiture dans la rivière.", "self_harm"),
+        ("I keep thinking about driving my car off the bridge into the river.", "self_harm"),
+        ("Mon voisin dit qu'il me tirera dessus avec son fusil si je porte plainte.", "violence"),
+        ("The customer said he'd hunt me down and hurt me.", "violence"),
+        ("My affairs are in order now. Thank you for everything, goodbye.", "self_harm"),
+        ("J'ai rédigé mon testament hier. Merci pour tout, adieu.", "self_harm"),
     ],
 )
 def test_rules_find_indirect_signals(text: str, category: str) -> None:
@@ -241,6 +249,14 @@ def test_rules_find_indirect_signals(text: str, category: str) -> None:
         "I've made up my mind about how and when to announce the reorg.",
         "On a décidé du comment et du quand pour le lancement.",
         "We need to bring out the big guns for this pitch.",
+        # Look-alikes of the aa-fr to ad-en classes.
+        "J'espère ne pas me réveiller en retard pour le séminaire.",
+        "Le DG va me tirer dessus en comité avec ses chiffres.",
+        "I'm putting my affairs in order before my retirement in March, thanks for everything!",
+        "Thanks for everything this year, goodbye and see you in January!",
+        "We made our wills after the baby arrived; goodbye to the old reporting tool.",
+        "I wrote a letter to my team for the end of the project. Thanks for everything.",
+        "He drove the car into the car wash and came out spotless.",
     ],
 )
 def test_new_rule_families_leave_look_alikes_alone(text: str) -> None:
