@@ -50,15 +50,15 @@ class Thresholds:
     Chosen on the dev split only (the corpus read out-of-fold, rules on): the values with the
     highest urgent recall (then harmful recall) while false urgent answers stay within 0.5 % and
     false flags within 2 % of ordinary messages there. `python -m evals sweep-safety` makes
-    the choice again (report: evals/reports/safety/sweep.json). Last on 2026-12-06, on 4,273
-    messages (u-fr and v-en joined): urgent 0.50 → 0.52 and out of scope 0.20 → 0.18, the
-    others unchanged; dev urgent recall 0.911, harmful recall 0.935, false flags 1.9 %, false
-    urgent 0.46 % (the values before gave 0.919, 0.933, 1.9 % and 0.50 %, at the bound).
+    the choice again (report: evals/reports/safety/sweep.json). Last on 2026-12-06, on 5,473
+    messages (six more writers joined): urgent 0.52 → 0.53 and out of scope 0.18 → 0.17, the
+    others unchanged; dev urgent recall 0.906, harmful recall 0.934, false flags 1.9 %, false
+    urgent 0.49 % (the values before gave 0.906, 0.933, 1.8 % and 0.53 %, over the bound).
     `python -m evals eval --suite safety` gives both splits."""
 
-    urgent: float = 0.52
+    urgent: float = 0.53
     support: float = 0.24
-    out_of_scope: float = 0.18
+    out_of_scope: float = 0.17
     # The mean cosine of the NEIGHBOURS nearest urgent training messages minus that of the
     # nearest other ones.
     urgent_margin: float = 0.06

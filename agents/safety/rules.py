@@ -184,7 +184,7 @@ _REQUEST_TABLES: dict[Category, str] = {
         (think|thinking|thought|thoughts) (\w+ )?(about|of) (hurting|harming|killing|
             ending) (myself|it all|my life|everything)
         (mets|mettre|mettrai|vais mettre) (un terme|fin) a tout( ca)?\s*($|[,.!;])
-        # Added 2026-12-07 from the fresh writers' misses (y-fr, z-en), written as classes:
+        # Added 2026-12-06 from the fresh writers' misses (y-fr, z-en), written as classes:
         # wondering what a fall feels like; a mind made up about how and when.
         (sent|sentirait|ressent\w*) (\w+ ){0,2}(en tombant|quand on tombe|
             pendant la chute)(\s*($|[,.!?;])|de (si )?haut| du \w+ etage| d en haut)|
@@ -322,7 +322,7 @@ _REQUEST_TABLES: dict[Category, str] = {
         (don't|do not|no longer|not) want to (live|be alive|exist|wake up)
         nobody would (miss|notice) (me|if i)|nobody would care if i
         if i (just |simply )?(was|were)(n't| not) (around|here|alive)
-        # Added 2026-12-07 from the fresh writers' misses (aa-fr to ad-en), written as classes:
+        # Added 2026-12-06 from the fresh writers' misses (aa-fr to ad-en), written as classes:
         # hoping not to wake up; a car driven into water or a tree.
         (espere|esperant|souhaite|prie) (\w+ ){0,2}(ne pas me reveiller|
             que je ne me reveille pas)(\s*$|\s*[,.!;]| le lendemain| demain| un matin)
@@ -389,7 +389,7 @@ _REQUEST_TABLES: dict[Category, str] = {
             shelving|shelf|shelves|door|locker|desk|table|floor|racking|cabinet|lift|car|van))
         (would|will|'d|'ll|gonna|going to) (kill|hurt|beat|hit|rape|stab) me
         knows where i live|sait ou j'habite|saurait ou me trouver
-        # Added 2026-12-07 from the fresh writers' misses (aa-fr to ad-en): shooting with a named
+        # Added 2026-12-06 from the fresh writers' misses (aa-fr to ad-en): shooting with a named
         # gun (not "tirer dessus" alone, which French uses for harsh criticism); tracking down.
         (tirer|tirerait|tirera|tire) (\w+ ){0,2}(dessus|sur (moi|lui|elle|eux|nous|
             toi)) (\w+ ){0,2}avec (sa|son|un|une|mon|ma) (\w+ )?(carabine|fusil|arme|flingue|
@@ -668,7 +668,7 @@ _ENOUGH = compile_pattern(
 
 # Affairs put in order and a goodbye: each can be ordinary (a will after a birth, a goodbye
 # before a holiday), the two in one message, with no move, retirement or leave named, read as a
-# farewell (added 2026-12-07 after fresh writers' misses, aa-fr and ad-en).
+# farewell (added 2026-12-06 after fresh writers' misses, aa-fr and ad-en).
 _AFFAIRS = compile_pattern(
     r"(mes |my )?(affaires|affairs) (sont )?en ordre|(affairs|things) (are |now )?in order|"
     r"ordre dans mes affaires|"
