@@ -257,6 +257,17 @@ def test_rules_find_indirect_signals(text: str, category: str) -> None:
         "We made our wills after the baby arrived; goodbye to the old reporting tool.",
         "I wrote a letter to my team for the end of the project. Thanks for everything.",
         "He drove the car into the car wash and came out spotless.",
+        # Ordinary dev messages the rules flagged (2026-12-06), written here as look-alikes.
+        "Ce comité a été violent, j'ai eu droit à vingt minutes de critiques.",
+        "Overdose de mails cette semaine, comment je trie ?",
+        "Le DG m'a tapé dans le dos après ma présentation, j'étais fière.",
+        "Je ne veux pas que notre rétro vire à la thérapie de groupe.",
+        "One of my engineers never shares what he knows with the juniors.",
+        "My manager will kill me if I miss the filing deadline again, haha.",
+        "I'm drowning in customer tickets since the migration, how do I triage?",
+        "Running on empty but the audit is done; how do I thank the team?",
+        "I'm worried the numbers in the forecast are too optimistic.",
+        "Je suis vidée mais fière : le salon s'est très bien passé.",
     ],
 )
 def test_new_rule_families_leave_look_alikes_alone(text: str) -> None:
