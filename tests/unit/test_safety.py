@@ -429,7 +429,8 @@ def test_risk_spread_over_messages_is_read_together_once() -> None:
     weights = np.zeros((2 + NGRAM_DIMENSION, len(classes)), dtype=np.float32)
     weights[0, classes.index("self_harm")] = 5.0  # the messages together: urgent
     # Each message alone: a faint sign (inputs are scaled by 10: logits 1.2 and 1, so
-    # P(self_harm) 0.45), under the urgent bar but enough for the conversation to be read.
+    # P(self_harm) 0.45), under the urgent bar set below (0.6, not the default, which the
+    # sweep moves) but enough for the conversation to be read.
     weights[1, classes.index("none")] = 0.12
     weights[1, classes.index("self_harm")] = 0.1
     # The other categories unlikely (a trained reader does not spread its probability evenly
@@ -439,6 +440,7 @@ def test_risk_spread_over_messages_is_read_together_once() -> None:
     guard = SafetyGuard(
         Scripted(),  # type: ignore[arg-type]
         reader=RiskReader(SoftmaxClassifier(tuple(classes), weights, bias)),
+        thresholds=Thresholds(urgent=0.6, support=0.5, out_of_scope=0.5),
     )
     verdict = guard.check("bientôt plus d'importance", ["je dors mal", "j'ai tout rangé"])
     assert (verdict.tier, verdict.scope) == ("urgent", "conversation")
