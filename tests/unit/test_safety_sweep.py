@@ -137,8 +137,11 @@ def test_the_chooser_keeps_within_both_bounds_and_takes_the_best_point() -> None
 
 
 def test_the_chooser_breaks_ties_by_harmful_recall_then_nearness_to_the_current_values() -> None:
-    # 0.3 and 0.6 catch more harmful messages than the current 0.5; 0.6 is the nearer.
+    # 0.3 and 0.6 catch more harmful messages than the current 0.5; 0.6 is the nearer. The
+    # current values are set here, not taken from the defaults the sweep moves.
+    current = Thresholds(urgent=0.5, support=0.24, out_of_scope=0.2, urgent_margin=0.06)
     by_harm = hand_made([90, 90, 90, 90], [185, 180, 180, 185], [10] * 4, [1] * 4)
-    assert safety_sweep.choose(by_harm) == (3, 0, 0, 0)
+    assert safety_sweep.choose(by_harm, current=current) == (3, 0, 0, 0)
     nearest = hand_made([90] * 4, [180] * 4, [10] * 4, [1] * 4)
-    assert safety_sweep.choose(nearest, current=DEFAULT_THRESHOLDS) == (2, 0, 0, 0)
+    assert safety_sweep.choose(nearest, current=current) == (2, 0, 0, 0)
+    assert safety_sweep.choose(nearest, current=Thresholds(urgent=0.38)) == (1, 0, 0, 0)
