@@ -237,13 +237,12 @@ class RiskReader:
             return None
         # Only the rows the bound leaves open read every other message: in a long message
         # usually one window of five (test split, slowest tenth of messages: 4.8 -> 3.7 ms of
-        # margin, guard p95 11.4 -> 10.6 ms). The others
-        # keep their bound, below `at_least`, which is all `verdict` needs of them.
+        # margin, guard p95 11.4 -> 10.6 ms). The others keep their bound, below `at_least`,
+        # which is all `verdict` needs of them.
         margins[open_rows] = near_urgent[open_rows] - _nearest_mean(
             vectors[open_rows] @ self.others.T
         )
         return margins, categories
-        return margins, tuple(self.urgent_labels[int(i)] for i in nearest)
 
 
 def _nearest_mean(similarities: np.ndarray) -> np.ndarray:
