@@ -179,7 +179,11 @@ def test_the_coach_gets_one_weekly_digest_of_counts(
         == 201
     )
 
-    now = utcnow()
+    # The digest is due from Monday's delivery hour in the coach's zone: on a Monday before
+    # that hour (Sunday night in UTC, for Paris), the clock moves to just after it. Seen in CI
+    # on a Sunday at 23:27 UTC, when "now" was already Monday in Paris but before 8 o'clock.
+    real = utcnow()
+    now = max(real, digest_due_since(real, configured) + timedelta(minutes=1))
     monday = digest_due_since(now, configured)
     digest = CoachDigest(client.app.state.session_maker, configured, clock=lambda: now)
     before = CoachDigest(
