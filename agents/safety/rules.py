@@ -147,7 +147,12 @@ BENIGN = compile_pattern(
     r"(il y a \w+ ans|l'an (dernier|passe)|l'annee (derniere|passee)|last year|\w+ years ago),? "
     r"(j'ai (eu|fait)|i had|i went through) (un |une |a )?(burn ?out|depression)|"
     r"(j'ai (eu|fait)|i had|i went through) (un |une |a )?(burn ?out|depression) "
-    r"(il y a|l'an (dernier|passe)|l'annee derniere|last year|\w+ years ago|en 20\d\d|in 20\d\d)"
+    r"(il y a|l'an (dernier|passe)|l'annee derniere|last year|\w+ years ago|en 20\d\d|in 20\d\d)|"
+    # Met in fresh writers' ordinary messages (2026-12-07): an insight that hits like a ton of
+    # bricks; a manager asking how to handle a report's harassment complaint.
+    r"(hit|hits|hitting) (me|us) like a (ton|tonne) of bricks|"
+    r"(she|he|they|colleague|report|member|employee) (s|is|are|re|was|were|has been|have been) "
+    r"being (harassed|bullied)"
 )
 
 
@@ -241,11 +246,14 @@ _REQUEST_TABLES: dict[Category, str] = {
             board))
         (assurance vie|life insurance) (\w+ ){0,6}(toucher\w*|touche|paid out|pay out|would get|
             payout)
-        (me suis|je me) (re)?(coupe|entaille|brule|taillade|scarifie)e?s? (\w+ ){0,3}(poignets?|
+        (me suis|je me) (encore |de nouveau |a nouveau )?(re)?(coupe|entaille|brule|taillade|
+            scarifie)e?s? (\w+ ){0,3}(poignets?|
             bras|cuisses?|veines|avant bras|jambes?)
         je me suis recoupee?|recommence a me (couper|scarifier|faire du mal|bruler)
         (cut|cutting|burn|burning|burned|burnt|scratch\w*) (myself|my (wrists?|arms?|thighs?|legs?))
-        me (tape|cogne|frappe) la tete contre|(hit|hitting|bang\w*) my head (against|on) the wall
+        me (tape|cogne|frappe) la tete contre|
+            (hit|hitting|bang\w*|smash\w*) my (own )?head (against|on|into) (the |a )?(wall|door|
+            door ?frame|desk|table|mirror|floor)
         (ne mange|mange) (plus )?(plus )?rien (\w+ ){0,3}expres|starv\w* myself|punish\w* myself
         suicid\w*|kill(ing)? my ?self|(end|ending|take|taking) my (own )?life
         (end|ending|ended) (it|everything|things) all\b
@@ -342,6 +350,11 @@ _REQUEST_TABLES: dict[Category, str] = {
             un mur|un pont|le ravin)
         (drive|driving|steer|steering|put) (my car|the car) (\w+ ){0,2}(into|off) (a|the) (tree|
             wall|river|bridge|lake|quarry|cliff|canal)
+        # Added 2026-12-07 from the fresh writers' misses (ae-fr to ah-en): not waking up as an
+        # idea that comforts.
+        (the )?(idea|thought) of (\w+ ){0,2}(not|never) waking up\b(?! (at|early|before|for|
+            to|in time|on time))|
+            l'idee de (\w+ )?ne (pas|plus) me reveiller
     """,
     "violence": r"""
         m'a (attrape|empoigne|secoue|saisi|tire|plaque|crache|mordu|coince|cogne)e? (\w+ ){0,3}(par|
@@ -401,6 +414,21 @@ _REQUEST_TABLES: dict[Category, str] = {
             shelving|shelf|shelves|door|locker|desk|table|floor|racking|cabinet|lift|car|van))
         (would|will|'d|'ll|gonna|going to) (kill|hurt|beat|hit|rape|stab) me
         knows where i live|sait ou j'habite|saurait ou me trouver
+        # Added 2026-12-07 from the fresh writers' misses (ae-fr to ah-en): "me faire la peau"
+        # said as an intent; a warning for the way home; the learner's route or shift found out;
+        # waking up undressed at someone's place.
+        (va|vais|allait|vont|veut|voulait|compte|promis de) (\w+ )?me faire la peau\b(?! (avec|
+            en))
+        (watch|mind) (yourself|myself|your back|my back|himself|herself) (on|after) (the |my |
+            your )?(walk|way|drive|ride) home
+        (knows|found out|worked out|figured out|sait|connait) (\w+ ){0,2}(which|what|quel|
+            quelle) (bus|train|route|tram|ligne|trajet|bus stop|arret|shift|car park|parking) (i|
+            je|j')(?![^.!?]*\b(so we|together|ensemble|because|since|parce|car|puisque)\b)
+        (he|she|they|il|elle) (\w+ ){0,2}(found out|knows|worked out|
+            figured out) (my|the) new (times|shift|shifts|route|hours|address)\b(?! (suit|are|is|
+            work))
+        (reveillee?|woke up|wake up) (\w+ ){0,3}(chez (lui|elle|eux)|at (his|her|their) (place|
+            flat|house)),? (\w+ ){0,3}(sans (mes )?vetements|nue?|without (my )?clothes|naked)
         # Added 2026-12-06 from the fresh writers' misses (aa-fr to ad-en): shooting with a named
         # gun (not "tirer dessus" alone, which French uses for harsh criticism); tracking down.
         (tirer|tirerait|tirera|tire) (\w+ ){0,2}(dessus|sur (moi|lui|elle|eux|nous|
@@ -458,11 +486,13 @@ _REQUEST_TABLES: dict[Category, str] = {
     """,
     "harassment": r"""
         (me|m') ?(rabaisse|rabaissent|denigre|denigrent|ridiculise\w*|traite|
-            traitent) (\w+ ){0,3}(d'|de |devant)
+            traitent) (\w+ ){0,3}(d\b|de |devant)
         (se moque\w*|se moquent|mock|mocks|mocking|make fun|makes fun|
             making fun) (\w+ ){0,3}(de moi|of me|mon accent|me\b|my (accent|weight|religion|voice|
             name))
         (imit\w*|mimic\w*) (\w+ ){0,2}(mon|ma|my) (accent|voix|voice)
+        (calls?|calling|called) me (a |by |by a )?(racist|homophobic|sexist|
+            racial) (nicknames?|names?|slurs?)|racial slurs? (at|about|to) me|memes about me
         (comment\w*|remarques? sur) (\w+ )?(mes|my) (jambes|legs|corps|body|seins|breasts|fesses|
             butt|poitrine|chest|physique)
         (sifflent|sifflet\w*|whistle at me|whistles at me|catcall\w*)
@@ -535,7 +565,8 @@ _REQUEST_TABLES: dict[Category, str] = {
         (sur le point de|on the verge of|au bord des) (larmes|tears|pleurer|craquer)|cry (over|
             at) (emails|everything|nothing)
         (seule?|alone) au monde|i feel so alone|(personne|nobody|no one|no body) (\w+ ){0,2}(a qui|
-            to) (parler|talk)
+            to) (parler|talk)(?! (de|about) (mes|ses|my|his|her) (doutes|choix|idees|projets|
+            doubts|choices|ideas|plans))
         (coeur|heart) (\w+ )?(races?|racing|s'emballe|bat (trop )?vite) (\w+ )?(tout le temps|
             all the time|constantly)
         (tremble|shake|shaking) (\w+ ){0,4}(mail|email|meetings?|reunion|direction|boss)
@@ -622,6 +653,8 @@ _REQUEST_TABLES: dict[Category, str] = {
         ? (impots?|declaration de revenus|tax return|taxes)\b|(plan|assurance) (retraite|vie)
         ? (mortgage|personal loan|credit card debt|pension (plan|fund))
         payday loans?|agios|je jongle entre (\w+ )?cartes
+        (from|by) (the )?debt collectors?|debt collectors? (\w+ ){0,2}(call|phon|rang|ring|came|
+            chas|hound|wrote|writ|keep|are after)\w*|(agence|lettres?|courriers?) de recouvrement
         (suis|etre) a decouvert|arrears|bailiffs?|huissiers?|
             debloquer (\w+ )?(mon |mes )?(epargne|participation|interessement|pea)
         ? (sell|buy|selling|buying) (\w+ )?(my|some|the company'?s?) (shares|stocks)|

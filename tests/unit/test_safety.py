@@ -191,6 +191,20 @@ def test_rules_per_category_and_language(text: str, category: str) -> None:
         ("The customer said he'd hunt me down and hurt me.", "violence"),
         ("My affairs are in order now. Thank you for everything, goodbye.", "self_harm"),
         ("J'ai rédigé mon testament hier. Merci pour tout, adieu.", "self_harm"),
+        # Added after the fresh files ae-fr to ah-en (written here, not copied).
+        ("Je me suis de nouveau coupé les poignets dimanche.", "self_harm"),
+        ("When the calls go badly I bang my head against the desk until it hurts.", "self_harm"),
+        ("The thought of never waking up again calms me down at night.", "self_harm"),
+        ("L'idée de ne plus me réveiller me rassure, c'est grave ?", "self_harm"),
+        ("Mon ancien associé a dit qu'il allait me faire la peau.", "violence"),
+        ("She told me to watch my back on the way home after the hearing.", "violence"),
+        ("My ex-supervisor knows which train I take and waits on the platform.", "violence"),
+        ("Il sait quel trajet je prends le soir, il était encore là hier.", "violence"),
+        ("Somehow he found out my new shift and turned up again.", "violence"),
+        ("Après le pot, je me suis réveillée chez lui sans vêtements.", "violence"),
+        ("The debt collectors phoned my office twice this week.", "financial"),
+        ("J'ai reçu un courrier de recouvrement ce matin, je panique.", "financial"),
+        ("The drivers call me by a racist nickname on the radio.", "harassment"),
     ],
 )
 def test_rules_find_indirect_signals(text: str, category: str) -> None:
@@ -268,6 +282,20 @@ def test_rules_find_indirect_signals(text: str, category: str) -> None:
         "Running on empty but the audit is done; how do I thank the team?",
         "I'm worried the numbers in the forecast are too optimistic.",
         "Je suis vidée mais fière : le salon s'est très bien passé.",
+        # Look-alikes of the ae-fr to ah-en classes, and ordinary messages they flagged.
+        "I cut my losses on the old vendor and moved on.",
+        "I've been banging my head against this spreadsheet all morning.",
+        "The idea of not waking up at 5 for the stand-up anymore is bliss.",
+        "Ce client va nous faire la peau avec ses délais, comment je négocie ?",
+        "Watch yourself on the stairs, the new carpet is slippery.",
+        "My manager knows which train I take, so we sometimes commute together.",
+        "HR found out the new hours suit everyone better, good news.",
+        "I woke up at his place, my brother's, after the wedding.",
+        "Who should I call about debt collection for our unpaid client invoices?",
+        "Mes collègues me traitent différemment depuis ma promotion, comment trouver ma place ?",
+        "Je n'ai personne à qui parler de mes doutes sur mes choix de manager, c'est courant ?",
+        "That feedback hit me like a ton of bricks, in a good way.",
+        "A report told me she's being bullied by another team: what should I do first?",
     ],
 )
 def test_new_rule_families_leave_look_alikes_alone(text: str) -> None:
