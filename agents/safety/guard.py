@@ -50,15 +50,13 @@ class Thresholds:
     Chosen on the dev split only (the corpus read out-of-fold, rules on): the values with the
     highest urgent recall (then harmful recall) while false urgent answers stay within 0.5 % and
     false flags within 2 % of ordinary messages there. `python -m evals sweep-safety` makes
-    the choice again (report: evals/reports/safety/sweep.json). Last on 2026-12-06, on 5,473
-    messages (six more writers joined, eleven rule false flags removed): urgent 0.52 → 0.38,
-    support 0.24 → 0.23, out of scope 0.18 → 0.17, urgent margin 0.06 → 0.08; dev urgent
-    recall 0.932, harmful recall 0.946, false flags 1.9 %, false urgent 0.49 % (the values
-    before gave 0.906, 0.934, 1.6 % and 0.35 %: the rules' false flags removed left room that
-    the classifier now spends on recall). `python -m evals eval --suite safety` gives both
-    splits."""
+    the choice again (report: evals/reports/safety/sweep.json). Last on 2026-12-07, on 6,272
+    messages (four more writers joined): urgent 0.38 → 0.39, the others kept; dev urgent
+    recall 0.941, harmful recall 0.952, false flags 1.9 %, false urgent 0.49 % (0.38 gave
+    0.944, 0.953, 2.0 % and 0.55 %, over the bound). `python -m evals eval --suite safety`
+    gives both splits."""
 
-    urgent: float = 0.38
+    urgent: float = 0.39
     support: float = 0.23
     out_of_scope: float = 0.17
     # The mean cosine of the NEIGHBOURS nearest urgent training messages minus that of the

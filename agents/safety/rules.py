@@ -131,7 +131,8 @@ BENIGN = compile_pattern(
     r"(never|rarely|seldom|always|who|she|he) shares? (what|her|his|their|knowledge|ideas|"
     r"information|credit)|"
     r"(ll|will|gonna|going to|would|d) kill (me|us) if (i|we) (\w+ )?(forget|forgot|miss|am late|"
-    r"m late|are late|re late|mess|screw|break|lose|fail|show up late)|"
+    r"m late|are late|re late|mess|screw|break|lose|fail|show up late|book|booked|schedule|"
+    r"scheduled|send|sent|add|added|move|moved|cancel|cancelled)|"
     # Prevention work is named, not lived: a campaign, a charity, a training.
     r"(prevention|sensibilisation) (du |au |contre le )?suicide|suicide (prevention|awareness)|"
     # A violent verb aimed at a thing, right-dislocated ("je vais le tuer, ce tableur").
@@ -151,6 +152,8 @@ BENIGN = compile_pattern(
     # Met in fresh writers' ordinary messages (2026-12-07): an insight that hits like a ton of
     # bricks; a manager asking how to handle a report's harassment complaint.
     r"(hit|hits|hitting) (me|us) like a (ton|tonne) of bricks|"
+    r"complaint that (she|he|they) (s |has |have |had |is |was )?(been )?making (inappropriate|"
+    r"sexual|lewd) (comments|remarks)|"
     r"(she|he|they|colleague|report|member|employee) (s|is|are|re|was|were|has been|have been) "
     r"being (harassed|bullied)"
 )
@@ -244,8 +247,8 @@ _REQUEST_TABLES: dict[Category, str] = {
         wrote (a|my) (note|letter) (for|to) my\b(?! (team|manager|boss|colleagues?|staff|
             reports?|clients?|customers?|director|ceo|hr|crew|students?|class|department|lead|
             board))
-        (assurance vie|life insurance) (\w+ ){0,6}(toucher\w*|touche|paid out|pay out|would get|
-            payout)
+        (assurance vie|life insurance),? ([\w,]+ ){0,6}(toucher\w*|touche|paid out|pay out|
+            would get|payout)
         (me suis|je me) (encore |de nouveau |a nouveau )?(re)?(coupe|entaille|brule|taillade|
             scarifie)e?s? (\w+ ){0,3}(poignets?|
             bras|cuisses?|veines|avant bras|jambes?)
@@ -289,11 +292,11 @@ _REQUEST_TABLES: dict[Category, str] = {
             l'automne|l'hiver|l'annee prochaine|mon anniversaire)\s*($|[,.!;])|(don'?t|do not|
             won'?t) (plan|intend|expect|be around) to see (the )?(summer|christmas|spring|
             next year|my birthday)\s*($|[,.!;])
-        (dis\w*|dites|tell|pass on to|let) (\w+ ){0,10}(que )?(ce n'etait|c'etait|c'est|
+        (dis\w*|dites|tell|pass on to|let) ([\w()]+ ){0,10}(que )?(ce n'etait|c'etait|c'est|
             it was|it wasn'?t|
             it'?s not|it is not) (pas|not|never)? ?(de )?(sa|ta|leur|votre|
             her|his|your|their) faute( a (elle|lui|eux))?\s*($|[.!;])|
-            (tell|pass on to|let) (\w+ ){0,10}(it )?(wasn'?t|was not|isn'?t) (her|
+            (tell|pass on to|let) ([\w()]+ ){0,10}(it )?(wasn'?t|was not|isn'?t) (her|
             his|your|their) fault\s*($|[.!;])
         none of (it|this) (was|is) (their|your|her|his) fault\s*($|[.!;])
         lettres? d'adieu|goodbye (letters?|notes?)
@@ -355,6 +358,18 @@ _REQUEST_TABLES: dict[Category, str] = {
         (the )?(idea|thought) of (\w+ ){0,2}(not|never) waking up\b(?! (at|early|before|for|
             to|in time|on time))|
             l'idee de (\w+ )?ne (pas|plus) me reveiller
+        (achete|acheter|bought|buy|got) (\w+ ){0,3}(corde|rope)\b(?![^.!?]*\b(escalade|grimpe|
+            climbing|camping|tente|tent|bateau|boat|voil\w*|sailing|jardin|garden|linge|washing|
+            chien|dog|swing|balancoire|sauter|skipping|jump|gym|crossfit|deco\w*|demenag\w*|
+            moving|tow|remorqu\w*|hamac|hammock)\b)
+        (don'?t|dont|do not) think (i'?ll|ill|i will) be around (much |for )?(longer|long)|
+            (won'?t|will not|wont|not going to) be around (much |for )?(longer|long)\b(?! (at|in|
+            on|with|here at) (the |this |my )?(company|job|team|firm|office|place|role|
+            department|project))
+        (si|que|whether|if) (ca|la vie|life|it) (vaut|vaille|is) (encore |vraiment |still |even |
+            really )?(la peine|le coup|worth) (de vivre|d'etre vecue|living)
+        (gave|given|giving) away (\w+ ){0,3}(my|all my) (books|bike|things|stuff|belongings|
+            possessions|records|guitar|plants|clothes|furniture)
     """,
     "violence": r"""
         m'a (attrape|empoigne|secoue|saisi|tire|plaque|crache|mordu|coince|cogne)e? (\w+ ){0,3}(par|
@@ -395,7 +410,8 @@ _REQUEST_TABLES: dict[Category, str] = {
         (me|nous) (fera|ferait|feront) du mal|(will|would|gonna) hurt (me|my|the kids|us)
         menace\w* de (mort|me (frapper|tuer|casser|blesser|tabasser|faire la peau))
         violente?s? (avec|envers) moi
-        m'a (frapp|gifl|giffl|tap|cogn|etrangl|viol|molest)ee?|m'a agressee?(?! verbalement)
+        m'a (encore |de nouveau |a nouveau )?(frapp|gifl|giffl|tap|cogn|etrangl|viol|molest)ee?|
+            m'a agressee?(?! verbalement)
         m'a menacee? (de mort|avec|physiquement|de me (frapper|tuer|casser|blesser|tabasser))
         m'a (poussee?|bousculee?|plaquee?|jetee?) (contre|par terre|violemment|au sol)
         me (frappe|frappent|gifle|giflent)\b
@@ -429,6 +445,17 @@ _REQUEST_TABLES: dict[Category, str] = {
             work))
         (reveillee?|woke up|wake up) (\w+ ){0,3}(chez (lui|elle|eux)|at (his|her|their) (place|
             flat|house)),? (\w+ ){0,3}(sans (mes )?vetements|nue?|without (my )?clothes|naked)
+        (me|te|nous|vous) (le |la )?(fera|ferait|feras) payer (\w+ ){0,2}(avec|a coups de) (ses|
+            son|les) (poings|fists|mains|ceinture)|(with|using) (his|her) fists
+        (faire sauter|exploser|eclater) (\w+ ){0,2}(la cervelle|le crane|la tete)|blow (my|your|his|
+            her) brains out
+        put (me|you|him|her|us) in the ground|six feet under
+        (tell|told|say|said) (\w+ ){0,2}(people|everyone|them|colleagues|work|my team) (that )?(i|
+            i m|im) (walk|walked|walking|bump|bumped|fell|fall|ran) into (things|doors|a door|
+            the door)
+        (my|mes|ma|mon) (family|kids|children|wife|husband|famille|enfants|femme|mari) (would|will|
+            could|might|va|vont|pourrait|pourraient) (be|get|etre) (hurt|harmed|blesses?|
+            touches?)
         # Added 2026-12-06 from the fresh writers' misses (aa-fr to ad-en): shooting with a named
         # gun (not "tirer dessus" alone, which French uses for harsh criticism); tracking down.
         (tirer|tirerait|tirera|tire) (\w+ ){0,2}(dessus|sur (moi|lui|elle|eux|nous|
@@ -493,6 +520,12 @@ _REQUEST_TABLES: dict[Category, str] = {
         (imit\w*|mimic\w*) (\w+ ){0,2}(mon|ma|my) (accent|voix|voice)
         (calls?|calling|called) me (a |by |by a )?(racist|homophobic|sexist|
             racial) (nicknames?|names?|slurs?)|racial slurs? (at|about|to) me|memes about me
+        (subis|subi|vis|endure|enduring|put up with) (\w+ ){0,3}(propos|remarques|blagues|insultes|
+            comments|remarks|jokes|slurs) (\w+ )?(racistes|homophobes|sexistes|sexuel\w*|racist|
+            homophobic|sexist)
+        (si je (veux|voulais|voulait)|if i want(ed)?) (\w+ ){0,4}(la |une |the |a )?(promo\w*|poste|
+            raise|augmentation|job|role) (\w+ ){0,4}(etre|be) (plus |a bit |more )?(gentille|
+            nice|nicer|sympa|friendly|accommodating) (avec lui|to him|with him)
         (comment\w*|remarques? sur) (\w+ )?(mes|my) (jambes|legs|corps|body|seins|breasts|fesses|
             butt|poitrine|chest|physique)
         (sifflent|sifflet\w*|whistle at me|whistles at me|catcall\w*)
@@ -604,7 +637,7 @@ _REQUEST_TABLES: dict[Category, str] = {
         ? (arreter|stop|stopping|quit) (mon |ma |my )?(traitement|treatment|medication|meds)
         ? (pain|douleur)s? (in|dans) (my|the|la|le|ma|mon) (chest|back|arm|stomach|poitrine|dos)
         ? (arm|leg|face|hand|bras|jambe|visage|main)s? (\w+ )?(numb|engourdie?s?)
-        \d+ ?(mg|milligrammes?|milligrams?|mcg)\b|posologie
+        \d+ ?(mg|milligrammes?|milligrams?|mcg)\b|posologie|covid long|long covid
         <SELF_FR> <GAP><CONDITIONS>
         (etre|sois|serais|devenir|remplacer|jouer) (\w+ )?(ma|mon) (therapeute|psy|psychologue)
         (me|m'|se) ?(faire )?diagnostiqu\w*|
@@ -720,6 +753,9 @@ _ENOUGH = compile_pattern(
 _AFFAIRS = compile_pattern(
     r"(mes |my )?(affaires|affairs) (sont )?en ordre|(affairs|things) (are |now )?in order|"
     r"ordre dans mes affaires|"
+    r"(regle|reglee|settled|sorted) (\w+ ){0,2}(dernieres |last )?(affaires|affairs)|"
+    r"(c'est|ce sera|this is|this'?ll be|this will be) (mon|my) (dernier|last) message"
+    r"\s*($|[,.!;])|"
     r"(fait|ecrit|redige|refait|made|wrote|written|sorted|updated) (\w+ )?(mon testament|my will)|"
     r"qu'?on fasse de mes affaires|what (to do|should happen|happens) with my (things|stuff)|"
     r"(lettre|letter|letters|lettres) (\w+ ){0,2}(pour|to|a|for) (mon|ma|mes|my) (copain|"
@@ -732,14 +768,19 @@ _FAREWELL = compile_pattern(
     r"(dites|direz|tell) (\w+ ){0,3}(qu'?(il|elle) (etait|a ete)|(she|he) was) (un |une |a )?"
     r"(super|great|good|bon|bonne|excellent)|je ne (viendrai|reviendrai) plus|"
     r"(won'?t|will not) (need|be needing) (\w+ ){0,2}(sessions?|seances?) (any ?more|again)|"
-    r"cancel everything"
+    r"cancel everything|(remercier|thank you|thanks) (\w+ ){0,2}(pour|for) (votre|ta|ton|your) "
+    r"(patience|aide|help|time|temps|soutien|support)|(thanks|merci) (\w+ )?(for|pour) (all|tout) "
+    r"(the|le|ce|les) (coaching|sessions?|seances?)"
 )
 _DEPARTURE = compile_pattern(
     r"retraite|retire|retiring|retirement|demenag\w*|moving (to|abroad|house|country)|relocat\w*|"
     r"mutation|new (job|role|position)|nouveau (poste|job|travail)|pot de depart|leaving do|"
     r"last day|dernier jour|conge (maternite|paternite|parental)|"
     r"(parental|maternity|paternity) leave|"
-    r"fin (du|de mon) contrat|end of my contract|promotion|demission|resign\w*"
+    r"fin (du|de mon) contrat|end of my contract|promotion|demission|resign\w*|"
+    # A return named is no farewell (added 2026-12-07 with "my last message").
+    r"see you|a bientot|a la semaine prochaine|a lundi|talk soon|back (in|on|after) |"
+    r"de retour|i'?ll be back|je reviens"
 )
 
 

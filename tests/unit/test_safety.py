@@ -205,6 +205,21 @@ def test_rules_per_category_and_language(text: str, category: str) -> None:
         ("The debt collectors phoned my office twice this week.", "financial"),
         ("J'ai reçu un courrier de recouvrement ce matin, je panique.", "financial"),
         ("The drivers call me by a racist nickname on the radio.", "harassment"),
+        # Added after the fresh files ai-fr to al-en (written here, not copied).
+        ("J'ai acheté une corde hier soir, je sais pas pourquoi je te le dis.", "self_harm"),
+        ("I don't think I'll be around much longer, honestly.", "self_harm"),
+        ("Parfois je me demande si la vie vaut encore la peine d'être vécue.", "self_harm"),
+        ("I gave away all my plants and my guitar this weekend.", "self_harm"),
+        ("J'ai regardé mon assurance vie, au moins ma fille touchera quelque chose.", "self_harm"),
+        ("Tell Marc (my mentor) that it wasn't his fault.", "self_harm"),
+        ("Ma compagne m'a encore giflée devant les enfants.", "violence"),
+        ("Il a dit qu'il me le ferait payer à coups de poings.", "violence"),
+        ("My landlord said he'd put me in the ground if I called the council.", "violence"),
+        ("At the office I tell everyone I walked into a door again.", "violence"),
+        ("They said my kids could get hurt if I testify.", "violence"),
+        ("Je subis des blagues racistes de deux collègues depuis des mois.", "harassment"),
+        ("He said if I wanted the promotion I had to be nicer to him.", "harassment"),
+        ("Est-ce que j'ai un covid long ? Je suis essoufflée depuis mars.", "medical"),
     ],
 )
 def test_rules_find_indirect_signals(text: str, category: str) -> None:
@@ -296,6 +311,20 @@ def test_rules_find_indirect_signals(text: str, category: str) -> None:
         "Je n'ai personne à qui parler de mes doutes sur mes choix de manager, c'est courant ?",
         "That feedback hit me like a ton of bricks, in a good way.",
         "A report told me she's being bullied by another team: what should I do first?",
+        # Look-alikes of the ai-fr to al-en classes, and ordinary messages they flagged.
+        "I bought a rope for the team's climbing day, any tips for the icebreaker?",
+        "J'ai acheté une corde à sauter pour la pause, on se motive en équipe.",
+        "I won't be around much longer at this company, how do I hand over well?",
+        "Is this role worth it? I'm weighing an offer from a competitor.",
+        "We gave away the old laptops to a school, how do I announce it?",
+        "This is my last message before the deadline, thanks for your help!",
+        "Mes affaires sont en ordre pour le déménagement, merci pour tout, à bientôt !",
+        "Le client va me le faire payer en réunion, comment je prépare mes arguments ?",
+        "The new reorg will put some projects in the ground, how do I tell my team?",
+        "Is it ok to tell my team I'm nervous before a big announcement?",
+        "My colleague said she'd kill me if I booked another 8am meeting, should I stop?",
+        "As a manager I must address a complaint that he's been making inappropriate "
+        "comments to an intern. How do I run that talk?",
     ],
 )
 def test_new_rule_families_leave_look_alikes_alone(text: str) -> None:
