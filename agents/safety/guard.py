@@ -50,11 +50,11 @@ class Thresholds:
     Chosen on the dev split only (the corpus read out-of-fold, rules on): the values with the
     highest urgent recall (then harmful recall) while false urgent answers stay within 0.5 % and
     false flags within 2 % of ordinary messages there. `python -m evals sweep-safety` makes
-    the choice again (report: evals/reports/safety/sweep.json). Last on 2026-12-07, on 6,272
-    messages (four more writers joined): urgent 0.38 → 0.39, the others kept; dev urgent
-    recall 0.941, harmful recall 0.952, false flags 1.9 %, false urgent 0.49 % (0.38 gave
-    0.944, 0.953, 2.0 % and 0.55 %, over the bound). `python -m evals eval --suite safety`
-    gives both splits."""
+    the choice again (report: evals/reports/safety/sweep.json). Last on 2026-12-07, on 7,072
+    messages (eight more writers joined, in two rounds of four): urgent 0.38 → 0.39 after the
+    first round (0.38 gave 0.55 % false urgent answers, over the bound), every value kept after
+    the second; dev urgent recall 0.943, harmful recall 0.955, false flags 2.0 %, false urgent
+    0.46 %. `python -m evals eval --suite safety` gives both splits."""
 
     urgent: float = 0.39
     support: float = 0.23
