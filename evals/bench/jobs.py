@@ -50,7 +50,7 @@ from app.lib.security import Passwords
 from app.runtime import build_knowledge
 from app.settings import Settings
 from evals.bench.results import Report
-from evals.bench.scale import pgvector_database, train_guard_once
+from evals.bench.scale import pgvector_database
 from evals.bench.seed import organization_with_pack, person_with_key
 from evals.bench.throughput import (
     bench_settings,
@@ -58,6 +58,7 @@ from evals.bench.throughput import (
     free_port,
     load_average,
     save_report,
+    train_guard_once,
 )
 from evals.pgvector_server import postmaster_pid, server_cpu_seconds
 

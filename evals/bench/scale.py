@@ -33,6 +33,7 @@ from evals.bench.throughput import (
     save_report,
     seed_learners,
     served_in_subprocess,
+    train_guard_once,
 )
 from evals.pgvector_server import postmaster_pid, server_cpu_seconds
 
@@ -48,17 +49,6 @@ def pgvector_database(server_url: str | None) -> Iterator[str]:
         temporary_postgres_database(server, "interlude_scale") as url,
     ):
         yield url
-
-
-def train_guard_once(settings: Settings) -> None:
-    """Train the safety guard into the data folder's cache, so every server process loads it
-    at start instead of training (minutes of CPU on 2 cores) under the first count's load."""
-    from agents.safety import SafetyGuard
-    from knowledge.embeddings import UniversalSentenceEncoder
-
-    guard = SafetyGuard(UniversalSentenceEncoder(), None, cache_dir=settings.safety_cache_dir)
-    if (training := guard.warm_up()) is not None:
-        training.join()
 
 
 # The learners start over this time rather than at once, as people arrive: a burst of new
