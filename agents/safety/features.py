@@ -4,15 +4,21 @@ The embedding carries meaning across wordings and languages; the n-grams carry t
 themselves, misspelt or without accents ("chu pu capable", "suicde", "me recouper"), which a
 sentence encoder trained on clean text blurs. On the dev split (out-of-fold, rules on), adding
 them raised urgent recall from 0.92 to 0.95 at the same false alerts (2026-12-05).
+
+A text has some 175 of the 8,192 n-gram columns, so they are kept sparse, beside the dense
+embedding. Held as one dense matrix, the training rows of the 7,072-message corpus (14,624
+rows) took 509 MB and a fit 163 s of CPU; held apart, 61 MB and 33 s (2026-12-07).
 """
 
 from __future__ import annotations
 
 import zlib
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
+from scipy import sparse
 
 from agents.safety.rules import normalise
 from knowledge.embeddings import Vectors
@@ -35,22 +41,58 @@ def word_buckets(word: str) -> tuple[int, ...]:
     )
 
 
-def char_ngrams(texts: Sequence[str]) -> np.ndarray:
+def char_ngrams(texts: Sequence[str]) -> sparse.csr_array:
     """One row per text: log counts of the character 3- to 5-grams of its normalised words
     (each word padded with spaces, so starts and ends count), hashed, unit length."""
-    rows = np.zeros((len(texts), NGRAM_DIMENSION), dtype=np.float32)
-    for i, text in enumerate(texts):
+    columns, values, row_ends = [], [], [0]
+    for text in texts:
         buckets = [bucket for word in normalise(text).split() for bucket in word_buckets(word)]
-        if not buckets:
-            continue
-        np.add.at(rows[i], buckets, 1.0)
-        np.log1p(rows[i], out=rows[i])
-        rows[i] /= np.linalg.norm(rows[i])
-    return rows
+        present, counts = np.unique(np.asarray(buckets, dtype=np.int64), return_counts=True)
+        weights = np.log1p(counts.astype(np.float32))
+        if len(weights):
+            weights /= np.linalg.norm(weights)
+        columns.append(present)
+        values.append(weights)
+        row_ends.append(row_ends[-1] + len(present))
+    return sparse.csr_array(
+        (
+            np.concatenate(values) if values else np.zeros(0, np.float32),
+            np.concatenate(columns) if columns else np.zeros(0, np.int64),
+            np.asarray(row_ends),
+        ),
+        shape=(len(texts), NGRAM_DIMENSION),
+    )
 
 
-def features(vectors: Vectors, texts: Sequence[str]) -> np.ndarray:
-    """The classifier's input: each text's embedding followed by its weighted n-grams."""
+@dataclass(frozen=True, slots=True)
+class Features:
+    """Rows of the classifier's input: each text's embedding (dense) followed by its weighted
+    n-grams (sparse). Kept as two blocks, each multiplied the fast way (BLAS for the first, a
+    sparse product for the second): one step of training took 84 ms of CPU with both in one
+    sparse matrix, 34 ms apart."""
+
+    embeddings: np.ndarray  # (rows, embedding dimension)
+    ngrams: sparse.csr_array  # (rows, NGRAM_DIMENSION)
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        rows, width = self.embeddings.shape
+        return rows, width + self.ngrams.shape[1]
+
+    def __matmul__(self, weights: np.ndarray) -> np.ndarray:
+        """The rows times a (columns, k) matrix."""
+        width = self.embeddings.shape[1]
+        product: np.ndarray = self.embeddings @ weights[:width] + self.ngrams @ weights[width:]
+        return product
+
+    def transposed_times(self, matrix: np.ndarray) -> np.ndarray:
+        """The transposed rows times a (rows, k) matrix: a gradient over the columns."""
+        return np.vstack([self.embeddings.T @ matrix, self.ngrams.T @ matrix])
+
+
+def features(vectors: Vectors, texts: Sequence[str]) -> Features:
+    """The classifier's input of each text."""
     if len(vectors) != len(texts):
         raise ValueError(f"{len(vectors)} vectors for {len(texts)} texts")
-    return np.hstack([vectors, NGRAM_WEIGHT * char_ngrams(texts)])
+    ngrams = char_ngrams(texts)
+    return Features(np.asarray(vectors, dtype=np.float32), NGRAM_WEIGHT * ngrams)

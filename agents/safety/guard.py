@@ -260,14 +260,23 @@ def train_reader(embedder: Embedder, examples: Sequence[Example]) -> RiskReader:
     texts, labels = training_rows(examples)
     vectors = embedder.embed(texts)
     first = train_softmax(features(vectors, texts), labels, CLASSES)
-    buried = [e for e in examples if e.label != NONE and len(split_sentences(e.text)) > 1]
+    buried = [
+        (e.label, sentences)
+        for e in examples
+        if e.label != NONE and len(sentences := split_sentences(e.text)) > 1
+    ]
     signals, signal_labels = [], []
-    for example in buried:
-        sentences = split_sentences(example.text)
-        probabilities = first.probabilities(features(embedder.embed(sentences), sentences))
+    if buried:
+        # All sentences through the encoder in one call, then each message's most harmful one.
+        every = [sentence for _, sentences in buried for sentence in sentences]
+        probabilities = first.probabilities(features(embedder.embed(every), every))
         harm = 1.0 - probabilities[:, CLASSES.index(NONE)]
-        signals.append(sentences[int(harm.argmax())])
-        signal_labels.append(example.label)
+        start = 0
+        for label, sentences in buried:
+            end = start + len(sentences)
+            signals.append(sentences[int(harm[start:end].argmax())])
+            signal_labels.append(label)
+            start = end
     if signals:
         vectors = np.vstack([vectors, embedder.embed(signals)])
         texts, labels = texts + signals, labels + signal_labels
