@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from agents.safety.classifier import SoftmaxClassifier
+from agents.safety.hidden_layer import HiddenLayerClassifier
 from knowledge.embeddings import USE_SHA256, Embedder, UniversalSentenceEncoder
 
 logger = logging.getLogger(__name__)
@@ -29,8 +30,16 @@ logger = logging.getLogger(__name__)
 # The modules whose code decides what a reader learns from the corpus (guard.py builds the
 # training rows and the multiple-instance step; features.py and rules.py make the classifier's
 # input; classifier.py fits it).
-_CODE = ("classifier.py", "features.py", "guard.py", "rules.py", "taxonomy.py", "cache.py")
-FORMAT = 1
+_CODE = (
+    "classifier.py",
+    "hidden_layer.py",
+    "features.py",
+    "guard.py",
+    "rules.py",
+    "taxonomy.py",
+    "cache.py",
+)
+FORMAT = 2
 
 
 def embedder_fingerprint(embedder: Embedder) -> str:
@@ -92,17 +101,27 @@ def save_arrays(folder: Path, key: str, arrays: dict[str, np.ndarray]) -> bool:
     return True
 
 
-def classifier_arrays(classifier: SoftmaxClassifier) -> dict[str, np.ndarray]:
-    return {
-        "classes": np.array(classifier.classes),
-        "weights": classifier.weights,
-        "bias": classifier.bias,
-    }
+def classifier_arrays(
+    classifier: SoftmaxClassifier | HiddenLayerClassifier,
+) -> dict[str, np.ndarray]:
+    arrays = {"classes": np.array(classifier.classes)}
+    if isinstance(classifier, HiddenLayerClassifier):
+        arrays |= {
+            "hidden_weights": classifier.hidden_weights,
+            "hidden_bias": classifier.hidden_bias,
+        }
+    return arrays | {"weights": classifier.weights, "bias": classifier.bias}
 
 
-def classifier_from(arrays: dict[str, np.ndarray]) -> SoftmaxClassifier:
-    return SoftmaxClassifier(
-        tuple(str(c) for c in arrays["classes"]),
-        arrays["weights"].astype(np.float32),
-        arrays["bias"].astype(np.float32),
-    )
+def classifier_from(arrays: dict[str, np.ndarray]) -> SoftmaxClassifier | HiddenLayerClassifier:
+    classes = tuple(str(c) for c in arrays["classes"])
+    weights, bias = arrays["weights"].astype(np.float32), arrays["bias"].astype(np.float32)
+    if "hidden_weights" in arrays:
+        return HiddenLayerClassifier(
+            classes,
+            arrays["hidden_weights"].astype(np.float32),
+            arrays["hidden_bias"].astype(np.float32),
+            weights,
+            bias,
+        )
+    return SoftmaxClassifier(classes, weights, bias)

@@ -1,4 +1,8 @@
-"""A softmax (multinomial logistic) regression over sentence embeddings, in numpy.
+"""A softmax (multinomial logistic) regression over sentence embeddings, in numpy, and what
+the guard's classifiers share (the input scale, the softmax of a row).
+
+The guard's reader was this linear model until 2026-12-07; it now reads with one hidden layer
+(hidden_layer.py), against which this one stays the baseline (and a scripted reader in tests).
 
 Why this and not nearest neighbours: the earlier guard flagged a text when it was nearer to a
 risky example than to any benign one, so one close benign or risky sentence decided, and a
@@ -44,11 +48,14 @@ class SoftmaxClassifier:
 
     def probabilities(self, vectors: Inputs) -> np.ndarray:
         """One row per vector, one column per class, rows summing to 1."""
-        logits = (vectors @ self.weights) * INPUT_SCALE + self.bias
-        logits -= logits.max(axis=1, keepdims=True)
-        exp = np.exp(logits)
-        probabilities: np.ndarray = exp / exp.sum(axis=1, keepdims=True)
-        return probabilities
+        return softmax_rows((vectors @ self.weights) * INPUT_SCALE + self.bias)
+
+
+def softmax_rows(logits: np.ndarray) -> np.ndarray:
+    """Each row of logits as probabilities (a new array)."""
+    exp = np.exp(logits - logits.max(axis=1, keepdims=True))
+    probabilities: np.ndarray = exp / exp.sum(axis=1, keepdims=True)
+    return probabilities
 
 
 def train_softmax(
@@ -80,10 +87,7 @@ def train_softmax(
     squares = [np.zeros_like(p) for p in params]
     beta1, beta2, eps = 0.9, 0.999, 1e-8
     for step in range(1, steps + 1):
-        logits = (x @ params[0]) * INPUT_SCALE + params[1]
-        logits -= logits.max(axis=1, keepdims=True)
-        probabilities = np.exp(logits)
-        probabilities /= probabilities.sum(axis=1, keepdims=True)
+        probabilities = softmax_rows((x @ params[0]) * INPUT_SCALE + params[1])
         error = (probabilities - targets) * weights_of_rows[:, None]
         backward = x.transposed_times(error) if isinstance(x, Features) else x.T @ error
         gradients = [backward * INPUT_SCALE + l2 * params[0], error.sum(axis=0)]

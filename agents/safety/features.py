@@ -85,6 +85,10 @@ class Features:
         product: np.ndarray = self.embeddings @ weights[:width] + self.ngrams @ weights[width:]
         return product
 
+    def take(self, rows: np.ndarray) -> Features:
+        """Some of the rows, in the order given."""
+        return Features(self.embeddings[rows], self.ngrams[rows])
+
     def transposed_times(self, matrix: np.ndarray) -> np.ndarray:
         """The transposed rows times a (rows, k) matrix: a gradient over the columns."""
         return np.vstack([self.embeddings.T @ matrix, self.ngrams.T @ matrix])

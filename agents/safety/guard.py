@@ -28,8 +28,9 @@ from threadpoolctl import ThreadpoolController
 
 from agents.llm import ChatMessage, ChatModel, ModelError
 from agents.safety import cache as disk
-from agents.safety.classifier import NONE, SoftmaxClassifier, train_softmax
+from agents.safety.classifier import NONE, SoftmaxClassifier
 from agents.safety.features import features
+from agents.safety.hidden_layer import HiddenLayerClassifier, train_hidden_layer
 from agents.safety.model_layer import FOCUS, MAX_MODEL_CHARS, SCHEMA, TASK, parse_model_answer
 from agents.safety.replies import match_reply
 from agents.safety.rules import match_pairs, match_request
@@ -51,17 +52,19 @@ class Thresholds:
     highest urgent recall (then harmful recall) while false urgent answers stay within 0.5 % and
     false flags within 2 % of ordinary messages there. `python -m evals sweep-safety` makes
     the choice again (report: evals/reports/safety/sweep.json). Last on 2026-12-07, on 7,072
-    messages (eight more writers joined, in two rounds of four): urgent 0.38 → 0.39 after the
-    first round (0.38 gave 0.55 % false urgent answers, over the bound), every value kept after
-    the second; dev urgent recall 0.943, harmful recall 0.955, false flags 2.0 %, false urgent
-    0.46 %. `python -m evals eval --suite safety` gives both splits."""
+    messages, for the reader with one hidden layer (hidden_layer.py), whose probabilities are
+    surer than the linear model's: urgent 0.39 → 0.91, support 0.23 → 0.40, out of scope
+    0.17 → 0.25, margin 0.08 → 0.09 (at the old values, 4.5 % false flags and 1.9 % false
+    urgent answers on dev); dev urgent recall 0.943 → 0.957, harmful recall 0.955 → 0.972,
+    false flags 2.0 %, false urgent 0.49 %. `python -m evals eval --suite safety` gives both
+    splits."""
 
-    urgent: float = 0.39
-    support: float = 0.23
-    out_of_scope: float = 0.17
+    urgent: float = 0.91
+    support: float = 0.40
+    out_of_scope: float = 0.25
     # The mean cosine of the NEIGHBOURS nearest urgent training messages minus that of the
     # nearest other ones.
-    urgent_margin: float = 0.08
+    urgent_margin: float = 0.09
 
     def of(self, tier: Tier) -> float:
         threshold: float = getattr(self, tier)
@@ -168,7 +171,7 @@ class RiskReader:
     """What the guard learned from the corpus: the classifier, and the training vectors of
     urgent and of all other messages for the nearest-example check of the urgent tier."""
 
-    classifier: SoftmaxClassifier
+    classifier: SoftmaxClassifier | HiddenLayerClassifier
     urgent: Vectors | None = None  # rows of urgent training messages
     urgent_labels: tuple[Category, ...] = ()
     others: Vectors | None = None  # rows of every other message, ordinary or not urgent
@@ -259,7 +262,7 @@ def train_reader(embedder: Embedder, examples: Sequence[Example]) -> RiskReader:
     0.76 → 0.82 at the same false alerts (measured on the first 515 messages of the corpus)."""
     texts, labels = training_rows(examples)
     vectors = embedder.embed(texts)
-    first = train_softmax(features(vectors, texts), labels, CLASSES)
+    first = train_hidden_layer(features(vectors, texts), labels, CLASSES)
     buried = [
         (e.label, sentences)
         for e in examples
@@ -280,7 +283,7 @@ def train_reader(embedder: Embedder, examples: Sequence[Example]) -> RiskReader:
     if signals:
         vectors = np.vstack([vectors, embedder.embed(signals)])
         texts, labels = texts + signals, labels + signal_labels
-    classifier = train_softmax(features(vectors, texts), labels, CLASSES) if signals else first
+    classifier = train_hidden_layer(features(vectors, texts), labels, CLASSES) if signals else first
     urgent = [i for i, label in enumerate(labels) if label in ("self_harm", "violence")]
     others = [i for i, label in enumerate(labels) if label not in ("self_harm", "violence")]
     urgent_rows = vectors[urgent] if urgent else None

@@ -35,9 +35,9 @@ KNOBS: tuple[str, ...] = tuple(f.name for f in fields(Thresholds))
 # The documented ranges, in hundredths: i / 100 is the same float as the literal the guard is
 # given (0.24 == 24 / 100), so a grid point compares exactly as the guard's value does.
 GRID_HUNDREDTHS: dict[str, tuple[int, int]] = {
-    "urgent": (25, 75),
-    "support": (10, 58),
-    "out_of_scope": (15, 50),
+    "urgent": (25, 95),
+    "support": (10, 90),
+    "out_of_scope": (15, 90),
     "urgent_margin": (-5, 29),
 }
 MAX_FALSE_URGENT = 0.005

@@ -30,5 +30,5 @@ def test_sweep_safety_prints_the_choice_and_writes_its_report(tmp_path: Path) ->
     assert report["commit"]
     assert report["date"]
     assert report["parameters"]["messages"] == len(small)
-    assert report["parameters"]["grid"]["urgent"] == [0.25, 0.75, 0.01]
+    assert report["parameters"]["grid"]["urgent"] == [0.25, 0.95, 0.01]
     assert report["metrics"]["current.urgent_recall"] >= 0

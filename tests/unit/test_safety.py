@@ -25,6 +25,7 @@ from agents.safety import (
 from agents.safety.classifier import SoftmaxClassifier, train_softmax
 from agents.safety.features import NGRAM_DIMENSION
 from agents.safety.guard import CLASSES, RiskReader, decide, reading_units, split_sentences
+from agents.safety.hidden_layer import train_hidden_layer
 from agents.safety.replies import match_reply
 from agents.safety.rules import match_request, normalise
 from knowledge.embeddings import UniversalSentenceEncoder
@@ -460,6 +461,35 @@ def test_the_classifier_learns_a_separable_set() -> None:
     model = train_softmax(vectors, labels, ("none", "legal", "distress"))
     predicted = model.probabilities(vectors).argmax(axis=1)
     assert [("none", "legal", "distress")[i] for i in predicted] == labels
+
+
+def test_the_hidden_layer_learns_what_no_linear_model_can() -> None:
+    """Exclusive or: distress when exactly one of two signs is there. No linear model separates
+    it (the softmax gets at most three of the four groups right); one hidden layer does."""
+    rng = np.random.default_rng(1)
+    corners = np.array([[0.0, 0.0], [1.0, 1.0], [1.0, 0.0], [0.0, 1.0]])
+    vectors = np.vstack([c + 0.05 * rng.normal(size=(30, 2)) for c in corners]) * 0.3
+    labels = ["none"] * 60 + ["distress"] * 60
+    classes = ("none", "distress")
+    hidden = train_hidden_layer(vectors, labels, classes, epochs=200)
+    linear = train_softmax(vectors, labels, classes)
+
+    def accuracy(model: Any) -> float:
+        predicted = [classes[i] for i in model.probabilities(vectors).argmax(axis=1)]
+        return float(np.mean(np.array(predicted) == np.array(labels)))
+
+    assert accuracy(hidden) == 1.0
+    assert accuracy(linear) <= 0.76
+
+
+def test_the_hidden_layer_is_trained_the_same_way_twice() -> None:
+    rng = np.random.default_rng(2)
+    vectors = rng.normal(size=(40, 8))
+    labels = ["none", "legal"] * 20
+    first = train_hidden_layer(vectors, labels, ("none", "legal"), epochs=3)
+    second = train_hidden_layer(vectors, labels, ("none", "legal"), epochs=3)
+    assert np.array_equal(first.hidden_weights, second.hidden_weights)
+    assert np.array_equal(first.weights, second.weights)
 
 
 def test_the_corpus_is_trained_once_and_never_at_construction() -> None:
