@@ -725,6 +725,19 @@ def test_the_corpus_shares_no_message_with_the_test_split() -> None:
     assert leaked == []
 
 
+def test_the_fresh_files_are_in_neither_the_corpus_nor_the_test_split() -> None:
+    """Kept to measure the next reader on text it was not tuned on (their README)."""
+    seen = {normalise(e.text) for e in load_corpus()}
+    seen |= {normalise(r["text"]) for r in _rows(SPLITS / "test.jsonl")}
+    files = sorted((SPLITS / "fresh").glob("*.jsonl"))
+    assert files
+    for path in files:
+        rows = _rows(path)
+        assert len({r["id"] for r in rows}) == len(rows) >= 150, path.name
+        assert {r["label"] for r in rows} == {"none", *CATEGORIES}, path.name
+        assert [r["id"] for r in rows if normalise(r["text"]) in seen] == [], path.name
+
+
 def test_agents_safety_never_imports_app() -> None:
     for path in (ROOT / "agents" / "safety").glob("*.py"):
         source = path.read_text(encoding="utf-8")
