@@ -69,34 +69,62 @@ def train_softmax(
     learning_rate: float = LEARNING_RATE,
 ) -> SoftmaxClassifier:
     """Fit by full-batch Adam on the weighted cross-entropy plus an L2 penalty."""
+    x, targets = training_inputs(vectors, labels, classes)
+    n, dimension = x.shape
+    one_hot = np.zeros((n, len(classes)), dtype=np.float32)
+    one_hot[np.arange(n), targets] = 1.0
+    weights_of_rows = np.ones(n) if sample_weights is None else np.asarray(sample_weights, float)
+    weights_of_rows = (weights_of_rows / weights_of_rows.sum()).astype(np.float32)
+    adam = Adam(
+        [np.zeros((dimension, len(classes)), np.float32), np.zeros(len(classes), np.float32)],
+        learning_rate,
+    )
+    for _ in range(steps):
+        weights, bias = adam.params
+        probabilities = softmax_rows((x @ weights) * INPUT_SCALE + bias)
+        error = (probabilities - one_hot) * weights_of_rows[:, None]
+        backward = transposed_times(x, error)
+        adam.step([backward * INPUT_SCALE + l2 * weights, error.sum(axis=0)])
+    weights, bias = adam.params
+    return SoftmaxClassifier(tuple(classes), weights.astype(np.float32), bias.astype(np.float32))
+
+
+def training_inputs(
+    vectors: Inputs, labels: Sequence[str], classes: Sequence[str]
+) -> tuple[Inputs, np.ndarray]:
+    """The rows as a classifier trains on them, and each row's class index; a label outside
+    `classes` is an error. float32: the input is wide (embedding and n-grams, thousands of
+    columns), and single precision halves the training time with the same decisions. The
+    guard's n-grams stay sparse (features.py): a step of the linear model over its 14,624
+    training rows took 414 ms of CPU when they were dense, 34 ms sparse."""
     index = {name: i for i, name in enumerate(classes)}
     if unknown := {label for label in labels if label not in index}:
         raise ValueError(f"labels not among the classes: {sorted(unknown)}")
-    # float32: the input is wide (embedding and n-grams, thousands of columns), and single
-    # precision halves the training time with the same decisions. The guard's n-grams stay
-    # sparse (features.py): a step over its 14,624 training rows took 414 ms of CPU when
-    # they were dense, 34 ms sparse.
     x = vectors if isinstance(vectors, Features) else np.asarray(vectors, dtype=np.float32)
-    n, dimension = x.shape
-    targets = np.zeros((n, len(classes)), dtype=np.float32)
-    targets[np.arange(n), [index[label] for label in labels]] = 1.0
-    weights_of_rows = np.ones(n) if sample_weights is None else np.asarray(sample_weights, float)
-    weights_of_rows = (weights_of_rows / weights_of_rows.sum()).astype(np.float32)
-    params = [np.zeros((dimension, len(classes)), np.float32), np.zeros(len(classes), np.float32)]
-    moments = [np.zeros_like(p) for p in params]
-    squares = [np.zeros_like(p) for p in params]
-    beta1, beta2, eps = 0.9, 0.999, 1e-8
-    for step in range(1, steps + 1):
-        probabilities = softmax_rows((x @ params[0]) * INPUT_SCALE + params[1])
-        error = (probabilities - targets) * weights_of_rows[:, None]
-        backward = x.transposed_times(error) if isinstance(x, Features) else x.T @ error
-        gradients = [backward * INPUT_SCALE + l2 * params[0], error.sum(axis=0)]
+    return x, np.array([index[label] for label in labels])
+
+
+def transposed_times(x: Inputs, matrix: np.ndarray) -> np.ndarray:
+    """The transposed rows times a (rows, k) matrix: a gradient over the columns."""
+    return x.transposed_times(matrix) if isinstance(x, Features) else x.T @ matrix
+
+
+class Adam:
+    """Adam's update of a list of parameters, in place of each array in `params`."""
+
+    def __init__(self, params: list[np.ndarray], learning_rate: float) -> None:
+        self.params = params
+        self.learning_rate = learning_rate
+        self.moments = [np.zeros_like(p) for p in params]
+        self.squares = [np.zeros_like(p) for p in params]
+        self.steps = 0
+
+    def step(self, gradients: Sequence[np.ndarray]) -> None:
+        beta1, beta2, eps = 0.9, 0.999, 1e-8
+        self.steps += 1
         for i, gradient in enumerate(gradients):
-            moments[i] = beta1 * moments[i] + (1 - beta1) * gradient
-            squares[i] = beta2 * squares[i] + (1 - beta2) * gradient * gradient
-            corrected = moments[i] / (1 - beta1**step)
-            scale = np.sqrt(squares[i] / (1 - beta2**step)) + eps
-            params[i] = params[i] - learning_rate * corrected / scale
-    return SoftmaxClassifier(
-        tuple(classes), params[0].astype(np.float32), params[1].astype(np.float32)
-    )
+            self.moments[i] = beta1 * self.moments[i] + (1 - beta1) * gradient
+            self.squares[i] = beta2 * self.squares[i] + (1 - beta2) * gradient * gradient
+            corrected = self.moments[i] / (1 - beta1**self.steps)
+            scale = np.sqrt(self.squares[i] / (1 - beta2**self.steps)) + eps
+            self.params[i] = self.params[i] - self.learning_rate * corrected / scale

@@ -19,7 +19,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from agents.safety.classifier import INPUT_SCALE, Inputs, softmax_rows
+from agents.safety.classifier import (
+    INPUT_SCALE,
+    Adam,
+    Inputs,
+    softmax_rows,
+    training_inputs,
+    transposed_times,
+)
 from agents.safety.features import Features
 
 HIDDEN = 128
@@ -54,10 +61,6 @@ def _rows(x: Inputs, rows: np.ndarray) -> Inputs:
     return x.take(rows) if isinstance(x, Features) else x[rows]
 
 
-def _transposed_times(x: Inputs, matrix: np.ndarray) -> np.ndarray:
-    return x.transposed_times(matrix) if isinstance(x, Features) else x.T @ matrix
-
-
 def train_hidden_layer(
     vectors: Inputs,
     labels: Sequence[str],
@@ -70,45 +73,37 @@ def train_hidden_layer(
     seed: int = SEED,
 ) -> HiddenLayerClassifier:
     """Fit by mini-batch Adam on the cross-entropy plus an L2 penalty on the weights."""
-    index = {name: i for i, name in enumerate(classes)}
-    if unknown := {label for label in labels if label not in index}:
-        raise ValueError(f"labels not among the classes: {sorted(unknown)}")
-    x = vectors if isinstance(vectors, Features) else np.asarray(vectors, dtype=np.float32)
+    x, targets = training_inputs(vectors, labels, classes)
     n, dimension = x.shape
-    targets = np.array([index[label] for label in labels])
     random = np.random.default_rng(seed)
-    params: list[np.ndarray] = [
-        (random.normal(size=(dimension, hidden)) * 0.05).astype(np.float32),
-        np.zeros(hidden, np.float32),
-        (random.normal(size=(hidden, len(classes))) * 0.1).astype(np.float32),
-        np.zeros(len(classes), np.float32),
-    ]
-    moments = [np.zeros_like(p) for p in params]
-    squares = [np.zeros_like(p) for p in params]
-    beta1, beta2, eps, step = 0.9, 0.999, 1e-8, 0
+    adam = Adam(
+        [
+            (random.normal(size=(dimension, hidden)) * 0.05).astype(np.float32),
+            np.zeros(hidden, np.float32),
+            (random.normal(size=(hidden, len(classes))) * 0.1).astype(np.float32),
+            np.zeros(len(classes), np.float32),
+        ],
+        learning_rate,
+    )
     passes = max(epochs, math.ceil(MIN_STEPS / math.ceil(n / BATCH)))
     for _ in range(passes):
         order = random.permutation(n)
         for start in range(0, n, BATCH):
             batch = order[start : start + BATCH]
             rows = _rows(x, batch)
-            before = (rows @ params[0]) * INPUT_SCALE + params[1]
+            hidden_weights, hidden_bias, weights, bias = adam.params
+            before = (rows @ hidden_weights) * INPUT_SCALE + hidden_bias
             active = np.maximum(before, 0)
-            error = softmax_rows(active @ params[2] + params[3])
+            error = softmax_rows(active @ weights + bias)
             error[np.arange(len(batch)), targets[batch]] -= 1.0
             error /= len(batch)
-            back = (error @ params[2].T) * (before > 0)
-            gradients = [
-                _transposed_times(rows, back) * INPUT_SCALE + l2 * params[0],
-                back.sum(axis=0),
-                active.T @ error + l2 * params[2],
-                error.sum(axis=0),
-            ]
-            step += 1
-            for i, gradient in enumerate(gradients):
-                moments[i] = beta1 * moments[i] + (1 - beta1) * gradient
-                squares[i] = beta2 * squares[i] + (1 - beta2) * gradient * gradient
-                corrected = moments[i] / (1 - beta1**step)
-                scale = np.sqrt(squares[i] / (1 - beta2**step)) + eps
-                params[i] = params[i] - learning_rate * corrected / scale
-    return HiddenLayerClassifier(tuple(classes), *(p.astype(np.float32) for p in params))
+            back = (error @ weights.T) * (before > 0)
+            adam.step(
+                [
+                    transposed_times(rows, back) * INPUT_SCALE + l2 * hidden_weights,
+                    back.sum(axis=0),
+                    active.T @ error + l2 * weights,
+                    error.sum(axis=0),
+                ]
+            )
+    return HiddenLayerClassifier(tuple(classes), *(p.astype(np.float32) for p in adam.params))
