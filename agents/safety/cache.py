@@ -29,7 +29,7 @@ logger = logging.getLogger(__name__)
 
 # The modules whose code decides what a reader learns from the corpus (guard.py builds the
 # training rows and the multiple-instance step; features.py and rules.py make the classifier's
-# input; classifier.py fits it).
+# input; hidden_layer.py fits it, with what it shares with the linear model in classifier.py).
 _CODE = (
     "classifier.py",
     "hidden_layer.py",
