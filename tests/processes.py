@@ -45,6 +45,8 @@ def deployment_env(data_dir: Path, database_url: str, **extra: str) -> dict[str,
         "INTERLUDE_CHAT_PROVIDER": "composer",
         "INTERLUDE_LOG_FORMAT": "json",
         "INTERLUDE_LOG_LEVEL": "INFO",
+        # A process that hangs can be made to print every thread's stack (`dump_stacks`).
+        "PYTHONFAULTHANDLER": "1",
         **extra,
     }
 
@@ -66,6 +68,15 @@ class Process:
             raise AssertionError(
                 f"the process exited ({self.popen.returncode}):\n{self.output()[-4000:]}"
             )
+
+    def dump_stacks(self) -> None:
+        """Abort the process and its descendants, children first; with PYTHONFAULTHANDLER set
+        (`deployment_env`) each writes every thread's stack to the log as it dies."""
+        for pid in [*_descendants(self.pid), self.pid]:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGABRT)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.popen.wait(timeout=5)
 
     def stop(self, timeout: float = 60.0) -> int:
         """SIGTERM, as an orchestrator stops it; its exit code."""
@@ -109,4 +120,16 @@ def wait_until_live(url: str, process: Process) -> None:
             if httpx.get(f"{url}/health/live", timeout=2).status_code == 200:
                 return
         time.sleep(0.2)
-    raise AssertionError(f"{url} not live in {START_TIMEOUT_S} s:\n{process.output()[-4000:]}")
+    process.dump_stacks()  # where it was stuck, for the message below
+    raise AssertionError(f"{url} not live in {START_TIMEOUT_S} s:\n{process.output()[-12000:]}")
+
+
+def _descendants(pid: int) -> list[int]:
+    """Every process below `pid`, deepest first."""
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return []
+    return [grandchild for child in map(int, children) for grandchild in _descendants(child)] + [
+        int(child) for child in children
+    ]
