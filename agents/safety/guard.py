@@ -118,6 +118,7 @@ class Example:
     text: str
     language: str
     label: str  # "none" or a category
+    origin: str = ""  # who wrote it (corpus.jsonl's `origin`): the dev split folds by writer
 
 
 @cache
@@ -130,7 +131,7 @@ def parse_corpus(data: bytes, path: Path = CORPUS_PATH) -> tuple[Example, ...]:
     rows = [json.loads(line) for line in data.decode("utf-8").splitlines() if line]
     if unknown := {r["label"] for r in rows} - set(CLASSES):
         raise ValueError(f"{path}: unknown labels {sorted(unknown)}")
-    return tuple(Example(r["text"], r["language"], r["label"]) for r in rows)
+    return tuple(Example(r["text"], r["language"], r["label"], r.get("origin", "")) for r in rows)
 
 
 def split_sentences(text: str) -> list[str]:

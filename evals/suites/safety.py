@@ -79,9 +79,10 @@ def out_of_fold(
         {"id": f"corpus-{i}", "text": e.text, "language": e.language, "label": e.label}
         for i, e in enumerate(corpus)
     ]
+    folds = writer_folds(corpus)
     guards = []
     for fold in range(FOLDS):
-        training = [e for i, e in enumerate(corpus) if i % FOLDS != fold]
+        training = [e for e, f in zip(corpus, folds, strict=True) if f != fold]
         guards.append(
             SafetyGuard(
                 guard.embedder,
@@ -89,7 +90,27 @@ def out_of_fold(
                 reader=train_reader(guard.embedder, training),
             )
         )
-    return cases, lambda case: guards[int(case["id"].split("-")[1]) % FOLDS].check(case["text"])
+    return cases, lambda case: guards[folds[int(case["id"].split("-")[1])]].check(case["text"])
+
+
+def writer_folds(corpus: Sequence[Example]) -> list[int]:
+    """The fold of each message: all of one writer's messages (`origin`) in the same fold, so
+    that a message is read by a classifier that never saw its writer, as the test split and a
+    learner are. (Folding by position put a writer on both sides, which flattered readers that
+    learn a writer's habits: 2026-12-07, a hidden layer's urgent recall at 0.5 % false urgent
+    read 0.84 by position and 0.79 by writer.) Writers are dealt largest first to the smallest
+    fold; a message without an origin stands alone, by position."""
+    groups: dict[str, list[int]] = {}
+    for i, example in enumerate(corpus):
+        groups.setdefault(example.origin or f"#{i}", []).append(i)
+    folds = [0] * len(corpus)
+    sizes = [0] * FOLDS
+    for _, members in sorted(groups.items(), key=lambda item: (-len(item[1]), item[0])):
+        fold = sizes.index(min(sizes))
+        sizes[fold] += len(members)
+        for i in members:
+            folds[i] = fold
+    return folds
 
 
 def score(

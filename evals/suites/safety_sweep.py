@@ -26,7 +26,7 @@ from agents.safety.rules import match_request
 from agents.safety.taxonomy import TIER_OF, TIERS, Category, Tier, tier_rank
 from evals.bench.results import Report
 from evals.metrics import rate
-from evals.suites.safety import FOLDS
+from evals.suites.safety import FOLDS, writer_folds
 from knowledge.embeddings import Embedder
 
 URGENT = tier_rank("urgent")
@@ -91,20 +91,24 @@ def read_message(guard: SafetyGuard, text: str) -> dict[str, Any]:
 
 
 def fold_guards(embedder: Embedder, corpus: Sequence[Example]) -> list[SafetyGuard]:
-    """The guards of `out_of_fold`: fold f (messages i with i % FOLDS == f) is read by a
-    reader trained on the other folds."""
+    """The guards of `out_of_fold`: fold f (`writer_folds`) is read by a reader trained on
+    the other folds."""
+    folds = writer_folds(corpus)
     return [
         SafetyGuard(
             embedder,
-            reader=train_reader(embedder, [e for i, e in enumerate(corpus) if i % FOLDS != fold]),
+            reader=train_reader(
+                embedder, [e for e, f in zip(corpus, folds, strict=True) if f != fold]
+            ),
         )
         for fold in range(FOLDS)
     ]
 
 
 def read_corpus(guards: Sequence[SafetyGuard], corpus: Sequence[Example]) -> Readings:
-    """Every message read once, message i by guards[i % FOLDS] (`fold_guards`: out-of-fold)."""
-    rows = [read_message(guards[i % FOLDS], e.text) for i, e in enumerate(corpus)]
+    """Every message read once, by the guard of its fold (`fold_guards`: out-of-fold)."""
+    folds = writer_folds(corpus)
+    rows = [read_message(guards[f], e.text) for e, f in zip(corpus, folds, strict=True)]
     # Scores keep the guard's dtype: it compares a float32 score with its (Python float)
     # threshold in float32, and so must the grid.
     return Readings(

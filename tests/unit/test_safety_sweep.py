@@ -13,7 +13,7 @@ from agents.safety import DEFAULT_THRESHOLDS, SafetyGuard, Thresholds, load_corp
 from agents.safety.guard import CLASSES, Example
 from agents.safety.taxonomy import tier_rank
 from evals.suites import safety_sweep
-from evals.suites.safety import FOLDS, out_of_fold, score
+from evals.suites.safety import out_of_fold, score, writer_folds
 from evals.suites.safety_sweep import Readings, Sweep
 from tests.fakes import HashingEmbedder
 
@@ -54,7 +54,8 @@ def test_vectorised_verdicts_are_the_guards_message_by_message(
     ranks_by_setting = []
     for thresholds in (DEFAULT_THRESHOLDS, LOOSE):
         guards = [SafetyGuard(embedder, thresholds=thresholds, reader=r) for r in readers]
-        verdicts = [guards[i % FOLDS].check(e.text) for i, e in enumerate(corpus)]
+        folds = writer_folds(corpus)
+        verdicts = [guards[f].check(e.text) for e, f in zip(corpus, folds, strict=True)]
         ranks = safety_sweep.tiers_at(readings, thresholds)
         assert [tier_rank(v.tier) for v in verdicts] == ranks.tolist()
         assert [v.category for v in verdicts] == safety_sweep.categories_at(readings, thresholds)
@@ -145,3 +146,15 @@ def test_the_chooser_breaks_ties_by_harmful_recall_then_nearness_to_the_current_
     nearest = hand_made([90] * 4, [180] * 4, [10] * 4, [1] * 4)
     assert safety_sweep.choose(nearest, current=current) == (2, 0, 0, 0)
     assert safety_sweep.choose(nearest, current=Thresholds(urgent=0.38)) == (1, 0, 0, 0)
+
+
+def test_the_dev_folds_keep_each_writer_on_one_side() -> None:
+    corpus = [Example(f"m{i}", "fr", "none", origin) for i, origin in enumerate("aaaabbbcc")]
+    corpus += [Example(f"n{i}", "en", "none") for i in range(10)]  # no origin: one by one
+
+    folds = writer_folds(corpus)
+
+    for writer in "abc":
+        assert len({f for e, f in zip(corpus, folds, strict=True) if e.origin == writer}) == 1
+    sizes = [folds.count(fold) for fold in range(5)]
+    assert max(sizes) - min(sizes) <= 1, sizes  # 19 messages: 4 or 3 in each fold
