@@ -23,7 +23,7 @@ from agents.safety import (
     safe_reply,
 )
 from agents.safety.classifier import SoftmaxClassifier, train_softmax
-from agents.safety.features import NGRAM_DIMENSION
+from agents.safety.features import SPARSE_DIMENSION
 from agents.safety.guard import CLASSES, RiskReader, decide, reading_units, split_sentences
 from agents.safety.hidden_layer import train_hidden_layer
 from agents.safety.replies import match_reply
@@ -512,8 +512,8 @@ def test_risk_spread_over_messages_is_read_together_once() -> None:
             return np.array([[1.0, 0.0] if "\n" in t else [0.0, 1.0] for t in texts])
 
     classes = list(CLASSES)
-    # The classifier reads the 2 embedding columns, then the n-gram columns (left at zero).
-    weights = np.zeros((2 + NGRAM_DIMENSION, len(classes)), dtype=np.float32)
+    # The classifier reads the 2 embedding columns, then the sparse columns (left at zero).
+    weights = np.zeros((2 + SPARSE_DIMENSION, len(classes)), dtype=np.float32)
     weights[0, classes.index("self_harm")] = 5.0  # the messages together: urgent
     # Each message alone: a faint sign (inputs are scaled by 10: logits 1.2 and 1, so
     # P(self_harm) 0.45), under the urgent bar set below (0.6, not the default, which the
