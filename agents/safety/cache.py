@@ -39,7 +39,7 @@ _CODE = (
     "taxonomy.py",
     "cache.py",
 )
-FORMAT = 2
+FORMAT = 3
 
 
 def embedder_fingerprint(embedder: Embedder) -> str:

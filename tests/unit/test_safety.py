@@ -492,6 +492,21 @@ def test_the_hidden_layer_is_trained_the_same_way_twice() -> None:
     assert np.array_equal(first.weights, second.weights)
 
 
+def test_the_hidden_layer_averages_networks_fitted_from_successive_seeds() -> None:
+    rng = np.random.default_rng(3)
+    vectors = rng.normal(size=(60, 8))
+    labels = ["none", "legal", "distress"] * 20
+    classes = ("none", "legal", "distress")
+    joined = train_hidden_layer(vectors, labels, classes, members=3, epochs=3, seed=5)
+    alone = [
+        train_hidden_layer(vectors, labels, classes, members=1, epochs=3, seed=s) for s in (5, 6, 7)
+    ]
+    expected = np.mean([network.probabilities(vectors) for network in alone], axis=0)
+    np.testing.assert_allclose(joined.probabilities(vectors), expected, rtol=1e-5, atol=1e-6)
+    # Three different networks: averaging them is not reading one three times.
+    assert not np.allclose(alone[0].probabilities(vectors), alone[1].probabilities(vectors))
+
+
 def test_the_corpus_is_trained_once_and_never_at_construction() -> None:
     embedder = HashingEmbedder(dimension=256)
     guard = SafetyGuard(embedder)
