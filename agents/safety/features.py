@@ -54,48 +54,52 @@ def word_buckets(word: str) -> tuple[int, ...]:
     )
 
 
-def char_ngrams(texts: Sequence[str]) -> sparse.csr_array:
-    """One row per text: log counts of the character 3- to 5-grams of its normalised words
-    (each word padded with spaces, so starts and ends count), hashed, unit length."""
-    return _hashed_rows(
-        [[b for word in normalise(text).split() for b in word_buckets(word)] for text in texts],
-        NGRAM_DIMENSION,
-    )
-
-
-def word_pairs(texts: Sequence[str]) -> sparse.csr_array:
-    """One row per text: log counts of its pairs of adjacent normalised words, hashed, unit
-    length."""
-    rows = []
+def sparse_rows(texts: Sequence[str]) -> sparse.csr_array:
+    """One row per text: its character n-grams (`NGRAM_DIMENSION` columns), then its word pairs
+    (`WORD_PAIR_DIMENSION`), each block the log counts of its hashed items, unit length, times
+    its weight. Built as one matrix from one normalisation of the text: two matrices, each
+    normalising the text, then joined, took 0.19 ms per text read alone, one 0.08 ms
+    (2026-12-07), with the same entries."""
+    columns, values, row_ends = [], [], [0]
     for text in texts:
         words = normalise(text).split()
-        rows.append(
-            [
-                zlib.crc32(f"{first} {second}".encode()) % WORD_PAIR_DIMENSION
-                for first, second in itertools.pairwise(words)
-            ]
+        blocks = (
+            (0, NGRAM_WEIGHT, [b for word in words for b in word_buckets(word)]),
+            (NGRAM_DIMENSION, WORD_PAIR_WEIGHT, _pair_buckets(words)),
         )
-    return _hashed_rows(rows, WORD_PAIR_DIMENSION)
-
-
-def _hashed_rows(buckets_per_row: Sequence[Sequence[int]], width: int) -> sparse.csr_array:
-    columns, values, row_ends = [], [], [0]
-    for buckets in buckets_per_row:
-        present, counts = np.unique(np.asarray(buckets, dtype=np.int64), return_counts=True)
-        weights = np.log1p(counts.astype(np.float32))
-        if len(weights):
-            weights /= np.linalg.norm(weights)
-        columns.append(present)
-        values.append(weights)
-        row_ends.append(row_ends[-1] + len(present))
+        for offset, weight, buckets in blocks:
+            present, counts = np.unique(np.asarray(buckets, dtype=np.int64), return_counts=True)
+            unit = np.log1p(counts.astype(np.float32))
+            if len(unit):
+                unit /= np.linalg.norm(unit)
+            columns.append(present + offset)
+            values.append(weight * unit)
+        row_ends.append(row_ends[-1] + len(columns[-2]) + len(columns[-1]))
     return sparse.csr_array(
         (
             np.concatenate(values) if values else np.zeros(0, np.float32),
             np.concatenate(columns) if columns else np.zeros(0, np.int64),
             np.asarray(row_ends),
         ),
-        shape=(len(buckets_per_row), width),
+        shape=(len(texts), SPARSE_DIMENSION),
     )
+
+
+def _pair_buckets(words: Sequence[str]) -> list[int]:
+    return [
+        zlib.crc32(f"{first} {second}".encode()) % WORD_PAIR_DIMENSION
+        for first, second in itertools.pairwise(words)
+    ]
+
+
+def char_ngrams(texts: Sequence[str]) -> sparse.csr_array:
+    """The character n-gram block of `sparse_rows` (unweighted when NGRAM_WEIGHT is 1)."""
+    return sparse_rows(texts)[:, :NGRAM_DIMENSION]
+
+
+def word_pairs(texts: Sequence[str]) -> sparse.csr_array:
+    """The word-pair block of `sparse_rows`: adjacent normalised words, hashed."""
+    return sparse_rows(texts)[:, NGRAM_DIMENSION:]
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,7 +136,4 @@ def features(vectors: Vectors, texts: Sequence[str]) -> Features:
     """The classifier's input of each text."""
     if len(vectors) != len(texts):
         raise ValueError(f"{len(vectors)} vectors for {len(texts)} texts")
-    ngrams = sparse.hstack(
-        [NGRAM_WEIGHT * char_ngrams(texts), WORD_PAIR_WEIGHT * word_pairs(texts)], format="csr"
-    )
-    return Features(np.asarray(vectors, dtype=np.float32), ngrams)
+    return Features(np.asarray(vectors, dtype=np.float32), sparse_rows(texts))
