@@ -28,9 +28,9 @@ from threadpoolctl import ThreadpoolController
 
 from agents.llm import ChatMessage, ChatModel, ModelError
 from agents.safety import cache as disk
-from agents.safety.classifier import NONE, SoftmaxClassifier
+from agents.safety.classifier import NONE
 from agents.safety.features import features
-from agents.safety.hidden_layer import HiddenLayerClassifier, train_hidden_layer
+from agents.safety.hidden_layer import Classifier, train_hidden_layer
 from agents.safety.model_layer import FOCUS, MAX_MODEL_CHARS, SCHEMA, TASK, parse_model_answer
 from agents.safety.replies import match_reply
 from agents.safety.rules import match_pairs, match_request
@@ -171,7 +171,7 @@ class RiskReader:
     """What the guard learned from the corpus: the classifier, and the training vectors of
     urgent and of all other messages for the nearest-example check of the urgent tier."""
 
-    classifier: SoftmaxClassifier | HiddenLayerClassifier
+    classifier: Classifier
     urgent: Vectors | None = None  # rows of urgent training messages
     urgent_labels: tuple[Category, ...] = ()
     others: Vectors | None = None  # rows of every other message, ordinary or not urgent

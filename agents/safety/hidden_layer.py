@@ -30,6 +30,7 @@ from agents.safety.classifier import (
     INPUT_SCALE,
     Adam,
     Inputs,
+    SoftmaxClassifier,
     softmax_rows,
     training_inputs,
     transposed_times,
@@ -70,6 +71,11 @@ class HiddenLayerClassifier:
         each = softmax_rows(logits.reshape(-1, classes)).reshape(len(hidden), members, classes)
         mean: np.ndarray = each.mean(axis=1)
         return mean
+
+
+# What a reader may hold: the hidden layers the guard trains, or the linear model (the
+# baseline the hidden layer is measured against, and the tests' scripted readers).
+Classifier = SoftmaxClassifier | HiddenLayerClassifier
 
 
 def _rows(x: Inputs, rows: np.ndarray) -> Inputs:
