@@ -378,6 +378,40 @@ def eval_command(
 
 
 @main.command(
+    "reader-safety",
+    help="The safety classifier alone, out-of-fold by writer: recall at fixed shares of false "
+    "alerts, to compare readers; writes evals/reports/safety/reader.json. Trains 5 readers.",
+)
+@click.option(
+    "--corpus",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="A labelled corpus in agents/safety/corpus.jsonl's format (default: that file).",
+)
+@click.option(
+    "--reports",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where to write reader.json; default evals/reports/safety.",
+)
+def reader_safety(corpus: Path | None, reports: Path | None) -> None:
+    from agents.safety.guard import CORPUS_PATH, parse_corpus
+    from evals.run import REPORTS
+    from evals.suites.safety_reader import run_reader_eval
+    from knowledge.embeddings import UniversalSentenceEncoder
+
+    path = corpus or CORPUS_PATH
+    examples = parse_corpus(path.read_bytes(), path)
+    try:
+        table = run_reader_eval(
+            UniversalSentenceEncoder(), examples, reports or REPORTS / "safety", click.echo
+        )
+    except ValueError as exc:
+        raise click.ClickException(f"{path}: {exc}") from None
+    click.echo(table)
+
+
+@main.command(
     "sweep-safety",
     help="Choose the safety guard's thresholds again on dev (the corpus read out-of-fold); "
     "writes evals/reports/safety/sweep.json. Trains 5 readers: minutes of CPU.",
