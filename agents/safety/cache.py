@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from agents.safety.classifier import SoftmaxClassifier
-from agents.safety.hidden_layer import Classifier, HiddenLayerClassifier
+from agents.safety.hidden_layer import HiddenLayerClassifier
 from knowledge.embeddings import USE_SHA256, Embedder, UniversalSentenceEncoder
 
 logger = logging.getLogger(__name__)
@@ -39,7 +39,7 @@ _CODE = (
     "taxonomy.py",
     "cache.py",
 )
-FORMAT = 3
+FORMAT = 2
 
 
 def embedder_fingerprint(embedder: Embedder) -> str:
@@ -102,7 +102,7 @@ def save_arrays(folder: Path, key: str, arrays: dict[str, np.ndarray]) -> bool:
 
 
 def classifier_arrays(
-    classifier: Classifier,
+    classifier: SoftmaxClassifier | HiddenLayerClassifier,
 ) -> dict[str, np.ndarray]:
     arrays = {"classes": np.array(classifier.classes)}
     if isinstance(classifier, HiddenLayerClassifier):
@@ -113,7 +113,7 @@ def classifier_arrays(
     return arrays | {"weights": classifier.weights, "bias": classifier.bias}
 
 
-def classifier_from(arrays: dict[str, np.ndarray]) -> Classifier:
+def classifier_from(arrays: dict[str, np.ndarray]) -> SoftmaxClassifier | HiddenLayerClassifier:
     classes = tuple(str(c) for c in arrays["classes"])
     weights, bias = arrays["weights"].astype(np.float32), arrays["bias"].astype(np.float32)
     if "hidden_weights" in arrays:

@@ -28,9 +28,9 @@ from threadpoolctl import ThreadpoolController
 
 from agents.llm import ChatMessage, ChatModel, ModelError
 from agents.safety import cache as disk
-from agents.safety.classifier import NONE
+from agents.safety.classifier import NONE, SoftmaxClassifier
 from agents.safety.features import features
-from agents.safety.hidden_layer import Classifier, train_hidden_layer
+from agents.safety.hidden_layer import HiddenLayerClassifier, train_hidden_layer
 from agents.safety.model_layer import FOCUS, MAX_MODEL_CHARS, SCHEMA, TASK, parse_model_answer
 from agents.safety.replies import match_reply
 from agents.safety.rules import match_pairs, match_request
@@ -51,19 +51,20 @@ class Thresholds:
     Chosen on the dev split only (the corpus read out-of-fold, rules on): the values with the
     highest urgent recall (then harmful recall) while false urgent answers stay within 0.5 % and
     false flags within 2 % of ordinary messages there. `python -m evals sweep-safety` makes
-    the choice again (report: evals/reports/safety/sweep.json). Last on 2026-12-07 (session
-    18), on 7,867 messages folded by writer, for the average of three hidden-layer networks
-    over the embedding, character n-grams and word pairs: urgent 0.91 → 0.86, support 0.40 →
-    0.24, out of scope 0.25 → 0.36, margin 0.09 → 0.10; dev urgent recall 0.959, harmful
-    recall 0.977, false flags 2.0 %, false urgent 0.48 %. `python -m evals eval --suite
-    safety` gives both splits."""
+    the choice again (report: evals/reports/safety/sweep.json). Last on 2026-12-07, on 7,072
+    messages, for the reader with one hidden layer (hidden_layer.py), whose probabilities are
+    surer than the linear model's: urgent 0.39 → 0.91, support 0.23 → 0.40, out of scope
+    0.17 → 0.25, margin 0.08 → 0.09 (at the old values, 4.5 % false flags and 1.9 % false
+    urgent answers on dev); dev urgent recall 0.943 → 0.957, harmful recall 0.955 → 0.972,
+    false flags 2.0 %, false urgent 0.49 %. `python -m evals eval --suite safety` gives both
+    splits."""
 
-    urgent: float = 0.86
-    support: float = 0.24
-    out_of_scope: float = 0.36
+    urgent: float = 0.91
+    support: float = 0.40
+    out_of_scope: float = 0.25
     # The mean cosine of the NEIGHBOURS nearest urgent training messages minus that of the
     # nearest other ones.
-    urgent_margin: float = 0.10
+    urgent_margin: float = 0.09
 
     def of(self, tier: Tier) -> float:
         threshold: float = getattr(self, tier)
@@ -171,7 +172,7 @@ class RiskReader:
     """What the guard learned from the corpus: the classifier, and the training vectors of
     urgent and of all other messages for the nearest-example check of the urgent tier."""
 
-    classifier: Classifier
+    classifier: SoftmaxClassifier | HiddenLayerClassifier
     urgent: Vectors | None = None  # rows of urgent training messages
     urgent_labels: tuple[Category, ...] = ()
     others: Vectors | None = None  # rows of every other message, ordinary or not urgent
@@ -262,8 +263,7 @@ def train_reader(embedder: Embedder, examples: Sequence[Example]) -> RiskReader:
     0.76 → 0.82 at the same false alerts (measured on the first 515 messages of the corpus)."""
     texts, labels = training_rows(examples)
     vectors = embedder.embed(texts)
-    # The first fit only picks each buried message's most harmful sentence: one network does.
-    first = train_hidden_layer(features(vectors, texts), labels, CLASSES, members=1)
+    first = train_hidden_layer(features(vectors, texts), labels, CLASSES)
     buried = [
         (e.label, sentences)
         for e in examples

@@ -9,13 +9,6 @@ layer over the embedding alone had lost recall: more capacity needs more writers
 
 Training is deterministic (a seeded start and a seeded order of mini-batches, Adam) and takes
 about 5 s on one core for the 14,624 training rows.
-
-Three such networks are fitted from different seeds and their probabilities averaged: one fit
-depends on its seed by about a point (urgent recall at 0.5 % false urgent 0.83, 0.85, 0.86 for
-seeds 2, 1, 0), and the mean of three is above every one of them (0.86; harmful recall at 1 %
-false flags 0.900-0.906 -> 0.911), read alone and out-of-fold by writer on the dev split (7,867
-messages, 2026-12-07); five gave the same as three. The three hidden layers are held side by
-side in one matrix, so reading a text is still one product.
 """
 
 from __future__ import annotations
@@ -30,7 +23,6 @@ from agents.safety.classifier import (
     INPUT_SCALE,
     Adam,
     Inputs,
-    SoftmaxClassifier,
     softmax_rows,
     training_inputs,
     transposed_times,
@@ -49,33 +41,20 @@ MIN_STEPS = 300
 L2 = 1e-4
 LEARNING_RATE = 2e-3
 SEED = 0
-MEMBERS = 3  # networks averaged, from seeds SEED, SEED + 1, ...
 
 
 @dataclass(frozen=True, slots=True)
 class HiddenLayerClassifier:
-    """`members` networks of one hidden layer, their probabilities averaged."""
-
     classes: tuple[str, ...]
-    hidden_weights: np.ndarray  # (dimension, members * hidden): the members side by side
-    hidden_bias: np.ndarray  # (members * hidden,)
-    weights: np.ndarray  # (members, hidden, classes)
-    bias: np.ndarray  # (members, classes)
+    hidden_weights: np.ndarray  # (dimension, hidden)
+    hidden_bias: np.ndarray  # (hidden,)
+    weights: np.ndarray  # (hidden, classes)
+    bias: np.ndarray  # (classes,)
 
     def probabilities(self, vectors: Inputs) -> np.ndarray:
         """One row per vector, one column per class, rows summing to 1."""
         hidden = np.maximum((vectors @ self.hidden_weights) * INPUT_SCALE + self.hidden_bias, 0)
-        members, units, classes = self.weights.shape
-        by_member = hidden.reshape(len(hidden), members, units)
-        logits = np.einsum("rmh,mhc->rmc", by_member, self.weights) + self.bias
-        each = softmax_rows(logits.reshape(-1, classes)).reshape(len(hidden), members, classes)
-        mean: np.ndarray = each.mean(axis=1)
-        return mean
-
-
-# What a reader may hold: the hidden layers the guard trains, or the linear model (the
-# baseline the hidden layer is measured against, and the tests' scripted readers).
-Classifier = SoftmaxClassifier | HiddenLayerClassifier
+        return softmax_rows(hidden @ self.weights + self.bias)
 
 
 def _rows(x: Inputs, rows: np.ndarray) -> Inputs:
@@ -87,48 +66,22 @@ def train_hidden_layer(
     labels: Sequence[str],
     classes: Sequence[str],
     *,
-    members: int = MEMBERS,
     hidden: int = HIDDEN,
     epochs: int = EPOCHS,
     l2: float = L2,
     learning_rate: float = LEARNING_RATE,
     seed: int = SEED,
 ) -> HiddenLayerClassifier:
-    """Fit `members` networks from seeds `seed`, `seed + 1`, ... (`_fit_one`) and join them."""
+    """Fit by mini-batch Adam on the cross-entropy plus an L2 penalty on the weights."""
     x, targets = training_inputs(vectors, labels, classes)
-    fits = [
-        _fit_one(x, targets, len(classes), hidden, epochs, l2, learning_rate, seed + member)
-        for member in range(members)
-    ]
-    return HiddenLayerClassifier(
-        tuple(classes),
-        np.hstack([fit[0] for fit in fits]),
-        np.concatenate([fit[1] for fit in fits]),
-        np.stack([fit[2] for fit in fits]),
-        np.stack([fit[3] for fit in fits]),
-    )
-
-
-def _fit_one(
-    x: Inputs,
-    targets: np.ndarray,
-    classes: int,
-    hidden: int,
-    epochs: int,
-    l2: float,
-    learning_rate: float,
-    seed: int,
-) -> list[np.ndarray]:
-    """One network by mini-batch Adam on the cross-entropy plus an L2 penalty on the weights:
-    hidden weights, hidden bias, output weights, output bias."""
     n, dimension = x.shape
     random = np.random.default_rng(seed)
     adam = Adam(
         [
             (random.normal(size=(dimension, hidden)) * 0.05).astype(np.float32),
             np.zeros(hidden, np.float32),
-            (random.normal(size=(hidden, classes)) * 0.1).astype(np.float32),
-            np.zeros(classes, np.float32),
+            (random.normal(size=(hidden, len(classes))) * 0.1).astype(np.float32),
+            np.zeros(len(classes), np.float32),
         ],
         learning_rate,
     )
@@ -153,4 +106,4 @@ def _fit_one(
                     error.sum(axis=0),
                 ]
             )
-    return [p.astype(np.float32) for p in adam.params]
+    return HiddenLayerClassifier(tuple(classes), *(p.astype(np.float32) for p in adam.params))
