@@ -377,17 +377,21 @@ def eval_command(
         raise SystemExit(1)
 
 
-@main.command(
-    "reader-safety",
-    help="The safety classifier alone, out-of-fold by writer: recall at fixed shares of false "
-    "alerts, to compare readers; writes evals/reports/safety/reader.json. Trains 5 readers.",
-)
-@click.option(
+# The safety commands read the guard's corpus, or another file in its format.
+_CORPUS_OPTION = click.option(
     "--corpus",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     default=None,
     help="A labelled corpus in agents/safety/corpus.jsonl's format (default: that file).",
 )
+
+
+@main.command(
+    "reader-safety",
+    help="The safety classifier alone, out-of-fold by writer: recall at fixed shares of false "
+    "alerts, to compare readers; writes evals/reports/safety/reader.json. Trains 5 readers.",
+)
+@_CORPUS_OPTION
 @click.option(
     "--reports",
     type=click.Path(file_okay=False, path_type=Path),
@@ -416,12 +420,7 @@ def reader_safety(corpus: Path | None, reports: Path | None) -> None:
     help="Choose the safety guard's thresholds again on dev (the corpus read out-of-fold); "
     "writes evals/reports/safety/sweep.json. Trains 5 readers: minutes of CPU.",
 )
-@click.option(
-    "--corpus",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=None,
-    help="A labelled corpus in agents/safety/corpus.jsonl's format (default: that file).",
-)
+@_CORPUS_OPTION
 @click.option("--max-false-urgent", type=float, default=0.005, show_default=True)
 @click.option("--max-false-flags", type=float, default=0.02, show_default=True)
 @click.option(
