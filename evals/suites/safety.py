@@ -22,11 +22,12 @@ from pathlib import Path
 from typing import Any
 
 from agents.safety import TIER_OF, SafetyGuard, SafetyVerdict, Tier, load_corpus
-from agents.safety.guard import Example, train_reader
+from agents.safety.guard import Example, RiskReader, train_reader
 from agents.safety.taxonomy import tier_rank
 from evals.bench.results import percentile
 from evals.context import EvalContext
 from evals.metrics import rate
+from knowledge.embeddings import Embedder
 
 FOLDS = 5
 Judge = Callable[[dict[str, Any]], SafetyVerdict]
@@ -79,18 +80,24 @@ def out_of_fold(
         {"id": f"corpus-{i}", "text": e.text, "language": e.language, "label": e.label}
         for i, e in enumerate(corpus)
     ]
-    folds = writer_folds(corpus)
-    guards = []
-    for fold in range(FOLDS):
-        training = [e for e, f in zip(corpus, folds, strict=True) if f != fold]
-        guards.append(
-            SafetyGuard(
-                guard.embedder,
-                thresholds=guard.thresholds,
-                reader=train_reader(guard.embedder, training),
-            )
-        )
+    folds, readers = fold_readers(guard.embedder, corpus)
+    guards = [
+        SafetyGuard(guard.embedder, thresholds=guard.thresholds, reader=reader)
+        for reader in readers
+    ]
     return cases, lambda case: guards[folds[int(case["id"].split("-")[1])]].check(case["text"])
+
+
+def fold_readers(
+    embedder: Embedder, corpus: Sequence[Example]
+) -> tuple[list[int], list[RiskReader]]:
+    """Each message's fold (`writer_folds`), and per fold a reader trained on the others."""
+    folds = writer_folds(corpus)
+    readers = [
+        train_reader(embedder, [e for e, f in zip(corpus, folds, strict=True) if f != fold])
+        for fold in range(FOLDS)
+    ]
+    return folds, readers
 
 
 def writer_folds(corpus: Sequence[Example]) -> list[int]:

@@ -21,10 +21,10 @@ import numpy as np
 
 from agents.safety.classifier import NONE
 from agents.safety.features import features
-from agents.safety.guard import CLASSES, Example, train_reader
+from agents.safety.guard import CLASSES, Example
 from agents.safety.taxonomy import CATEGORIES, TIER_OF
 from evals.bench.results import Report
-from evals.suites.safety import FOLDS, writer_folds
+from evals.suites.safety import FOLDS, fold_readers
 from knowledge.embeddings import Embedder
 
 FALSE_FLAG_RATES = (0.01, 0.02, 0.03)
@@ -39,14 +39,13 @@ def out_of_fold_probabilities(
 ) -> np.ndarray:
     """Per message, the probability of each of CLASSES given by a classifier trained on the
     other writers' folds."""
-    folds = writer_folds(corpus)
+    folds, readers = fold_readers(embedder, corpus)
     probabilities = np.zeros((len(corpus), len(CLASSES)))
-    for fold in range(FOLDS):
+    for fold, reader in enumerate(readers):
         held = [i for i, f in enumerate(folds) if f == fold]
         if not held:
             continue
-        training = [e for e, f in zip(corpus, folds, strict=True) if f != fold]
-        classifier = train_reader(embedder, training).classifier
+        classifier = reader.classifier
         texts = [corpus[i].text for i in held]
         probabilities[held] = classifier.probabilities(features(embedder.embed(texts), texts))
         progress(f"fold {fold + 1} of {FOLDS}: {len(held)} messages read")

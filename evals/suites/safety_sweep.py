@@ -21,12 +21,12 @@ from typing import Any
 import numpy as np
 
 from agents.safety import DEFAULT_THRESHOLDS, SafetyGuard, Thresholds
-from agents.safety.guard import Example, decide, tier_scores, train_reader
+from agents.safety.guard import Example, decide, tier_scores
 from agents.safety.rules import match_request
 from agents.safety.taxonomy import TIER_OF, TIERS, Category, Tier, tier_rank
 from evals.bench.results import Report
 from evals.metrics import rate
-from evals.suites.safety import FOLDS, writer_folds
+from evals.suites.safety import FOLDS, fold_readers, writer_folds
 from knowledge.embeddings import Embedder
 
 URGENT = tier_rank("urgent")
@@ -93,16 +93,8 @@ def read_message(guard: SafetyGuard, text: str) -> dict[str, Any]:
 def fold_guards(embedder: Embedder, corpus: Sequence[Example]) -> list[SafetyGuard]:
     """The guards of `out_of_fold`: fold f (`writer_folds`) is read by a reader trained on
     the other folds."""
-    folds = writer_folds(corpus)
-    return [
-        SafetyGuard(
-            embedder,
-            reader=train_reader(
-                embedder, [e for e, f in zip(corpus, folds, strict=True) if f != fold]
-            ),
-        )
-        for fold in range(FOLDS)
-    ]
+    _, readers = fold_readers(embedder, corpus)
+    return [SafetyGuard(embedder, reader=reader) for reader in readers]
 
 
 def read_corpus(guards: Sequence[SafetyGuard], corpus: Sequence[Example]) -> Readings:
