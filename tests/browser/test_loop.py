@@ -12,7 +12,11 @@ from collections.abc import Callable
 from typing import Any
 
 import httpx
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+from selenium.common.exceptions import (
+    NoSuchElementException,
+    StaleElementReferenceException,
+    WebDriverException,
+)
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webelement import WebElement
@@ -34,8 +38,19 @@ DISTRESS = "Franchement certains soirs je me dis que ce serait plus simple si je
 def wait(b: Browser, condition: Callable[[Any], Any], timeout: float = 15) -> Any:
     """Until `condition` holds. An element gone stale (the page reloaded between finding it
     and reading it, as after a form's redirect) means "not yet", like one not found."""
+
+    def settled(driver: Any) -> Any:
+        try:
+            return condition(driver)
+        except WebDriverException as exc:
+            # The same race, when Chromium's inspector sees it first: "unknown error: Node
+            # with given id does not belong to the document" instead of a stale element.
+            if "does not belong to the document" in str(exc.msg):
+                return False
+            raise
+
     ignored = (NoSuchElementException, StaleElementReferenceException)
-    return WebDriverWait(b.driver, timeout, ignored_exceptions=ignored).until(condition)
+    return WebDriverWait(b.driver, timeout, ignored_exceptions=ignored).until(settled)
 
 
 def css(b: Browser | WebElement, selector: str) -> WebElement:
