@@ -8,8 +8,9 @@ folds (`writer_folds`: never on the message's own writer), on each message whole
 recall where a fixed share of ordinary messages scores above the bar: harmful recall (1 -
 P(ordinary)) at 1, 2 and 3 % false flags, urgent recall (the urgent classes' summed
 probability) at 0.5, 1 and 2 % false urgent. The bars are the scores' own quantiles, so no
-threshold is involved. On 2026-12-07 word pairs and three averaged networks were chosen by
-this measure (a scratch version of it); the report shows the change against the last run.
+threshold is involved. On 2026-12-07 word pairs and three averaged networks were measured this
+way (a scratch version of it; not kept, see the README); the report shows the change against
+the last run.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import numpy as np
 
 from agents.safety.classifier import NONE
 from agents.safety.features import features
-from agents.safety.guard import CLASSES, Example
+from agents.safety.guard import CLASSES, Example, tier_scores
 from agents.safety.taxonomy import CATEGORIES, TIER_OF
 from evals.bench.results import Report
 from evals.suites.safety import FOLDS, fold_readers
@@ -29,7 +30,7 @@ from knowledge.embeddings import Embedder
 
 FALSE_FLAG_RATES = (0.01, 0.02, 0.03)
 FALSE_URGENT_RATES = (0.005, 0.01, 0.02)
-URGENT_COLUMNS = [CLASSES.index(c) for c in CATEGORIES if TIER_OF[c] == "urgent"]
+URGENT_LABELS = [c for c in CATEGORIES if TIER_OF[c] == "urgent"]
 
 
 def out_of_fold_probabilities(
@@ -45,9 +46,9 @@ def out_of_fold_probabilities(
         held = [i for i, f in enumerate(folds) if f == fold]
         if not held:
             continue
-        classifier = reader.classifier
         texts = [corpus[i].text for i in held]
-        probabilities[held] = classifier.probabilities(features(embedder.embed(texts), texts))
+        vectors = features(embedder.embed(texts), texts)
+        probabilities[held] = reader.classifier.probabilities(vectors)
         progress(f"fold {fold + 1} of {FOLDS}: {len(held)} messages read")
     return probabilities
 
@@ -57,9 +58,9 @@ def recall_at_false_alerts(probabilities: np.ndarray, labels: Sequence[str]) -> 
     check_labels(labels)
     label = np.asarray(labels)
     ordinary = label == NONE
-    urgent = np.isin(label, [CLASSES[i] for i in URGENT_COLUMNS])
+    urgent = np.isin(label, URGENT_LABELS)
     harm = 1.0 - probabilities[:, CLASSES.index(NONE)]
-    urgency = probabilities[:, URGENT_COLUMNS].sum(axis=1)
+    urgency = tier_scores(probabilities)["urgent"]
     figures = {}
     for share in FALSE_FLAG_RATES:
         bar = np.quantile(harm[ordinary], 1 - share)
@@ -73,8 +74,7 @@ def recall_at_false_alerts(probabilities: np.ndarray, labels: Sequence[str]) -> 
 def check_labels(labels: Sequence[str]) -> None:
     """Recall at false alerts needs ordinary messages (the bars), harmful and urgent ones."""
     present = set(labels)
-    urgent = {CLASSES[i] for i in URGENT_COLUMNS}
-    if NONE not in present or not present - {NONE} or not present & urgent:
+    if NONE not in present or not present - {NONE} or not present & set(URGENT_LABELS):
         raise ValueError("the corpus needs ordinary, harmful and urgent messages")
 
 
