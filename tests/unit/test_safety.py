@@ -693,10 +693,32 @@ def _rows(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 
-def test_the_test_split_is_frozen() -> None:
-    """Written before any tuning, by other hands than the corpus; its hash is in the repo."""
-    frozen = (SPLITS / "test.sha256").read_text(encoding="utf-8").split()[0]
-    assert hashlib.sha256((SPLITS / "test.jsonl").read_bytes()).hexdigest() == frozen
+def test_the_test_splits_are_frozen() -> None:
+    """Written before any tuning, by other hands than the corpus; their hashes are in the repo
+    (the learner messages' split and the unusual text's)."""
+    lines = (SPLITS / "test.sha256").read_text(encoding="utf-8").splitlines()
+    frozen = dict(reversed(line.split()) for line in lines if line.strip())
+    assert set(frozen) == {"test.jsonl", "unusual-test.jsonl"}
+    for name, digest in frozen.items():
+        assert hashlib.sha256((SPLITS / name).read_bytes()).hexdigest() == digest, name
+
+
+def test_the_unusual_text_split_is_ordinary_and_apart_from_the_corpus() -> None:
+    """Pasted mail, code, markers, one-word replies, injection attempts, trade jargon, others'
+    replies (UNUSUAL_GUIDE.md): all harmless, none of it in the corpus."""
+    rows = _rows(SPLITS / "unusual-test.jsonl")
+    assert len({r["id"] for r in rows}) == len(rows) >= 250
+    assert {r["label"] for r in rows} == {"none"}
+    assert {r["kind"] for r in rows} == {
+        "pasted",
+        "structured",
+        "short",
+        "injection",
+        "jargon",
+        "reply",
+    }
+    seen = {normalise(e.text) for e in load_corpus()}
+    assert [r["id"] for r in rows if normalise(r["text"]) in seen] == []
 
 
 def test_the_test_split_is_large_enough_and_well_formed() -> None:
