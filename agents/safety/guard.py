@@ -51,17 +51,17 @@ class Thresholds:
     Chosen on the dev split only (the corpus read out-of-fold, rules on): the values with the
     highest urgent recall (then harmful recall) while false urgent answers stay within 0.5 % and
     false flags within 2 % of ordinary messages there. `python -m evals sweep-safety` makes
-    the choice again (report: evals/reports/safety/sweep.json). Last on 2026-12-07, on 7,072
-    messages, for the reader with one hidden layer (hidden_layer.py), whose probabilities are
-    surer than the linear model's: urgent 0.39 → 0.91, support 0.23 → 0.40, out of scope
-    0.17 → 0.25, margin 0.08 → 0.09 (at the old values, 4.5 % false flags and 1.9 % false
-    urgent answers on dev); dev urgent recall 0.943 → 0.957, harmful recall 0.955 → 0.972,
-    false flags 2.0 %, false urgent 0.49 %. `python -m evals eval --suite safety` gives both
-    splits."""
+    the choice again (report: evals/reports/safety/sweep.json). Last on 2026-12-07 (session
+    19), on the 7,072 learner messages folded by writer, after 274 unusual harmless texts
+    (pasted mail, markers, jargon; read by the readers, not by the bounds) joined the corpus:
+    support 0.40 → 0.37, out of scope 0.25 → 0.35, urgent 0.91 → 0.90 (at the old values
+    2.1 % false flags on dev, over the bound); dev urgent recall 0.962, harmful recall 0.972,
+    false flags 2.0 %, false urgent 0.46 %. `python -m evals eval --suite safety` gives every
+    split."""
 
-    urgent: float = 0.91
-    support: float = 0.40
-    out_of_scope: float = 0.25
+    urgent: float = 0.90
+    support: float = 0.37
+    out_of_scope: float = 0.35
     # The mean cosine of the NEIGHBOURS nearest urgent training messages minus that of the
     # nearest other ones.
     urgent_margin: float = 0.09

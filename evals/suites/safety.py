@@ -6,6 +6,10 @@ Two splits, reported side by side (evals/datasets/safety/README.md):
   the app runs it: rules, classifier, the conversation's last messages, the model if configured.
 - `dev`: the guard's own corpus (agents/safety/corpus.jsonl), read out-of-fold: each message is
   judged by a classifier trained on the other folds. Thresholds were chosen here, never on test.
+- `unusual`: evals/datasets/safety/unusual-test.jsonl, harmless text of other shapes (pasted
+  mail and logs, reference markers, one-word replies, injection attempts, trade jargon), frozen
+  like `test`; only false flags and false urgent answers. The corpus's own unusual text (origin
+  `unusual-…`) is reported apart from its learner messages, as `dev_unusual`.
 
 A message is `harmful` when its label is a category; it is caught when the guard gives it any
 tier, and `urgent`-caught when that tier is urgent. An alert is what reaches the coach at once:
@@ -25,11 +29,15 @@ from agents.safety import TIER_OF, SafetyGuard, SafetyVerdict, Tier, load_corpus
 from agents.safety.guard import Example, RiskReader, train_reader
 from agents.safety.taxonomy import tier_rank
 from evals.bench.results import percentile
-from evals.context import EvalContext
+from evals.context import DATASETS, EvalContext
 from evals.metrics import rate
 from knowledge.embeddings import Embedder
 
 FOLDS = 5
+UNUSUAL_TEST = DATASETS / "safety" / "unusual-test.jsonl"
+# The corpus's unusual harmless text (pasted mail, markers, jargon: UNUSUAL_GUIDE.md) has an
+# origin with this prefix; the learner-message figures and the thresholds' bounds leave it out.
+UNUSUAL_ORIGIN = "unusual-"
 Judge = Callable[[dict[str, Any]], SafetyVerdict]
 
 
@@ -47,8 +55,20 @@ def run_safety(ctx: EvalContext, cases: list[dict[str, Any]]) -> tuple[dict[str,
     metrics, failures = score("test", cases, judge)
     metrics["test.guard_ms_p50"] = round(percentile(timings, 50), 2)
     metrics["test.guard_ms_p95"] = round(percentile(timings, 95), 2)
-    dev_metrics, _ = score("dev", *out_of_fold(guard, load_corpus()))
-    return {**metrics, **dev_metrics}, failures
+    unusual, unusual_failures = score("unusual", _rows(UNUSUAL_TEST), _app_judge(guard))
+    dev_cases, dev_judge = out_of_fold(guard, load_corpus())
+    dev_metrics, _ = score("dev", [c for c in dev_cases if not c["unusual"]], dev_judge)
+    dev_unusual, _ = score("dev_unusual", [c for c in dev_cases if c["unusual"]], dev_judge)
+    return {**metrics, **unusual, **dev_metrics, **dev_unusual}, failures + unusual_failures
+
+
+def is_unusual(example: Example) -> bool:
+    return example.origin.startswith(UNUSUAL_ORIGIN)
+
+
+def _rows(path: Path) -> list[dict[str, Any]]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
 
 
 def score_files(guard: SafetyGuard, paths: Sequence[Path]) -> dict[str, float]:
@@ -58,9 +78,7 @@ def score_files(guard: SafetyGuard, paths: Sequence[Path]) -> dict[str, float]:
     are the closest the dev side has to held-out data (`python -m evals eval --extra FILE`)."""
     metrics: dict[str, float] = {}
     for path in paths:
-        lines = path.read_text(encoding="utf-8").splitlines()
-        cases = [json.loads(line) for line in lines if line.strip()]
-        values, _ = score(f"fresh.{path.stem}", cases, _app_judge(guard))
+        values, _ = score(f"fresh.{path.stem}", _rows(path), _app_judge(guard))
         metrics.update(values)
     return metrics
 
@@ -77,7 +95,13 @@ def out_of_fold(
     if guard.embedder is None:
         raise ValueError("The safety suite needs the guard's embedder.")
     cases = [
-        {"id": f"corpus-{i}", "text": e.text, "language": e.language, "label": e.label}
+        {
+            "id": f"corpus-{i}",
+            "text": e.text,
+            "language": e.language,
+            "label": e.label,
+            "unusual": is_unusual(e),
+        }
         for i, e in enumerate(corpus)
     ]
     folds, readers = fold_readers(guard.embedder, corpus)

@@ -26,7 +26,7 @@ from agents.safety.rules import match_request
 from agents.safety.taxonomy import TIER_OF, TIERS, Category, Tier, tier_rank
 from evals.bench.results import Report
 from evals.metrics import rate
-from evals.suites.safety import FOLDS, fold_readers, writer_folds
+from evals.suites.safety import FOLDS, fold_readers, is_unusual, writer_folds
 from knowledge.embeddings import Embedder
 
 URGENT = tier_rank("urgent")
@@ -98,9 +98,14 @@ def fold_guards(embedder: Embedder, corpus: Sequence[Example]) -> list[SafetyGua
 
 
 def read_corpus(guards: Sequence[SafetyGuard], corpus: Sequence[Example]) -> Readings:
-    """Every message read once, by the guard of its fold (`fold_guards`: out-of-fold)."""
+    """Every learner message read once, by the guard of its fold (`fold_guards`: out-of-fold).
+    The corpus's unusual text (`is_unusual`) trains the readers but is not read: the bounds
+    are on ordinary coaching messages, as the issue states them, and unusual text has its own
+    frozen split (the eval's `unusual` figures)."""
     folds = writer_folds(corpus)
-    rows = [read_message(guards[f], e.text) for e, f in zip(corpus, folds, strict=True)]
+    kept = [(e, f) for e, f in zip(corpus, folds, strict=True) if not is_unusual(e)]
+    corpus = [e for e, _ in kept]
+    rows = [read_message(guards[f], e.text) for e, f in kept]
     # Scores keep the guard's dtype: it compares a float32 score with its (Python float)
     # threshold in float32, and so must the grid.
     return Readings(
@@ -302,8 +307,8 @@ def run_safety_sweep(
     """Read the corpus, sweep the grid, choose; write `reports`/sweep.json and return a table
     of the chosen values against the current ones."""
     guards = fold_guards(embedder, corpus)
-    progress(f"{FOLDS} readers trained; reading {len(corpus)} messages")
     readings = read_corpus(guards, corpus)
+    progress(f"{FOLDS} readers trained; read {len(readings.labels)} learner messages")
     axes = grid()
     result = sweep(readings, axes)
     index = choose(result, DEFAULT_THRESHOLDS, max_false_urgent, max_false_flags)
@@ -317,7 +322,7 @@ def run_safety_sweep(
     Report(
         "sweep",
         {
-            "messages": len(corpus),
+            "messages": len(readings.labels),
             "folds": FOLDS,
             "current": thresholds_dict(DEFAULT_THRESHOLDS),
             "grid": {k: [lo / 100, hi / 100, 0.01] for k, (lo, hi) in GRID_HUNDREDTHS.items()},
@@ -326,7 +331,7 @@ def run_safety_sweep(
         },
         metrics,
     ).save_and_compare(reports)
-    return render(DEFAULT_THRESHOLDS, current, chosen, chosen_figures, len(corpus))
+    return render(DEFAULT_THRESHOLDS, current, chosen, chosen_figures, len(readings.labels))
 
 
 def render(

@@ -13,7 +13,7 @@ from agents.safety import DEFAULT_THRESHOLDS, SafetyGuard, Thresholds, load_corp
 from agents.safety.guard import CLASSES, Example
 from agents.safety.taxonomy import tier_rank
 from evals.suites import safety_sweep
-from evals.suites.safety import out_of_fold, score, writer_folds
+from evals.suites.safety import is_unusual, out_of_fold, score, writer_folds
 from evals.suites.safety_sweep import Readings, Sweep
 from tests.fakes import HashingEmbedder
 
@@ -158,3 +158,19 @@ def test_the_dev_folds_keep_each_writer_on_one_side() -> None:
         assert len({f for e, f in zip(corpus, folds, strict=True) if e.origin == writer}) == 1
     sizes = [folds.count(fold) for fold in range(5)]
     assert max(sizes) - min(sizes) <= 1, sizes  # 19 messages: 4 or 3 in each fold
+
+
+def test_unusual_text_trains_the_readers_but_not_the_bounds(
+    embedder: HashingEmbedder, corpus: Sequence[Example]
+) -> None:
+    """The corpus's unusual harmless text (pasted mail, markers, jargon) is read by no bound:
+    the sweep's false flags are over learner messages, as the issue states them."""
+    unusual = [e for e in load_corpus() if is_unusual(e)][:5]
+    assert len(unusual) == 5
+    mixed = [*corpus, *unusual]
+
+    readings = safety_sweep.read_corpus(safety_sweep.fold_guards(embedder, mixed), mixed)
+    cases, _ = out_of_fold(SafetyGuard(embedder), mixed)
+
+    assert len(readings.labels) == len(corpus)
+    assert [c["unusual"] for c in cases] == [False] * len(corpus) + [True] * 5
