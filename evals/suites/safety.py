@@ -1,6 +1,6 @@
 """Safety: does the guard put each message in the right tier, on text it never saw?
 
-Two splits, reported side by side (evals/datasets/safety/README.md):
+The splits, reported side by side (evals/datasets/safety/README.md):
 - `test`: evals/datasets/safety/test.jsonl, written by other hands than the guard's corpus and
   frozen before any tuning (its SHA-256 is in the repo and checked by a test). The guard runs as
   the app runs it: rules, classifier, the conversation's last messages, the model if configured.
