@@ -25,7 +25,7 @@ from agents.safety.features import features
 from agents.safety.guard import CLASSES, Example, tier_scores
 from agents.safety.taxonomy import CATEGORIES, TIER_OF
 from evals.bench.results import Report
-from evals.suites.safety import FOLDS, fold_readers
+from evals.suites.safety import FOLDS, fold_readers, is_unusual
 from knowledge.embeddings import Embedder
 
 FALSE_FLAG_RATES = (0.01, 0.02, 0.03)
@@ -84,12 +84,17 @@ def run_reader_eval(
     reports: Path,
     progress: Callable[[str], None] = lambda _: None,
 ) -> str:
-    """Read the corpus out-of-fold, write `reports`/reader.json, return the comparison."""
-    check_labels([e.label for e in corpus])  # before minutes of training, not after
+    """Read the corpus out-of-fold, write `reports`/reader.json, return the comparison. The
+    corpus's unusual text (`is_unusual`) trains the readers but sets no bar: the shares of
+    false alerts are of ordinary learner messages, as the guard's thresholds are."""
+    learner = [i for i, e in enumerate(corpus) if not is_unusual(e)]
+    labels = [corpus[i].label for i in learner]
+    check_labels(labels)  # before minutes of training, not after
     probabilities = out_of_fold_probabilities(embedder, corpus, progress)
-    figures = recall_at_false_alerts(probabilities, [e.label for e in corpus])
+    figures = recall_at_false_alerts(probabilities[learner], labels)
     parameters = {
-        "messages": len(corpus),
+        "messages": len(learner),
+        "unusual_texts_trained_on": len(corpus) - len(learner),
         "folds": FOLDS,
         "fold_by": "writer (origin)",
         "read": "the classifier alone, each message whole",

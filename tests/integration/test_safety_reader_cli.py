@@ -16,9 +16,19 @@ def _small_corpus(tmp_path: Path, labels: tuple[str, ...]) -> tuple[Path, int]:
     small = [row for label in labels for row in [r for r in rows if r["label"] == label][:10]]
     for i, row in enumerate(small):
         row["origin"] = f"writer-{i % 5}"  # five writers, one per fold
+    # Unusual harmless text: trained on, never a bar (counted apart in the report).
+    small += [
+        {
+            "text": f"JIRA-48{i} status: done",
+            "language": "en",
+            "label": "none",
+            "origin": f"unusual-ud-{i}",
+        }
+        for i in range(1, 4)
+    ]
     corpus = tmp_path / "corpus.jsonl"
     corpus.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in small))
-    return corpus, len(small)
+    return corpus, len(small) - 3
 
 
 def test_reader_safety_prints_recall_at_false_alerts_and_writes_its_report(
@@ -36,6 +46,7 @@ def test_reader_safety_prints_recall_at_false_alerts_and_writes_its_report(
     assert "urgent_recall_at_0.005" in result.output
     report = json.loads((reports / "reader.json").read_text())
     assert report["parameters"]["messages"] == messages
+    assert report["parameters"]["unusual_texts_trained_on"] == 3
     assert report["parameters"]["fold_by"] == "writer (origin)"
     assert set(report["metrics"]) == {
         f"{kind}_recall_at_{share}"
