@@ -18,8 +18,10 @@ from agents.themes import heard_phrase, heard_skills
 QUOTE_CHARS = 240
 _WORD = re.compile(r"\w{4,}")
 
-# When no skill is heard in the message: one plain sentence, not a rotation of formulas that
-# pretends to listen.
+# When no skill is heard in a message about the learner: one plain sentence, not a rotation of
+# formulas that pretends to listen. A message that says nothing of its writer (a ticket number,
+# a pasted line, a remark about a tool) gets none: thanking someone for "putting words on what
+# they are going through" when they went through nothing is a formula too.
 ACKNOWLEDGEMENTS = {
     "fr": "Merci de mettre des mots sur ce que vous vivez.",
     "en": "Thank you for putting words on what you are going through.",
@@ -69,7 +71,8 @@ def compose_reply(request: ChatRequest, relevant: Sequence[Source], skill: str =
     say = PHRASES.get(request.language, PHRASES["en"])
     seed = int.from_bytes(hashlib.sha256((request.seed + request.message).encode()).digest()[:8])
     factual = asks_about_facts(request.message)
-    parts = [] if factual and relevant else [_heard(request, skill, say)]
+    heard = "" if factual and relevant else _heard(request, skill, say)
+    parts = [heard] if heard else []
     if relevant:
         source = relevant[0]
         org = request.organization_name or say["your_org"]
@@ -93,10 +96,24 @@ def _heard(request: ChatRequest, skill: str, say: dict[str, str]) -> str:
     chosen by similarity alone is a guess, and a guess said aloud is not listening."""
     skills = {q.skill for q in request.bank}
     if not skill or skill not in heard_skills(request.message, sorted(skills)):
+        if not speaks_of_oneself(request.message):
+            return ""
         return ACKNOWLEDGEMENTS.get(request.language, ACKNOWLEDGEMENTS["en"])
     if phrase := heard_phrase(request.message, skill):
         return say["heard_phrase"].format(phrase=phrase, skill=skill)
     return say["heard"].format(skill=skill)
+
+
+# The writer in the first person, in French or English ("m'inquiète", "I'm", "my team").
+_FIRST_PERSON = re.compile(
+    r"(?<!\w)([jm]'|(je|me|moi|mon|ma|mes|nous|notre|nos|i|i'm|i've|i'd|i'll|my|myself|we|our)"
+    r"(?!\w))",
+    re.IGNORECASE,
+)
+
+
+def speaks_of_oneself(message: str) -> bool:
+    return bool(_FIRST_PERSON.search(message.replace("\u2019", "'")))
 
 
 # A question about facts (when, where, what is, who...) and no word of feeling: the learner

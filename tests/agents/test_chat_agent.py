@@ -243,6 +243,20 @@ def test_no_skill_is_named_when_none_is_heard(horizon: PackOrg) -> None:
     assert "votre parcours appelle" not in reply.text
 
 
+def test_a_message_that_says_nothing_of_its_writer_gets_no_acknowledgement(
+    horizon: PackOrg,
+) -> None:
+    """A pasted ticket line is not something the learner "is going through"."""
+    from agents.chat.composer import ACKNOWLEDGEMENTS
+
+    message = "Ticket INC0048213 : statut résolu, catégorie accès VPN, à valider par l'utilisateur"
+    _, reply = _run(horizon, _request(horizon, message))
+
+    assert ACKNOWLEDGEMENTS["fr"] not in reply.text
+    assert reply.text.strip()  # still an answer: a passage or "nothing found", and a question
+    assert reply.text.rstrip().endswith("?")
+
+
 def test_a_bank_in_another_language_is_asked_as_written_and_says_so(horizon: PackOrg) -> None:
     message = "I never dare to share my ideas with the management team."
     _, reply = _run(horizon, _request(horizon, message, language="en"))
