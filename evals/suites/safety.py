@@ -29,12 +29,11 @@ from agents.safety import TIER_OF, SafetyGuard, SafetyVerdict, Tier, load_corpus
 from agents.safety.guard import Example, RiskReader, train_reader
 from agents.safety.taxonomy import tier_rank
 from evals.bench.results import percentile
-from evals.context import DATASETS, EvalContext
+from evals.context import EvalContext, read_dataset
 from evals.metrics import rate
 from knowledge.embeddings import Embedder
 
 FOLDS = 5
-UNUSUAL_TEST = DATASETS / "safety" / "unusual-test.jsonl"
 # The corpus's unusual harmless text (pasted mail, markers, jargon: UNUSUAL_GUIDE.md) has an
 # origin with this prefix; the learner-message figures and the thresholds' bounds leave it out.
 UNUSUAL_ORIGIN = "unusual-"
@@ -55,7 +54,9 @@ def run_safety(ctx: EvalContext, cases: list[dict[str, Any]]) -> tuple[dict[str,
     metrics, failures = score("test", cases, judge)
     metrics["test.guard_ms_p50"] = round(percentile(timings, 50), 2)
     metrics["test.guard_ms_p95"] = round(percentile(timings, 95), 2)
-    unusual, unusual_failures = score("unusual", _rows(UNUSUAL_TEST), _app_judge(guard))
+    unusual, unusual_failures = score(
+        "unusual", read_dataset("safety/unusual-test"), _app_judge(guard)
+    )
     dev_cases, dev_judge = out_of_fold(guard, load_corpus())
     dev_metrics, _ = score("dev", [c for c in dev_cases if not c["unusual"]], dev_judge)
     dev_unusual, _ = score("dev_unusual", [c for c in dev_cases if c["unusual"]], dev_judge)
