@@ -23,12 +23,17 @@ DATASETS = Path(__file__).resolve().parent / "datasets"
 PACKS = ("horizon-fr", "brightwater-en")
 
 
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    """One object per non-blank line (the datasets' and the labelled files' format)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
 def read_dataset(name: str, limit: int | None = None) -> list[dict[str, Any]]:
     """The cases of a dataset; with `limit`, that many spread evenly over the file. The files
     are grouped (one pack, then the other; messages, then documents), so the first lines
     alone would be one pack and one kind of case."""
-    lines = (DATASETS / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()
-    cases = [json.loads(line) for line in lines if line.strip()]
+    cases = read_jsonl(DATASETS / f"{name}.jsonl")
     if not limit or limit >= len(cases):
         return cases
     step = len(cases) / limit

@@ -18,7 +18,6 @@ the urgent tier.
 
 from __future__ import annotations
 
-import json
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -29,7 +28,7 @@ from agents.safety import TIER_OF, SafetyGuard, SafetyVerdict, Tier, load_corpus
 from agents.safety.guard import Example, RiskReader, train_reader
 from agents.safety.taxonomy import tier_rank
 from evals.bench.results import percentile
-from evals.context import EvalContext, read_dataset
+from evals.context import EvalContext, read_dataset, read_jsonl
 from evals.metrics import rate
 from knowledge.embeddings import Embedder
 
@@ -67,11 +66,6 @@ def is_unusual(example: Example) -> bool:
     return example.origin.startswith(UNUSUAL_ORIGIN)
 
 
-def _rows(path: Path) -> list[dict[str, Any]]:
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return [json.loads(line) for line in lines if line.strip()]
-
-
 def score_files(guard: SafetyGuard, paths: Sequence[Path]) -> dict[str, float]:
     """A new writer's labelled files (the test split's format), read as the app reads a
     message: the guard as it stands, `history` passed as the learner's earlier messages.
@@ -79,7 +73,7 @@ def score_files(guard: SafetyGuard, paths: Sequence[Path]) -> dict[str, float]:
     are the closest the dev side has to held-out data (`python -m evals eval --extra FILE`)."""
     metrics: dict[str, float] = {}
     for path in paths:
-        values, _ = score(f"fresh.{path.stem}", _rows(path), _app_judge(guard))
+        values, _ = score(f"fresh.{path.stem}", read_jsonl(path), _app_judge(guard))
         metrics.update(values)
     return metrics
 
