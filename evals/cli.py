@@ -278,7 +278,17 @@ def bench_webhooks(database: str, events: int, postgres_url: str, reports: Path 
     "suites",
     multiple=True,
     type=click.Choice(
-        ["plan", "chat", "safety", "relevance", "relevance-dev", "injection", "tenancy", "gate"]
+        [
+            "plan",
+            "chat",
+            "safety",
+            "relevance",
+            "relevance-dev",
+            "relevance-train",
+            "injection",
+            "tenancy",
+            "gate",
+        ]
     ),
     help="Run only these (repeatable); default: all.",
 )

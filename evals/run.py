@@ -37,6 +37,8 @@ SUITES: dict[str, tuple[str, Suite]] = {
     "relevance": ("relevance/chat", run_relevance),
     # Its dev split, the one to tune on (evals/datasets/relevance-dev/README.md).
     "relevance-dev": ("relevance-dev/chat", run_relevance),
+    # A larger split to tune on, by two more writers (evals/datasets/relevance-train/README.md).
+    "relevance-train": ("relevance-train/chat", run_relevance),
 }
 # Targets from the evals issue: a run that misses one says so in its report.
 TARGETS = {

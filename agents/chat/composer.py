@@ -46,6 +46,9 @@ PHRASES = {
             "Vous écrivez « {phrase} » : cela touche à ce que votre parcours appelle « {skill} »."
         ),
         "question_original": " (une question de votre parcours, dans sa langue d'origine)",
+        "open": (
+            "Si cela touche à votre travail ou à votre parcours, qu'est-ce qui s'y joue pour vous ?"
+        ),
     },
     "en": {
         "passage": "A passage {of_org} may shed light on this: “{quote}” [{label}]",
@@ -62,6 +65,7 @@ PHRASES = {
         "heard": "What you describe touches on what your program calls “{skill}”.",
         "heard_phrase": "You write “{phrase}”: that touches on what your program calls “{skill}”.",
         "question_original": " (a question from your program, in its original language)",
+        "open": "If this touches on your work or your program, what is at stake for you in it?",
     },
 }
 
@@ -87,8 +91,19 @@ def compose_reply(request: ChatRequest, relevant: Sequence[Source], skill: str =
             parts[-1] += say["original"]
     else:
         parts.append(say["nothing"])
-    parts.append(_question(request, relevant, skill, seed, say) or say["question"])
+    if not relevant and not _heard_skill(request):
+        # Nothing in the organisation's content and no skill in the message: mostly a message
+        # off the program (a recipe, a football score; 52 of the 66 such messages of the
+        # relevance dev and train splits). A bank question would be a random pick ("where do
+        # you draw the line between boldness and safety?" for tomatoes); an open one fits both.
+        parts.append(say["open"])
+    else:
+        parts.append(_question(request, relevant, skill, seed, say) or say["question"])
     return " ".join(parts)
+
+
+def _heard_skill(request: ChatRequest) -> bool:
+    return bool(heard_skills(request.message, sorted({q.skill for q in request.bank})))
 
 
 def _heard(request: ChatRequest, skill: str, say: dict[str, str]) -> str:

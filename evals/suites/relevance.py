@@ -33,11 +33,13 @@ from agents.checks import count_questions
 from agents.grounding import COMPANY_KINDS
 from agents.llm import ModelError
 from agents.plan import draft_plan
-from evals.context import EvalContext, read_dataset
+from evals.context import DATASETS, EvalContext, read_dataset
 from evals.metrics import rate
 from evals.suites.chat import chat_request, reply_to
 
 TITLE_SEPARATOR = " › "
+# Which split a case belongs to, by the first part of its id (`dev-chat-001`).
+SPLIT_OF_PREFIX = {"rel": "relevance", "dev": "relevance-dev", "train": "relevance-train"}
 RESTATED = 0.6
 _TOKEN = re.compile(r"\w+")
 _FUNCTION_WORDS = frozenset(
@@ -133,9 +135,13 @@ def reflection_on_goal(text: str, goal: str, direction: str) -> bool:
 def run_relevance(
     ctx: EvalContext, cases: list[dict[str, Any]]
 ) -> tuple[dict[str, float], list[str]]:
-    """`cases` are the chat cases; the sessions of the same split are read alongside."""
-    split = "relevance-dev" if cases and cases[0]["id"].startswith("dev-") else "relevance"
+    """`cases` are the chat cases; the sessions of the same split, if it has any, are read
+    alongside (`relevance-train` has none)."""
+    prefix = cases[0]["id"].split("-")[0] if cases else ""
+    split = SPLIT_OF_PREFIX.get(prefix, "relevance")
     chat, failures = _chat(ctx, cases)
+    if not (DATASETS / split / "sessions.jsonl").exists():
+        return chat, failures
     sessions = read_dataset(f"{split}/sessions")
     plans, plan_failures = _plans(ctx, sessions)
     return {**chat, **plans}, failures + plan_failures

@@ -78,9 +78,15 @@ def test_an_on_topic_message_gets_a_cited_passage_and_one_question(
     ["Je voudrais une recette de gâteau au chocolat", "Qui a gagné le match hier soir ?"],
 )
 def test_an_off_topic_message_is_told_nothing_was_found(horizon: PackOrg, message: str) -> None:
+    from agents.chat.composer import PHRASES
+
     _, reply = _run(horizon, _request(horizon, message))
     assert reply.citations == []
     assert "rien trouvé" in reply.text
+    # Not a coaching question picked at random from the bank: an open one.
+    assert not [q for q in horizon.pack.questions if q.text in reply.text]
+    assert reply.text.endswith(PHRASES["fr"]["open"])
+    assert count_questions(reply.text) == 1
 
 
 def test_the_stream_adds_up_to_the_stored_reply(horizon: PackOrg) -> None:

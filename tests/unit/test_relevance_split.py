@@ -12,7 +12,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKS = ROOT / "knowledge" / "packs"
-SPLITS = ("relevance", "relevance-dev")
+SPLITS = ("relevance", "relevance-dev", "relevance-train")
 
 
 def test_the_test_split_matches_its_committed_hashes() -> None:
@@ -39,6 +39,8 @@ def _skills(pack: str) -> set[str]:
 def test_labels_name_real_passages_and_skills(split: str) -> None:
     folder = ROOT / "evals" / "datasets" / split
     for name, passages_field in (("chat", "acceptable_passages"), ("sessions", None)):
+        if not (folder / f"{name}.jsonl").exists():
+            continue  # relevance-train has no sessions
         for line in (folder / f"{name}.jsonl").read_text().splitlines():
             case = json.loads(line)
             field = passages_field or "acceptable_company_passages"
@@ -49,9 +51,11 @@ def test_labels_name_real_passages_and_skills(split: str) -> None:
             assert set(skills) <= _skills(case["pack"]), case["id"]
 
 
-def test_no_dev_message_is_in_the_test_split() -> None:
+def test_no_tuning_message_is_in_the_test_split() -> None:
     def messages(split: str) -> set[str]:
         lines = (ROOT / "evals" / "datasets" / split / "chat.jsonl").read_text().splitlines()
         return {json.loads(line)["message"] for line in lines}
 
     assert not messages("relevance") & messages("relevance-dev")
+    assert not messages("relevance") & messages("relevance-train")
+    assert not messages("relevance-dev") & messages("relevance-train")
