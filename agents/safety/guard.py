@@ -56,15 +56,20 @@ class Thresholds:
     (pasted mail, markers, jargon; read by the readers, not by the bounds) joined the corpus:
     support 0.40 → 0.37, out of scope 0.25 → 0.35, urgent 0.91 → 0.90 (at the old values
     2.1 % false flags on dev, over the bound); dev urgent recall 0.962, harmful recall 0.972,
-    false flags 2.0 %, false urgent 0.46 %. `python -m evals eval --suite safety` gives every
+    false flags 2.0 %, false urgent 0.46 %. Again on 2026-12-07 (session 20), after two
+    writers' files (au-fr, av-en: 398 messages, a fifth of their ordinary ones plain questions
+    about the employer or off the program) joined, on 7,470 learner messages (at the values
+    above, false urgent 0.56 %, over the bound): urgent 0.90 → 0.94, support 0.37 → 0.34, out
+    of scope 0.35 → 0.34, margin 0.09 → 0.08; dev urgent recall 0.961, harmful recall 0.972,
+    false flags 1.99 %, false urgent 0.49 %. `python -m evals eval --suite safety` gives every
     split."""
 
-    urgent: float = 0.90
-    support: float = 0.37
-    out_of_scope: float = 0.35
+    urgent: float = 0.94
+    support: float = 0.34
+    out_of_scope: float = 0.34
     # The mean cosine of the NEIGHBOURS nearest urgent training messages minus that of the
     # nearest other ones.
-    urgent_margin: float = 0.09
+    urgent_margin: float = 0.08
 
     def of(self, tier: Tier) -> float:
         threshold: float = getattr(self, tier)

@@ -439,6 +439,14 @@ def test_plain_coaching_text_is_left_alone(guard: SafetyGuard) -> None:
         assert not guard.check(text).flagged
 
 
+def test_a_question_about_a_pet_gets_no_crisis_answer(guard: SafetyGuard) -> None:
+    """Written by a relevance writer (evals/datasets/relevance-train); session 19's guard sent
+    it the urgent answer, its sentence nearer "I gave my dog away" messages than any ordinary
+    one. Ordinary questions off the program now have their place in the corpus."""
+    text = "My dog barks like mad at the postman every morning. Any training tips?"
+    assert guard.check(text).tier != "urgent"
+
+
 def test_decide_takes_the_most_urgent_tier_over_its_threshold() -> None:
     probabilities = np.zeros((2, len(CLASSES)))
     probabilities[0, CLASSES.index("legal")] = 0.9
