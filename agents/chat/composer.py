@@ -75,7 +75,9 @@ def compose_reply(request: ChatRequest, relevant: Sequence[Source], skill: str =
     say = PHRASES.get(request.language, PHRASES["en"])
     seed = int.from_bytes(hashlib.sha256((request.seed + request.message).encode()).digest()[:8])
     factual = asks_about_facts(request.message)
-    heard = "" if factual and relevant else _heard(request, skill, say)
+    # The program's skills whose words the message holds (agents.themes), read once.
+    in_words = heard_skills(request.message, sorted({q.skill for q in request.bank}))
+    heard = "" if factual and relevant else _heard(request, skill, in_words, say)
     parts = [heard] if heard else []
     if relevant:
         source = relevant[0]
@@ -91,7 +93,7 @@ def compose_reply(request: ChatRequest, relevant: Sequence[Source], skill: str =
             parts[-1] += say["original"]
     else:
         parts.append(say["nothing"])
-    if not relevant and not _heard_skill(request):
+    if not relevant and not in_words:
         # Nothing in the organisation's content and no skill in the message: mostly a message
         # off the program (a recipe, a football score; 52 of the 66 such messages of the
         # relevance dev and train splits). A bank question would be a random pick ("where do
@@ -102,15 +104,10 @@ def compose_reply(request: ChatRequest, relevant: Sequence[Source], skill: str =
     return " ".join(parts)
 
 
-def _heard_skill(request: ChatRequest) -> bool:
-    return bool(heard_skills(request.message, sorted({q.skill for q in request.bank})))
-
-
-def _heard(request: ChatRequest, skill: str, say: dict[str, str]) -> str:
-    """The skill is named only when the message holds its words (agents.themes): a skill
-    chosen by similarity alone is a guess, and a guess said aloud is not listening."""
-    skills = {q.skill for q in request.bank}
-    if not skill or skill not in heard_skills(request.message, sorted(skills)):
+def _heard(request: ChatRequest, skill: str, in_words: Sequence[str], say: dict[str, str]) -> str:
+    """The skill is named only when the message holds its words (`in_words`): a skill chosen
+    by similarity alone is a guess, and a guess said aloud is not listening."""
+    if not skill or skill not in in_words:
         if not speaks_of_oneself(request.message):
             return ""
         return ACKNOWLEDGEMENTS.get(request.language, ACKNOWLEDGEMENTS["en"])
