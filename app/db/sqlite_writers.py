@@ -75,6 +75,11 @@ def install(engine: AsyncEngine, wait_s: float) -> None:
     def end(conn: Connection) -> None:
         # Called just before the DBAPI commit or rollback: the next writer may find SQLite's
         # lock held for that instant, and its busy_timeout covers it.
+        if conn.invalidated:
+            # Dropped mid-transaction (a cancellation inside a statement): the pool's
+            # invalidate event below let the turn go, and reading `conn.info` now would
+            # raise PendingRollbackError over the cancellation.
+            return
         _release(conn.info)
 
     # A connection returned, closed or invalidated mid-transaction lets its turn go too.

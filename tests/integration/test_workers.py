@@ -239,6 +239,15 @@ def _held_by(runs: dict[UUID, Run], process: Process) -> set[UUID]:
     }
 
 
+def _done_by(runs: dict[UUID, Run], process: Process) -> set[UUID]:
+    """The runs `process` finished (claimed_by keeps the last holder)."""
+    return {
+        run_id
+        for run_id, (status, holder, _, _) in runs.items()
+        if status == "done" and holder is not None and f":{process.pid}:" in holder
+    }
+
+
 def _wait(condition_met: Callable[[], object], what: str, timeout: float, *alive: Process) -> None:
     deadline = time.monotonic() + timeout
     while not condition_met():
@@ -259,10 +268,12 @@ def test_a_worker_killed_among_100_plans_leaves_each_done_exactly_once(
         interlude(["worker"], env, settings.data_dir / "survivor.log") as survivor,
     ):
         # Mid-way: both have drafted plans, and the victim holds some in its current batch.
+        # (Not only "20 done": the survivor alone may have done those while the victim was
+        # still starting, and the victim then had drafted nothing when killed.)
         def mid_way() -> bool:
             runs = _runs(settings, ids)
             done = sum(status == "done" for status, _, _, _ in runs.values())
-            return done >= 20 and len(_held_by(runs, victim)) >= 2
+            return done >= 20 and bool(_done_by(runs, victim)) and len(_held_by(runs, victim)) >= 2
 
         _wait(mid_way, "the victim mid-way through a batch", 600, victim, survivor)
         victim.popen.send_signal(signal.SIGKILL)
@@ -278,7 +289,7 @@ def test_a_worker_killed_among_100_plans_leaves_each_done_exactly_once(
         assert all(recorded == drafts > 0 for _, _, recorded, drafts in runs.values()), {
             run_id: run for run_id, run in runs.items() if not run[2] == run[3] > 0
         }
-        by_victim = {run_id for run_id, run in runs.items() if f":{victim.pid}:" in str(run[1])}
+        by_victim = _done_by(runs, victim)
         assert by_victim, "the victim drafted nothing"
         assert not orphans & by_victim  # each orphan was done by the survivor, once
         assert survivor.stop() == 0

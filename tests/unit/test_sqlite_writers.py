@@ -83,3 +83,39 @@ def test_reads_do_not_wait_for_a_writer(tmp_path: Path) -> None:
             await engine.dispose()
 
     assert asyncio.run(run()) < HOLD_S / 2
+
+
+# A statement that keeps SQLite busy for a second or so (3 million recursive rows).
+SLOW_READ = (
+    "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 3000000) "
+    "SELECT count(*) FROM n"
+)
+
+
+def test_a_writer_cancelled_mid_statement_ends_cancelled_and_hands_over(tmp_path: Path) -> None:
+    """A job loop stopped at shutdown is cancelled wherever it waits. Cancelled mid-statement,
+    SQLAlchemy drops the connection, and the rollback that follows must not turn the
+    cancellation into "Can't reconnect until invalid transaction is rolled back" (CI logged
+    one as a job loop error and traced it as a failed pass)."""
+
+    async def run() -> int:
+        engine = await _engine(tmp_path)
+        try:
+
+            async def busy_writer() -> None:
+                async with async_sessionmaker(engine)() as db, db.begin():
+                    await db.execute(text("INSERT INTO note (body) VALUES ('dropped')"))
+                    await db.execute(text(SLOW_READ))
+
+            writer = asyncio.create_task(busy_writer())
+            await asyncio.sleep(0.2)  # inside the slow statement, holding the writers' turn
+            writer.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await writer
+            await asyncio.wait_for(_write(engine, "after"), timeout=5)  # the turn was let go
+            async with engine.connect() as connection:
+                return int((await connection.execute(text("SELECT count(*) FROM note"))).one()[0])
+        finally:
+            await engine.dispose()
+
+    assert asyncio.run(run()) == 1
