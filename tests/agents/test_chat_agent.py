@@ -337,3 +337,54 @@ def test_a_factual_question_quotes_the_organisation_not_a_program_module(
 
     assert reply.citations
     assert reply.citations[0]["kind"] != "program_module"
+
+
+class OutOfScopeGuard(SafetyGuard):
+    """Reads every message as a legal matter, as the classifier (or a rule) would."""
+
+    def __init__(self, source: str = "classifier") -> None:
+        super().__init__()
+        self.source = source
+
+    def check(self, text: str, history: Sequence[str] = ()) -> SafetyVerdict:
+        return SafetyVerdict("legal", self.source, 0.9)  # type: ignore[arg-type]
+
+
+def _run_with(org: PackOrg, message: str, guard: SafetyGuard, language: str) -> ChatReply:
+    events = list(
+        reply_events(_request(org, message, language), org.knowledge.retriever(), None, guard)
+    )
+    final = events[-1]
+    assert isinstance(final, ChatReply)
+    return final
+
+
+def test_a_question_the_organisation_answers_is_not_sent_out_of_scope(
+    brightwater: PackOrg,
+) -> None:
+    # The classifier put it out of scope (medical, on the dev split); the pack answers it.
+    message = "Is the Data Platform squad's no-meetings day every week, and which day is it?"
+    for guard in (OutOfScopeGuard(), _guard(brightwater)):
+        reply = _run_with(brightwater, message, guard, "en")
+        assert reply.safety is None
+        assert reply.citations
+
+
+@pytest.mark.parametrize(
+    ("message", "source"),
+    [
+        # The learner's own rights: no passage of the organisation is close enough.
+        ("Est-ce que mon employeur peut me changer de poste sans mon accord ?", "classifier"),
+        # A rule's verdict stands, however close the organisation's content.
+        ("Le vendredi des essais, ça a lieu toutes les semaines ?", "rules"),
+        # More than one question or sentence: the private part may be the other one.
+        ("Le vendredi des essais a lieu quand ? Et mon employeur peut-il me muter ?", "classifier"),
+    ],
+)  # fmt: skip
+def test_other_out_of_scope_messages_keep_the_out_of_scope_answer(
+    horizon: PackOrg, message: str, source: str
+) -> None:
+    reply = _run_with(horizon, message, OutOfScopeGuard(source), "fr")
+    assert reply.safety is not None
+    assert reply.safety.tier == "out_of_scope"
+    assert not reply.citations
