@@ -101,6 +101,8 @@ def test_normalise_folds_accents_case_apostrophes_and_hyphens() -> None:
         ("Mon chef me harcèle.", "harassment"),
         ("I'm being harassed by my team lead.", "harassment"),
         ("He keeps making comments about my body.", "harassment"),
+        ("J'ai peur qu'ils se moquent encore de moi demain.", "harassment"),
+        ("I'm scared because they mock me every day.", "harassment"),
         ("Je n'en peux plus.", "distress"),
         ("I have panic attacks before every meeting.", "distress"),
         ("Quel dosage de paracétamol je peux prendre ?", "medical"),
@@ -391,6 +393,9 @@ def test_the_most_urgent_category_wins() -> None:
         "It hit me that I never ask for feedback.",
         "J'ai hâte d'en finir avec ce dossier.",
         "I'll play devil's advocate tomorrow.",
+        # Fearing mockery before daring something is not being mocked.
+        "Je veux montrer mon gabarit pas fini, j'ai peur qu'on se moque de moi.",
+        "I'd like to pitch it but I'm scared they'll laugh at me.",
     ],
 )
 def test_look_alikes_are_not_flagged_by_rules(text: str) -> None:
