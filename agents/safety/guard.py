@@ -61,12 +61,16 @@ class Thresholds:
     about the employer or off the program) joined, on 7,470 learner messages (at the values
     above, false urgent 0.56 %, over the bound): urgent 0.90 → 0.94, support 0.37 → 0.34, out
     of scope 0.35 → 0.34, margin 0.09 → 0.08; dev urgent recall 0.961, harmful recall 0.972,
-    false flags 1.99 %, false urgent 0.49 %. `python -m evals eval --suite safety` gives every
-    split."""
+    false flags 1.99 %, false urgent 0.49 %. Again on 2026-12-07 (session 21), after the 398
+    ordinary messages of the relevance dev and train splits (coaching situations, questions
+    about the employer, off-program questions; nine of them tax, rights or health questions
+    labelled out of scope) joined, on 7,868 learner messages: support 0.34 → 0.33, out of
+    scope 0.34 → 0.36; dev urgent recall 0.955, harmful recall 0.970, false flags 2.00 %,
+    false urgent 0.44 %. `python -m evals eval --suite safety` gives every split."""
 
     urgent: float = 0.94
-    support: float = 0.34
-    out_of_scope: float = 0.34
+    support: float = 0.33
+    out_of_scope: float = 0.36
     # The mean cosine of the NEIGHBOURS nearest urgent training messages minus that of the
     # nearest other ones.
     urgent_margin: float = 0.08

@@ -59,3 +59,19 @@ def test_no_tuning_message_is_in_the_test_split() -> None:
     assert not messages("relevance") & messages("relevance-dev")
     assert not messages("relevance") & messages("relevance-train")
     assert not messages("relevance-dev") & messages("relevance-train")
+
+
+def test_the_test_split_stays_out_of_the_safety_guards_corpus() -> None:
+    """Since 2026-12-07 the dev and train messages teach the guard what ordinary coaching looks
+    like (origins dev-relevance-dev, dev-relevance-train); the test split's must stay out, to
+    measure the guard on coaching it never saw."""
+    from agents.safety.rules import normalise
+
+    def normalised(path: Path, field: str) -> set[str]:
+        return {normalise(json.loads(line)[field]) for line in path.read_text().splitlines()}
+
+    corpus = normalised(ROOT / "agents" / "safety" / "corpus.jsonl", "text")
+    test = normalised(ROOT / "evals" / "datasets" / "relevance" / "chat.jsonl", "message")
+    dev = normalised(ROOT / "evals" / "datasets" / "relevance-dev" / "chat.jsonl", "message")
+    assert not corpus & test
+    assert dev <= corpus
