@@ -41,6 +41,7 @@ from knowledge.retrieval import Retriever
 # which a program skill is heard cited a passage for a salary question of the chat suite: left
 # out. Another embedder needs its own figures.
 ON_TOPIC = 0.22
+SIMILAR_ENOUGH = 0.15
 # A one-sentence factual question the safety classifier puts out of scope (medical, legal,
 # financial) is answered as coaching when a passage of the organisation is this close to it.
 # Chosen on the guard's own corpus (dev): of its 35 out-of-scope messages that are one factual
@@ -48,7 +49,6 @@ ON_TOPIC = 0.22
 # pack's passages reaches 0.266; the questions about the employer's plans, rituals and figures
 # that the classifier put out of scope in the relevance dev and train splits reach 0.31-0.52.
 ANSWERED_BY_ORGANISATION = 0.30
-SIMILAR_ENOUGH = 0.15
 # The passages a reply may draw on, first the one it quotes, chosen among CANDIDATES hybrid
 # results in the order of `preferred`: an acceptable passage is among the first six 68 times
 # in 85 on dev, among the first four 65 times.
@@ -128,9 +128,9 @@ def _search(retriever: Retriever, message: str) -> list[Source]:
 
 def may_be_the_organisations_business(verdict: SafetyVerdict, message: str) -> bool:
     """An out-of-scope verdict of the classifier (not of a rule) on a message that is one
-    factual question: "Le hub de Rotterdam ouvre quand, et combien de personnes y
-    travailleront ?" read as a money matter, "Is the Data Platform squad's no-meetings day
-    every week?" as a medical one. Whether the organisation's content answers it decides."""
+    factual question: "Combien de postes vont être créés à Remiremont ?" read as a money
+    matter, "Is the Data Platform squad's no-meetings day every week?" as a medical one.
+    Whether the organisation's content answers it decides (`answered_by_the_organisation`)."""
     return (
         verdict.tier == "out_of_scope"
         and verdict.source == "classifier"
