@@ -143,7 +143,7 @@ def may_be_the_organisations_business(verdict: SafetyVerdict, message: str) -> b
 def answered_by_the_organisation(sources: Sequence[Source]) -> bool:
     """A passage of the organisation's own content is close to the question: it is the
     organisation's business, not the learner's private one, and gets its passage."""
-    return max((s.similarity or 0.0 for s in sources), default=0.0) >= ANSWERED_BY_ORGANISATION
+    return best_similarity(sources) >= ANSWERED_BY_ORGANISATION
 
 
 def closest_skill(retriever: Retriever, request: ChatRequest) -> str:
@@ -174,7 +174,12 @@ def relevant_sources(
 
 
 def on_topic(sources: Sequence[Source]) -> bool:
-    return max((s.similarity or 0.0 for s in sources), default=0.0) >= ON_TOPIC
+    return best_similarity(sources) >= ON_TOPIC
+
+
+def best_similarity(sources: Sequence[Source]) -> float:
+    """The highest cosine among the sources (0 when none has one): the absolute measure."""
+    return max((s.similarity or 0.0 for s in sources), default=0.0)
 
 
 def preferred(sources: Sequence[Source], message: str) -> list[Source]:

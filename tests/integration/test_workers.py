@@ -232,19 +232,19 @@ def _runs(settings: Settings, ids: list[UUID]) -> dict[UUID, Run]:
 
 def _held_by(runs: dict[UUID, Run], process: Process) -> set[UUID]:
     """The runs `process` holds now (claimed_by is host:pid:random)."""
-    return {
-        run_id
-        for run_id, (status, holder, _, _) in runs.items()
-        if status == "running" and holder is not None and f":{process.pid}:" in holder
-    }
+    return _by(runs, process, "running")
 
 
 def _done_by(runs: dict[UUID, Run], process: Process) -> set[UUID]:
     """The runs `process` finished (claimed_by keeps the last holder)."""
+    return _by(runs, process, "done")
+
+
+def _by(runs: dict[UUID, Run], process: Process, status: str) -> set[UUID]:
     return {
         run_id
-        for run_id, (status, holder, _, _) in runs.items()
-        if status == "done" and holder is not None and f":{process.pid}:" in holder
+        for run_id, (state, holder, _, _) in runs.items()
+        if state == status and holder is not None and f":{process.pid}:" in holder
     }
 
 

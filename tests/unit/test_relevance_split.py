@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from agents.safety.rules import normalise
+
 ROOT = Path(__file__).resolve().parents[2]
 PACKS = ROOT / "knowledge" / "packs"
 SPLITS = ("relevance", "relevance-dev", "relevance-train")
@@ -65,7 +67,6 @@ def test_the_test_split_stays_out_of_the_safety_guards_corpus() -> None:
     """Since 2026-12-07 the dev and train messages teach the guard what ordinary coaching looks
     like (origins dev-relevance-dev, dev-relevance-train); the test split's must stay out, to
     measure the guard on coaching it never saw."""
-    from agents.safety.rules import normalise
 
     def normalised(path: Path, field: str) -> set[str]:
         return {normalise(json.loads(line)[field]) for line in path.read_text().splitlines()}
