@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from agents.sanitize import LINK_REMOVED, sanitize_reply
 
@@ -54,8 +55,11 @@ def _fold(text: str) -> str:
     return bare.casefold().replace("'", " ").replace("\u2019", " ")
 
 
+@lru_cache(maxsize=4096)
 def reads_as_instructions(text: str) -> bool:
-    """True when the passage addresses an assistant: it must not be used as a source."""
+    """True when the passage addresses an assistant: it must not be used as a source. Kept
+    per text: every chat turn asks it of each candidate passage, mostly the same passages, and
+    folding them again was about a millisecond of the turn."""
     return _INSTRUCTIONS.search(_fold(text)) is not None
 
 

@@ -248,9 +248,7 @@ class Catalogue:
         wanted = query_terms(query)
         if not wanted:
             return None
-        kept = within_budget(
-            {term: self.document_frequency(term) for term in wanted}, POSTINGS_BUDGET
-        )
+        kept = within_budget(self.document_frequencies(wanted), POSTINGS_BUDGET)
         if not kept:
             return None
         return " OR ".join(f'"{term}"' for term in kept)
@@ -259,6 +257,20 @@ class Catalogue:
         """How many live passages hold `term` (a normalised term, see `terms`)."""
         row = self._db.execute("SELECT doc FROM chunk_terms WHERE term = ?", (term,)).fetchone()
         return int(row[0]) if row else 0
+
+    def document_frequencies(self, terms: Sequence[str]) -> dict[str, int]:
+        """`document_frequency` of each term, in one query (a chat turn's search asks for a
+        dozen terms: one query each was half a millisecond of the turn)."""
+        frequencies = dict.fromkeys(terms, 0)
+        for start in range(0, len(terms), 500):  # within SQLite's limit on parameters
+            chunk = list(terms[start : start + 500])
+            placeholders = ",".join("?" * len(chunk))  # only placeholders are formatted into SQL
+            rows = self._db.execute(
+                f"SELECT term, doc FROM chunk_terms WHERE term IN ({placeholders})",  # noqa: S608
+                chunk,
+            )
+            frequencies.update((term, int(doc)) for term, doc in rows)
+        return frequencies
 
     def live_chunks(self, ids: Sequence[str]) -> dict[str, Chunk]:
         """The chunks among `ids` that are live; others (replaced, deleted) are left out."""
