@@ -77,7 +77,8 @@ class OrganizationKnowledge:
 
     def common_terms(self, candidates: Collection[str], share: float) -> set[str]:
         total = self.catalogue.count_live()
-        return {t for t in candidates if self.catalogue.document_frequency(t) >= share * total}
+        frequencies = self.catalogue.document_frequencies(list(candidates))
+        return {t for t, count in frequencies.items() if count >= share * total}
 
     def count_live(self) -> int:
         return self.catalogue.count_live()

@@ -253,14 +253,10 @@ class Catalogue:
             return None
         return " OR ".join(f'"{term}"' for term in kept)
 
-    def document_frequency(self, term: str) -> int:
-        """How many live passages hold `term` (a normalised term, see `terms`)."""
-        row = self._db.execute("SELECT doc FROM chunk_terms WHERE term = ?", (term,)).fetchone()
-        return int(row[0]) if row else 0
-
     def document_frequencies(self, terms: Sequence[str]) -> dict[str, int]:
-        """`document_frequency` of each term, in one query (a chat turn's search asks for a
-        dozen terms: one query each was half a millisecond of the turn)."""
+        """How many live passages hold each term (normalised terms, see `terms`), in one
+        query (a chat turn's search asks for a dozen terms: one query each was half a
+        millisecond of the turn)."""
         frequencies = dict.fromkeys(terms, 0)
         for start in range(0, len(terms), 500):  # within SQLite's limit on parameters
             chunk = list(terms[start : start + 500])
