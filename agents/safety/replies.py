@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from agents.safety.rules import BENIGN, compile_pattern, match, table
+from agents.safety.rules import BENIGN, RuleSet, compile_pattern, match, table
 from agents.safety.taxonomy import TIER_OF, Category
 
 _TEXTS: dict[str, dict[str, str]] = {
@@ -201,7 +201,7 @@ _REPLY_TABLES: dict[Category, str] = {
     """,
 }
 
-REPLY_RULES = tuple(r for c, lines in _REPLY_TABLES.items() for r in table(c, lines))
+REPLY_RULES = RuleSet(r for c, lines in _REPLY_TABLES.items() for r in table(c, lines))
 
 # In a reply, "whether/if it is..." phrases say what the companion cannot judge.
 _REPLY_BENIGN = compile_pattern(r"(whether|if|si|savoir si) \w+( \w+)?")
