@@ -9,6 +9,7 @@ import hashlib
 import re
 from collections.abc import Sequence
 
+from agents.chat.reflection import said_back
 from agents.chat.state import ChatRequest
 from agents.grounding import Source
 from agents.plan.goal import fits, goal_direction
@@ -18,7 +19,8 @@ from agents.themes import heard_phrase, heard_skills
 QUOTE_CHARS = 240
 _WORD = re.compile(r"\w{4,}")
 
-# When no skill is heard in a message about the learner: one plain sentence, not a rotation of
+# When no skill is heard in a message about the learner and it asks for no help that can be said
+# back (agents.chat.reflection): one plain sentence, not a rotation of
 # formulas that pretends to listen. A message that says nothing of its writer (a ticket number,
 # a pasted line, a remark about a tool) gets none: thanking someone for "putting words on what
 # they are going through" when they went through nothing is a formula too.
@@ -108,6 +110,8 @@ def _heard(request: ChatRequest, skill: str, in_words: Sequence[str], say: dict[
     """The skill is named only when the message holds its words (`in_words`): a skill chosen
     by similarity alone is a guess, and a guess said aloud is not listening."""
     if not skill or skill not in in_words:
+        if asked := said_back(request.message, request.language):
+            return asked  # a request for help, said back: not thanks for "what you live"
         if not speaks_of_oneself(request.message):
             return ""
         return ACKNOWLEDGEMENTS.get(request.language, ACKNOWLEDGEMENTS["en"])

@@ -249,6 +249,19 @@ def test_no_skill_is_named_when_none_is_heard(horizon: PackOrg) -> None:
     assert "votre parcours appelle" not in reply.text
 
 
+def test_a_request_for_help_is_said_back_not_thanked(horizon: PackOrg) -> None:
+    """ "How do I…?" asks for a way to do something: it is said back in the learner's words,
+    not answered with thanks for "what you are going through"."""
+    from agents.chat.composer import ACKNOWLEDGEMENTS
+
+    message = "How do I tell my team the launch is delayed?"
+    _, reply = _run(horizon, _request(horizon, message, language="en"))
+
+    assert reply.text.startswith("You are asking how to tell your team the launch is delayed.")
+    assert ACKNOWLEDGEMENTS["en"] not in reply.text
+    assert count_questions(reply.text) == 1
+
+
 def test_a_message_that_says_nothing_of_its_writer_gets_no_acknowledgement(
     horizon: PackOrg,
 ) -> None:
