@@ -7,6 +7,7 @@ from agents.chat.state import (
     ChatReply,
     ChatRequest,
     Delta,
+    ModulePrompt,
     Replace,
     Turn,
 )
@@ -17,6 +18,7 @@ __all__ = [
     "ChatReply",
     "ChatRequest",
     "Delta",
+    "ModulePrompt",
     "Replace",
     "Turn",
     "reply_events",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterator, Sequence
 
-from agents.chat.composer import asks_about_facts, compose_reply
+from agents.chat.composer import asks_about_facts, compose_reply, program_skills
 from agents.chat.prompts import PROMPT_VERSION, SYSTEM, chat_messages
 from agents.chat.state import ChatEvent, ChatReply, ChatRequest, SafetyOutcome, Stage
 from agents.chat.stream import SafeStream
@@ -150,7 +150,7 @@ def closest_skill(retriever: Retriever, request: ChatRequest) -> str:
     """The program skill a coach would hear in the message: the one whose words it holds
     (agents.themes); otherwise, or among skills it holds equally, that of the closest module or
     question-bank section (a bank section is headed by its skill). "" when none is found."""
-    skills = {q.skill for q in request.bank}
+    skills = program_skills(request)
     heard = heard_skills(request.message, sorted(skills))
     if len(heard) == 1:
         return heard[0]

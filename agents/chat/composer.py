@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from agents.chat.reflection import said_back
 from agents.chat.state import ChatRequest
@@ -78,7 +79,7 @@ def compose_reply(request: ChatRequest, relevant: Sequence[Source], skill: str =
     seed = int.from_bytes(hashlib.sha256((request.seed + request.message).encode()).digest()[:8])
     factual = asks_about_facts(request.message)
     # The program's skills whose words the message holds (agents.themes), read once.
-    in_words = heard_skills(request.message, sorted({q.skill for q in request.bank}))
+    in_words = heard_skills(request.message, sorted(program_skills(request)))
     heard = "" if factual and relevant else _heard(request, skill, in_words, say)
     parts = [heard] if heard else []
     if relevant:
@@ -104,6 +105,11 @@ def compose_reply(request: ChatRequest, relevant: Sequence[Source], skill: str =
     else:
         parts.append(_question(request, relevant, skill, seed, say) or say["question"])
     return " ".join(parts)
+
+
+def program_skills(request: ChatRequest) -> set[str]:
+    """The skills the organisation asks questions about: its bank's and its modules'."""
+    return {q.skill for q in request.bank} | {p.skill for p in request.prompts}
 
 
 def _heard(request: ChatRequest, skill: str, in_words: Sequence[str], say: dict[str, str]) -> str:
@@ -156,6 +162,43 @@ def asks_about_facts(message: str) -> bool:
     return "?" in text and bool(_FACT_QUESTION.search(text)) and not _PERSONAL.search(text)
 
 
+# Which kind of question a message calls for first: the learner telling of their own situation is
+# asked about it (a reflection prompt of the skill's module, "Que risquez-vous réellement en
+# osant, et que risquez-vous en n'osant pas ?"), or about their team when the team is what they
+# speak of; a factual question about the organisation, about the company. A company question
+# after "J'ai raté ma présentation ce matin" ("Quelle idée audacieuse pourrait aider l'entreprise
+# à faire face aux tensions sur l'approvisionnement en bois local ?") read as a random pick.
+SCALES = {
+    "self": ("self", "team", "company"),
+    "team": ("team", "self", "company"),
+    "facts": ("company", "team", "self"),
+    "other": ("team", "company", "self"),
+}
+_TEAM = re.compile(
+    r"\b(équipe|equipe|collègues?|collegues?|collaborat\w+|team|colleagues?|reports|my staff)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Option:
+    """A question the reply may ask: a bank question (company or team) or a module's prompt."""
+
+    skill: str
+    scale: str
+    language: str
+    text: str
+
+
+def scales_for(message: str) -> tuple[str, ...]:
+    """The question scales in the order `message` calls for them (see SCALES)."""
+    if asks_about_facts(message):
+        return SCALES["facts"]
+    if speaks_of_oneself(message):
+        return SCALES["team" if _TEAM.search(message) else "self"]
+    return SCALES["other"]
+
+
 def _question(
     request: ChatRequest,
     relevant: Sequence[Source],
@@ -163,22 +206,29 @@ def _question(
     seed: int,
     say: dict[str, str],
 ) -> str | None:
-    """A bank question of the skill nearest to the message (else the passage's), not pulling
-    the other way when the learner speaks of giving feedback or of receiving it, and among
-    those, the one sharing most words with the message. In the learner's language when the bank
-    has one; otherwise in the bank's, saying so (as a quoted passage does)."""
+    """A question of the skill nearest to the message (else the passage's), not pulling the
+    other way when the learner speaks of giving feedback or of receiving it, of the scale the
+    message calls for (`scales_for`), and among those, the one sharing most words with the
+    message. In the learner's language when the organisation has one; otherwise in its own,
+    saying so (as a quoted passage does)."""
     skill = skill or (relevant[0].chunk.skill if relevant else "")
     direction = goal_direction(request.message)
+    order = scales_for(request.message)
+    every = [_Option(q.skill, q.scale, q.language, q.text) for q in request.bank]
+    every += [_Option(p.skill, "self", p.language, p.text) for p in request.prompts]
     for usable, note in (
-        ([q for q in request.bank if q.language == request.language], ""),
-        (list(request.bank), say["question_original"]),
+        ([o for o in every if o.language == request.language], ""),
+        (every, say["question_original"]),
     ):
-        options = [q for q in usable if skill and q.skill == skill] or usable
-        options = [q for q in options if fits(q.text, direction)] or options
+        options = [o for o in usable if skill and o.skill == skill] or usable
+        options = [o for o in options if fits(o.text, direction)] or options
         if options:
+            rank = {scale: i for i, scale in enumerate(order)}
+            first = min(rank.get(o.scale, len(order)) for o in options)
+            options = [o for o in options if rank.get(o.scale, len(order)) == first]
             said = _words(request.message)
-            best = max(len(said & _words(q.text)) for q in options)
-            closest = [q for q in options if len(said & _words(q.text)) == best]
+            best = max(len(said & _words(o.text)) for o in options)
+            closest = [o for o in options if len(said & _words(o.text)) == best]
             return closest[seed % len(closest)].text + note
     return None
 

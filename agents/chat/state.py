@@ -17,6 +17,16 @@ APPROVED_ITEMS = 10
 
 
 @dataclass(frozen=True, slots=True)
+class ModulePrompt:
+    """A reflection prompt of a module of the learner's program, about the learner themself
+    ("Que risquez-vous réellement en osant, et que risquez-vous en n'osant pas ?")."""
+
+    skill: str
+    language: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class Turn:
     role: Literal["learner", "assistant"]
     content: str
@@ -32,6 +42,8 @@ class ChatRequest:
     # Items a coach approved for this learner: never drafts still waiting for review.
     approved_items: tuple[str, ...] = ()
     bank: tuple[BankQuestion, ...] = ()  # the organisation's question bank
+    # The reflection prompts of the modules of the programs the learner follows.
+    prompts: tuple[ModulePrompt, ...] = ()
     organization_name: str = ""
     # The organisation's resources per safety tier (urgent, support, out_of_scope).
     resources: tuple[tuple[str, Resources], ...] = ()

@@ -6,12 +6,13 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from agents.chat import ChatReply, ChatRequest, reply_events
+from agents.chat import ChatReply, ChatRequest, ModulePrompt, reply_events
 from agents.checks import count_questions, language_problems
 from agents.llm import ModelError
 from agents.plan import BankQuestion
 from evals.context import EvalContext
 from evals.metrics import judged_rate, rate, support_scores
+from evals.scenarios import PackOrg
 
 
 def chat_request(
@@ -27,9 +28,20 @@ def chat_request(
         language=language,
         message=message,
         bank=bank,
+        prompts=module_prompts(org),
         organization_name=org.pack.name,
         resources=(("urgent", (("RH", "rh@example.org"),)),),
         seed=seed,
+    )
+
+
+def module_prompts(org: PackOrg) -> tuple[ModulePrompt, ...]:
+    """The reflection prompts of the pack's program, as the app reads them for an enrolled
+    learner."""
+    return tuple(
+        ModulePrompt(m.skill, org.pack.default_language, prompt)
+        for m in org.pack.modules
+        for prompt in m.reflection_prompts
     )
 
 

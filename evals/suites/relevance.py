@@ -35,7 +35,7 @@ from agents.llm import ModelError
 from agents.plan import draft_plan
 from evals.context import DATASETS, EvalContext, read_dataset
 from evals.metrics import rate
-from evals.suites.chat import chat_request, reply_to
+from evals.suites.chat import chat_request, module_prompts, reply_to
 
 TITLE_SEPARATOR = " › "
 # Which split a case belongs to, by the first part of its id (`dev-chat-001`).
@@ -94,7 +94,8 @@ def acceptable(citation: Mapping[str, Any], passages: Iterable[Mapping[str, str]
 
 
 def question_skill(text: str, bank: Sequence[tuple[str, str]]) -> str | None:
-    """The skill of the bank question the reply asks, when it asks one of the bank's."""
+    """The skill of the question the reply asks, when it asks one of the organisation's (its
+    bank's or a module's reflection prompt)."""
     folded = " ".join(text.split()).casefold()
     for skill, question in bank:
         if " ".join(question.split()).casefold() in folded:
@@ -179,6 +180,7 @@ def _chat(ctx: EvalContext, cases: list[dict[str, Any]]) -> tuple[dict[str, floa
                 failures.append(f"{case['id']}: off topic, cited {reply.citations[0]['title']}")
         if case["acceptable_skills"]:
             bank = [(q.skill, q.text) for q in org.pack.questions]
+            bank += [(p.skill, p.text) for p in module_prompts(org)]
             skill = question_skill(reply.text, bank)
             good_skill = skill in case["acceptable_skills"]
             for group in groups:

@@ -13,6 +13,7 @@ from agents.checks import count_questions
 from agents.plan import BankQuestion
 from agents.safety import SafetyGuard, SafetyVerdict
 from evals.scenarios import PackOrg
+from evals.suites.chat import module_prompts
 from knowledge.documents import Chunk
 from tests.fakes import ScriptedChatModel
 
@@ -27,6 +28,7 @@ def _request(org: PackOrg, message: str, language: str = "fr") -> ChatRequest:
         language=language,
         message=message,
         bank=bank,
+        prompts=module_prompts(org),
         organization_name=org.pack.name,
         resources=(
             ("urgent", (("Ligne d'écoute", "3114"),)),
@@ -207,9 +209,33 @@ def test_the_follow_up_question_comes_from_the_skill_nearest_to_the_message(
     message = "Je n'ose jamais prendre la parole face à la direction, même quand j'ai une idée."
     _, reply = _run(horizon, _request(horizon, message))
 
-    bank = {q.text: q.skill for q in horizon.pack.questions}
-    asked = [skill for text, skill in bank.items() if text in reply.text]
-    assert asked == ["audace"]
+    assert [skill for skill, _ in _asked(horizon, reply)] == ["audace"]
+
+
+def _asked(org: PackOrg, reply: ChatReply) -> list[tuple[str, str]]:
+    """The (skill, scale) of each of the organisation's questions the reply asks."""
+    questions = [(q.skill, q.scale, q.text) for q in org.pack.questions]
+    questions += [(p.skill, "self", p.text) for p in module_prompts(org)]
+    return [(skill, scale) for skill, scale, text in questions if text in reply.text]
+
+
+def test_a_learner_s_own_situation_is_asked_about_with_the_module_s_prompt(
+    horizon: PackOrg,
+) -> None:
+    """ "J'ai raté ma présentation" was asked how a bold idea could help with the supply of
+    local wood (a company question): the learner's own situation calls for a question about
+    it."""
+    message = "Hier en réunion de lancement, je n'ai pas osé dire que le planning était intenable."
+    _, reply = _run(horizon, _request(horizon, message))
+
+    assert _asked(horizon, reply) == [("audace", "self")]
+
+
+def test_a_situation_about_the_team_is_asked_about_the_team(horizon: PackOrg) -> None:
+    message = "Mon équipe n'ose jamais proposer d'idées en réunion, je ne sais pas quoi faire."
+    _, reply = _run(horizon, _request(horizon, message))
+
+    assert _asked(horizon, reply) == [("audace", "team")]
 
 
 def test_a_factual_question_gets_the_passage_not_empathy(horizon: PackOrg) -> None:
@@ -233,8 +259,7 @@ def test_a_situation_is_answered_with_the_skill_heard_in_the_learner_s_words(
         "Vous écrivez « je n'ai pas osé dire que le planning était intenable » : cela touche "
         "à ce que votre parcours appelle « audace »."
     )
-    bank = {q.text: q.skill for q in horizon.pack.questions}
-    assert [skill for text, skill in bank.items() if text in reply.text] == ["audace"]
+    assert [skill for skill, _ in _asked(horizon, reply)] == ["audace"]
 
 
 def test_no_skill_is_named_when_none_is_heard(horizon: PackOrg) -> None:

@@ -418,6 +418,37 @@ def test_a_reply_that_cannot_be_stored_leaves_the_message_failed_and_retryable(
     assert retried["reply"]["content"]
 
 
+def test_a_learner_s_own_situation_gets_a_reflection_prompt_of_their_program(
+    seeded: list[OrgWorld], start_app: Callable[..., TestClient[Any]]
+) -> None:
+    """The question after a learner's own situation comes from a module of the program they
+    follow, and never from another organisation's program."""
+    client = start_app()
+    alpha, beta = seeded[0], seeded[1]
+    prompt = f"Que risquez-vous réellement en osant, et en n'osant pas ({alpha.canary}) ?"
+    admin = with_key(client, alpha.admin)
+    added = admin.post(
+        f"/api/v1/programs/{alpha.program_id}/modules",
+        json={"title": "L'audace", "skill": "audace", "reflection_prompts": [prompt]},
+    )
+    assert added.status_code == 201, added.text
+    message = "Hier en réunion, je n'ai pas osé dire que le planning était intenable."
+
+    replies = []
+    for learner in (alpha.learners[0], beta.learners[0]):
+        api = with_key(client, learner)
+        conversation = api.post("/api/v1/conversations", json={}).json()
+        turn = api.post(
+            f"/api/v1/conversations/{conversation['id']}/messages", json={"content": message}
+        )
+        assert turn.status_code == 201, turn.text
+        replies.append(turn.json()["reply"]["content"])
+
+    assert prompt in replies[0]
+    assert "audace" in replies[0]  # the skill heard, named in the learner's words
+    assert alpha.canary not in replies[1]
+
+
 def test_chat_never_offers_another_learners_banked_item(
     seeded: list[OrgWorld], start_app: Callable[..., TestClient[Any]]
 ) -> None:

@@ -13,12 +13,15 @@ from uuid import UUID
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agents.chat import APPROVED_ITEMS, HISTORY_TURNS, ChatRequest, Turn
+from agents.chat import APPROVED_ITEMS, HISTORY_TURNS, ChatRequest, ModulePrompt, Turn
 from agents.plan import BankQuestion
 from app.db.models import (
     Conversation,
+    Enrollment,
     Message,
     Organization,
+    Program,
+    ProgramModule,
     QuestionBankEntry,
     Suggestion,
     User,
@@ -42,6 +45,7 @@ class TurnContext:
     history: tuple[Turn, ...]
     approved_items: tuple[str, ...]
     bank: tuple[BankQuestion, ...]
+    prompts: tuple[ModulePrompt, ...] = ()
 
     def request(self, message: Message) -> ChatRequest:
         """The agent's input for `message`, a learner message of this conversation."""
@@ -52,6 +56,7 @@ class TurnContext:
             history=self.history,
             approved_items=self.approved_items,
             bank=self.bank,
+            prompts=self.prompts,
             organization_name=self.organization_name,
             resources=self.policy.resources_by_tier(),
             seed=str(message.id),
@@ -76,7 +81,7 @@ async def read_turn_context(
     excluding: UUID | None = None,
 ) -> TurnContext | None:
     """The context of a turn in a conversation visible to `identity` (None: no such
-    conversation). A retry excludes the message it answers from the history. Four statements,
+    conversation). A retry excludes the message it answers from the history. Five statements,
     all reads."""
     row = (
         await db.execute(
@@ -121,6 +126,22 @@ async def read_turn_context(
             )
         )
     ).all()
+    # The reflection prompts of the modules the learner follows (active enrollments, this
+    # organisation): the question after a learner's own situation comes from them first.
+    modules = (
+        await db.execute(
+            select(ProgramModule.skill, ProgramModule.reflection_prompts, Program.language)
+            .join(Program, Program.id == ProgramModule.program_id)
+            .join(Enrollment, Enrollment.program_id == ProgramModule.program_id)
+            .where(
+                access.in_tenant(ProgramModule, identity),
+                Enrollment.organization_id == conversation.organization_id,
+                Enrollment.learner_id == conversation.learner_id,
+                Enrollment.is_active.is_(True),
+            )
+            .order_by(ProgramModule.program_id, ProgramModule.position)
+        )
+    ).all()
     return TurnContext(
         conversation=conversation,
         organization_name=organization_name,
@@ -134,5 +155,11 @@ async def read_turn_context(
         bank=tuple(
             BankQuestion(skill=q.skill, scale=q.scale.value, language=q.language.value, text=q.text)
             for q in bank
+        ),
+        prompts=tuple(
+            ModulePrompt(skill=skill, language=language.value, text=prompt)
+            for skill, prompts, language in modules
+            for prompt in prompts
+            if isinstance(prompt, str) and prompt.strip()
         ),
     )
