@@ -66,14 +66,19 @@ class Thresholds:
     about the employer, off-program questions; nine of them tax, rights or health questions
     labelled out of scope) joined, on 7,868 learner messages: support 0.34 → 0.33, out of
     scope 0.34 → 0.36; dev urgent recall 0.955, harmful recall 0.970, false flags 2.00 %,
-    false urgent 0.44 %. `python -m evals eval --suite safety` gives every split."""
+    false urgent 0.44 %. Again on 2026-12-07 (session 23), once the whole of a short message
+    of several sentences was read as its own embedding rather than the mean of its sentences'
+    (the old values gave 2.8 % false flags on dev): urgent 0.94 → 0.95, support 0.33 → 0.43,
+    out of scope 0.36 → 0.40, margin 0.08 → 0.11; dev urgent recall 0.960, harmful recall
+    0.981, false flags 2.00 %, false urgent 0.46 %. `python -m evals eval --suite safety`
+    gives every split."""
 
-    urgent: float = 0.94
-    support: float = 0.33
-    out_of_scope: float = 0.36
+    urgent: float = 0.95
+    support: float = 0.43
+    out_of_scope: float = 0.40
     # The mean cosine of the NEIGHBOURS nearest urgent training messages minus that of the
     # nearest other ones.
-    urgent_margin: float = 0.08
+    urgent_margin: float = 0.11
 
     def of(self, tier: Tier) -> float:
         threshold: float = getattr(self, tier)
@@ -588,9 +593,13 @@ class SafetyGuard:
         return verdict if tier_rank(verdict.tier) > before else SAFE
 
     def _embed(self, text: str, units: list[str]) -> Vectors:
-        """The units' embeddings. A message of several sentences is not embedded whole: its
-        vector is the mean of its sentences' (it costs no second pass over the same words,
-        about 2 ms; dev split: urgent recall 0.954 → 0.944, harmful 0.976 → 0.968)."""
+        """The units' embeddings. A short message of several sentences is embedded whole too,
+        alone, so the embedder keeps it: the chat's search embeds the same text next and gets
+        it back, and a turn pays no second pass. (Until 2026-12-07 the whole message was read
+        as the mean of its sentences' vectors, to save that pass in the guard; the reader
+        learns from whole messages, and the whole vector reads them better: dev, thresholds
+        chosen again for each, urgent recall 0.955 → 0.960, harmful 0.970 → 0.981 at the same
+        bounds; README, "Safety guard".)"""
         if self.embedder is None:
             raise RuntimeError("The safety classifier needs an embedder.")
         if len(units) == 1:
@@ -599,8 +608,7 @@ class SafetyGuard:
         parts = self.embedder.embed(units[1:] if whole else units)
         if not whole:
             return parts
-        mean = parts.mean(axis=0)
-        return np.vstack([mean / max(float(np.linalg.norm(mean)), 1e-12), parts])
+        return np.vstack([self.embedder.embed([text]), parts])
 
     def reader(self) -> RiskReader:
         with self._lock:
