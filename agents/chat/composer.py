@@ -214,6 +214,7 @@ def _question(
     skill = skill or (relevant[0].chunk.skill if relevant else "")
     direction = goal_direction(request.message)
     order = scales_for(request.message)
+    rank = {scale: i for i, scale in enumerate(order)}
     every = [_Option(q.skill, q.scale, q.language, q.text) for q in request.bank]
     every += [_Option(p.skill, "self", p.language, p.text) for p in request.prompts]
     for usable, note in (
@@ -223,7 +224,6 @@ def _question(
         options = [o for o in usable if skill and o.skill == skill] or usable
         options = [o for o in options if fits(o.text, direction)] or options
         if options:
-            rank = {scale: i for i, scale in enumerate(order)}
             first = min(rank.get(o.scale, len(order)) for o in options)
             options = [o for o in options if rank.get(o.scale, len(order)) == first]
             said = _words(request.message)

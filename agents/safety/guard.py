@@ -258,15 +258,17 @@ class RiskReader:
         # The others are read a block at a time, nearest to urgent messages first: the first
         # block is the PROBE; after each, a row whose bound falls below `at_least` is settled
         # (a hair of slack: the same dot product may round differently in a smaller product).
+        # `top` holds each row's k nearest so far (k: fewer when the reader keeps fewer others,
+        # as `_nearest_mean` reads them).
+        k = min(NEIGHBOURS, len(self.others))
         margins = np.empty(len(vectors), dtype=near_urgent.dtype)
-        top = np.full((len(vectors), NEIGHBOURS), -np.inf, dtype=np.float32)
+        top = np.full((len(vectors), k), -np.inf, dtype=np.float32)
         open_rows = np.arange(len(vectors))
         for start in range(0, len(self.others), PROBE):
             block = vectors[open_rows] @ self.others[start : start + PROBE].T
             merged = np.hstack([top[open_rows], block])
-            k = min(NEIGHBOURS, merged.shape[1])
-            top[open_rows, -k:] = np.partition(merged, merged.shape[1] - k, axis=1)[:, -k:]
-            margins[open_rows] = near_urgent[open_rows] - top[open_rows, -k:].mean(axis=1)
+            top[open_rows] = np.partition(merged, merged.shape[1] - k, axis=1)[:, -k:]
+            margins[open_rows] = near_urgent[open_rows] - top[open_rows].mean(axis=1)
             open_rows = open_rows[margins[open_rows] >= at_least - 1e-5]
             if not len(open_rows):
                 return None

@@ -780,6 +780,28 @@ def test_agents_safety_never_imports_app() -> None:
         assert "from app" not in source
 
 
+@pytest.mark.parametrize("kept", [1, 2, 3, 50])
+def test_the_bounded_margin_is_the_margin_however_few_others_the_reader_keeps(kept: int) -> None:
+    """Read block by block, the margin of a row left open is its margin over all the other
+    messages, also when the reader keeps fewer of them than NEIGHBOURS."""
+    rng = np.random.default_rng(3)
+    rows = rng.normal(size=(10 + kept, 16)).astype(np.float32)
+    rows /= np.linalg.norm(rows, axis=1, keepdims=True)
+    classifier = SoftmaxClassifier(
+        CLASSES, np.zeros((16, len(CLASSES)), np.float32), np.zeros(len(CLASSES), np.float32)
+    )
+    reader = RiskReader(classifier, rows[:10], ("self_harm",) * 10, rows[10:])
+    queries = rows[:4] + 0.1 * rng.normal(size=(4, 16)).astype(np.float32)
+
+    every = reader.urgent_margins(queries)
+    bounded = reader.urgent_margins(queries, at_least=-10.0)  # every row stays open
+
+    assert every is not None
+    assert bounded is not None
+    assert np.all(np.isfinite(bounded[0]))
+    np.testing.assert_allclose(bounded[0], every[0], atol=1e-6)
+
+
 def test_the_margin_bound_changes_no_verdict(monkeypatch: pytest.MonkeyPatch) -> None:
     """The urgent margin is first bounded on the PROBE other messages nearest to urgent ones;
     a verdict must be the same as with every other message read (the bound is exact)."""
